@@ -1,0 +1,42 @@
+# echoorg: `make run` to try it, `make test` to check it. Both set everything up first.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+             command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+             && { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PIP_FLAGS ?= --disable-pip-version-check -q
+
+.PHONY: run test bench lint install install-dev clean
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then echo "echoorg needs Python 3.11 or newer; none was found." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/echoorg migrate --noinput -v0
+	$(BIN)/echoorg demo
+	$(BIN)/echoorg serve --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python -m benchmarks
+
+lint: install-dev
+	$(BIN)/ruff check echoorg tests benchmarks
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who can log in. People are identified by email address."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)  # Django's flag for the admin site
+    date_joined = models.DateTimeField(default=timezone.now)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_enabled = models.BooleanField(default=False)
+    totp_last_step = models.BigIntegerField(default=0)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+class LoginFailure(models.Model):
+    """A failed login, keyed by a hash of the address tried (so unknown addresses too).
+
+    No IP address or user agent is kept.
+    """
+
+    key = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    @staticmethod
+    def key_for(email: str) -> str:
+        return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the token is shown once."""
+
+    PREFIX = "echo_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        token = cls.PREFIX + secrets.token_urlsafe(32)
+        obj = cls.objects.create(user=user, name=name, digest=hash_token(token), hint=token[:9])
+        return obj, token
+
+    @classmethod
+    def authenticate(cls, token: str) -> User | None:
+        if not token.startswith(cls.PREFIX):
+            return None
+        found = cls.objects.select_related("user").filter(digest=hash_token(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        cls.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        return found.user

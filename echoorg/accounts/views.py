@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from echoorg.audit.log import record
+from echoorg.core.throttle import ThrottlePolicy, locked_until
+
+from . import twofactor
+from .forms import CodeForm, LoginForm, TokenForm
+from .models import ApiToken, LoginFailure
+
+PENDING = "echo_2fa_pending"
+
+
+def _policy() -> ThrottlePolicy:
+    return ThrottlePolicy(
+        max_failures=settings.ECHOORG_LOGIN_MAX_FAILURES,
+        window=dt.timedelta(seconds=settings.ECHOORG_LOGIN_WINDOW_SECONDS),
+        lockout=dt.timedelta(seconds=settings.ECHOORG_LOGIN_LOCKOUT_SECONDS),
+    )
+
+
+def lock_for(email: str) -> dt.datetime | None:
+    """When the lock on this address ends, or None if it may try to log in."""
+    policy = _policy()
+    now = timezone.now()
+    since = now - policy.window - policy.lockout
+    times = list(LoginFailure.objects.filter(key=LoginFailure.key_for(email), at__gte=since)
+                 .values_list("at", flat=True))
+    return locked_until(times, now, policy)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        until = lock_for(email)
+        if until is not None:
+            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+            form.add_error(None, "Too many failed attempts for this address. "
+                                 f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
+                                 "or reset your password.")
+            status = 429
+        else:
+            user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if user is None:
+                LoginFailure.objects.create(key=LoginFailure.key_for(email))
+                form.add_error(None, "The email address or password is not right.")
+                status = 400
+            else:
+                LoginFailure.objects.filter(key=LoginFailure.key_for(email)).delete()
+                if user.totp_enabled:
+                    request.session[PENDING] = user.pk
+                    request.session["echo_next"] = _next_url(request)
+                    return redirect("login_2fa")
+                login(request, user)
+                record("account.login", actor=user, object_type="accounts.user",
+                       object_id=str(user.pk))
+                return redirect(_next_url(request))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/login.html",
+                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def login_two_factor(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending:
+        return redirect("login")
+    user = get_user_model().objects.filter(pk=pending, is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING, None)
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if lock_for(user.email) is not None:
+            form.add_error("code", "Too many failed attempts. Wait, then log in again.")
+            status = 429
+        elif twofactor.check_code(user, form.cleaned_data["code"]):
+            user.save(update_fields=["totp_last_step"])
+            target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
+            request.session.pop(PENDING, None)
+            login(request, user)
+            record("account.login", actor=user, object_type="accounts.user",
+                   object_id=str(user.pk), two_factor=True)
+            return redirect(target)
+        else:
+            LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
+            form.add_error("code", "That code is not right or has expired.")
+            status = 400
+    return render(request, "accounts/login_2fa.html", {"form": form}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record("account.logout", actor=request.user, object_type="accounts.user",
+               object_id=str(request.user.pk))
+    logout(request)
+    messages.info(request, "You have logged out.")
+    return redirect("login")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {
+        "tokens": request.user.api_tokens.all(),
+        "token_form": TokenForm(),
+        "new_token": request.session.pop("echo_new_token", None),
+        "required": twofactor.two_factor_required(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.totp_enabled:
+        return redirect("account")
+    secret = request.session.get("echo_totp_secret")
+    if not secret:
+        secret = twofactor.new_secret()
+        request.session["echo_totp_secret"] = secret
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if twofactor.check_code(user, form.cleaned_data["code"], secret=secret):
+            with transaction.atomic():
+                user.totp_secret, user.totp_enabled = secret, True
+                user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
+                record("account.2fa_enabled", actor=user, object_type="accounts.user",
+                       object_id=str(user.pk))
+            request.session.pop("echo_totp_secret", None)
+            messages.success(request, "Two-factor authentication is on.")
+            return redirect("account")
+        form.add_error("code", "That code is not right; check the time on your device.")
+        status = 400
+    uri = twofactor.provisioning_uri(user, secret)
+    return render(request, "accounts/two_factor_setup.html", {
+        "form": form, "secret": secret, "qr": twofactor.qr_svg(uri),
+        "required": request.GET.get("required") == "1" or twofactor.two_factor_required(user),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if twofactor.two_factor_required(user):
+        messages.error(request, "Your organisation requires two-factor authentication "
+                                "for your role, so it cannot be turned off.")
+        return redirect("account")
+    form = CodeForm(request.POST)
+    if not (form.is_valid() and twofactor.check_code(user, form.cleaned_data["code"])):
+        messages.error(request, "Enter a current code from your app to turn two-factor off.")
+        return redirect("account")
+    user.totp_secret, user.totp_enabled = "", False
+    user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
+    record("account.2fa_disabled", actor=user, object_type="accounts.user", object_id=str(user.pk))
+    messages.success(request, "Two-factor authentication is off.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the token a name of up to 100 characters.")
+        return redirect("account")
+    token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+    record("api_token.created", actor=request.user, obj=token, name=token.name)
+    request.session["echo_new_token"] = secret
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    record("api_token.revoked", actor=request.user, obj=token, name=token.name)
+    token.delete()
+    messages.success(request, f"Token '{token.name}' revoked.")
+    return redirect("account")

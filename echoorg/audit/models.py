@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One thing someone did, hash-chained to the entry before it.
+
+    For anonymous actions `actor` is empty and nothing identifies the person: no IP
+    address or user agent is ever stored here.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=80, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class AuditHead(models.Model):
+    """The chain's last sequence number and hash: a single row, locked while appending."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

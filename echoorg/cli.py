@@ -1,0 +1,27 @@
+"""The `echoorg` command: Django's management commands with echoorg's settings.
+
+    echoorg migrate            set up or upgrade the database
+    echoorg demo               load the fictional demo organisations (idempotent)
+    echoorg serve --port 8000  serve the application with gunicorn
+    echoorg audit verify       check the audit trail's hash chain
+    echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "echoorg.web.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["worker"]:
+        args[0] = "db_worker"
+    execute_from_command_line(["echoorg", *args])
+
+
+if __name__ == "__main__":
+    main()

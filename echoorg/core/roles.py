@@ -1,0 +1,61 @@
+"""Roles and the one table that says which role may do what.
+
+Every view and API call asks `allowed(roles, action)` through the permission layer in
+`echoorg.orgs.permissions`; this table is the single place where the answer is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+FACILITATOR = "facilitator"
+LEADER = "leader"
+STAFF = "staff"
+GUARDIAN = "guardian"
+MENTOR = "mentor"
+RESEARCHER = "researcher"
+BOARD = "board"
+
+ROLES: dict[str, str] = {
+    FACILITATOR: "Facilitator",
+    LEADER: "Leader",
+    STAFF: "Staff member",
+    GUARDIAN: "Speak-up guardian",
+    MENTOR: "Mentor",
+    RESEARCHER: "Researcher",
+    BOARD: "Board member",
+}
+
+EVERYONE = frozenset(ROLES)
+
+# action -> roles allowed, within the organisation the object belongs to.
+ACTIONS: dict[str, frozenset[str]] = {
+    "organisation.view": EVERYONE,
+    "organisation.configure": frozenset({FACILITATOR}),
+    "units.view": EVERYONE,
+    "units.manage": frozenset({FACILITATOR, LEADER}),
+    "members.view": frozenset({FACILITATOR, LEADER}),
+    "members.manage": frozenset({FACILITATOR}),
+    "audit.view": frozenset({FACILITATOR}),
+}
+
+
+def allowed(roles: Iterable[str], action: str) -> bool:
+    """True when any of `roles` may perform `action`. Unknown actions are refused."""
+    permitted = ACTIONS.get(action)
+    if permitted is None:
+        raise KeyError(f"unknown action {action!r}")
+    return any(role in permitted for role in roles)
+
+
+def clean_roles(roles: Iterable[str]) -> list[str]:
+    """Validate and order a list of role names; raises ValueError naming unknown ones."""
+    roles = [r.strip().lower() for r in roles if r and r.strip()]
+    unknown = sorted(set(roles) - EVERYONE)
+    if unknown:
+        raise ValueError(
+            f"unknown role(s): {', '.join(unknown)}; choose from {', '.join(ROLES)}."
+        )
+    if not roles:
+        raise ValueError("give at least one role.")
+    return [r for r in ROLES if r in roles]

@@ -1,0 +1,173 @@
+"""API endpoints for organisations, units and memberships."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from django.core.validators import validate_email
+from pydantic import Field
+
+from echoorg.core.units import UnitImportError
+
+from . import services
+from .models import Membership, Organisation, Unit
+from .permissions import organisation_for, organisations_of
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    roles: list[str]
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    parent: str | None
+
+
+class UnitIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = "unit"
+    parent: str | None = None
+
+
+class UnitImportIn(Schema):
+    csv: str = Field(description="CSV text with header 'unit,parent'", max_length=2_000_000)
+
+
+class ImportProblem(Schema):
+    row: int
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[ImportProblem]
+
+
+class MembershipOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    roles: list[str]
+    unit: str | None
+
+
+class MembershipIn(Schema):
+    email: str = Field(max_length=254)
+    full_name: str = Field(default="", max_length=200)
+    roles: list[str]
+    unit: str | None = None
+
+
+def _unit_out(unit: Unit, names: dict[int, str]) -> UnitOut:
+    return UnitOut(id=unit.pk, name=unit.name, kind=unit.kind,
+                   parent=names.get(unit.parent_id) if unit.parent_id else None)
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+def list_organisations(request: HttpRequest):  # noqa: ANN201
+    roles = {m.organisation_id: m.roles for m in request.auth.memberships.all()}
+    return [OrganisationOut(slug=o.slug, name=o.name, roles=roles[o.pk])
+            for o in organisations_of(request.auth)]
+
+
+@router.get("/organisations/{slug}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, slug: str):  # noqa: ANN201
+    org, member = organisation_for(request.auth, slug, "organisation.view")
+    return OrganisationOut(slug=org.slug, name=org.name, roles=member.roles)
+
+
+@router.get("/organisations/{slug}/units", response=list[UnitOut])
+def list_units(request: HttpRequest, slug: str):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "units.view")
+    units = list(Unit.objects.filter(organisation=org).order_by("name"))
+    names = {u.pk: u.name for u in units}
+    return [_unit_out(u, names) for u in units]
+
+
+@router.post("/organisations/{slug}/units", response={201: UnitOut})
+def create_unit(request: HttpRequest, slug: str, payload: UnitIn):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "units.manage")
+    if payload.kind not in dict(Unit.KINDS):
+        raise HttpError(422, f"kind must be one of {', '.join(dict(Unit.KINDS))}.")
+    parent = None
+    if payload.parent:
+        parent = Unit.objects.filter(organisation=org, name=payload.parent).first()
+        if parent is None:
+            raise HttpError(422, f"parent '{payload.parent}' is not a unit of this organisation.")
+    try:
+        unit = services.create_unit(request.auth, org, payload.name, parent, payload.kind)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    return 201, _unit_out(unit, {parent.pk: parent.name} if parent else {})
+
+
+@router.post("/organisations/{slug}/units/import", response={201: ImportOut, 422: ProblemsOut})
+def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "units.manage")
+    try:
+        created = services.import_units(request.auth, org, payload.csv)
+    except UnitImportError as exc:
+        return 422, {"detail": "The import was refused; nothing was written.",
+                     "problems": [{"row": p.line, "message": p.message} for p in exc.problems]}
+    return 201, {"created": len(created)}
+
+
+def _membership_out(m: Membership) -> MembershipOut:
+    return MembershipOut(id=m.pk, email=m.user.email, full_name=m.user.full_name,
+                         roles=m.roles, unit=m.unit.name if m.unit else None)
+
+
+@router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
+def list_memberships(request: HttpRequest, slug: str):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "members.view")
+    members = Membership.objects.filter(organisation=org).select_related("user", "unit")
+    return [_membership_out(m) for m in members.order_by("user__email")]
+
+
+@router.post("/organisations/{slug}/memberships", response={201: MembershipOut})
+def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "members.manage")
+    unit = None
+    if payload.unit:
+        unit = Unit.objects.filter(organisation=org, name=payload.unit).first()
+        if unit is None:
+            raise HttpError(422, f"unit '{payload.unit}' is not a unit of this organisation.")
+    User = get_user_model()
+    email = payload.email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise HttpError(422, f"'{payload.email}' is not an email address.") from None
+    try:
+        with transaction.atomic():  # a refused membership leaves no new account behind
+            user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(
+                email, full_name=payload.full_name)
+            member = services.add_member(request.auth, org, user, payload.roles, unit)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    return 201, _membership_out(member)
+
+
+@router.get("/organisations/{slug}/memberships/{member_id}", response=MembershipOut)
+def get_membership(request: HttpRequest, slug: str, member_id: int):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "members.view")
+    return _membership_out(get_object_or_404(Membership.objects.select_related("user", "unit"),
+                                             pk=member_id, organisation=org))
+
+
+__all__ = ["router", "Organisation"]

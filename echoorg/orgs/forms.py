@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from echoorg.core.roles import ROLES
+
+from .models import Organisation, Unit
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name")
+    slug = forms.SlugField(
+        max_length=60, label="Short name for web addresses",
+        help_text="Lower-case letters, digits and hyphens, for example 'northmoor'.",
+    )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if Organisation.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("That short name is taken; choose another.")
+        return slug
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Unit name")
+    kind = forms.ChoiceField(choices=Unit.KINDS, label="Kind of unit", initial="team")
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label="Parent unit",
+        empty_label="None: a top-level unit",
+    )
+
+    def __init__(self, organisation: Organisation, *args, unit: Unit | None = None, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.organisation, self.unit = organisation, unit
+        choices = Unit.objects.filter(organisation=organisation).order_by("name")
+        if unit is not None:
+            choices = choices.exclude(pk=unit.pk)
+        self.fields["parent"].queryset = choices
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Unit.objects.filter(organisation=self.organisation, name=name)
+        if self.unit is not None:
+            taken = taken.exclude(pk=self.unit.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"There is already a unit called '{name}'.")
+        return name
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Two columns with a header row: unit,parent. Leave parent empty for a "
+        "top-level unit. UTF-8, at most 2 MB.",
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB.")
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'."
+            ) from None
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    full_name = forms.CharField(max_length=200, required=False, label="Full name")
+    roles = forms.MultipleChoiceField(
+        choices=list(ROLES.items()), widget=forms.CheckboxSelectMultiple, label="Roles"
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label="Unit they work in",
+        empty_label="Not in a unit",
+    )
+
+    def __init__(self, organisation: Organisation, *args, editing: bool = False, **kwargs):  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
+        if editing:
+            del self.fields["email"]
+            del self.fields["full_name"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def person(self):  # noqa: ANN201
+        User = get_user_model()
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            user = User.objects.create_user(
+                self.cleaned_data["email"], full_name=self.cleaned_data.get("full_name", "")
+            )
+        return user
+
+
+class SecuritySettingsForm(forms.Form):
+    require_2fa_roles = forms.MultipleChoiceField(
+        choices=list(ROLES.items()), widget=forms.CheckboxSelectMultiple, required=False,
+        label="Roles that must use two-factor authentication",
+    )

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo organisations and their demo logins (safe to run again)."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+
+    def handle(self, *args, seed: int, quiet: bool, **options) -> None:  # noqa: ANN002, ANN003
+        summary = load_demo(seed=seed)
+        if quiet:
+            return
+        state = "Loaded" if summary.created else "Already loaded"
+        self.stdout.write(f"{state}: {', '.join(summary.organisations)} "
+                          f"({summary.units} units, {summary.people} people).")
+        self.stdout.write("")
+        self.stdout.write("Demo logins (all fictional; password for each: "
+                          f"{DEMO_PASSWORD}):")
+        width = max(len(e) for e, _ in summary.accounts)
+        for email, roles in summary.accounts:
+            self.stdout.write(f"  {email.ljust(width)}  {roles}")

@@ -1,0 +1,53 @@
+"""The permission layer: every view and API call asks here, with the object's organisation.
+
+A person outside an organisation gets "not found" for everything in it, so its
+existence is not revealed; a member whose roles do not allow an action gets "forbidden".
+The table of which role may do what is `echoorg.core.roles.ACTIONS`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from echoorg.core.roles import allowed
+
+from .models import Membership, Organisation
+
+
+def membership(user, organisation: Organisation) -> Membership | None:  # noqa: ANN001
+    if not user.is_authenticated or not user.is_active:
+        return None
+    cache = getattr(user, "_echo_memberships", None)
+    if cache is None:
+        cache = {m.organisation_id: m for m in user.memberships.all()}
+        user._echo_memberships = cache
+    return cache.get(organisation.pk)
+
+
+def can(user, organisation: Organisation, action: str) -> bool:  # noqa: ANN001
+    member = membership(user, organisation)
+    return member is not None and allowed(member.roles, action)
+
+
+def organisation_for(user, slug: str, action: str) -> tuple[Organisation, Membership]:  # noqa: ANN001
+    """The organisation named by `slug` if `user` may perform `action` in it.
+
+    Raises Http404 when the user is not a member (or it does not exist), PermissionDenied
+    when they are a member without a role that allows the action.
+    """
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    member = membership(user, organisation)
+    if member is None:
+        raise Http404("No such organisation.")
+    if not allowed(member.roles, action):
+        raise PermissionDenied("Your role does not allow this.")
+    return organisation, member
+
+
+def organisations_of(user) -> list[Organisation]:  # noqa: ANN001
+    if not user.is_authenticated:
+        return []
+    return list(Organisation.objects.filter(memberships__user=user).order_by("name"))

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from echoorg.audit.log import record
+from echoorg.audit.models import AuditEntry
+from echoorg.core.roles import FACILITATOR, ROLES
+from echoorg.core.units import UnitImportError
+
+from . import services
+from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm
+from .models import Membership, Unit
+from .permissions import can, organisation_for, organisations_of
+
+
+def _unit_tree(units: list[Unit], counts: dict[int, int]) -> list[dict]:
+    """Nested dicts for the template: each unit with its children, sorted by name."""
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+
+    def build(parent_id: int | None) -> list[dict]:
+        return [
+            {"unit": u, "members": counts.get(u.pk, 0), "children": build(u.pk)}
+            for u in sorted(children.get(parent_id, []), key=lambda u: u.name.lower())
+        ]
+
+    return build(None)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_of(request.user)
+    if len(organisations) == 1:
+        return redirect("organisation", slug=organisations[0].slug)
+    is_facilitator = any(FACILITATOR in m.roles for m in request.user.memberships.all())
+    return render(request, "orgs/home.html",
+                  {"organisations": organisations, "can_create": is_facilitator})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    if not any(FACILITATOR in m.roles for m in request.user.memberships.all()):
+        raise PermissionDenied("Only facilitators can set up organisations.")
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.create_organisation(
+            request.user, form.cleaned_data["name"], form.cleaned_data["slug"]
+        )
+        messages.success(request, f"{organisation.name} is set up; you are its facilitator.")
+        return redirect("organisation", slug=organisation.slug)
+    return render(request, "orgs/organisation_new.html", {"form": form})
+
+
+@login_required
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    org, member = organisation_for(request.user, slug, "organisation.view")
+    stats = {
+        "units": org.units.count(),
+        "teams": org.units.filter(children__isnull=True).count(),
+        "people": org.memberships.count(),
+    }
+    by_role = {label: sum(1 for m in org.memberships.only("roles") if key in m.roles)
+               for key, label in ROLES.items()} if can(request.user, org, "members.view") else {}
+    return render(request, "orgs/organisation.html",
+                  {"org": org, "member": member, "stats": stats, "by_role": by_role})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "units.view")
+    may_manage = can(request.user, org, "units.manage")
+    form = UnitForm(org, request.POST or None)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied("Your role does not allow changing units.")
+        if form.is_valid():
+            unit = services.create_unit(request.user, org, form.cleaned_data["name"],
+                                        form.cleaned_data["parent"], form.cleaned_data["kind"])
+            messages.success(request, f"Unit '{unit.name}' added.")
+            return redirect("units", slug=org.slug)
+    all_units = list(org.units.all())
+    counts = dict(org.memberships.filter(unit__isnull=False)
+                  .values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+    return render(request, "orgs/units.html", {
+        "org": org, "tree": _unit_tree(all_units, counts), "form": form,
+        "may_manage": may_manage, "unit_count": len(all_units),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "units.view")
+    unit = get_object_or_404(Unit, pk=unit_id, organisation=org)
+    may_manage = can(request.user, org, "units.manage")
+    form = UnitForm(org, request.POST or None, unit=unit, initial={
+        "name": unit.name, "kind": unit.kind, "parent": unit.parent_id})
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied("Your role does not allow changing units.")
+        if form.is_valid():
+            try:
+                services.update_unit(request.user, unit, form.cleaned_data["name"],
+                                     form.cleaned_data["parent"], form.cleaned_data["kind"])
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("parent", message)
+            else:
+                messages.success(request, f"Unit '{unit.name}' saved.")
+                return redirect("unit", slug=org.slug, unit_id=unit.pk)
+        unit.refresh_from_db()
+    path, node = [], unit.parent
+    while node is not None:
+        path.insert(0, node)
+        node = node.parent
+    return render(request, "orgs/unit.html", {
+        "org": org, "unit": unit, "path": path, "children": unit.children.all(),
+        "members": unit.membership_set.count(), "form": form, "may_manage": may_manage,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units_import(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "units.manage")
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.import_units(request.user, org, form.cleaned_data["file"])
+        except UnitImportError as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            messages.success(request, f"Imported {len(created)} units.")
+            return redirect("units", slug=org.slug)
+    status = 400 if request.method == "POST" and (problems or form.errors) else 200
+    return render(request, "orgs/units_import.html",
+                  {"org": org, "form": form, "problems": problems}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "members.view")
+    may_manage = can(request.user, org, "members.manage")
+    form = MemberForm(org, request.POST or None)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied("Your role does not allow adding people.")
+        if form.is_valid():
+            try:
+                with transaction.atomic():  # a refused membership leaves no new account
+                    member = services.add_member(request.user, org, form.person(),
+                                                 form.cleaned_data["roles"],
+                                                 form.cleaned_data["unit"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{member.user.display_name} added.")
+                return redirect("people", slug=org.slug)
+    query = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    members = org.memberships.select_related("user", "unit").order_by("user__full_name",
+                                                                       "user__email")
+    if query:
+        members = members.filter(Q(user__email__icontains=query)
+                                 | Q(user__full_name__icontains=query)
+                                 | Q(unit__name__icontains=query))
+    if role in ROLES:
+        members = [m for m in members if role in m.roles]
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/people.html", {
+        "org": org, "page": page, "form": form, "may_manage": may_manage,
+        "query": query, "role": role, "roles": ROLES,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "members.manage")
+    member = get_object_or_404(Membership.objects.select_related("user"), pk=member_id,
+                               organisation=org)
+    form = MemberForm(org, request.POST or None, editing=True,
+                      initial={"roles": member.roles, "unit": member.unit_id})
+    if request.method == "POST":
+        if "remove" in request.POST:
+            if member.user_id == request.user.pk:
+                messages.error(request, "You cannot remove yourself.")
+                return redirect("person", slug=org.slug, member_id=member.pk)
+            name = member.user.display_name
+            services.remove_member(request.user, member)
+            messages.success(request, f"{name} removed from {org.name}.")
+            return redirect("people", slug=org.slug)
+        if form.is_valid():
+            try:
+                services.change_member(request.user, member, form.cleaned_data["roles"],
+                                       form.cleaned_data["unit"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Roles of {member.user.display_name} saved.")
+                return redirect("people", slug=org.slug)
+    return render(request, "orgs/person.html", {"org": org, "member": member, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "organisation.configure")
+    form = SecuritySettingsForm(request.POST or None,
+                                initial={"require_2fa_roles": org.require_2fa_roles})
+    if request.method == "POST" and form.is_valid():
+        before = org.require_2fa_roles
+        org.require_2fa_roles = [r for r in ROLES if r in form.cleaned_data["require_2fa_roles"]]
+        org.save(update_fields=["require_2fa_roles"])
+        record("organisation.security_changed", actor=request.user, organisation=org, obj=org,
+               before=before, after=org.require_2fa_roles)
+        messages.success(request, "Security settings saved.")
+        return redirect("org_settings", slug=org.slug)
+    return render(request, "orgs/settings.html", {"org": org, "form": form})
+
+
+@login_required
+def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "audit.view")
+    entries = AuditEntry.objects.filter(organisation=org).select_related("actor").order_by("-seq")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/audit.html", {"org": org, "page": page})
+
+
+@login_required
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    """Remember the organisation a facilitator chose and go to it."""
+    slug = request.POST.get("organisation", "")
+    org, _ = organisation_for(request.user, slug, "organisation.view")
+    request.session["organisation"] = org.slug
+    return redirect("organisation", slug=org.slug)

@@ -1,0 +1,64 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from echoorg.accounts import views as accounts
+from echoorg.orgs import views as orgs
+
+from . import views
+from .api import api
+
+handler403 = "echoorg.web.views.error_403"
+handler404 = "echoorg.web.views.error_404"
+handler500 = "echoorg.web.views.error_500"
+
+urlpatterns = [
+    path("", orgs.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", accounts.login_view, name="login"),
+    path("login/2fa/", accounts.login_two_factor, name="login_2fa"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("account/", accounts.account, name="account"),
+    path("account/2fa/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("account/2fa/disable/", accounts.two_factor_disable, name="two_factor_disable"),
+    path("account/tokens/", accounts.token_create, name="token_create"),
+    path("account/tokens/<int:token_id>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("organisations/new/", orgs.organisation_new, name="organisation_new"),
+    path("organisations/switch/", orgs.switch, name="switch_organisation"),
+    path("o/<slug:slug>/", orgs.organisation, name="organisation"),
+    path("o/<slug:slug>/units/", orgs.units, name="units"),
+    path("o/<slug:slug>/units/import/", orgs.units_import, name="units_import"),
+    path("o/<slug:slug>/units/<int:unit_id>/", orgs.unit_detail, name="unit"),
+    path("o/<slug:slug>/people/", orgs.people, name="people"),
+    path("o/<slug:slug>/people/<int:member_id>/", orgs.person, name="person"),
+    path("o/<slug:slug>/settings/", orgs.settings_page, name="org_settings"),
+    path("o/<slug:slug>/audit/", orgs.audit_trail, name="audit"),
+    path("api/", api.urls),
+]
