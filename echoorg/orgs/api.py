@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.errors import HttpError
 from django.core.validators import validate_email
 from pydantic import Field
@@ -113,7 +114,7 @@ def create_unit(request: HttpRequest, slug: str, payload: UnitIn):  # noqa: ANN2
         unit = services.create_unit(request.auth, org, payload.name, parent, payload.kind)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
-    return 201, _unit_out(unit, {parent.pk: parent.name} if parent else {})
+    return Status(201, _unit_out(unit, {parent.pk: parent.name} if parent else {}))
 
 
 @router.post("/organisations/{slug}/units/import", response={201: ImportOut, 422: ProblemsOut})
@@ -122,9 +123,11 @@ def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):  # noq
     try:
         created = services.import_units(request.auth, org, payload.csv)
     except UnitImportError as exc:
-        return 422, {"detail": "The import was refused; nothing was written.",
-                     "problems": [{"row": p.line, "message": p.message} for p in exc.problems]}
-    return 201, {"created": len(created)}
+        return Status(422, {
+            "detail": "The import was refused; nothing was written.",
+            "problems": [{"row": p.line, "message": p.message} for p in exc.problems],
+        })
+    return Status(201, {"created": len(created)})
 
 
 def _membership_out(m: Membership) -> MembershipOut:
@@ -160,7 +163,7 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
             member = services.add_member(request.auth, org, user, payload.roles, unit)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
-    return 201, _membership_out(member)
+    return Status(201, _membership_out(member))
 
 
 @router.get("/organisations/{slug}/memberships/{member_id}", response=MembershipOut)

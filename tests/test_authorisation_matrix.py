@@ -1,0 +1,253 @@
+"""Every URL and API operation, as every role, of the same organisation and of another.
+
+The table below declares who may use each endpoint. A URL or API operation missing from
+the table fails `test_every_endpoint_is_in_the_table`, so each new feature extends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from echoorg.accounts.models import ApiToken
+from echoorg.core.roles import ROLES
+from echoorg.orgs.models import Membership, Organisation, Unit
+from echoorg.web.api import api
+
+EVERY_ROLE = frozenset(ROLES)
+PUBLIC = "public"  # anyone, logged in or not
+MEMBERS = EVERY_ROLE  # any member of the organisation
+FACILITATORS = frozenset({"facilitator"})
+MANAGERS = frozenset({"facilitator", "leader"})
+NOBODY_ELSE = frozenset()
+
+
+@dataclass
+class Context:
+    org: Organisation
+    unit: Unit
+    member: Membership
+    user: object
+
+    @property
+    def slug(self) -> str:
+        return self.org.slug
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    url: Callable[[Context], str]
+    allowed: frozenset[str] | str
+    # Whether the endpoint belongs to an organisation (so another organisation's members
+    # must be refused) or to the person (account pages, the list of their organisations).
+    org_scoped: bool = True
+    data: dict | None = None
+
+
+def _o(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
+    return lambda c: reverse(name, kwargs={"slug": c.slug, **{k: f(c) for k, f in extra.items()}})
+
+
+def _token_url(c: Context) -> str:
+    token, _ = ApiToken.issue(c.user, "matrix")
+    return reverse("token_revoke", kwargs={"token_id": token.pk})
+
+
+PAGES: dict[str, Rule] = {
+    "home": Rule("GET", lambda c: reverse("home"), MEMBERS, org_scoped=False),
+    "healthz": Rule("GET", lambda c: reverse("healthz"), PUBLIC, org_scoped=False),
+    "login": Rule("GET", lambda c: reverse("login"), PUBLIC, org_scoped=False),
+    "login_2fa": Rule("GET", lambda c: reverse("login_2fa"), PUBLIC, org_scoped=False),
+    "logout": Rule("POST", lambda c: reverse("logout"), PUBLIC, org_scoped=False),
+    "password_reset": Rule("GET", lambda c: reverse("password_reset"), PUBLIC, org_scoped=False),
+    "password_reset_done": Rule("GET", lambda c: reverse("password_reset_done"), PUBLIC,
+                                org_scoped=False),
+    "password_reset_confirm": Rule(
+        "GET", lambda c: reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "x"}),
+        PUBLIC, org_scoped=False),
+    "password_reset_complete": Rule("GET", lambda c: reverse("password_reset_complete"), PUBLIC,
+                                    org_scoped=False),
+    "account": Rule("GET", lambda c: reverse("account"), MEMBERS, org_scoped=False),
+    "two_factor_setup": Rule("GET", lambda c: reverse("two_factor_setup"), MEMBERS,
+                             org_scoped=False),
+    "two_factor_disable": Rule("POST", lambda c: reverse("two_factor_disable"), MEMBERS,
+                               org_scoped=False),
+    "token_create": Rule("POST", lambda c: reverse("token_create"), MEMBERS, org_scoped=False,
+                         data={"name": "matrix"}),
+    "token_revoke": Rule("POST", _token_url, MEMBERS, org_scoped=False),
+    "organisation_new": Rule("GET", lambda c: reverse("organisation_new"), FACILITATORS,
+                             org_scoped=False),
+    "switch_organisation": Rule("POST", lambda c: reverse("switch_organisation"), MEMBERS,
+                                data={"organisation": "__slug__"}),
+    "organisation": Rule("GET", _o("organisation"), MEMBERS),
+    "units": Rule("GET", _o("units"), MEMBERS),
+    "units_import": Rule("GET", _o("units_import"), MANAGERS),
+    "unit": Rule("GET", _o("unit", unit_id=lambda c: c.unit.pk), MEMBERS),
+    "people": Rule("GET", _o("people"), MANAGERS),
+    "person": Rule("GET", _o("person", member_id=lambda c: c.member.pk), FACILITATORS),
+    "org_settings": Rule("GET", _o("org_settings"), FACILITATORS),
+    "audit": Rule("GET", _o("audit"), FACILITATORS),
+}
+
+# Changes made through pages: the same table, for the POST side of pages that take forms.
+PAGE_POSTS: dict[str, Rule] = {
+    "units": Rule("POST", _o("units"), MANAGERS, data={"name": ""}),
+    "unit": Rule("POST", _o("unit", unit_id=lambda c: c.unit.pk), MANAGERS, data={"name": ""}),
+    "units_import": Rule("POST", _o("units_import"), MANAGERS, data={}),
+    "people": Rule("POST", _o("people"), FACILITATORS, data={"email": "not-an-email"}),
+    "person": Rule("POST", _o("person", member_id=lambda c: c.member.pk), FACILITATORS,
+                   data={"roles": ["nonsense"]}),
+    "org_settings": Rule("POST", _o("org_settings"), FACILITATORS,
+                         data={"require_2fa_roles": ["nonsense"]}),
+    "organisation_new": Rule("POST", lambda c: reverse("organisation_new"), FACILITATORS,
+                             org_scoped=False, data={"name": ""}),
+}
+
+
+def _api(path: str) -> Callable[[Context], str]:
+    return lambda c: "/api" + path.format(slug=c.slug, member_id=c.member.pk)
+
+
+API: dict[str, Rule] = {
+    "GET /api/organisations": Rule("GET", _api("/organisations"), MEMBERS, org_scoped=False),
+    "GET /api/organisations/{slug}": Rule("GET", _api("/organisations/{slug}"), MEMBERS),
+    "GET /api/organisations/{slug}/units": Rule("GET", _api("/organisations/{slug}/units"),
+                                                MEMBERS),
+    "POST /api/organisations/{slug}/units": Rule(
+        "POST", _api("/organisations/{slug}/units"), MANAGERS, data={"name": "Matrix team"}),
+    "POST /api/organisations/{slug}/units/import": Rule(
+        "POST", _api("/organisations/{slug}/units/import"), MANAGERS, data={"csv": "nonsense"}),
+    "GET /api/organisations/{slug}/memberships": Rule(
+        "GET", _api("/organisations/{slug}/memberships"), MANAGERS),
+    "POST /api/organisations/{slug}/memberships": Rule(
+        "POST", _api("/organisations/{slug}/memberships"), FACILITATORS,
+        data={"email": "bad", "roles": []}),
+    "GET /api/organisations/{slug}/memberships/{member_id}": Rule(
+        "GET", _api("/organisations/{slug}/memberships/{member_id}"), MANAGERS),
+    "GET /api/openapi.json": Rule("GET", lambda c: "/api/openapi.json", PUBLIC,
+                                  org_scoped=False),
+}
+
+
+def _page_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str = "") -> None:  # noqa: ANN001
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "api":
+                    continue
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                names.add(p.name or f"<unnamed {p.pattern}>")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def _api_operations() -> set[str]:
+    schema = api.get_openapi_schema()
+    operations = {f"{method.upper()} {path}" for path, item in schema["paths"].items()
+                  for method in item}
+    return operations | {"GET /api/openapi.json"}
+
+
+def test_every_endpoint_is_in_the_table():
+    missing_pages = _page_names() - set(PAGES)
+    missing_api = _api_operations() - set(API)
+    assert not missing_pages, f"URLs without a row in the authorisation table: {missing_pages}"
+    assert not missing_api, f"API operations without a row in the table: {missing_api}"
+    assert not set(PAGES) - _page_names(), "table rows for URLs that no longer exist"
+    assert not set(API) - _api_operations(), "table rows for API operations that do not exist"
+
+
+@pytest.fixture
+def world(make_org, make_person):
+    """Two organisations, each with a unit and a member, and one person per role in the first."""
+    worlds = {}
+    for slug in ("home-org", "away-org"):
+        org = make_org(slug, slug.title())
+        unit = Unit.objects.create(organisation=org, name="Team A", kind="team")
+        someone = make_person(org, "staff", unit=unit)
+        worlds[slug] = (org, unit, someone.memberships.get())
+    people = {role: make_person(worlds["home-org"][0], role) for role in ROLES}
+    return worlds, people
+
+
+def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):  # noqa: ANN202
+    data = dict(rule.data or {})
+    if data.get("organisation") == "__slug__":
+        data["organisation"] = slug
+    if rule.method == "GET":
+        return client.get(url)
+    if api_call:
+        return client.post(url, data=data, content_type="application/json")
+    return client.post(url, data=data)
+
+
+def _outcome(response, logged_in: bool, public: bool) -> str:  # noqa: ANN001
+    if response.status_code in (401, 403, 404, 405):
+        return "denied"
+    # A public page may send people on (the code step without a pending login goes back
+    # to the login page); for everything else, being sent to log in is a refusal.
+    if response.status_code == 302 and "/login/" in response["Location"] and not public:
+        return "denied"
+    assert response.status_code < 500, response.content[:500]
+    return "allowed"
+
+
+def _cases():
+    for table, api_call in ((PAGES, False), (PAGE_POSTS, False), (API, True)):
+        for name, rule in table.items():
+            yield pytest.param(name, rule, api_call, id=f"{rule.method} {name}")
+
+
+@pytest.mark.parametrize(("name", "rule", "api_call"), list(_cases()))
+def test_each_role_gets_what_the_table_declares(world, name, rule, api_call):
+    worlds, people = world
+    org, unit, member = worlds["home-org"]
+    other_org, other_unit, other_member = worlds["away-org"]
+    mismatches = []
+    for role, user in [("anonymous", None), *people.items()]:
+        for which, ctx in (
+            ("own", Context(org, unit, member, user)),
+            ("other", Context(other_org, other_unit, other_member, user)),
+        ):
+            client = Client(enforce_csrf_checks=False)
+            if user is not None:
+                client.force_login(user)
+            if rule.url is _token_url and user is None:
+                ctx = Context(org, unit, member, people["staff"])
+            response = _request(client, rule, rule.url(ctx), api_call, ctx.slug)
+            got = _outcome(response, user is not None, rule.allowed == PUBLIC)
+            if rule.allowed == PUBLIC:
+                expected = "allowed"
+            elif user is None:
+                expected = "denied"
+            elif which == "other" and rule.org_scoped:
+                expected = "denied"
+            else:
+                expected = "allowed" if role in rule.allowed else "denied"
+            if got != expected:
+                mismatches.append(f"{role} ({which} organisation): expected {expected}, "
+                                  f"got {got} ({response.status_code})")
+    assert not mismatches, f"{rule.method} {name}:\n" + "\n".join(mismatches)
+
+
+def test_another_organisations_units_stay_hidden_from_a_facilitator(world, make_person):
+    worlds, people = world
+    other_org = worlds["away-org"][0]
+    client = Client()
+    client.force_login(people["facilitator"])
+    page = client.get(reverse("units", kwargs={"slug": other_org.slug}))
+    assert page.status_code == 404
+    assert b"Team A" not in page.content
+    listing = client.get(f"/api/organisations/{other_org.slug}/units")
+    assert listing.status_code == 404
+    everything = client.get("/api/organisations").json()
+    assert [o["slug"] for o in everything] == ["home-org"]
