@@ -46,12 +46,20 @@ def read_unit_csv(text: str) -> list[UnitRow]:
 
     Row numbers count the header as row 1, as a spreadsheet shows them.
     """
+    rows, problems = _read_rows(text)
+    if problems:
+        raise UnitImportError(problems)
+    return rows
+
+
+def _read_rows(text: str) -> tuple[list[UnitRow], list[RowProblem]]:
+    """The well-formed rows and the problems of the others; a bad header or file raises."""
     problems: list[RowProblem] = []
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise UnitImportError([RowProblem(0, "The file is empty: expected a header 'unit,parent'.")])
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
@@ -82,11 +90,9 @@ def read_unit_csv(text: str) -> list[UnitRow]:
             rows.append(UnitRow(number, unit, parent or None))
     except csv.Error as exc:
         problems.append(RowProblem(reader.line_num, f"unreadable CSV ({exc})."))
-    if problems:
-        raise UnitImportError(problems)
-    if not rows:
+    if not rows and not problems:
         raise UnitImportError([RowProblem(0, "The file has a header but no units.")])
-    return rows
+    return rows, problems
 
 
 def order_unit_rows(rows: Iterable[UnitRow], existing: Iterable[str] = ()) -> list[UnitRow]:
@@ -157,8 +163,18 @@ def _cycles(by_name: dict[str, UnitRow]) -> list[RowProblem]:
 
 
 def parse_units_csv(text: str, existing: Iterable[str] = ()) -> list[UnitRow]:
-    """Read and validate a units CSV in one step; see `read_unit_csv` and `order_unit_rows`."""
-    return order_unit_rows(read_unit_csv(text), existing)
+    """Read and validate a units CSV in one step, reporting every bad row at once.
+
+    See `read_unit_csv` (the file's form) and `order_unit_rows` (the tree it describes).
+    """
+    rows, problems = _read_rows(text)
+    try:
+        ordered = order_unit_rows(rows, existing)
+    except UnitImportError as exc:
+        problems = problems + exc.problems
+    if problems:
+        raise UnitImportError(sorted(set(problems), key=lambda p: (p.line, p.message)))
+    return ordered
 
 
 def subtree(parents: dict[str, str | None], root: str) -> set[str]:

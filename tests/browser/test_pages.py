@@ -1,0 +1,253 @@
+"""Journeys through echoorg in headless Chromium.
+
+Each page reached is checked with `web.check()`: nothing requested from any host but the
+live server, no Content-Security-Policy complaint, and no axe WCAG 2.2 A/AA violation.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from echoorg.orgs.models import Unit
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+NARROW = {"width": 320, "height": 640}
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def path_is(path: str) -> re.Pattern:
+    """Matches a full URL whose path is exactly `path` (any query string or fragment)."""
+    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"([?#].*)?$")
+
+
+def assert_no_horizontal_scroll(page, width: int) -> None:
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width + 1, (
+        f"{page.url} scrolls sideways at {width} px: content is {scroll_width} px wide"
+    )
+
+
+def tree_item(page, name: str):
+    """The <li> of the units tree whose own link is `name`."""
+    return page.locator("ul.tree li").filter(
+        has=page.get_by_role("link", name=name, exact=True)).last
+
+
+# 1. Logging in and out --------------------------------------------------------------------
+
+def test_login_journey(web, org, make_person):
+    make_person(org, "staff", email="sam@alpha.example")
+    page = web.page
+
+    web.goto("/")
+    expect(page).to_have_url(path_is("/login/"))
+    expect(heading(page)).to_have_text("Log in to echoorg")
+    web.check()
+
+    page.get_by_label("Email address").fill("sam@alpha.example")
+    page.get_by_label("Password").fill("not the password")
+    web.submit(page.get_by_role("button", name="Log in", exact=True))
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("There is a problem")
+    expect(alert).to_contain_text("The email address or password is not right.")
+    web.check()
+
+    page.get_by_label("Email address").fill("sam@alpha.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    web.submit(page.get_by_role("button", name="Log in", exact=True))
+    expect(page).to_have_url(path_is("/o/alpha/"))
+    expect(heading(page)).to_have_text("Alpha Council")
+    web.check()
+
+    web.submit(page.get_by_role("button", name="Log out"))
+    expect(page).to_have_url(path_is("/login/"))
+    expect(page.get_by_role("status")).to_contain_text("You have logged out.")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    web.check()
+
+
+# 2. Organisation, units and account pages ---------------------------------------------------
+
+def test_facilitator_pages(web, org, tree, facilitator, make_person, screenshot_dir):
+    for unit, count in (("Recruitment", 3), ("Support", 2), ("Adults", 4)):
+        for _ in range(count):
+            make_person(org, "staff", unit=tree[unit])
+    web.login_as(facilitator)
+    page = web.page
+
+    web.goto("/o/alpha/")
+    expect(heading(page)).to_have_text("Alpha Council")
+    expect(page.get_by_role("navigation", name="Alpha Council")).to_be_visible()
+    web.check()
+
+    web.goto("/o/alpha/units/")
+    expect(heading(page)).to_have_text("Units")
+    expect(page.get_by_text("5 units in Alpha Council.")).to_be_visible()
+    for name in tree:
+        expect(page.locator("ul.tree").get_by_role("link", name=name, exact=True)).to_be_visible()
+    fostering = tree_item(page, "Fostering")
+    expect(fostering.get_by_role("link", name="Recruitment", exact=True)).to_be_visible()
+    expect(fostering.get_by_role("link", name="Support", exact=True)).to_be_visible()
+    expect(tree_item(page, "Recruitment")).to_contain_text("3 people")
+    web.check()
+    if screenshot_dir is not None:
+        page.screenshot(path=str(screenshot_dir / "screenshot.png"), full_page=True)
+
+    web.goto(f"/o/alpha/units/{tree['Fostering'].pk}/")
+    expect(heading(page)).to_have_text("Fostering")
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    expect(crumbs.get_by_role("listitem")).to_have_text(["Units", "Children", "Fostering"])
+    expect(page.get_by_role("link", name="Recruitment", exact=True)).to_be_visible()
+    web.check()
+
+    for path, title in (
+        ("/o/alpha/people/", "People"),
+        ("/o/alpha/settings/", "Settings"),
+        ("/o/alpha/audit/", "Audit trail"),
+        ("/account/", "Your account"),
+        ("/account/2fa/setup/", "Set up two-factor authentication"),
+    ):
+        web.goto(path)
+        expect(heading(page)).to_have_text(title)
+        web.check()
+
+
+def test_add_unit_and_empty_form(web, org, tree, facilitator):
+    web.login_as(facilitator)
+    page = web.page
+    web.goto("/o/alpha/units/")
+
+    page.get_by_label("Unit name").fill("Kinship Care")
+    page.get_by_label("Kind of unit").select_option(label="Team")
+    page.get_by_label("Parent unit").select_option(label="Fostering")
+    web.submit(page.get_by_role("button", name="Add unit"))
+    expect(page).to_have_url(path_is("/o/alpha/units/"))
+    expect(page.get_by_role("status")).to_contain_text("Unit 'Kinship Care' added.")
+    expect(tree_item(page, "Fostering").get_by_role("link", name="Kinship Care")).to_be_visible()
+    web.check()
+    assert Unit.objects.filter(organisation=org).count() == 6
+
+    web.submit(page.get_by_role("button", name="Add unit"))
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_visible()
+    to_field = alert.get_by_role("link", name=re.compile(r"^Unit name: "))
+    expect(to_field).to_have_attribute("href", "#id_name")
+    web.check()
+    to_field.click()
+    expect(page.get_by_label("Unit name")).to_be_focused()
+    assert Unit.objects.filter(organisation=org).count() == 6
+
+
+# 3. Importing units from CSV ------------------------------------------------------------------
+
+def upload(web, name: str, content: bytes) -> None:
+    page = web.page
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+    web.submit(page.get_by_role("button", name="Import"))
+
+
+def test_import_refuses_a_cycle_then_accepts_a_good_file(web, org, tree, facilitator):
+    web.login_as(facilitator)
+    page = web.page
+    before = Unit.objects.filter(organisation=org).count()
+
+    web.goto("/o/alpha/units/import/")
+    expect(heading(page)).to_have_text("Import units")
+    web.check()
+
+    upload(web, "cycle.csv", b"unit,parent\nA,B\nB,A\n")
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_visible()
+    problems = alert.get_by_role("listitem")
+    expect(problems).to_have_count(2)
+    expect(problems.nth(0)).to_contain_text(re.compile(r"^Row 2: .*cycle"))
+    expect(problems.nth(1)).to_contain_text(re.compile(r"^Row 3: .*cycle"))
+    web.check()
+    assert Unit.objects.filter(organisation=org).count() == before
+
+    upload(web, "good.csv", b"unit,parent\nSafeguarding Hub,Children\nQuality,Safeguarding Hub\n")
+    expect(page).to_have_url(path_is("/o/alpha/units/"))
+    expect(page.get_by_role("status")).to_contain_text("Imported 2 units.")
+    hub = tree_item(page, "Safeguarding Hub")
+    expect(hub.get_by_role("link", name="Quality", exact=True)).to_be_visible()
+    expect(tree_item(page, "Children").get_by_role("link", name="Safeguarding Hub")).to_be_visible()
+    web.check()
+    assert Unit.objects.filter(organisation=org).count() == before + 2
+
+
+# 4. Narrow screens ----------------------------------------------------------------------------
+
+def test_no_sideways_scrolling_at_320_px(open_browser, org, tree, facilitator):
+    web = open_browser(viewport=NARROW)
+    page = web.page
+
+    web.goto("/login/")
+    assert_no_horizontal_scroll(page, NARROW["width"])
+    web.check()
+
+    web.login_as(facilitator)
+    web.goto("/o/alpha/units/")
+    expect(page.locator("ul.tree")).to_be_visible()
+    assert_no_horizontal_scroll(page, NARROW["width"])
+    web.check()
+
+
+# 5. Skip link ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["login-page", "units-page"])
+def test_skip_link_is_first_and_moves_focus_to_main(web, org, tree, facilitator, logged_in):
+    page = web.page
+    if logged_in:
+        web.login_as(facilitator)
+        web.goto("/o/alpha/units/")
+    else:
+        web.goto("/login/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    web.check()
+
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    expect(page.locator("#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), (
+        "after the skip link, the next Tab should land inside <main>")
+
+
+# 6. Password reset ----------------------------------------------------------------------------
+
+def test_password_reset(web, org, make_person, mailoutbox):
+    make_person(org, "staff", email="robin@alpha.example")
+    page = web.page
+
+    web.goto("/password-reset/")
+    expect(heading(page)).to_have_text("Reset your password")
+    web.check()
+
+    page.get_by_label("Email").fill("robin@alpha.example")
+    web.submit(page.get_by_role("button", name="Send the link"))
+    expect(page).to_have_url(path_is("/password-reset/sent/"))
+    expect(heading(page)).to_have_text("Check your email")
+    web.check()
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["robin@alpha.example"]
+    link = re.search(r"https?://\S+/password-reset/\S+/", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    assert link.group(0).startswith(web.base_url), link.group(0)
+    web.goto(link.group(0))
+    expect(heading(page)).to_have_text("Choose a new password")
+    web.check()
