@@ -488,10 +488,6 @@ def test_it_locks_the_2fa_step_after_too_many_wrong_codes(totp_person, settings)
     assert log_in(Client(), "tess@example.org").status_code == 429
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: login_view deletes the address's LoginFailures as soon as the password is right, "
-    "before the TOTP step, so re-entering the password wipes counted wrong codes and "
-    "allows unlimited code guessing"))
 def test_it_keeps_counting_wrong_codes_when_the_password_is_entered_again(totp_person, settings):
     bad = wrong_code(totp_person.totp_secret)
     client = Client()

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
+from echoorg.web.forms import submitted
 from echoorg.core.throttle import ThrottlePolicy, locked_until
 
 from . import twofactor
@@ -52,7 +53,7 @@ def _next_url(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
@@ -70,11 +71,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, "The email address or password is not right.")
                 status = 400
             else:
-                LoginFailure.objects.filter(key=LoginFailure.key_for(email)).delete()
                 if user.totp_enabled:
+                    # Failures are cleared only when the whole login succeeds, so entering
+                    # the password again does not reset the count of wrong codes.
                     request.session[PENDING] = user.pk
                     request.session["echo_next"] = _next_url(request)
                     return redirect("login_2fa")
+                LoginFailure.objects.filter(key=LoginFailure.key_for(email)).delete()
                 login(request, user)
                 record("account.login", actor=user, object_type="accounts.user",
                        object_id=str(user.pk))
@@ -94,7 +97,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
     if user is None:
         request.session.pop(PENDING, None)
         return redirect("login")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         if lock_for(user.email) is not None:
@@ -104,6 +107,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
             user.save(update_fields=["totp_last_step"])
             target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
             request.session.pop(PENDING, None)
+            LoginFailure.objects.filter(key=LoginFailure.key_for(user.email)).delete()
             login(request, user)
             record("account.login", actor=user, object_type="accounts.user",
                    object_id=str(user.pk), two_factor=True)
@@ -145,7 +149,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if not secret:
         secret = twofactor.new_secret()
         request.session["echo_totp_secret"] = secret
-    form = CodeForm(request.POST or None)
+    form = CodeForm(submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         if twofactor.check_code(user, form.cleaned_data["code"], secret=secret):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
+from echoorg.web.forms import submitted, submitted_files
 from echoorg.audit.models import AuditEntry
 from echoorg.core.roles import FACILITATOR, ROLES
 from echoorg.core.units import UnitImportError
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     if not any(FACILITATOR in m.roles for m in request.user.memberships.all()):
         raise PermissionDenied("Only facilitators can set up organisations.")
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         organisation = services.create_organisation(
             request.user, form.cleaned_data["name"], form.cleaned_data["slug"]
@@ -80,7 +81,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
 def units(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "units.view")
     may_manage = can(request.user, org, "units.manage")
-    form = UnitForm(org, request.POST or None)
+    form = UnitForm(org, submitted(request))
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied("Your role does not allow changing units.")
@@ -104,7 +105,7 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "units.view")
     unit = get_object_or_404(Unit, pk=unit_id, organisation=org)
     may_manage = can(request.user, org, "units.manage")
-    form = UnitForm(org, request.POST or None, unit=unit, initial={
+    form = UnitForm(org, submitted(request), unit=unit, initial={
         "name": unit.name, "kind": unit.kind, "parent": unit.parent_id})
     if request.method == "POST":
         if not may_manage:
@@ -134,7 +135,8 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def units_import(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "units.manage")
-    form = UnitImportForm(request.POST or None, request.FILES or None)
+    form = UnitImportForm(submitted(request),
+                           submitted_files(request))
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +156,7 @@ def units_import(request: HttpRequest, slug: str) -> HttpResponse:
 def people(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "members.view")
     may_manage = can(request.user, org, "members.manage")
-    form = MemberForm(org, request.POST or None)
+    form = MemberForm(org, submitted(request))
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied("Your role does not allow adding people.")
@@ -192,7 +194,7 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "members.manage")
     member = get_object_or_404(Membership.objects.select_related("user"), pk=member_id,
                                organisation=org)
-    form = MemberForm(org, request.POST or None, editing=True,
+    form = MemberForm(org, submitted(request), editing=True,
                       initial={"roles": member.roles, "unit": member.unit_id})
     if request.method == "POST":
         if "remove" in request.POST:
@@ -219,7 +221,7 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "organisation.configure")
-    form = SecuritySettingsForm(request.POST or None,
+    form = SecuritySettingsForm(submitted(request),
                                 initial={"require_2fa_roles": org.require_2fa_roles})
     if request.method == "POST" and form.is_valid():
         before = org.require_2fa_roles

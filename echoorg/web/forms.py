@@ -1,0 +1,14 @@
+"""Small helpers shared by every app's views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def submitted(request: HttpRequest):  # noqa: ANN201
+    """The form data of a POST (even an empty one, so it shows 'required' errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def submitted_files(request: HttpRequest):  # noqa: ANN201
+    return request.FILES if request.method == "POST" else None
