@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
-from echoorg.web.forms import submitted
 from echoorg.core.throttle import ThrottlePolicy, locked_until
+from echoorg.web.forms import submitted
 
 from . import twofactor
 from .forms import CodeForm, LoginForm, TokenForm

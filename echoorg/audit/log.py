@@ -18,7 +18,7 @@ from .models import AuditEntry, AuditHead
 def _as_chain_entry(entry: AuditEntry) -> ChainEntry:
     return ChainEntry(
         seq=entry.seq,
-        at=entry.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+        at=entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         actor=str(entry.actor_id) if entry.actor_id else None,
         organisation=str(entry.organisation_id) if entry.organisation_id else None,
         action=entry.action,

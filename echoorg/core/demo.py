@@ -215,7 +215,7 @@ def generate_demo_organisation(seed: int = 2026, staff: int = 600) -> DemoOrgani
     first_teams = {ts[0] for _, services in _STRUCTURE for _, ts in services}
     emails = _EmailAllocator()
     people: list[DemoPerson] = []
-    for team, size in zip(teams, sizes):
+    for team, size in zip(teams, sizes, strict=True):
         members = [
             DemoPerson(f"{role}@{DOMAIN}", name, team, (role,))
             for role, (name, home) in _DEMO_ACCOUNTS.items() if home == team

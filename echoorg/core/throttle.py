@@ -16,7 +16,9 @@ class ThrottlePolicy:
     lockout: timedelta = timedelta(minutes=15)
 
 
-def recent_failures(failures: list[datetime], now: datetime, policy: ThrottlePolicy) -> list[datetime]:
+def recent_failures(
+    failures: list[datetime], now: datetime, policy: ThrottlePolicy
+) -> list[datetime]:
     """The failures still inside the window ending at `now`, oldest first."""
     return sorted(t for t in failures if now - policy.window < t <= now)
 

@@ -58,7 +58,9 @@ def _read_rows(text: str) -> tuple[list[UnitRow], list[RowProblem]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise UnitImportError([RowProblem(0, "The file is empty: expected a header 'unit,parent'.")])
+        raise UnitImportError(
+            [RowProblem(0, "The file is empty: expected a header 'unit,parent'.")]
+        )
     reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.responses import Status
 from ninja.errors import HttpError
-from django.core.validators import validate_email
+from ninja.responses import Status
 from pydantic import Field
 
 from echoorg.core.units import UnitImportError

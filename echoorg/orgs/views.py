@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
-from echoorg.web.forms import submitted, submitted_files
 from echoorg.audit.models import AuditEntry
 from echoorg.core.roles import FACILITATOR, ROLES
 from echoorg.core.units import UnitImportError
+from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm
