@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.test import Client
+
+from echoorg.accounts.models import User
+from echoorg.audit.log import verify
+from echoorg.orgs.demo import DEMO_PASSWORD
+from echoorg.orgs.models import Membership, Organisation, Unit
+
+
+def test_the_demo_loads_once_and_a_second_run_changes_nothing(db, capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    counts = (Organisation.objects.count(), Unit.objects.count(), User.objects.count(),
+              Membership.objects.count())
+    call_command("demo")
+    second = capsys.readouterr().out
+    assert "Loaded" in first and "Already loaded" in second
+    assert (Organisation.objects.count(), Unit.objects.count(), User.objects.count(),
+            Membership.objects.count()) == counts
+    assert DEMO_PASSWORD in first and DEMO_PASSWORD in second
+    assert verify().ok
+
+
+def test_the_demo_council_has_the_promised_size(db):
+    call_command("demo", "--quiet")
+    council = Organisation.objects.get(slug="northmoor")
+    kinds = {k: council.units.filter(kind=k).count() for k in ("directorate", "team")}
+    assert kinds["directorate"] >= 3 and kinds["team"] >= 25
+    assert council.memberships.count() >= 600
+    roles = {r for m in council.memberships.all() for r in m.roles}
+    assert roles == {"facilitator", "leader", "staff", "guardian", "mentor", "researcher", "board"}
+
+
+def test_every_printed_demo_login_works(db, capsys, settings):
+    call_command("demo")
+    out = capsys.readouterr().out
+    emails = [line.split()[0] for line in out.splitlines() if "@" in line and ".example" in line]
+    assert len(emails) >= 7
+    for email in emails:
+        client = Client()
+        response = client.post("/login/", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.get("/").status_code in (200, 302)
+
+
+def test_ordinary_demo_staff_cannot_log_in(db):
+    call_command("demo", "--quiet")
+    ordinary = User.objects.exclude(email__endswith="@eastbrook.example").exclude(
+        email__in=[f"{r}@northmoor.example" for r in
+                   ("facilitator", "leader", "staff", "guardian", "mentor", "researcher",
+                    "board")]).first()
+    assert not ordinary.has_usable_password()
+
+
+def test_the_demo_facilitator_can_switch_organisation(db):
+    call_command("demo", "--quiet")
+    client = Client()
+    client.post("/login/", {"email": "facilitator@northmoor.example", "password": DEMO_PASSWORD})
+    home = client.get("/")
+    assert home.status_code == 200 and b"Eastbrook" in home.content
+    switched = client.post("/organisations/switch/", {"organisation": "eastbrook"})
+    assert switched["Location"] == "/o/eastbrook/"
+    page = client.get("/o/eastbrook/units/")
+    assert b"District Nursing North" in page.content
+    assert b'<option value="eastbrook" selected>' in page.content
