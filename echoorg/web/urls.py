@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from echoorg.accounts import views as accounts
+from echoorg.accounts.reset import QueuedPasswordResetForm
 from echoorg.orgs import views as orgs
 
 from . import views
@@ -23,6 +24,7 @@ urlpatterns = [
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
+            form_class=QueuedPasswordResetForm,
         ),
         name="password_reset",
     ),
