@@ -4,6 +4,10 @@
     echoorg demo               load the fictional demo organisations (idempotent)
     echoorg serve --port 8000  serve the application with gunicorn
     echoorg audit verify       check the audit trail's hash chain
+    echoorg setup_organisation --name N --slug S --facilitator EMAIL
+                               a new installation's first organisation and facilitator
+    echoorg reset_2fa EMAIL --reason R
+                               turn off two-factor for someone who lost their device
     echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)
 """
 

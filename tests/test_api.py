@@ -44,7 +44,7 @@ def test_it_creates_a_unit(client, bearer, org, tree):
 @pytest.mark.parametrize(("payload", "message"), [
     ({"name": "X", "parent": "Nowhere"}, "not a unit of this organisation"),
     ({"name": "X", "kind": "galaxy"}, "kind must be one of"),
-    ({"name": "Fostering"}, "already exists"),
+    ({"name": "Fostering"}, "There is already a unit called"),
 ])
 def test_it_refuses_a_bad_unit(client, bearer, org, tree, payload, message):
     response = client.post(f"/api/organisations/{org.slug}/units", payload,
@@ -89,7 +89,7 @@ def test_a_refused_member_leaves_no_account_behind(client, bearer, org):
                            {"email": "ghost@example.org", "roles": ["wizard"]},
                            content_type="application/json", **bearer)
     assert response.status_code == 422
-    assert "unknown role" in response.json()["detail"]
+    assert "Unknown role" in response.json()["detail"]
     assert not User.objects.filter(email="ghost@example.org").exists()
 
 

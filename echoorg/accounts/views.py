@@ -61,8 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if until is not None:
             minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
             form.add_error(None, "Too many failed attempts for this address. "
-                                 f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, "
-                                 "or reset your password.")
+                                 f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
             status = 429
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])

@@ -54,8 +54,8 @@ def clean_roles(roles: Iterable[str]) -> list[str]:
     unknown = sorted(set(roles) - EVERYONE)
     if unknown:
         raise ValueError(
-            f"unknown role(s): {', '.join(unknown)}; choose from {', '.join(ROLES)}."
+            f"Unknown role(s): {', '.join(unknown)}; choose from {', '.join(ROLES)}."
         )
     if not roles:
-        raise ValueError("give at least one role.")
+        raise ValueError("Give at least one role.")
     return [r for r in ROLES if r in roles]

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
 
+from echoorg.accounts.invite import invite
 from echoorg.core.units import UnitImportError
 
 from . import services
@@ -163,6 +164,8 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
             member = services.add_member(request.auth, org, user, payload.roles, unit)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
+    if not user.has_usable_password():
+        invite(user, org.name, request.auth.display_name, request.build_absolute_uri("/"))
     return Status(201, _membership_out(member))
 
 

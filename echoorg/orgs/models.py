@@ -49,6 +49,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def validate_unique(self, exclude=None) -> None:  # noqa: ANN001
+        taken = Unit.objects.filter(organisation_id=self.organisation_id, name=self.name)
+        if taken.exclude(pk=self.pk).exists():
+            raise ValidationError({"name": f"There is already a unit called '{self.name}'."})
+        super().validate_unique(exclude)
+
     def clean(self) -> None:
         if self.parent_id is None:
             return
@@ -71,7 +77,7 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
-    roles = models.JSONField(default=list)
+    roles = models.JSONField(default=list, blank=True)  # checked by clean_roles in clean()
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

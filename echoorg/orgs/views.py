@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from echoorg.accounts.invite import invite
 from echoorg.audit.log import record
 from echoorg.audit.models import AuditEntry
 from echoorg.core.roles import FACILITATOR, ROLES
@@ -169,7 +170,12 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"{member.user.display_name} added.")
+                note = ""
+                if not member.user.has_usable_password():
+                    invite(member.user, org.name, request.user.display_name,
+                           request.build_absolute_uri("/"))
+                    note = " They have been emailed a link to choose a password."
+                messages.success(request, f"{member.user.display_name} added.{note}")
                 return redirect("people", slug=org.slug)
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")

@@ -185,3 +185,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ECHOORG_LOG_LEVEL", "WARNING")},
 }
+
+# The address people use to reach echoorg, for links in emails sent outside a request.
+ECHOORG_BASE_URL = os.environ.get("ECHOORG_BASE_URL", "http://127.0.0.1:8000")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP

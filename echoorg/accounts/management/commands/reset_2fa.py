@@ -1,0 +1,26 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from echoorg.audit.log import record
+
+
+class Command(BaseCommand):
+    help = ("Turn off two-factor authentication for a person who lost their device; they "
+            "set it up again at their next login when their role requires it.")
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("email")
+        parser.add_argument("--reason", required=True,
+                            help="Why, for the audit trail (for example the ticket number).")
+
+    def handle(self, *args, email: str, reason: str, **options) -> None:  # noqa: ANN002, ANN003
+        user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+        if user is None:
+            raise CommandError(f"No account has the address {email}.")
+        if not user.totp_enabled:
+            raise CommandError(f"{user.email} does not use two-factor authentication.")
+        user.totp_secret, user.totp_enabled = "", False
+        user.save(update_fields=["totp_secret", "totp_enabled"])
+        record("account.2fa_reset_by_administrator", object_type="accounts.user",
+               object_id=str(user.pk), reason=reason)
+        self.stdout.write(f"Two-factor authentication is off for {user.email}.")
