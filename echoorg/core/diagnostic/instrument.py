@@ -1,0 +1,246 @@
+"""Survey instruments as data: the schema, its validation and the shipped instruments.
+
+An instrument is a YAML document (see docs/instrument-schema.md):
+
+    id, version, title, description (optional)
+    response_scale: {min, max, labels}      labels: one per point, min..max
+    scales:  [{id, name, description, source}]
+    items:   [{id, text, scale, reverse, audience (optional: everyone|staff|leaders)}]
+    demographics (optional): [{id, question, options}]
+
+`parse_instrument` refuses a bad document with an `InstrumentError` whose message names
+the field, for example ``items[3].scale: 'thret' is not one of the scales``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "diagnostic" / "instruments"
+AUDIENCES = ("everyone", "staff", "leaders")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_INSTRUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class InstrumentError(ValueError):
+    """A document that is not a valid instrument; the message names the field."""
+
+
+@dataclass(frozen=True)
+class ResponseScale:
+    min: int
+    max: int
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    name: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    scale: str
+    reverse: bool
+    audience: str = "everyone"
+
+
+@dataclass(frozen=True)
+class Demographic:
+    id: str
+    question: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    version: int
+    title: str
+    description: str
+    response_scale: ResponseScale
+    scales: tuple[Scale, ...]
+    items: tuple[Item, ...]
+    demographics: tuple[Demographic, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def scale(self, scale_id: str) -> Scale:
+        return next(s for s in self.scales if s.id == scale_id)
+
+    def items_of(self, scale_id: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.scale == scale_id)
+
+    def items_for(self, audience: str) -> tuple[Item, ...]:
+        """The items a respondent of `audience` ('staff' or 'leaders') is asked."""
+        return tuple(i for i in self.items if i.audience in ("everyone", audience))
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items)
+
+
+def _need(data: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...]) -> Any:
+    if key not in data:
+        raise InstrumentError(f"{where}{key}: is required.")
+    value = data[key]
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise InstrumentError(f"{where}{key}: must be {_article(names)}, "
+                              f"not {type(value).__name__}.")
+    if isinstance(value, str) and not value.strip():
+        raise InstrumentError(f"{where}{key}: must not be empty.")
+    return value
+
+
+def _article(name: str) -> str:
+    words = {"str": "text", "int": "a whole number", "bool": "true or false", "list": "a list",
+             "dict": "a mapping"}
+    return " or ".join(words.get(n, n) for n in name.split(" or "))
+
+
+def _unknown_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise InstrumentError(f"{where}{extra[0]}: is not a field of the schema "
+                              f"(allowed: {', '.join(sorted(allowed))}).")
+
+
+def _identifier(value: str, where: str) -> str:
+    if not _ID.match(value):
+        raise InstrumentError(f"{where}: '{value}' must be lower-case letters, digits and "
+                              "underscores, starting with a letter.")
+    return value
+
+
+def parse_instrument(data: Any) -> Instrument:
+    """Validate a parsed YAML/JSON document and build the Instrument."""
+    if not isinstance(data, dict):
+        raise InstrumentError("instrument: the document must be a mapping of fields.")
+    _unknown_keys(data, {"id", "version", "title", "description", "response_scale", "scales",
+                         "items", "demographics"}, "")
+    instrument_id = _need(data, "id", "", str)
+    if not _INSTRUMENT_ID.match(instrument_id):
+        raise InstrumentError(f"id: '{instrument_id}' must be lower-case letters, digits, "
+                              "dots, hyphens and underscores.")
+    version = _need(data, "version", "", int)
+    if version < 1:
+        raise InstrumentError("version: must be 1 or more.")
+    title = _need(data, "title", "", str)
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise InstrumentError("description: must be text.")
+
+    rs = _need(data, "response_scale", "", dict)
+    _unknown_keys(rs, {"min", "max", "labels"}, "response_scale.")
+    low = _need(rs, "min", "response_scale.", int)
+    high = _need(rs, "max", "response_scale.", int)
+    if high <= low:
+        raise InstrumentError("response_scale.max: must be greater than response_scale.min.")
+    if high - low > 20:
+        raise InstrumentError("response_scale.max: at most 21 points are supported.")
+    labels = _need(rs, "labels", "response_scale.", list)
+    if len(labels) != high - low + 1 or not all(isinstance(x, str) and x for x in labels):
+        raise InstrumentError(f"response_scale.labels: needs {high - low + 1} text labels, "
+                              f"one for each point from {low} to {high}.")
+
+    scales: list[Scale] = []
+    for n, raw in enumerate(_need(data, "scales", "", list)):
+        where = f"scales[{n}]."
+        if not isinstance(raw, dict):
+            raise InstrumentError(f"scales[{n}]: must be a mapping.")
+        _unknown_keys(raw, {"id", "name", "description", "source"}, where)
+        sid = _identifier(_need(raw, "id", where, str), f"{where}id")
+        if any(s.id == sid for s in scales):
+            raise InstrumentError(f"{where}id: '{sid}' is used by another scale.")
+        scales.append(Scale(sid, _need(raw, "name", where, str),
+                            _need(raw, "description", where, str),
+                            _need(raw, "source", where, str)))
+    if not scales:
+        raise InstrumentError("scales: needs at least one scale.")
+
+    items: list[Item] = []
+    scale_ids = {s.id for s in scales}
+    for n, raw in enumerate(_need(data, "items", "", list)):
+        where = f"items[{n}]."
+        if not isinstance(raw, dict):
+            raise InstrumentError(f"items[{n}]: must be a mapping.")
+        _unknown_keys(raw, {"id", "text", "scale", "reverse", "audience"}, where)
+        iid = _identifier(_need(raw, "id", where, str), f"{where}id")
+        if any(i.id == iid for i in items):
+            raise InstrumentError(f"{where}id: '{iid}' is used by another item.")
+        if iid in ("respondent", "unit"):
+            raise InstrumentError(f"{where}id: '{iid}' is reserved for the response file.")
+        scale = _need(raw, "scale", where, str)
+        if scale not in scale_ids:
+            raise InstrumentError(f"{where}scale: '{scale}' is not one of the scales "
+                                  f"({', '.join(sorted(scale_ids))}).")
+        audience = raw.get("audience", "everyone")
+        if audience not in AUDIENCES:
+            raise InstrumentError(f"{where}audience: must be one of {', '.join(AUDIENCES)}.")
+        items.append(Item(iid, _need(raw, "text", where, str).strip(), scale,
+                          _need(raw, "reverse", where, bool), audience))
+    for scale in scales:
+        if not any(i.scale == scale.id for i in items):
+            raise InstrumentError(f"scales: scale '{scale.id}' has no items.")
+
+    demographics: list[Demographic] = []
+    raw_demographics = data.get("demographics", [])
+    if not isinstance(raw_demographics, list):
+        raise InstrumentError("demographics: must be a list.")
+    for n, raw in enumerate(raw_demographics):
+        where = f"demographics[{n}]."
+        if not isinstance(raw, dict):
+            raise InstrumentError(f"demographics[{n}]: must be a mapping.")
+        _unknown_keys(raw, {"id", "question", "options"}, where)
+        did = _identifier(_need(raw, "id", where, str), f"{where}id")
+        options = _need(raw, "options", where, list)
+        if len(options) < 2 or not all(isinstance(o, str) and o for o in options):
+            raise InstrumentError(f"{where}options: needs at least two text options.")
+        if len(set(options)) != len(options):
+            raise InstrumentError(f"{where}options: options must differ.")
+        demographics.append(Demographic(did, _need(raw, "question", where, str),
+                                        tuple(options)))
+
+    return Instrument(instrument_id, version, title, description,
+                      ResponseScale(low, high, tuple(labels)), tuple(scales), tuple(items),
+                      tuple(demographics))
+
+
+def load_instrument_text(text: str) -> Instrument:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise InstrumentError(f"instrument: not valid YAML{where}.") from None
+    return parse_instrument(data)
+
+
+def shipped_instruments() -> dict[str, Path]:
+    """The instruments that come with echoorg, by id."""
+    return {p.stem: p for p in sorted(SHIPPED_DIR.glob("*.yaml"))}
+
+
+def find_instrument(id_or_path: str) -> Instrument:
+    """A shipped instrument by id, or an instrument file by path."""
+    shipped = shipped_instruments()
+    if id_or_path in shipped:
+        return load_instrument_text(shipped[id_or_path].read_text(encoding="utf-8"))
+    path = Path(id_or_path)
+    if not path.is_file():
+        raise InstrumentError(f"instrument: '{id_or_path}' is neither a shipped instrument "
+                              f"({', '.join(shipped) or 'none'}) nor a file.")
+    return load_instrument_text(path.read_text(encoding="utf-8"))
