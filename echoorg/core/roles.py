@@ -37,6 +37,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "members.view": frozenset({FACILITATOR, LEADER}),
     "members.manage": frozenset({FACILITATOR}),
     "audit.view": frozenset({FACILITATOR}),
+    # Culture diagnostic. Results are always suppressed figures; rows go to researchers only.
+    "survey.view": frozenset({FACILITATOR, LEADER, RESEARCHER, BOARD}),
+    "survey.manage": frozenset({FACILITATOR, LEADER}),
+    "survey.rows": frozenset({RESEARCHER}),
+    "instruments.manage": frozenset({FACILITATOR}),
 }
 
 

@@ -13,6 +13,7 @@ PARTS = [
     ("Overview", "organisation", "organisation.view"),
     ("Units", "units", "units.view"),
     ("People", "people", "members.view"),
+    ("Culture diagnostic", "waves", "survey.view"),
     ("Audit trail", "audit", "audit.view"),
     ("Settings", "org_settings", "organisation.configure"),
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "echoorg.accounts",
     "echoorg.orgs",
     "echoorg.audit",
+    "echoorg.diagnostic",
 ]
 
 MIDDLEWARE = [

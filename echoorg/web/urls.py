@@ -3,6 +3,8 @@ from django.urls import path
 
 from echoorg.accounts import views as accounts
 from echoorg.accounts.reset import QueuedPasswordResetForm
+from echoorg.diagnostic import take
+from echoorg.diagnostic import views as diagnostic
 from echoorg.orgs import views as orgs
 
 from . import views
@@ -62,5 +64,27 @@ urlpatterns = [
     path("o/<slug:slug>/people/<int:member_id>/", orgs.person, name="person"),
     path("o/<slug:slug>/settings/", orgs.settings_page, name="org_settings"),
     path("o/<slug:slug>/audit/", orgs.audit_trail, name="audit"),
+    path("o/<slug:slug>/surveys/", diagnostic.waves, name="waves"),
+    path("o/<slug:slug>/surveys/new/", diagnostic.wave_new, name="wave_new"),
+    path("o/<slug:slug>/surveys/trends/", diagnostic.trends, name="trends"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/", diagnostic.wave_detail, name="wave"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/import/", diagnostic.wave_import,
+         name="wave_import"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/results/", diagnostic.wave_results_page,
+         name="wave_results"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/results.<str:fmt>",
+         diagnostic.wave_results_export, name="wave_results_export"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/responses.csv", diagnostic.wave_rows_export,
+         name="wave_rows_export"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/reliability/", diagnostic.wave_psychometrics,
+         name="wave_psychometrics"),
+    path("o/<slug:slug>/instruments/", diagnostic.instruments, name="instruments"),
+    path("o/<slug:slug>/instruments/<str:key>/", diagnostic.instrument_detail,
+         name="instrument"),
+    path("surveys/", take.my_surveys, name="my_surveys"),
+    path("surveys/<int:invitation_id>/answer/", take.answer_now, name="answer_now"),
+    path("s/thanks/", take.thanks, name="survey_thanks"),
+    path("s/<str:token>/", take.start, name="survey_start"),
+    path("s/<str:token>/<int:number>/", take.page, name="survey_page"),
     path("api/", api.urls),
 ]

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from echoorg.diagnostic.demo import load_demo_waves
 from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
+from echoorg.orgs.models import Organisation
 
 
 class Command(BaseCommand):
@@ -12,11 +14,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, quiet: bool, **options) -> None:  # noqa: ANN002, ANN003
         summary = load_demo(seed=seed)
+        waves = load_demo_waves(Organisation.objects.get(slug="northmoor"), seed=seed)
         if quiet:
             return
         state = "Loaded" if summary.created else "Already loaded"
         self.stdout.write(f"{state}: {', '.join(summary.organisations)} "
                           f"({summary.units} units, {summary.people} people).")
+        if waves:
+            self.stdout.write(f"Added {waves} culture-survey waves; the latest is open for answers.")
         self.stdout.write("")
         self.stdout.write("Demo logins (all fictional; password for each: "
                           f"{DEMO_PASSWORD}):")

@@ -1,0 +1,355 @@
+"""Reading survey responses from other tools: CSV (fast, streaming) and XLSX.
+
+The format: a header `respondent,unit,<item ids>`; one row per respondent; each item cell
+an integer within the instrument's response scale, or empty when not answered. Row
+numbers in messages count the header as row 1, as a spreadsheet shows them.
+
+A file is accepted whole or refused whole: `ResponseFileError` lists every problem found
+(up to a limit), each with its row number, and the caller writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pac
+import pyarrow.csv as pacsv
+
+from .instrument import Instrument
+
+MAX_PROBLEMS = 50
+FIXED_COLUMNS = ("respondent", "unit")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # 1 is the header; 0 means the whole file
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}: {self.message}" if self.row else self.message
+
+
+@dataclass
+class ResponseFileError(ValueError):
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        more = "" if len(self.problems) < MAX_PROBLEMS else " (first problems only)"
+        return "\n".join(str(p) for p in self.problems) + more
+
+
+@dataclass
+class ResponseTable:
+    """Responses in the instrument's item order. `answers` is float64 with NaN for blanks."""
+
+    respondents: np.ndarray  # object array of str
+    units: np.ndarray  # object array of str
+    answers: np.ndarray  # (n, n_items) float64
+    missing_items: tuple[str, ...] = ()  # instrument items with no column in the file
+    rows: np.ndarray | None = None  # each response's row number in the file
+
+    def __len__(self) -> int:
+        return len(self.respondents)
+
+
+def _check_header(header: list[str], instrument: Instrument) -> list[str]:
+    """The item columns of a header, or ResponseFileError naming what is wrong with it."""
+    clean = [h.strip() for h in header]
+    if clean[:2] != list(FIXED_COLUMNS):
+        raise ResponseFileError([RowProblem(1, "the header must start with 'respondent,unit', "
+                                               f"found '{','.join(clean[:2])}'.")])
+    problems = []
+    known = set(instrument.item_ids)
+    seen: set[str] = set()
+    for name in clean[2:]:
+        if name in seen:
+            problems.append(RowProblem(1, f"column '{name}' appears twice."))
+        elif name not in known:
+            problems.append(RowProblem(1, f"'{name}' is not an item of {instrument.key}."))
+        seen.add(name)
+    if problems:
+        raise ResponseFileError(problems[:MAX_PROBLEMS])
+    return clean[2:]
+
+
+def _problems_in_values(values: np.ndarray, item: str, low: int, high: int, rows: np.ndarray,
+                        problems: list[RowProblem]) -> None:
+    bad = np.nonzero(~np.isnan(values) & ((values < low) | (values > high)))[0]
+    for index in bad[: MAX_PROBLEMS - len(problems)]:
+        problems.append(RowProblem(int(rows[index]), f"{item} is {values[index]:g}; answers must "
+                                                   f"be whole numbers from {low} to {high}."))
+
+
+def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.ndarray],
+            instrument: Instrument, problems: list[RowProblem]) -> ResponseTable:
+    """Shared checks of every source: blanks, duplicates, ranges; then the answer matrix.
+
+    Rows that are wholly empty (a blank line, a spreadsheet's empty row) are left out;
+    row numbers of the others stay as the file shows them.
+    """
+    low, high = instrument.response_scale.min, instrument.response_scale.max
+    rows = np.arange(len(respondents)) + 2
+    empty = (respondents == "") & (units == "")
+    for values in columns.values():
+        empty &= np.isnan(values)
+    if empty.any():
+        keep = ~empty
+        respondents, units, rows = respondents[keep], units[keep], rows[keep]
+        columns = {name: values[keep] for name, values in columns.items()}
+    for name, column in (("respondent", respondents), ("unit", units)):
+        blank = np.nonzero(np.char.str_len(column.astype(str)) == 0)[0] if len(column) else []
+        for index in blank[: MAX_PROBLEMS - len(problems)]:
+            problems.append(RowProblem(int(rows[index]), f"the {name} is empty."))
+    if len(respondents):
+        order = np.argsort(respondents, kind="stable")
+        ranked = respondents[order]
+        repeat = np.nonzero(ranked[1:] == ranked[:-1])[0]
+        first_row: dict[str, int] = {}
+        for position in repeat:
+            name = ranked[position + 1]
+            if name == "":
+                continue
+            first = first_row.setdefault(name, int(rows[order[position]]))
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(RowProblem(int(rows[order[position + 1]]),
+                                           f"respondent '{name}' is a duplicate of row {first}."))
+    for item, values in columns.items():
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        _problems_in_values(values, item, low, high, rows, problems)
+    if problems:
+        raise ResponseFileError(sorted(problems, key=lambda p: p.row)[:MAX_PROBLEMS])
+    n = len(respondents)
+    answers = np.full((n, len(instrument.items)), np.nan)
+    for position, item in enumerate(instrument.item_ids):
+        if item in columns:
+            answers[:, position] = columns[item]
+    missing = tuple(i for i in instrument.item_ids if i not in columns)
+    return ResponseTable(respondents, units, answers, missing, rows)
+
+
+def _int_column(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return pac.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instrument,
+                       progress: Callable[[int], None] | None = None) -> ResponseTable:
+    """Read and check a responses CSV. `progress` receives the number of bytes read so far.
+
+    Fast path: Arrow's multi-threaded CSV reader in 16 MB blocks with integer item columns.
+    Only when a file is malformed is it read again, single-threaded as text, to find the
+    row of every problem.
+    """
+    raw = _as_bytes_source(source)
+    header = _read_header(raw)
+    item_columns = _check_header(header, instrument)
+    names = [h.strip() for h in header]
+    types = {names[0]: pa.string(), names[1]: pa.string()}
+    types.update({name: pa.int64() for name in item_columns})
+    invalid_rows: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid_rows.append(row)
+        return "skip"
+
+    try:
+        stream, counter = _reopen(raw)
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(block_size=16 << 20, column_names=names,
+                                           skip_rows=1),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
+                                              invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=types,
+                                                 strings_can_be_null=False),
+        )
+        batches = []
+        for batch in reader:
+            batches.append(batch)
+            if progress is not None:
+                progress(counter.count)
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+    except pa.ArrowInvalid:
+        table = None
+    if table is None or invalid_rows:
+        _raise_row_problems(raw, names, instrument)
+    if progress is not None:
+        progress(_size(raw))
+    respondents = table.column(0).to_numpy(zero_copy_only=False).astype(object)
+    units = table.column(1).to_numpy(zero_copy_only=False).astype(object)
+    columns = {name: _int_column(table.column(name)) for name in item_columns}
+    return _finish(respondents, units, columns, instrument, [])
+
+
+def _raise_row_problems(raw: Any, names: list[str], instrument: Instrument) -> None:
+    """Re-read a malformed file as text, one thread, to name the row of each problem."""
+    problems: list[RowProblem] = []
+
+    def on_invalid(row: Any) -> str:
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(RowProblem((row.number or 0), f"expected {row.expected_columns} "
+                                       f"columns, found {row.actual_columns}."))
+        return "skip"
+
+    table = pacsv.read_csv(
+        _reopen(raw)[0],
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+        parse_options=pacsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=False),
+    )
+    if problems:  # rows skipped above shift later rows; report the shape problems alone
+        raise ResponseFileError(problems)
+    for name in names[2:]:
+        text = table.column(name).to_numpy(zero_copy_only=False).astype(str)
+        stripped = np.char.strip(text)
+        numeric = np.char.isdigit(np.char.lstrip(stripped, "-+"))
+        bad = np.nonzero((stripped != "") & ~numeric)[0]
+        for index in bad[: MAX_PROBLEMS - len(problems)]:
+            problems.append(RowProblem(int(index) + 2, f"{name} is '{text[index]}'; answers "
+                                                       "must be whole numbers or empty."))
+    if not problems:
+        problems.append(RowProblem(0, "The file could not be read as CSV."))
+    raise ResponseFileError(sorted(problems, key=lambda p: p.row)[:MAX_PROBLEMS])
+
+
+def read_responses_rows(rows: Iterable[Iterable[Any]], instrument: Instrument) -> ResponseTable:
+    """Check responses given as rows (the first is the header): XLSX sheets and API bodies."""
+    rows = iter(rows)
+    try:
+        header = [("" if c is None else str(c)) for c in next(rows)]
+    except StopIteration:
+        raise ResponseFileError([RowProblem(0, "The file is empty.")]) from None
+    while header and header[-1] == "":
+        header.pop()
+    item_columns = _check_header(header, instrument)
+    width = len(header)
+    respondents: list[str] = []
+    units: list[str] = []
+    values: list[list[float]] = []
+    problems: list[RowProblem] = []
+    for number, row in enumerate(rows, start=2):
+        cells = list(row)
+        while len(cells) > width and cells[-1] in (None, ""):
+            cells.pop()
+        if all(c in (None, "") for c in cells):
+            cells = [""] * width
+        if len(cells) != width:
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(RowProblem(number, f"expected {width} columns, "
+                                                   f"found {len(cells)}."))
+            continue
+        cells += [None] * (width - len(cells))
+        respondents.append("" if cells[0] is None else str(cells[0]).strip())
+        units.append("" if cells[1] is None else str(cells[1]).strip())
+        parsed = []
+        for name, cell in zip(item_columns, cells[2:], strict=True):
+            value = _cell_value(cell)
+            if value is None:
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(RowProblem(number, f"{name} is '{cell}'; answers must be "
+                                                       "whole numbers or empty."))
+                value = np.nan
+            parsed.append(value)
+        values.append(parsed)
+    matrix = np.array(values, dtype=float).reshape(len(values), len(item_columns))
+    columns = {name: matrix[:, i] for i, name in enumerate(item_columns)}
+    return _finish(np.array(respondents, dtype=object), np.array(units, dtype=object), columns,
+                   instrument, problems)
+
+
+def _cell_value(cell: Any) -> float | None:
+    """A cell as a number (NaN when empty), or None when it is not a whole number."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return np.nan
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return float(cell)
+    if isinstance(cell, float):
+        return cell if cell.is_integer() else None
+    text = str(cell).strip()
+    if text.lstrip("+-").isdigit():
+        return float(int(text))
+    return None
+
+
+def read_responses_xlsx(data: bytes, instrument: Instrument) -> ResponseTable:
+    """Check the first sheet of an XLSX workbook, laid out like the CSV."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
+        raise ResponseFileError([RowProblem(0, "The file is not an Excel (.xlsx) workbook.")]) \
+            from None
+    sheet = workbook.worksheets[0]
+    try:
+        return read_responses_rows(sheet.iter_rows(values_only=True), instrument)
+    finally:
+        workbook.close()
+
+
+# --- sources -------------------------------------------------------------------------------
+
+def _as_bytes_source(source: str | Path | bytes | BinaryIO) -> Any:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ResponseFileError([RowProblem(0, f"There is no file {path}.")])
+        return path
+    return source.read()
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary reader that remembers how many bytes it has handed out (for progress)."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self.inner, self.count = inner, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def _reopen(raw: Any) -> tuple[Any, _CountingReader]:
+    inner = open(raw, "rb") if isinstance(raw, Path) else io.BytesIO(raw)  # noqa: SIM115
+    counter = _CountingReader(inner)
+    return pa.PythonFile(counter, mode="r"), counter
+
+
+def _read_header(raw: Any) -> list[str]:
+    if isinstance(raw, Path):
+        with open(raw, "rb") as handle:
+            first = handle.readline(1 << 20)
+    else:
+        first = raw[: raw.find(b"\n") if b"\n" in raw[: 1 << 20] else 1 << 20]
+    text = first.decode("utf-8-sig", errors="replace").strip("\r\n")
+    if not text.strip():
+        raise ResponseFileError([RowProblem(0, "The file is empty: expected a header "
+                                               "'respondent,unit,<item ids>'.")])
+    import csv
+
+    return next(csv.reader([text]))
+
+
+def _size(raw: Any) -> int:
+    return raw.stat().st_size if isinstance(raw, Path) else len(raw)

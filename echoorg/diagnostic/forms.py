@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from echoorg.core.diagnostic.instrument import Instrument, Item
+from echoorg.orgs.models import Organisation, Unit
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+class WaveForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Title",
+                            help_text="For example 'Culture survey, spring 2027'.")
+    instrument = forms.ChoiceField(label="Instrument")
+    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    min_group = forms.IntegerField(
+        label="Smallest group whose figures are shown", min_value=3, max_value=50, initial=5,
+        help_text="No figure is shown for fewer people than this. 5 is usual; never below 3.")
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Units taking part",
+        help_text="Leave all unticked for the whole organisation. A unit includes every unit "
+                  "below it.")
+
+    def __init__(self, organisation: Organisation, choices: dict[str, tuple[str, str]],
+                 *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = [(key, title) for key, (title, _) in choices.items()]
+        self.fields["units"].queryset = Unit.objects.filter(organisation=organisation,
+                                                            children__isnull=False).distinct() \
+            | Unit.objects.filter(organisation=organisation, parent__isnull=True)
+        today = timezone.localdate()
+        self.fields["opens_on"].initial = today
+        self.fields["closes_on"].initial = today + dt.timedelta(days=21)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", "The wave must close on or after the day it opens.")
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="File", help_text="CSV (UTF-8) or Excel (.xlsx), at most 50 MB.")
+
+    def clean_file(self):  # noqa: ANN201
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("The file is larger than 50 MB.")
+        return upload
+
+
+class InstrumentUploadForm(forms.Form):
+    file = forms.FileField(label="Instrument file (YAML)",
+                           help_text="Written to the schema in the documentation, at most 1 MB.")
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not UTF-8 text.") from None
+
+
+class AnswerPageForm(forms.Form):
+    """One page of a survey: a radio group per item, all optional (people may skip)."""
+
+    def __init__(self, instrument: Instrument, items: list[Item], *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        scale = instrument.response_scale
+        choices = [(str(value), label) for value, label in
+                   zip(range(scale.min, scale.max + 1), scale.labels, strict=True)]
+        for item in items:
+            self.fields[item.id] = forms.ChoiceField(
+                label=item.text, choices=choices, required=False, widget=forms.RadioSelect)
+
+
+class FinalPageForm(forms.Form):
+    comment = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+        label="Is there anything else you would like to tell us? (optional)",
+        help_text="Comments are only shown for groups of at least 10 people, in a random "
+                  "order and without dates. Please do not name anyone.")
+
+    def __init__(self, instrument: Instrument, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        for demographic in instrument.demographics:
+            self.fields[f"demo_{demographic.id}"] = forms.ChoiceField(
+                label=f"{demographic.question} (optional)", required=False,
+                widget=forms.RadioSelect,
+                choices=[(o, o) for o in demographic.options])

@@ -1,0 +1,153 @@
+"""Survey waves, invitations and responses.
+
+Anonymity by design: a `Response` has no link to a person or to an `Invitation` (no
+foreign key, no shared token, no timestamp, a random primary key), so once submitted it
+cannot be traced back. The invitation only records that its person has answered, which
+reminders need. Drafts of answers in progress belong to the invitation and are deleted
+the moment the response is submitted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from echoorg.core.diagnostic.instrument import Instrument, load_instrument_text
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CustomInstrument(models.Model):
+    """An instrument an organisation added (YAML), beside the shipped ones."""
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                                      related_name="instruments")
+    instrument_id = models.CharField(max_length=100)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    yaml_text = models.TextField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    added = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["instrument_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "instrument_id", "version"],
+                                               name="unique_custom_instrument_version")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_id}@{self.version}"
+
+    @cached_property
+    def instrument(self) -> Instrument:
+        return load_instrument_text(self.yaml_text)
+
+
+class SurveyWave(models.Model):
+    DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+    STATUSES = [(DRAFT, "Not yet open"), (OPEN, "Open"), (CLOSED, "Closed")]
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                                     related_name="waves")
+    title = models.CharField(max_length=200)
+    # The instrument as it was when the wave was set up: responses always match it.
+    instrument_id = models.CharField(max_length=100)
+    instrument_version = models.PositiveIntegerField()
+    instrument_yaml = models.TextField()
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    min_group = models.PositiveSmallIntegerField(default=5)
+    status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT)
+    whole_organisation = models.BooleanField(default=True)
+    units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+")
+    salt = models.CharField(max_length=64, default=secrets.token_hex)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @cached_property
+    def instrument(self) -> Instrument:
+        return load_instrument_text(self.instrument_yaml)
+
+    def accepts_answers(self, today=None) -> bool:  # noqa: ANN001
+        today = today or timezone.localdate()
+        return self.status == self.OPEN and self.opens_on <= today <= self.closes_on
+
+    def respondent_digest(self, respondent: str) -> str:
+        """Imported respondents' ids, kept only as a salted hash to refuse duplicates."""
+        return hashlib.sha256(f"{self.salt}:{respondent}".encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """A person's single-use link to a wave. Only a hash of the link's token is stored."""
+
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="survey_invitations")
+    unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
+    audience = models.CharField(max_length=10, default="staff")  # staff | leaders
+    token_digest = models.CharField(max_length=64, unique=True)
+    completed = models.BooleanField(default=False)
+    reminders = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave", "user"],
+                                               name="one_invitation_per_person")]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.wave}"
+
+    def new_token(self) -> str:
+        """Issue a fresh link token (older links stop working) and return it."""
+        token = secrets.token_urlsafe(24)
+        self.token_digest = digest(token)
+        return token
+
+    @classmethod
+    def by_token(cls, token: str) -> Invitation | None:
+        if not token or len(token) > 100:
+            return None
+        return cls.objects.select_related("wave", "unit").filter(
+            token_digest=digest(token)).first()
+
+
+class Draft(models.Model):
+    """Answers saved part-way through; deleted when the response is submitted."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="draft")
+    answers = models.JSONField(default=dict)
+    page = models.PositiveSmallIntegerField(default=0)
+
+
+class Response(models.Model):
+    """One respondent's answers. Nothing here identifies them (see the module docstring)."""
+
+    WEB, IMPORT, API = "web", "import", "api"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(max_length=10, default="staff")
+    answers = models.JSONField(default=dict)  # item id -> integer
+    demographics = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+    source = models.CharField(max_length=10, default=WEB)
+    # Salted hash of an imported respondent id (empty for web answers), to refuse repeats.
+    respondent_digest = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]  # random order: insertion order is not kept anywhere
