@@ -240,9 +240,10 @@ def test_it_refuses_bad_trees_and_counts(parents, own, message):
         suppress_hierarchy(parents, own, 5)
 
 
-def test_it_accepts_numpy_counts():
-    assert suppress_hierarchy(np.array([-1, 0, 0]), np.array([0, 10, 3]), 5) == [
-        True, False, False]
+def test_it_accepts_numpy_counts_and_returns_plain_bools():
+    shown = suppress_hierarchy(np.array([-1, 0, 0]), np.array([0, 10, 3]), np.int64(5))
+    assert shown == [True, False, False]
+    assert all(type(s) is bool for s in shown)
 
 
 @settings(max_examples=400, deadline=None)

@@ -17,7 +17,7 @@ Two engines:
 Sources: the minimum cell size (threshold) rule and complementary (secondary) suppression
 are described by Cox (1980), "Suppression methodology and statistical disclosure
 control", J. Am. Stat. Assoc. 75:377-385, and Hundepool et al. (2012), "Statistical
-Disclosure Control", Wiley, ch. 4 (differencing between linked tables).
+Disclosure Control", Wiley (secondary cell suppression, linked tables).
 """
 
 from __future__ import annotations
@@ -39,12 +39,18 @@ __all__ = [
 ]
 
 
-def _check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise ValueError(f"k: must be a whole number, not {type(k).__name__}.")
-    if k < 3:
-        raise ValueError(f"k: must be at least 3 (got {k}); smaller groups are too easy "
+def _check_k(k: int) -> int:
+    """k as an int, refused unless it is a whole number of at least 3."""
+    try:
+        whole = operator.index(k) if not isinstance(k, bool) else None
+    except TypeError:
+        whole = None
+    if whole is None:
+        raise ValueError(f"k: must be a whole number, not {k!r}.")
+    if whole < 3:
+        raise ValueError(f"k: must be at least 3 (got {whole}); smaller groups are too easy "
                          "to recognise.")
+    return whole
 
 
 def _check_count(what: str, n: object) -> int:
@@ -69,7 +75,7 @@ def suppress_hierarchy(parent_index: Sequence[int], own_n: Sequence[int], k: int
     Output: one bool per unit. A shown unit publishes the count of its whole subtree.
     Raises ValueError for k < 3, a negative count, mismatched lengths or a non-forest.
 
-    Rules (Cox 1980; Hundepool et al. 2012, ch. 4):
+    Rules (Cox 1980; Hundepool et al. 2012):
     1. Primary suppression: a unit whose subtree has fewer than k respondents is hidden.
     2. For a shown unit G the *uncovered remainder* rem(G) is own_n(G) plus hidden(c) for
        each hidden child c, where hidden(c) is own_n(c) plus the same sum over c's hidden
@@ -93,7 +99,7 @@ def suppress_hierarchy(parent_index: Sequence[int], own_n: Sequence[int], k: int
     itself 0 or >= k; and each rem(G) is recoverable (G minus its nearest shown
     descendants), so the check is exact rather than cautious.
     """
-    _check_k(k)
+    k = _check_k(k)
     count = len(parent_index)
     if len(own_n) != count:
         raise ValueError(f"own_n: has {len(own_n)} entries for {count} units.")
@@ -207,7 +213,7 @@ def violations(cells_shown: Iterable[Cell], atom_n: Mapping[Hashable, int],
     family (a tree of subtrees) every block is itself recoverable, so the check is exact;
     otherwise it is conservative: some flagged blocks may not be recoverable.
     """
-    _check_k(k)
+    k = _check_k(k)
     return [b for b in atom_blocks(cells_shown, atom_n) if b.signature and 0 < b.n < k]
 
 
@@ -233,9 +239,9 @@ def suppress_cells(cells: list[Cell], atom_n: Mapping[Hashable, int], k: int) ->
 
     Sound for any family (no violation is left), exact as a check for laminar ones;
     for non-laminar families it is conservative and greedy, so it may hide more than a
-    minimal suppression (which is NP-hard in general; Hundepool et al. 2012, ch. 4).
+    minimal suppression (NP-hard in general: Kelly, Golden & Assad 1992, Networks 22).
     """
-    _check_k(k)
+    k = _check_k(k)
     counts = _atom_counts(atom_n)
     _blocks(cells, counts)  # validates keys and atoms once
     total = {cell.key: sum(counts[a] for a in cell.atoms) for cell in cells}

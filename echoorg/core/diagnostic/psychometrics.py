@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
 
+from echoorg.core.diagnostic.coded import CodedAnswers, complete_moments
 from echoorg.core.diagnostic.instrument import Instrument
 
 FloatArray = NDArray[np.float64]
@@ -164,6 +165,10 @@ def scale_reliability(instrument: Instrument, answers: ArrayLike) -> list[ScaleR
     NaN alpha, omega, item-rest r and alpha-if-deleted. An item nobody varied on gives NaN
     omega and a NaN item-rest r for that item, while alpha stays the plain formula.
     """
+    if isinstance(answers, CodedAnswers):  # large files: exact moments by counting
+        return [_figures_from_moments(scale.id, [i.id for i in instrument.items_of(scale.id)],
+                                      *complete_moments(instrument, answers, scale.id))
+                for scale in instrument.scales]
     data = np.asarray(answers, dtype=float)
     n_items = len(instrument.items)
     if data.ndim != 2 or data.shape[1] != n_items:
@@ -184,11 +189,20 @@ def scale_reliability(instrument: Instrument, answers: ArrayLike) -> list[ScaleR
 
 
 def _scale_figures(scale: str, item_ids: list[str], x: FloatArray) -> ScaleReliability:
-    n, p = x.shape
-    nan_items = [ItemStatistic(i, math.nan, math.nan, math.nan, math.nan) for i in item_ids]
+    n = x.shape[0]
     if n < MIN_COMPLETE:
-        return ScaleReliability(scale, p, n, math.nan, math.nan, nan_items)
+        return _figures_from_moments(scale, item_ids, n, None, None)
     means, cov = _covariance(x)
+    return _figures_from_moments(scale, item_ids, n, means, cov)
+
+
+def _figures_from_moments(scale: str, item_ids: list[str], n: int, means: FloatArray | None,
+                          cov: FloatArray | None) -> ScaleReliability:
+    """The figures of one scale from its complete cases' item means and covariance."""
+    p = len(item_ids)
+    nan_items = [ItemStatistic(i, math.nan, math.nan, math.nan, math.nan) for i in item_ids]
+    if n < MIN_COMPLETE or means is None or cov is None:
+        return ScaleReliability(scale, p, n, math.nan, math.nan, nan_items)
     sds = np.sqrt(np.diag(cov))
     if p < 2:
         rest = drop = np.full(p, math.nan)

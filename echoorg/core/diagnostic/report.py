@@ -86,7 +86,7 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     names = [name for name, _ in tree]
     index = {name: i for i, name in enumerate(names)}
     parents = [index[p] if p is not None else -1 for _, p in tree]
-    codes, found = _encode(table.units)
+    codes, found = table.unit_codes, table.unit_names
     extra = [name for name in found if name not in index]
     if extra:
         if units is not None:
@@ -102,7 +102,7 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     if table.missing_items:
         warnings.append("Items with no column in the responses file (treated as unanswered): "
                         + ", ".join(table.missing_items))
-    figures = unit_figures(instrument, table.answers, unit_of_respondent, names, parents)
+    figures = unit_figures(instrument, table.coded, unit_of_respondent, names, parents)
     timings["score"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
@@ -115,7 +115,7 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     timings["suppress"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
-    reliability = scale_reliability(instrument, table.answers)
+    reliability = scale_reliability(instrument, table.coded)
     timings["reliability"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
@@ -140,8 +140,7 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     timings["total"] = time.perf_counter() - started
     summary = ScoreSummary(
         instrument=instrument.key, min_group=k, respondents=len(table),
-        respondents_with_answers=int((~np.all(np.isnan(table.answers), axis=1)).sum())
-        if len(table) else 0,
+        respondents_with_answers=int(figures.own_n.sum()),
         units=len(names), units_suppressed=int(len(names) - sum(shown)),
         scale_cells_suppressed=int((~scale_visible[np.array(shown, dtype=bool)]).sum())
         if any(shown) else 0,
@@ -165,14 +164,3 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
 
 def _number(value: float) -> str:
     return "" if value is None or math.isnan(value) else repr(float(value))
-
-
-def _encode(units: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Integer codes for the unit column, and the distinct names in first-seen order."""
-    if len(units) == 0:
-        return np.zeros(0, dtype=np.int64), []
-    found, first, codes = np.unique(units.astype(str), return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[codes].astype(np.int64), [str(found[i]) for i in order]

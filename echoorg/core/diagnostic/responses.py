@@ -11,8 +11,11 @@ A file is accepted whole or refused whole: `ResponseFileError` lists every probl
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pac
 import pyarrow.csv as pacsv
 
+from .coded import CodedAnswers
 from .instrument import Instrument
 
 MAX_PROBLEMS = 50
@@ -47,16 +51,36 @@ class ResponseFileError(ValueError):
 
 @dataclass
 class ResponseTable:
-    """Responses in the instrument's item order. `answers` is float64 with NaN for blanks."""
+    """Checked responses: answers in the instrument's item order, one byte each.
 
-    respondents: np.ndarray  # object array of str
-    units: np.ndarray  # object array of str
-    answers: np.ndarray  # (n, n_items) float64
+    `unit_codes[i]` indexes `unit_names`; `rows[i]` is response i's row in the file.
+    """
+
+    coded: CodedAnswers
+    unit_codes: np.ndarray  # int64
+    unit_names: list[str]
+    respondent_column: Any  # an Arrow array or a NumPy array of str
     missing_items: tuple[str, ...] = ()  # instrument items with no column in the file
-    rows: np.ndarray | None = None  # each response's row number in the file
+    rows: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.respondents)
+        return len(self.coded)
+
+    @cached_property
+    def answers(self) -> np.ndarray:
+        """float64 (n, n_items), NaN for blanks."""
+        return self.coded.to_float()
+
+    @cached_property
+    def units(self) -> np.ndarray:
+        return np.array(self.unit_names, dtype=object)[self.unit_codes]
+
+    @cached_property
+    def respondents(self) -> np.ndarray:
+        column = self.respondent_column
+        if isinstance(column, (pa.Array, pa.ChunkedArray)):
+            column = column.to_numpy(zero_copy_only=False)
+        return np.asarray(column, dtype=object)
 
 
 def _check_header(header: list[str], instrument: Instrument) -> list[str]:
@@ -132,11 +156,10 @@ def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.nd
         if item in columns:
             answers[:, position] = columns[item]
     missing = tuple(i for i in instrument.item_ids if i not in columns)
-    return ResponseTable(respondents, units, answers, missing, rows)
-
-
-def _int_column(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return pac.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+    names, codes = np.unique(units.astype(str), return_inverse=True) if n else ([], np.zeros(0))
+    return ResponseTable(CodedAnswers.from_float(answers, low, high),
+                         np.asarray(codes, dtype=np.int64), [str(x) for x in names],
+                         respondents, missing, rows)
 
 
 def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instrument,
@@ -152,44 +175,106 @@ def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instru
     item_columns = _check_header(header, instrument)
     names = [h.strip() for h in header]
     types = {names[0]: pa.string(), names[1]: pa.string()}
-    types.update({name: pa.int64() for name in item_columns})
+    types.update({name: pa.int8() for name in item_columns})
     invalid_rows: list[Any] = []
 
     def on_invalid(row: Any) -> str:
         invalid_rows.append(row)
         return "skip"
 
-    try:
-        stream, counter = _reopen(raw)
-        reader = pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(block_size=16 << 20, column_names=names,
-                                           skip_rows=1),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
-                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types=types,
-                                                 strings_can_be_null=False),
-        )
-        batches = []
-        for batch in reader:
-            batches.append(batch)
-            if progress is not None:
-                progress(counter.count)
-        table = pa.Table.from_batches(batches, schema=reader.schema)
-    except pa.ArrowInvalid:
-        table = None
-    if table is None or invalid_rows:
-        _raise_row_problems(raw, names, instrument)
+    # Arrow's whole-file reader is the fastest (it parses blocks on every core); it runs in
+    # a thread while this one reports how many bytes it has taken so far.
+    stream, counter = _reopen(raw)
+    outcome: dict[str, Any] = {}
+
+    def read() -> None:
+        try:
+            outcome["table"] = pacsv.read_csv(
+                stream,
+                read_options=pacsv.ReadOptions(block_size=1 << 20, column_names=names,
+                                               skip_rows=1),
+                parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
+                                                  invalid_row_handler=on_invalid),
+                convert_options=pacsv.ConvertOptions(column_types=types,
+                                                     strings_can_be_null=False),
+            )
+        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=read, name="echoorg-csv", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if progress is not None:
+            progress(counter.count)
+    table = outcome.get("table")
     if progress is not None:
         progress(_size(raw))
-    respondents = table.column(0).to_numpy(zero_copy_only=False).astype(object)
-    units = table.column(1).to_numpy(zero_copy_only=False).astype(object)
-    columns = {name: _int_column(table.column(name)) for name in item_columns}
-    return _finish(respondents, units, columns, instrument, [])
+    if table is not None and not invalid_rows:
+        fast = _fast_table(table, item_columns, instrument)
+        if fast is not None:
+            return fast
+    return _slow_table(raw, names, instrument)
 
 
-def _raise_row_problems(raw: Any, names: list[str], instrument: Instrument) -> None:
-    """Re-read a malformed file as text, one thread, to name the row of each problem."""
+def _fast_table(table: pa.Table, item_columns: list[str],
+                instrument: Instrument) -> ResponseTable | None:
+    """Checks and conversion done inside Arrow and NumPy, for a file with nothing wrong.
+
+    Returns None when any check fails, so the caller can find each problem's row. The
+    duplicate check runs in a second thread beside the item conversion (Arrow releases
+    the interpreter lock while it works).
+    """
+    low, high = instrument.response_scale.min, instrument.response_scale.max
+    if table.num_rows == 0:
+        return None
+    respondents = pac.utf8_trim_whitespace(table.column(0))
+    units = pac.utf8_trim_whitespace(table.column(1))
+    for column in (respondents, units):
+        if pac.min(pac.utf8_length(column)).as_py() == 0:
+            return None  # blank cells or blank lines: the slow path names their rows
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        distinct = pool.submit(lambda: len(pac.unique(respondents)))
+        columns = _code_columns(table, item_columns, instrument, low, high, pool)
+        if columns is None or distinct.result() != table.num_rows:
+            return None
+    encoded = pac.dictionary_encode(units).combine_chunks()
+    missing = tuple(i for i in instrument.item_ids if i not in item_columns)
+    return ResponseTable(CodedAnswers(columns, low, high),
+                         encoded.indices.to_numpy().astype(np.int64),
+                         encoded.dictionary.to_pylist(), respondents, missing,
+                         np.arange(table.num_rows) + 2)
+
+
+def _code_columns(table: pa.Table, item_columns: list[str], instrument: Instrument,
+                  low: int, high: int, pool: ThreadPoolExecutor) -> list[np.ndarray] | None:
+    """Each item as uint8 codes (0 blank, else answer - min + 1), or None if any answer is
+    outside the response scale. Columns are converted on the pool's threads."""
+    blank = np.zeros(table.num_rows, dtype=np.uint8)
+    sentinel = low - 1  # stands for a blank until the shift below makes it 0
+
+    def convert(name: str) -> np.ndarray | None:
+        column = table.column(name)
+        values = pac.fill_null(column, sentinel).combine_chunks().to_numpy()
+        if values.min() < sentinel or values.max() > high or \
+                np.count_nonzero(values == sentinel) != column.null_count:
+            return None  # an answer outside the scale (perhaps equal to the sentinel)
+        if sentinel:
+            values = values - sentinel
+        return values.view(np.uint8)
+
+    present = set(item_columns)
+    converted = dict(zip(item_columns, pool.map(convert, item_columns), strict=True))
+    if any(values is None for values in converted.values()):
+        return None
+    return [converted[name] if name in present else blank for name in instrument.item_ids]
+
+
+def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseTable:
+    """Read a file as text, one thread, to name the row of every problem.
+
+    Used when the fast path found something wrong, and for files with blank lines.
+    """
     problems: list[RowProblem] = []
 
     def on_invalid(row: Any) -> str:
@@ -198,26 +283,35 @@ def _raise_row_problems(raw: Any, names: list[str], instrument: Instrument) -> N
                                        f"columns, found {row.actual_columns}."))
         return "skip"
 
-    table = pacsv.read_csv(
-        _reopen(raw)[0],
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-        parse_options=pacsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False),
-    )
+    try:
+        table = pacsv.read_csv(
+            _reopen(raw)[0],
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
+                                              invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ResponseFileError([RowProblem(0, f"The file could not be read as CSV ({exc}).")]) \
+            from None
     if problems:  # rows skipped above shift later rows; report the shape problems alone
         raise ResponseFileError(problems)
+    columns: dict[str, np.ndarray] = {}
     for name in names[2:]:
-        text = table.column(name).to_numpy(zero_copy_only=False).astype(str)
-        stripped = np.char.strip(text)
-        numeric = np.char.isdigit(np.char.lstrip(stripped, "-+"))
-        bad = np.nonzero((stripped != "") & ~numeric)[0]
+        text = np.char.strip(table.column(name).to_numpy(zero_copy_only=False).astype(str))
+        numeric = np.char.isdigit(np.char.lstrip(text, "-+")) & (np.char.str_len(text) < 10)
+        bad = np.nonzero((text != "") & ~numeric)[0]
         for index in bad[: MAX_PROBLEMS - len(problems)]:
             problems.append(RowProblem(int(index) + 2, f"{name} is '{text[index]}'; answers "
                                                        "must be whole numbers or empty."))
-    if not problems:
-        problems.append(RowProblem(0, "The file could not be read as CSV."))
-    raise ResponseFileError(sorted(problems, key=lambda p: p.row)[:MAX_PROBLEMS])
+        values = np.full(len(text), np.nan)
+        values[numeric] = text[numeric].astype(np.int64)
+        columns[name] = values
+    respondents = np.char.strip(table.column(0).to_numpy(zero_copy_only=False).astype(str))
+    units = np.char.strip(table.column(1).to_numpy(zero_copy_only=False).astype(str))
+    return _finish(respondents.astype(object), units.astype(object), columns, instrument,
+                   problems)
 
 
 def read_responses_rows(rows: Iterable[Iterable[Any]], instrument: Instrument) -> ResponseTable:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from echoorg.core.diagnostic.coded import CodedAnswers, coded_unit_totals
 from echoorg.core.diagnostic.instrument import Instrument
 
 __all__ = [
@@ -216,7 +217,25 @@ class UnitFigures:
     own_scale_n: np.ndarray
 
 
-def unit_figures(instrument: Instrument, answers: np.ndarray, unit_of_respondent: np.ndarray,
+def _own_totals(instrument: Instrument, data: np.ndarray, unit_of: np.ndarray,
+                unit_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit, of its own respondents: answered-anything count, scale counts and sums."""
+    scores, answered = _score(instrument, data)
+    scale_count = len(instrument.scales)
+    own_n = np.bincount(unit_of[answered], minlength=unit_count).astype(np.int64)
+    own_scale_n = np.zeros((unit_count, scale_count), dtype=np.int64)
+    own_scale_sum = np.zeros((unit_count, scale_count), dtype=np.float64)
+    for s in range(scale_count):
+        has_score = ~np.isnan(scores[:, s])
+        where = unit_of[has_score]
+        own_scale_n[:, s] = np.bincount(where, minlength=unit_count)
+        own_scale_sum[:, s] = np.bincount(where, weights=scores[has_score, s],
+                                          minlength=unit_count)
+    return own_n, own_scale_n, own_scale_sum
+
+
+def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
+                 unit_of_respondent: np.ndarray,
                  units: list[str], parent_index: Sequence[int]) -> UnitFigures:
     """Aggregate respondents' scale scores over every unit's subtree.
 
@@ -245,26 +264,23 @@ def unit_figures(instrument: Instrument, answers: np.ndarray, unit_of_respondent
     if unit_of.ndim != 1 or (unit_of.size and not np.issubdtype(unit_of.dtype, np.integer)):
         raise ValueError("unit_of_respondent: expected a 1-dimensional array of unit indexes.")
     unit_of = unit_of.astype(np.int64, copy=False)
-    scores, answered = _score(instrument, answers)
-    if len(unit_of) != len(scores):
+    if isinstance(answers, CodedAnswers):  # large files: one byte per answer
+        data = answers
+    else:
+        data = _answers_array(instrument, answers)
+    if len(unit_of) != len(data):
         raise ValueError(f"unit_of_respondent: has {len(unit_of)} entries for "
-                         f"{len(scores)} respondents.")
+                         f"{len(data)} respondents.")
     bad = (unit_of < 0) | (unit_of >= unit_count)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise ValueError(f"unit_of_respondent: respondent {first} has unit index "
                          f"{int(unit_of[first])}, which is not a unit (0..{unit_count - 1}).")
-
-    scale_count = len(instrument.scales)
-    own_n = np.bincount(unit_of[answered], minlength=unit_count).astype(np.int64)
-    own_scale_n = np.zeros((unit_count, scale_count), dtype=np.int64)
-    own_scale_sum = np.zeros((unit_count, scale_count), dtype=np.float64)
-    for s in range(scale_count):
-        has_score = ~np.isnan(scores[:, s])
-        where = unit_of[has_score]
-        own_scale_n[:, s] = np.bincount(where, minlength=unit_count)
-        own_scale_sum[:, s] = np.bincount(where, weights=scores[has_score, s],
-                                          minlength=unit_count)
+    if isinstance(data, CodedAnswers):
+        own_n, own_scale_n, own_scale_sum = coded_unit_totals(instrument, data, unit_of,
+                                                              unit_count)
+    else:
+        own_n, own_scale_n, own_scale_sum = _own_totals(instrument, data, unit_of, unit_count)
 
     n = own_n.copy()
     scale_n = own_scale_n.copy()

@@ -1,0 +1,120 @@
+"""Culture diagnostic scoring at national scale: 1,000,000 respondents, 2,000 units.
+
+Target (issue 3): reading the CSV, scoring, aggregation, suppression and reliability in
+under 10 s wall time and 3 GB peak memory on a 2-core machine, at least 3 times faster
+than a straightforward pandas implementation, with the numbers agreeing to 1e-9.
+Set ECHOORG_BENCH_RESPONDENTS to try another size.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from echoorg.core.diagnostic.instrument import find_instrument
+
+RESPONDENTS = int(os.environ.get("ECHOORG_BENCH_RESPONDENTS", "1000000"))
+MISSING = 0.10
+
+
+def make_units(path: Path) -> list[str]:
+    """Three levels: 20 directorates, 180 services, 1,800 teams (2,000 units)."""
+    rows, teams = [("unit", "parent")], []
+    for d in range(20):
+        rows.append((f"D{d}", ""))
+        for s in range(9):
+            rows.append((f"D{d}S{s}", f"D{d}"))
+            for t in range(10):
+                rows.append((f"D{d}S{s}T{t}", f"D{d}S{s}"))
+                teams.append(f"D{d}S{s}T{t}")
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return teams
+
+
+def make_responses(path: Path, teams: list[str], n: int, seed: int = 7) -> None:
+    instrument = find_instrument("echo-culture-v1")
+    rng = np.random.default_rng(seed)
+    sizes = rng.gamma(2.0, 1.0, len(teams))
+    team_of = rng.choice(len(teams), size=n, p=sizes / sizes.sum())
+    columns = {"respondent": pa.array([f"R{i}" for i in range(n)]),
+               "unit": pa.array(np.array(teams, dtype=object)[team_of].tolist())}
+    base = rng.normal(3, 0.8, size=n)
+    for item in instrument.items:
+        values = np.clip(np.rint(base + rng.normal(0, 0.9, size=n)), 1, 5).astype(np.int64)
+        mask = rng.random(n) < MISSING
+        columns[item.id] = pa.array(values, mask=mask)
+    pacsv.write_csv(pa.table(columns), path)
+
+
+def run_impl(which: str, responses: Path, units: Path, out: Path) -> dict:
+    env = {**os.environ}
+    result = subprocess.run([sys.executable, "-m", "benchmarks.survey_impl", which,
+                             str(responses), str(units), str(out)],
+                            capture_output=True, text=True, env=env, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def read(path: Path) -> list[dict]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def agree(a: Path, b: Path) -> float:
+    """The largest difference between the two outputs; raises if they differ in kind."""
+    worst = 0.0
+    for name in ("units.csv", "reliability.csv"):
+        left, right = read(a / name), read(b / name)
+        assert len(left) == len(right), name
+        key = "unit" if name == "units.csv" else "scale"
+        right_by = {row[key]: row for row in right}
+        for row in left:
+            other = right_by[row[key]]
+            for column, value in row.items():
+                if column == key:
+                    continue
+                if value == "" or other[column] == "" or value in ("true", "false"):
+                    assert value == other[column], (name, row[key], column, value, other[column])
+                    continue
+                x, y = float(value), float(other[column])
+                if not (math.isnan(x) and math.isnan(y)):
+                    worst = max(worst, abs(x - y))
+    return worst
+
+
+def run() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        started = time.perf_counter()
+        teams = make_units(folder / "units.csv")
+        make_responses(folder / "responses.csv", teams, RESPONDENTS)
+        size = (folder / "responses.csv").stat().st_size / 1e6
+        print(f"   data: {RESPONDENTS:,} respondents x 52 items, 2,000 units, {size:,.0f} MB "
+              f"CSV, made in {time.perf_counter() - started:.1f} s")
+        ours = run_impl("echoorg", folder / "responses.csv", folder / "units.csv", folder / "ours")
+        theirs = run_impl("pandas", folder / "responses.csv", folder / "units.csv", folder / "pandas")
+        difference = agree(folder / "ours", folder / "pandas")
+        summary = json.loads((folder / "ours" / "summary.json").read_text())
+        print(f"   echoorg: {ours['seconds']:6.2f} s, peak {ours['peak_mb']:,.0f} MB "
+              f"(read {summary['seconds']['read']:.2f} s, score {summary['seconds']['score']:.2f}"
+              f" s, suppress {summary['seconds']['suppress']:.2f} s, reliability "
+              f"{summary['seconds']['reliability']:.2f} s)")
+        print(f"   pandas:  {theirs['seconds']:6.2f} s, peak {theirs['peak_mb']:,.0f} MB")
+        print(f"   speed ratio {theirs['seconds'] / ours['seconds']:.1f}x; largest difference "
+              f"{difference:.2e}; {summary['units_suppressed']} of 2,000 units suppressed")
+        verdicts = [ours["seconds"] < 10, ours["peak_mb"] < 3072,
+                    theirs["seconds"] / ours["seconds"] >= 3, difference <= 1e-9]
+        print("   targets (<10 s, <3 GB, >=3x, <=1e-9): "
+              + ", ".join("met" if v else "MISSED" for v in verdicts))
+
