@@ -81,13 +81,19 @@ class CodedAnswers:
         return self._keyed[key]
 
 
-def _sum_and_count(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    sums = np.zeros(len(columns[0]), dtype=np.int32)
-    counts = np.zeros(len(columns[0]), dtype=np.int32)
-    for column in columns:
-        sums += column
-        counts += column > 0
-    return sums, counts
+def _sum_and_count(coded: CodedAnswers, instrument: Instrument,
+                   scale_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each respondent's sum of keyed codes and number of answered items on a scale."""
+    key = ("sums", instrument.key, scale_id)
+    if key not in coded._keyed:
+        columns = coded.keyed_columns(instrument, scale_id)
+        sums = np.zeros(len(coded), dtype=np.int32)
+        counts = np.zeros(len(coded), dtype=np.int32)
+        for column in columns:
+            sums += column
+            counts += column > 0
+        coded._keyed[key] = (sums, counts)
+    return coded._keyed[key]
 
 
 def coded_scale_scores(instrument: Instrument, coded: CodedAnswers) -> tuple[np.ndarray,
@@ -98,10 +104,10 @@ def coded_scale_scores(instrument: Instrument, coded: CodedAnswers) -> tuple[np.
     scores = np.full((n, len(instrument.scales)), np.nan)
     answered_any = np.zeros(n, dtype=bool)
     for s, scale in enumerate(instrument.scales):
-        columns = coded.keyed_columns(instrument, scale.id)
-        sums, counts = _sum_and_count(columns)
+        k = len(instrument.items_of(scale.id))
+        sums, counts = _sum_and_count(coded, instrument, scale.id)
         answered_any |= counts > 0
-        enough = (counts * 2 >= len(columns)) & (counts > 0)
+        enough = (counts * 2 >= k) & (counts > 0)
         scores[enough, s] = sums[enough] / counts[enough] + (coded.low - 1)
     return scores, answered_any
 
@@ -120,9 +126,8 @@ def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.n
     own_scale_n = np.zeros((n_units, len(instrument.scales)), dtype=np.int64)
     own_scale_sum = np.zeros((n_units, len(instrument.scales)))
     for s, scale in enumerate(instrument.scales):
-        columns = coded.keyed_columns(instrument, scale.id)
-        k = len(columns)
-        sums, counts = _sum_and_count(columns)
+        k = len(instrument.items_of(scale.id))
+        sums, counts = _sum_and_count(coded, instrument, scale.id)
         answered_any |= counts > 0
         width = (coded.points * k + 1) * (k + 1)
         bins = np.bincount(unit_of * width + sums * (k + 1) + counts,
@@ -149,14 +154,13 @@ def complete_moments(instrument: Instrument, coded: CodedAnswers,
     """
     columns = coded.keyed_columns(instrument, scale_id)
     k, points = len(columns), coded.points
-    complete = np.ones(len(coded), dtype=bool)
-    for column in columns:
-        complete &= column > 0
+    complete = _sum_and_count(coded, instrument, scale_id)[1] == k
     n = int(complete.sum())
     if points ** k <= MAX_PATTERNS:
-        pattern = np.zeros(len(coded), dtype=np.int64)
+        pattern = np.zeros(len(coded), dtype=np.int32)
         for j, column in enumerate(columns):
-            pattern += (column.astype(np.int64) - 1) * points ** j
+            pattern += column * np.int32(points ** j)
+        pattern -= np.int32(sum(points ** j for j in range(k)))  # codes start at 1
         counts = np.bincount(pattern[complete], minlength=points ** k).astype(np.int64)
         seen = np.nonzero(counts)[0]
         values = np.stack([(seen // points ** j) % points + 1 for j in range(k)], axis=1)
