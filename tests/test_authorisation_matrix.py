@@ -13,7 +13,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import datetime as dt
+
 from echoorg.accounts.models import ApiToken
+from echoorg.core.diagnostic.instrument import shipped_instruments
+from echoorg.diagnostic.models import Invitation, SurveyWave
 from echoorg.core.roles import ROLES
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.api import api
@@ -23,6 +27,8 @@ PUBLIC = "public"  # anyone, logged in or not
 MEMBERS = EVERY_ROLE  # any member of the organisation
 FACILITATORS = frozenset({"facilitator"})
 MANAGERS = frozenset({"facilitator", "leader"})
+SURVEY_VIEWERS = frozenset({"facilitator", "leader", "researcher", "board"})
+RESEARCHERS = frozenset({"researcher"})
 NOBODY_ELSE = frozenset()
 
 
@@ -32,6 +38,7 @@ class Context:
     unit: Unit
     member: Membership
     user: object
+    wave: SurveyWave | None = None
 
     @property
     def slug(self) -> str:
@@ -51,6 +58,26 @@ class Rule:
 
 def _o(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
     return lambda c: reverse(name, kwargs={"slug": c.slug, **{k: f(c) for k, f in extra.items()}})
+
+
+def _w(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
+    return _o(name, wave_id=lambda c: c.wave.pk, **extra)
+
+
+def _invitation_url(c: Context) -> str:
+    """The person's own invitation (in their own organisation's wave)."""
+    wave = SurveyWave.objects.filter(organisation__memberships__user=c.user).first()
+    invitation, _ = Invitation.objects.get_or_create(
+        wave=wave, user=c.user, defaults={"token_digest": f"matrix-{c.user.pk}"})
+    return reverse("answer_now", kwargs={"invitation_id": invitation.pk})
+
+
+def _survey_token_url(c: Context) -> str:
+    invitation, _ = Invitation.objects.get_or_create(
+        wave=c.wave, user=c.member.user, defaults={"unit": c.unit, "token_digest": "x"})
+    token = invitation.new_token()
+    invitation.save()
+    return reverse("survey_start", kwargs={"token": token})
 
 
 def _token_url(c: Context) -> str:
@@ -92,6 +119,27 @@ PAGES: dict[str, Rule] = {
     "person": Rule("GET", _o("person", member_id=lambda c: c.member.pk), FACILITATORS),
     "org_settings": Rule("GET", _o("org_settings"), FACILITATORS),
     "audit": Rule("GET", _o("audit"), FACILITATORS),
+    "waves": Rule("GET", _o("waves"), SURVEY_VIEWERS),
+    "wave_new": Rule("GET", _o("wave_new"), MANAGERS),
+    "trends": Rule("GET", _o("trends"), SURVEY_VIEWERS),
+    "wave": Rule("GET", _w("wave"), SURVEY_VIEWERS),
+    "wave_import": Rule("GET", _w("wave_import"), MANAGERS),
+    "wave_results": Rule("GET", _w("wave_results"), SURVEY_VIEWERS),
+    "wave_results_export": Rule("GET", _w("wave_results_export", fmt=lambda c: "csv"),
+                                SURVEY_VIEWERS),
+    "wave_rows_export": Rule("GET", _w("wave_rows_export"), RESEARCHERS),
+    "wave_psychometrics": Rule("GET", _w("wave_psychometrics"), SURVEY_VIEWERS),
+    "instruments": Rule("GET", _o("instruments"), SURVEY_VIEWERS),
+    "instrument": Rule("GET", _o("instrument", key=lambda c: "echo-culture-v1@1"),
+                       SURVEY_VIEWERS),
+    "my_surveys": Rule("GET", lambda c: reverse("my_surveys"), MEMBERS, org_scoped=False),
+    "answer_now": Rule("POST", _invitation_url, MEMBERS, org_scoped=False),
+    # Answering needs no account: the single-use link is the key.
+    "survey_start": Rule("GET", _survey_token_url, PUBLIC, org_scoped=False),
+    "survey_page": Rule("GET", lambda c: _survey_token_url(c) + "1/", PUBLIC,
+                        org_scoped=False),
+    "survey_thanks": Rule("GET", lambda c: reverse("survey_thanks"), PUBLIC,
+                          org_scoped=False),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -106,11 +154,16 @@ PAGE_POSTS: dict[str, Rule] = {
                          data={"require_2fa_roles": ["nonsense"]}),
     "organisation_new": Rule("POST", lambda c: reverse("organisation_new"), FACILITATORS,
                              org_scoped=False, data={"name": ""}),
+    "wave": Rule("POST", _w("wave"), MANAGERS, data={}),
+    "wave_new": Rule("POST", _o("wave_new"), MANAGERS, data={"title": ""}),
+    "wave_import": Rule("POST", _w("wave_import"), MANAGERS, data={}),
+    "instruments": Rule("POST", _o("instruments"), FACILITATORS, data={}),
 }
 
 
 def _api(path: str) -> Callable[[Context], str]:
-    return lambda c: "/api" + path.format(slug=c.slug, member_id=c.member.pk)
+    return lambda c: "/api" + path.format(slug=c.slug, member_id=c.member.pk,
+                                          wave_id=c.wave.pk if c.wave else 0)
 
 
 API: dict[str, Rule] = {
@@ -131,6 +184,19 @@ API: dict[str, Rule] = {
         "GET", _api("/organisations/{slug}/memberships/{member_id}"), MANAGERS),
     "GET /api/openapi.json": Rule("GET", lambda c: "/api/openapi.json", PUBLIC,
                                   org_scoped=False),
+    "GET /api/organisations/{slug}/instruments": Rule(
+        "GET", _api("/organisations/{slug}/instruments"), SURVEY_VIEWERS),
+    "GET /api/organisations/{slug}/instruments/{key}": Rule(
+        "GET", _api("/organisations/{slug}/instruments/echo-culture-v1@1"), SURVEY_VIEWERS),
+    "GET /api/organisations/{slug}/waves": Rule(
+        "GET", _api("/organisations/{slug}/waves"), SURVEY_VIEWERS),
+    "GET /api/organisations/{slug}/waves/{wave_id}": Rule(
+        "GET", _api("/organisations/{slug}/waves/{wave_id}"), SURVEY_VIEWERS),
+    "POST /api/organisations/{slug}/waves/{wave_id}/responses": Rule(
+        "POST", _api("/organisations/{slug}/waves/{wave_id}/responses"), MANAGERS,
+        data={"responses": []}),
+    "GET /api/organisations/{slug}/waves/{wave_id}/results": Rule(
+        "GET", _api("/organisations/{slug}/waves/{wave_id}/results"), SURVEY_VIEWERS),
 }
 
 
@@ -170,11 +236,16 @@ def test_every_endpoint_is_in_the_table():
 def world(make_org, make_person):
     """Two organisations, each with a unit and a member, and one person per role in the first."""
     worlds = {}
+    yaml_text = shipped_instruments()["echo-culture-v1"].read_text()
     for slug in ("home-org", "away-org"):
         org = make_org(slug, slug.title())
         unit = Unit.objects.create(organisation=org, name="Team A", kind="team")
         someone = make_person(org, "staff", unit=unit)
-        worlds[slug] = (org, unit, someone.memberships.get())
+        wave = SurveyWave.objects.create(
+            organisation=org, title="Wave", instrument_id="echo-culture-v1",
+            instrument_version=1, instrument_yaml=yaml_text, opens_on=dt.date(2026, 1, 1),
+            closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN)
+        worlds[slug] = (org, unit, someone.memberships.get(), wave)
     people = {role: make_person(worlds["home-org"][0], role) for role in ROLES}
     return worlds, people
 
@@ -210,19 +281,19 @@ def _cases():
 @pytest.mark.parametrize(("name", "rule", "api_call"), list(_cases()))
 def test_each_role_gets_what_the_table_declares(world, name, rule, api_call):
     worlds, people = world
-    org, unit, member = worlds["home-org"]
-    other_org, other_unit, other_member = worlds["away-org"]
+    org, unit, member, wave = worlds["home-org"]
+    other_org, other_unit, other_member, other_wave = worlds["away-org"]
     mismatches = []
     for role, user in [("anonymous", None), *people.items()]:
         for which, ctx in (
-            ("own", Context(org, unit, member, user)),
-            ("other", Context(other_org, other_unit, other_member, user)),
+            ("own", Context(org, unit, member, user, wave)),
+            ("other", Context(other_org, other_unit, other_member, user, other_wave)),
         ):
             client = Client(enforce_csrf_checks=False)
             if user is not None:
                 client.force_login(user)
-            if rule.url is _token_url and user is None:
-                ctx = Context(org, unit, member, people["staff"])
+            if rule.url in (_token_url, _invitation_url) and user is None:
+                ctx = Context(org, unit, member, people["staff"], wave)
             response = _request(client, rule, rule.url(ctx), api_call, ctx.slug)
             got = _outcome(response, user is not None, rule.allowed == PUBLIC)
             if rule.allowed == PUBLIC:

@@ -30,9 +30,8 @@ class WaveForm(forms.Form):
                  *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = [(key, title) for key, (title, _) in choices.items()]
-        self.fields["units"].queryset = Unit.objects.filter(organisation=organisation,
-                                                            children__isnull=False).distinct() \
-            | Unit.objects.filter(organisation=organisation, parent__isnull=True)
+        self.fields["units"].queryset = Unit.objects.filter(organisation=organisation) \
+            .order_by("name")
         today = timezone.localdate()
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + dt.timedelta(days=21)

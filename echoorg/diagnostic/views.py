@@ -215,7 +215,8 @@ def wave_results_export(request: HttpRequest, slug: str, wave_id: int,
     if fmt not in ("csv", "xlsx"):
         raise Http404("Exports are CSV or XLSX.")
     if not _results_ready(wave):
-        raise Http404("Results are shown once the wave has closed.")
+        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
+                      status=409)
     results = wave_results(wave)
     name = f"{org.slug}-wave{wave.pk}-units"
     record("wave.results_exported", actor=request.user, organisation=org, obj=wave, format=fmt)
@@ -232,7 +233,8 @@ def wave_results_export(request: HttpRequest, slug: str, wave_id: int,
 def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     org, wave = _wave(request, slug, wave_id, "survey.rows")
     if not _results_ready(wave):
-        raise Http404("Rows are available once the wave has closed.")
+        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
+                      status=409)
     record("wave.rows_exported", actor=request.user, organisation=org, obj=wave)
     response = HttpResponse(rows_csv(wave), content_type="text/csv")
     response["Content-Disposition"] = (f'attachment; filename="{org.slug}-wave{wave.pk}-'
