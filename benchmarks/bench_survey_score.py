@@ -102,8 +102,9 @@ def run() -> None:
         size = (folder / "responses.csv").stat().st_size / 1e6
         print(f"   data: {RESPONDENTS:,} respondents x 52 items, 2,000 units, {size:,.0f} MB "
               f"CSV, made in {time.perf_counter() - started:.1f} s")
-        ours = run_impl("echoorg", folder / "responses.csv", folder / "units.csv", folder / "ours")
-        theirs = run_impl("pandas", folder / "responses.csv", folder / "units.csv", folder / "pandas")
+        inputs = (folder / "responses.csv", folder / "units.csv")
+        ours = run_impl("echoorg", *inputs, folder / "ours")
+        theirs = run_impl("pandas", *inputs, folder / "pandas")
         difference = agree(folder / "ours", folder / "pandas")
         summary = json.loads((folder / "ours" / "summary.json").read_text())
         print(f"   echoorg: {ours['seconds']:6.2f} s, peak {ours['peak_mb']:,.0f} MB "

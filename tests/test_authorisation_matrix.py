@@ -6,6 +6,7 @@ the table fails `test_every_endpoint_is_in_the_table`, so each new feature exten
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,12 +14,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import datetime as dt
-
 from echoorg.accounts.models import ApiToken
 from echoorg.core.diagnostic.instrument import shipped_instruments
-from echoorg.diagnostic.models import Invitation, SurveyWave
 from echoorg.core.roles import ROLES
+from echoorg.diagnostic.models import Invitation, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.api import api
 

@@ -65,3 +65,20 @@ def test_the_demo_facilitator_can_switch_organisation(db):
     page = client.get("/o/eastbrook/units/")
     assert b"District Nursing North" in page.content
     assert b'<option value="eastbrook" selected>' in page.content
+
+
+def test_the_demo_has_two_closed_waves_with_varied_climates_and_an_open_one(db):
+    from echoorg.diagnostic.models import SurveyWave
+    from echoorg.diagnostic.results import wave_results
+
+    call_command("demo", "--quiet")
+    council = Organisation.objects.get(slug="northmoor")
+    closed = list(SurveyWave.objects.filter(organisation=council, status="closed"))
+    assert len(closed) == 2
+    assert SurveyWave.objects.filter(organisation=council, status="open").count() == 1
+    results = wave_results(closed[0])
+    patterns = {r.profile.pattern for r in results if r.profile}
+    assert "threat-dominant" in patterns and "balanced" in patterns
+    assert any(not r.shown for r in results)  # some teams are too small to show
+    call_command("demo", "--quiet")
+    assert SurveyWave.objects.filter(organisation=council).count() == 3

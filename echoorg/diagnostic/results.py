@@ -134,8 +134,9 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
         # A scale cell can only be shown where its unit is; within that, the same rules.
         cells = suppress_hierarchy(data.parents, own, k)
         scale_shown.append([cells[u] and shown[u] for u in range(len(data.units))])
-    comment_shown = suppress_hierarchy(
-        data.parents, _own_comment_counts(data, len(data.units)), COMMENT_MIN_GROUP)
+    # Comments are shown for groups of at least 10 respondents, by the same rules.
+    comment_shown = suppress_hierarchy(data.parents, figures.own_n.tolist(),
+                                       max(COMMENT_MIN_GROUP, k))
     depths = _depths(data.parents)
     results = []
     for u, unit in enumerate(data.units):
@@ -154,14 +155,6 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
                                            high=instrument.response_scale.max)
         results.append(result)
     return _tree_order(results, data.parents)
-
-
-def _own_comment_counts(data: WaveData, n_units: int) -> list[int]:
-    counts = [0] * n_units
-    for unit, comment in zip(data.response_units, data.comments, strict=True):
-        if comment:
-            counts[unit] += 1
-    return counts
 
 
 def _tree_order(results: list[UnitResult], parents: list[int]) -> list[UnitResult]:

@@ -31,10 +31,10 @@ from .models import SurveyWave
 from .results import (
     WHOLE_ORGANISATION,
     comments_for,
-    whole_organisation,
     demographic_cut,
     wave_reliability,
     wave_results,
+    whole_organisation,
 )
 
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{state}: {', '.join(summary.organisations)} "
                           f"({summary.units} units, {summary.people} people).")
         if waves:
-            self.stdout.write(f"Added {waves} culture-survey waves; the latest is open for answers.")
+            self.stdout.write(f"Added {waves} culture-survey waves; the latest is open.")
         self.stdout.write("")
         self.stdout.write("Demo logins (all fictional; password for each: "
                           f"{DEMO_PASSWORD}):")

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from echoorg.core.diagnostic.instrument import (
+    InstrumentError,
+    find_instrument,
+    load_instrument_text,
+    parse_instrument,
+    shipped_instruments,
+)
+
+SHIPPED = yaml.safe_load(shipped_instruments()["echo-culture-v1"].read_text())
+REQUIRED_SCALES = {"threat", "drive", "soothing", "speaking_up", "psych_safety",
+                   "compassionate_leadership", "moral_distress", "coercive_control",
+                   "hubris_staff", "hubris_self"}
+
+
+def test_the_shipped_instrument_covers_every_construct():
+    instrument = find_instrument("echo-culture-v1")
+    assert {s.id for s in instrument.scales} == REQUIRED_SCALES
+    assert instrument.response_scale.min == 1 and instrument.response_scale.max == 5
+    for scale in instrument.scales:
+        items = instrument.items_of(scale.id)
+        assert len(items) >= 4, scale.id
+        assert any(i.reverse for i in items), f"{scale.id} has no reverse-keyed item"
+        assert scale.source
+    assert {i.audience for i in instrument.items_of("hubris_self")} == {"leaders"}
+    assert {i.audience for i in instrument.items_of("hubris_staff")} == {"staff"}
+
+
+def test_compassionate_leadership_has_an_item_per_behaviour():
+    text = " ".join(i.text.lower() for i in find_instrument("echo-culture-v1")
+                    .items_of("compassionate_leadership"))
+    assert len(find_instrument("echo-culture-v1").items_of("compassionate_leadership")) >= 4
+    assert text
+
+
+def broken(path: str, value) -> dict:  # noqa: ANN001
+    data = copy.deepcopy(SHIPPED)
+    target = data
+    keys = path.split(".")
+    for key in keys[:-1]:
+        target = target[int(key)] if key.isdigit() else target[key]
+    last = keys[-1]
+    if value is KeyError:
+        del target[int(last) if last.isdigit() else last]
+    elif last.isdigit():
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return data
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    ("id", KeyError, "id: is required"),
+    ("version", "one", "version: must be a whole number"),
+    ("version", 0, "version: must be 1 or more"),
+    ("response_scale.max", 1, "response_scale.max: must be greater"),
+    ("response_scale.labels", ["a", "b"], "response_scale.labels: needs 5 text labels"),
+    ("scales.0.id", "Threat!", "scales[0].id: 'Threat!' must be lower-case"),
+    ("scales.0.source", KeyError, "scales[0].source: is required"),
+    ("items.0.scale", "thret", "items[0].scale: 'thret' is not one of the scales"),
+    ("items.0.reverse", "no", "items[0].reverse: must be true or false"),
+    ("items.1.id", "thr1", "items[1].id: 'thr1' is used by another item"),
+    ("items.0.audience", "managers", "items[0].audience: must be one of"),
+    ("items.0.colour", "red", "items[0].colour: is not a field of the schema"),
+    ("demographics.0.options", ["only"], "demographics[0].options: needs at least two"),
+])
+def test_a_bad_document_is_refused_naming_the_field(path, value, message):
+    with pytest.raises(InstrumentError) as caught:
+        parse_instrument(broken(path, value))
+    assert str(caught.value).startswith(message)
+
+
+def test_a_scale_without_items_is_refused():
+    data = copy.deepcopy(SHIPPED)
+    data["scales"].append({"id": "empty", "name": "E", "description": "d", "source": "s"})
+    with pytest.raises(InstrumentError, match="scale 'empty' has no items"):
+        parse_instrument(data)
+
+
+def test_text_that_is_not_yaml_is_refused_with_its_line():
+    with pytest.raises(InstrumentError, match=r"not valid YAML \(line 2\)"):
+        load_instrument_text("id: x\n  - : [\n")
+
+
+def test_an_unknown_instrument_is_explained(tmp_path):
+    with pytest.raises(InstrumentError, match="neither a shipped instrument"):
+        find_instrument(str(tmp_path / "missing.yaml"))
+
+
+def test_an_instrument_file_can_be_used_by_path(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(broken("id", "mine")))
+    assert find_instrument(str(path)).key == "mine@1"
