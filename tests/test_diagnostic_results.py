@@ -260,3 +260,11 @@ def test_a_facilitator_adds_an_instrument_and_a_bad_one_is_named(login_as, facil
     assert refused.status_code == 400
     assert "scale: &#x27;thret&#x27; is not one of the scales" in refused.content.decode()
     assert CustomInstrument.objects.count() == 1
+
+
+def test_a_closed_wave_takes_no_imports(login_as, facilitator, org, tree, closed_wave):
+    before = Response.objects.count()
+    response = upload(login_as(facilitator), org, closed_wave, "r.csv",
+                      b"respondent,unit,thr1\nZ,Recruitment,1\n")
+    assert response.status_code == 400 and "The wave is closed" in response.content.decode()
+    assert Response.objects.count() == before

@@ -83,7 +83,7 @@ class AnswerPageForm(forms.Form):
 class FinalPageForm(forms.Form):
     comment = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
-        label="Is there anything else you would like to tell us? (optional)",
+        label="Is there anything else you would like to tell us?",
         help_text="Comments are only shown for groups of at least 10 people, in a random "
                   "order and without dates. Please do not name anyone.")
 
@@ -91,6 +91,6 @@ class FinalPageForm(forms.Form):
         super().__init__(*args, **kwargs)
         for demographic in instrument.demographics:
             self.fields[f"demo_{demographic.id}"] = forms.ChoiceField(
-                label=f"{demographic.question} (optional)", required=False,
+                label=demographic.question, required=False,
                 widget=forms.RadioSelect,
                 choices=[(o, o) for o in demographic.options])

@@ -207,6 +207,11 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
 
 def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str) -> int:  # noqa: ANN001
     """Store responses from another tool: all of them, or none (ResponseFileError)."""
+    if wave.status == SurveyWave.CLOSED:
+        # Results of a closed wave are released; adding to them would let the two
+        # versions be compared.
+        raise ResponseFileError([RowProblem(0, "The wave is closed; it takes no more "
+                                               "responses.")])
     units = dict(Unit.objects.filter(organisation=wave.organisation).values_list("name", "id"))
     covered = wave_units(wave)
     problems: list[RowProblem] = []

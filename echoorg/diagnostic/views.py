@@ -5,7 +5,8 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -27,7 +28,7 @@ from . import services
 from .charts import circles_svg, heat_class, trend_svg
 from .exports import results_csv, results_xlsx, rows_csv
 from .forms import InstrumentUploadForm, UploadForm, WaveForm
-from .models import SurveyWave
+from .models import Response, SurveyWave
 from .results import (
     WHOLE_ORGANISATION,
     comments_for,
@@ -52,9 +53,11 @@ def _results_ready(wave: SurveyWave) -> bool:
 @login_required
 def waves(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "survey.view")
-    all_waves = org.waves.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("responses", distinct=True))
+    # Separate subqueries: one query joining both tables would pair every invitation
+    # with every response.
+    answered = (Response.objects.filter(wave=OuterRef("pk")).values("wave")
+                .annotate(n=Count("id")).values("n"))
+    all_waves = org.waves.annotate(answered=Coalesce(Subquery(answered), 0))
     return render(request, "diagnostic/waves.html", {
         "org": org, "waves": all_waves, "may_manage": can(request.user, org, "survey.manage"),
         "closed": [w for w in all_waves if w.status == SurveyWave.CLOSED],
