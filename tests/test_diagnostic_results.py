@@ -98,15 +98,50 @@ def test_unit_figures_export_as_csv_and_xlsx(login_as, facilitator, org, closed_
     assert client.get(url.replace(".csv", ".pdf")).status_code == 404
 
 
-def test_researchers_get_deidentified_rows(login_as, make_person, org, tree, closed_wave):
+def test_researchers_get_deidentified_rows_ready_for_scoring(login_as, make_person, org,
+                                                             tree, closed_wave, tmp_path):
+    import zipfile
+
+    from django.core.management import call_command
+
     researcher = make_person(org, "researcher")
     url = reverse("wave_rows_export", kwargs={"slug": org.slug, "wave_id": closed_wave.pk})
-    text = login_as(researcher).get(url).content.decode()
+    bundle = zipfile.ZipFile(io.BytesIO(login_as(researcher).get(url).content))
+    assert set(bundle.namelist()) == {"responses.csv", "background.csv", "units.csv",
+                                      "README.txt"}
+    text = bundle.read("responses.csv").decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 17 and "comment" not in rows[0]
-    # Support (2) and Fostering's own answer are reported as the nearest unit with >= 5.
-    assert {r["unit"] for r in rows} <= {"Recruitment", "Fostering", "Adults"}
-    assert "Support" not in text
+    # Support (2) and Fostering's own answer are reported under a larger unit, and every
+    # unit name written covers at least five responses.
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["unit"]] = counts.get(row["unit"], 0) + 1
+    assert "Support" not in counts and min(counts.values()) >= 5
+    background = list(csv.DictReader(io.StringIO(bundle.read("background.csv").decode())))
+    assert [r["respondent"] for r in background] == [r["respondent"] for r in rows]
+    bundle.extractall(tmp_path)
+    call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
+                 str(tmp_path / "responses.csv"), "--units", str(tmp_path / "units.csv"),
+                 "--out", str(tmp_path / "scored"), "--quiet")
+    assert (tmp_path / "scored" / "units.csv").exists()
+
+
+def test_published_figures_keep_the_tree_they_closed_with(org, tree, closed_wave):
+    from echoorg.diagnostic.results import wave_results
+
+    closed_wave.freeze_unit_tree()
+    closed_wave.save()
+    before = {r.unit.name: (r.n, r.shown) for r in wave_results(closed_wave)}
+    support = tree["Support"]
+    support.parent = tree["Adults"]
+    support.name = "Support (moved)"
+    support.save()
+    from django.core.cache import cache
+
+    cache.clear()
+    after = {r.unit.name: (r.n, r.shown) for r in wave_results(closed_wave)}
+    assert after == before
 
 
 def test_leaders_never_get_rows(login_as, make_person, org, closed_wave):
@@ -268,3 +303,65 @@ def test_a_closed_wave_takes_no_imports(login_as, facilitator, org, tree, closed
                       b"respondent,unit,thr1\nZ,Recruitment,1\n")
     assert response.status_code == 400 and "The wave is closed" in response.content.decode()
     assert Response.objects.count() == before
+
+
+def test_splits_published_on_every_page_isolate_nobody(org, tree, closed_wave):
+    """Every split and total shown anywhere, taken together: no group under k recoverable."""
+    from echoorg.core.diagnostic.anonymity import Cell, violations
+    from echoorg.diagnostic.results import cut_table, load_wave, wave_results
+
+    # Make Fostering's own answer and Support's answers share a background answer.
+    for response in Response.objects.filter(wave=closed_wave, unit__in=[tree["Support"],
+                                                                         tree["Fostering"]]):
+        response.demographics = {"staff_group": "Other"}
+        response.save()
+    results = wave_results(closed_wave)
+    table = cut_table(closed_wave, "staff_group", results)
+    data = load_wave(closed_wave)
+    position = {u.pk: i for i, u in enumerate(data.units)}
+    children: dict[int, list[int]] = {}
+    for u, p in enumerate(data.parents):
+        children.setdefault(p, []).append(u)
+
+    def below(u):
+        out, stack = set(), [u]
+        while stack:
+            node = stack.pop()
+            out.add(node)
+            stack.extend(children.get(node, []))
+        return out
+
+    values = [d.get("staff_group", "Not answered") for d in data.demographics]
+    atom_n: dict = {}
+    for unit, value in zip(data.unit_index, values, strict=True):
+        atom_n[(int(unit), value)] = atom_n.get((int(unit), value), 0) + 1
+    options = {v for _, v in atom_n}
+    cells = []
+    for r in results:
+        if not r.shown:
+            continue
+        inside = below(position[r.unit.pk])
+        cells.append(Cell(("total", r.unit.pk), frozenset(a for a in atom_n if a[0] in inside)))
+        for row in table.get(r.unit.pk, []):
+            if row.n is not None and row.value in options:
+                cells.append(Cell((r.unit.pk, row.value),
+                                  frozenset(a for a in atom_n if a[0] in inside
+                                            and a[1] == row.value)))
+    assert not violations(cells, atom_n, closed_wave.min_group)
+
+
+def test_api_rows_count_from_the_first_response(client, bearer, org, tree, open_wave):
+    url = f"/api/organisations/{org.slug}/waves/{open_wave.pk}/responses"
+    body = {"responses": [{"respondent": "same", "unit": "Support", "answers": {"thr1": 2}},
+                          {"respondent": "same", "unit": "Support", "answers": {"thr1": 3}}]}
+    problems = client.post(url, body, content_type="application/json", **bearer).json()
+    assert problems["problems"] == [{"row": 2, "message":
+                                     "respondent 'same' is a duplicate of row 1."}]
+
+
+def test_the_reliability_page_hides_scales_with_too_few_complete_answers(login_as, facilitator,
+                                                                         org, closed_wave):
+    url = reverse("wave_psychometrics", kwargs={"slug": org.slug, "wave_id": closed_wave.pk})
+    html = login_as(facilitator).get(url).content.decode()
+    # Only staff answered this wave, so the leaders' self-rating scale has nobody.
+    assert "Too few complete answers to show" in html

@@ -4,6 +4,7 @@ and suppressed unit results."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -173,11 +174,17 @@ def submit_responses(request: HttpRequest, slug: str, wave_id: int, payload: Res
         table = read_responses_rows(rows, wave.instrument)
         created = services.import_responses(request.auth, wave, table, "api")
     except ResponseFileError as exc:
-        # Rows are numbered from 1 for the first response in the body.
+        # Rows are numbered from 1 for the first response in the body (files count
+        # their header as row 1), in the row field and in the messages alike.
         return Status(422, {"detail": "The responses were refused; nothing was written.",
-                            "problems": [{"row": max(p.row - 1, 0), "message": p.message}
+                            "problems": [{"row": max(p.row - 1, 0),
+                                          "message": _renumber(p.message)}
                                          for p in exc.problems]})
     return Status(201, {"created": created})
+
+
+def _renumber(message: str) -> str:
+    return re.sub(r"\brow (\d+)", lambda m: f"row {int(m.group(1)) - 1}", message)
 
 
 @router.get("/organisations/{slug}/waves/{wave_id}/results",

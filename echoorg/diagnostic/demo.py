@@ -65,6 +65,9 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
                 Response(wave=wave, unit=members[r.person].unit, audience=people[r.person][1],
                          answers=r.answers, demographics=r.demographics, comment=r.comment)
                 for r in answered], batch_size=500)
+            if wave.status == SurveyWave.CLOSED:
+                wave.freeze_unit_tree()
+                wave.save(update_fields=["unit_tree"])
             record("demo.wave_loaded", organisation=organisation, obj=wave,
                    responses=len(answered))
             made += 1

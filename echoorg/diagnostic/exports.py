@@ -7,10 +7,8 @@ import csv
 import io
 import random
 
-from echoorg.core.units import subtree
-
 from .models import Response, SurveyWave
-from .results import UnitResult, parent_name
+from .results import UnitResult, parent_name, wave_units_as_published
 
 
 def _unit_table(wave: SurveyWave, results: list[UnitResult]) -> tuple[list[str], list[list]]:
@@ -65,35 +63,76 @@ def results_xlsx(wave: SurveyWave, results: list[UnitResult]) -> bytes:
     return out.getvalue()
 
 
-def rows_csv(wave: SurveyWave) -> str:
-    """One row per response, shuffled, without comments, dates or any identifier.
+def generalised_units(wave: SurveyWave, unit_ids: list[int]) -> list[str]:
+    """Each response's unit, replaced where needed by an enclosing unit so that every unit
+    name written stands for at least the wave's minimum group of responses.
 
-    Each response's unit is replaced by its nearest enclosing unit with at least the
-    wave's minimum group of respondents, so a small team is never singled out.
+    Starting from the responses' own units, any label used by fewer than k responses is
+    moved up to its parent, repeatedly, until every label in use has k or more. When fewer
+    than k reach the top, the smallest named group joins them there.
+    """
+    units = {u.pk: u for u in wave_units_as_published(wave)}
+    label = list(unit_ids)
+    while True:
+        counts: dict[int | None, int] = {}
+        for unit in label:
+            counts[unit] = counts.get(unit, 0) + 1
+        small = {u for u, n in counts.items() if u is not None and n < wave.min_group}
+        if not small:
+            top = counts.get(None, 0)
+            others = [u for u in counts if u is not None]
+            if 0 < top < wave.min_group and others:
+                # Too few reach the top: fold the smallest named group into it as well.
+                smallest = min(others, key=lambda u: (counts[u], u))
+                label = [None if u == smallest else u for u in label]
+                continue
+            break
+        label = [units[u].parent_id if u in small else u for u in label]
+    whole = f"{wave.organisation.name}: whole organisation"
+    return [units[u].name if u is not None else whole for u in label]
+
+
+def _shuffled_responses(wave: SurveyWave) -> list[tuple]:
+    rows = list(Response.objects.filter(wave=wave).values_list("unit_id", "audience",
+                                                               "answers", "demographics"))
+    random.SystemRandom().shuffle(rows)
+    return rows
+
+
+def rows_csv(wave: SurveyWave) -> str:
+    """De-identified responses in the scoring format (`respondent,unit,<item ids>`, ready
+    for `echoorg survey score`), then each row's audience and background answers.
+
+    Shuffled; no comments, dates or identifiers (respondent is a fresh row number); units
+    generalised so that each name written covers at least k responses. Audience and
+    background answers can still narrow a row down: the export is for researchers only.
     """
     instrument = wave.instrument
-    units = {u.pk: u for u in wave.organisation.units.all()}
-    parents = {pk: u.parent_id for pk, u in units.items()}
-    responses = list(Response.objects.filter(wave=wave).values_list("unit_id", "audience",
-                                                                    "answers", "demographics"))
-    own: dict[int, int] = {}
-    for unit_id, *_ in responses:
-        own[unit_id] = own.get(unit_id, 0) + 1
-    size = {pk: sum(own.get(u, 0) for u in subtree(parents, pk)) for pk in units}
-
-    def reported(unit_id: int) -> str:
-        node = unit_id
-        while node is not None and size.get(node, 0) < wave.min_group:
-            node = parents.get(node)
-        return units[node].name if node is not None else "(organisation)"
-
+    responses = _shuffled_responses(wave)
+    labels = generalised_units(wave, [unit for unit, *_ in responses])
     demographic_ids = [d.id for d in instrument.demographics]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["row", "unit", "audience", *instrument.item_ids, *demographic_ids])
-    random.SystemRandom().shuffle(responses)
-    for number, (unit_id, audience, answers, demographics) in enumerate(responses, start=1):
-        writer.writerow([number, reported(unit_id), audience,
-                         *[answers.get(i, "") for i in instrument.item_ids],
-                         *[demographics.get(d, "") for d in demographic_ids]])
+    writer.writerow(["respondent", "unit", *instrument.item_ids])
+    for number, ((_, _, answers, _), label) in enumerate(zip(responses, labels, strict=True),
+                                                          start=1):
+        writer.writerow([f"r{number}", label, *[answers.get(i, "") for i in
+                                                 instrument.item_ids]])
+    background = io.StringIO()
+    writer = csv.writer(background)
+    writer.writerow(["respondent", "audience", *demographic_ids])
+    for number, (_, audience, _, demographics) in enumerate(responses, start=1):
+        writer.writerow([f"r{number}", audience, *[demographics.get(d, "")
+                                                    for d in demographic_ids]])
+    return out.getvalue(), background.getvalue()
+
+
+def units_csv(wave: SurveyWave) -> str:
+    """The wave's unit tree as `unit,parent`, the --units file of `echoorg survey score`."""
+    units = wave_units_as_published(wave)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["unit", "parent"])
+    for unit in units:
+        writer.writerow([unit.name, unit.parent.name if unit.parent_id else ""])
     return out.getvalue()

@@ -69,6 +69,9 @@ class SurveyWave(models.Model):
     whole_organisation = models.BooleanField(default=True)
     units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+")
     salt = models.CharField(max_length=64, default=secrets.token_hex)
+    # The unit tree as it was when the wave closed ([id, parent id, name, kind] rows), so
+    # published figures never change when units are later renamed or moved.
+    unit_tree = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created = models.DateTimeField(default=timezone.now)
@@ -86,6 +89,13 @@ class SurveyWave(models.Model):
     def accepts_answers(self, today=None) -> bool:  # noqa: ANN001
         today = today or timezone.localdate()
         return self.status == self.OPEN and self.opens_on <= today <= self.closes_on
+
+    def freeze_unit_tree(self) -> None:
+        from echoorg.orgs.models import Unit
+
+        self.unit_tree = [list(row) for row in Unit.objects.filter(
+            organisation=self.organisation).order_by("pk")
+            .values_list("id", "parent_id", "name", "kind")]
 
     def respondent_digest(self, respondent: str) -> str:
         """Imported respondents' ids, kept only as a salted hash to refuse duplicates."""

@@ -69,11 +69,23 @@ def whole_organisation(wave: SurveyWave) -> Unit:
                 name=f"{wave.organisation.name}: whole organisation", kind="unit")
 
 
+def wave_units_as_published(wave: SurveyWave) -> list[Unit]:
+    """The organisation's units as they were when the wave closed (today's for an open
+    wave), as unsaved Unit objects whose `parent` points within the same snapshot."""
+    if not wave.unit_tree:
+        return list(Unit.objects.filter(organisation=wave.organisation)
+                    .select_related("parent").order_by("pk"))
+    units = {pk: Unit(id=pk, organisation=wave.organisation, name=name, kind=kind)
+             for pk, _, name, kind in wave.unit_tree}
+    for pk, parent_id, _, _ in wave.unit_tree:
+        if parent_id is not None:
+            units[pk].parent = units[parent_id]
+    return list(units.values())
+
+
 def load_wave(wave: SurveyWave) -> WaveData:
     instrument = wave.instrument
-    units = [whole_organisation(wave),
-             *Unit.objects.filter(organisation=wave.organisation).select_related("parent")
-             .order_by("pk")]
+    units = [whole_organisation(wave), *wave_units_as_published(wave)]
     position = {u.pk: i for i, u in enumerate(units)}
     parents = [-1] + [position[u.parent_id] if u.parent_id else 0 for u in units[1:]]
     rows = list(Response.objects.filter(wave=wave).values_list("unit_id", "answers",
@@ -178,8 +190,7 @@ def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> lis
     entry = next((r for r in results if r.unit.pk == unit.pk), None)
     if entry is None or not entry.comments_shown:
         return None
-    parents = dict(Unit.objects.filter(organisation=wave.organisation)
-                   .values_list("id", "parent_id"))
+    parents = {u.pk: u.parent_id for u in wave_units_as_published(wave)}
     responses = Response.objects.filter(wave=wave).exclude(comment="")
     if unit.pk != WHOLE_ORGANISATION:
         responses = responses.filter(unit_id__in=subtree(parents, unit.pk))
@@ -195,81 +206,101 @@ class CutRow:
     means: dict[str, float | None]
 
 
-def demographic_cut(wave: SurveyWave, unit: Unit, demographic_id: str,
-                    results: list[UnitResult]) -> list[CutRow]:
-    """A unit's figures split by one background question, with complementary suppression.
+# Splits are checked for the whole tree at once (see `cut_table`); beyond this many
+# groups the check would take too long for a page, so splits are not offered.
+MAX_CUT_ATOMS = 3000
 
-    The cells shown beside each other are the unit, its shown child units and the cut
-    groups; cut groups are suppressed until nothing smaller than the minimum group can be
-    recovered by adding or subtracting any of them (see core.diagnostic.anonymity).
+
+def cut_table(wave: SurveyWave, demographic_id: str,
+              results: list[UnitResult]) -> dict[int, list[CutRow]] | None:
+    """Every shown unit's figures split by one background question, or None when the
+    organisation is too large for splits.
+
+    Why the whole tree at once: a split of one unit can be subtracted from the split of
+    its parent or of a unit below it. Here every group is an atom (a unit's own
+    respondents with one answer), the published totals of units are fixed cells, and
+    every unit-and-answer figure is a candidate cell; `suppress_cells` then withholds
+    candidates until no combination of everything shown isolates fewer than k people.
+    The same is done per scale for the means.
     """
+    key = f"wave-cut:{wave.pk}:{demographic_id}:{wave.responses.count()}:{wave.min_group}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     data = load_wave(wave)
     instrument, k = data.instrument, wave.min_group
     demographic = next(d for d in instrument.demographics if d.id == demographic_id)
+    options = [*demographic.options, "Not answered"]
+    if len(data.units) * len(options) > MAX_CUT_ATOMS:
+        return None
     by_pk = {r.unit.pk: r for r in results}
-    position = {u.pk: i for i, u in enumerate(data.units)}
-    target = position[unit.pk]
-    children = [i for i, p in enumerate(data.parents) if p == target]
-    shown_children = [c for c in children if by_pk[data.units[c].pk].shown]
+    children: dict[int, list[int]] = {}
+    for u, p in enumerate(data.parents):
+        children.setdefault(p, []).append(u)
 
-    def branch(i: int) -> int:
-        """Which child subtree (or the unit itself, -1) a respondent's unit falls in."""
-        node = i
-        while node >= 0:
-            if data.parents[node] == target:
-                return node
-            if node == target:
-                return -1
-            node = data.parents[node]
-        return -2  # outside the unit
+    def below(u: int) -> list[int]:
+        found, stack = [], [u]
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(children.get(node, []))
+        return found
 
-    branches = [branch(int(i)) for i in data.unit_index]
+    subtree_of = {u: below(u) for u in range(len(data.units))}
     scores = respondent_scale_scores(instrument, data.answers)
     answered = ~np.all(np.isnan(data.answers), axis=1)
-    values = [d.get(demographic.id, "Not answered") for d in data.demographics]
-    options = [*demographic.options, "Not answered"]
-    inside = np.array([b != -2 for b in branches], dtype=bool)
-    shown_options: set = set()
-    if by_pk[unit.pk].shown:
-        shown_options = _shown_cuts(branches, values, answered, shown_children, options, k)
-    scale_options: dict[str, set] = {}
+    value_of = np.array([d.get(demographic.id, "Not answered") for d in data.demographics],
+                        dtype=object)
+    if value_of.size:
+        value_of[~np.isin(value_of, options)] = "Not answered"
+    shown_units = [u for u, unit in enumerate(data.units) if by_pk[unit.pk].shown]
+
+    def shown_cells(include: np.ndarray, totals: list[int]) -> set:
+        atom_n: dict[tuple[int, str], int] = {(u, o): 0 for u in range(len(data.units))
+                                              for o in options}
+        for unit, value in zip(data.unit_index[include], value_of[include], strict=True):
+            atom_n[(int(unit), value)] += 1
+        cells = [Cell(("total", u), frozenset((v, o) for v in subtree_of[u] for o in options),
+                      fixed=True) for u in totals]
+        cells += [Cell((u, o), frozenset((v, o) for v in subtree_of[u]))
+                  for u in shown_units for o in options]
+        return suppress_cells(cells, atom_n, k)
+
+    overall = shown_cells(answered, shown_units)
+    per_scale = {}
     for s, scale in enumerate(instrument.scales):
-        if by_pk[unit.pk].means.get(scale.id) is None:
-            scale_options[scale.id] = set()
-            continue
-        visible_children = [c for c in shown_children
-                            if by_pk[data.units[c].pk].means.get(scale.id) is not None]
-        scale_options[scale.id] = _shown_cuts(branches, values, ~np.isnan(scores[:, s]),
-                                              visible_children, options, k) & shown_options
-    rows = []
-    value_array = np.array(values, dtype=object)
-    for option in options:
-        member = inside & answered & (value_array == option)
-        means: dict[str, float | None] = {}
-        for s, scale in enumerate(instrument.scales):
-            column = scores[member, s]
-            column = column[~np.isnan(column)]
-            visible = option in scale_options[scale.id] and len(column) > 0
-            means[scale.id] = float(column.mean()) if visible else None
-        rows.append(CutRow(option, int(member.sum()) if option in shown_options else None,
-                           means))
-    return rows
+        has = ~np.isnan(scores[:, s])
+        totals = [u for u in shown_units
+                  if by_pk[data.units[u].pk].means.get(scale.id) is not None]
+        per_scale[scale.id] = shown_cells(has, totals) & overall
+    table: dict[int, list[CutRow]] = {}
+    position = {u: set(subtree_of[u]) for u in shown_units}
+    for u in shown_units:
+        inside = np.isin(data.unit_index, list(position[u]))
+        rows = []
+        for option in options:
+            member = inside & answered & (value_of == option)
+            means: dict[str, float | None] = {}
+            for s, scale in enumerate(instrument.scales):
+                column = scores[member, s]
+                column = column[~np.isnan(column)]
+                visible = (u, option) in per_scale[scale.id] and len(column) > 0
+                means[scale.id] = float(column.mean()) if visible else None
+            rows.append(CutRow(option, int(member.sum()) if (u, option) in overall else None,
+                               means))
+        table[data.units[u].pk] = rows
+    cache.set(key, table, 300)
+    return table
 
 
-def _shown_cuts(branches: list[int], values: list[str], include: np.ndarray,
-                shown_children: list[int], options: list[str], k: int) -> set:
-    """The cut groups that may be shown beside the unit and its shown children."""
-    atom_n: dict[tuple[int, str], int] = {}
-    for b, v, ok in zip(branches, values, include, strict=True):
-        if b == -2 or not ok:
-            continue
-        atom_n[(b, v)] = atom_n.get((b, v), 0) + 1
-    atoms = set(atom_n)
-    cells = [Cell("unit", frozenset(atoms), fixed=True)]
-    cells += [Cell(("child", c), frozenset(a for a in atoms if a[0] == c), fixed=True)
-              for c in shown_children]
-    cells += [Cell(option, frozenset(a for a in atoms if a[1] == option)) for option in options]
-    return {key for key in suppress_cells(cells, atom_n, k) if key in options}
+def demographic_cut(wave: SurveyWave, unit: Unit, demographic_id: str,
+                    results: list[UnitResult]) -> list[CutRow] | None:
+    """One unit's split (an empty list when the unit itself is not shown), or None when
+    the organisation is too large for splits."""
+    table = cut_table(wave, demographic_id, results)
+    if table is None:
+        return None
+    return table.get(unit.pk, [])
 
 
 def wave_reliability(wave: SurveyWave) -> list[ScaleReliability]:

@@ -150,7 +150,8 @@ def close_wave(actor, wave: SurveyWave) -> None:  # noqa: ANN001
         raise ValidationError("Only an open wave can be closed.")
     with transaction.atomic():
         wave.status = SurveyWave.CLOSED
-        wave.save(update_fields=["status"])
+        wave.freeze_unit_tree()
+        wave.save(update_fields=["status", "unit_tree"])
         Draft.objects.filter(invitation__wave=wave).delete()  # unfinished answers are not kept
         record("wave.closed", actor=actor, organisation=wave.organisation, obj=wave,
                responses=wave.responses.count())

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import io
 import math
+import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
+from echoorg.core.diagnostic.anonymity import suppress_hierarchy
 from echoorg.core.diagnostic.instrument import InstrumentError, load_instrument_text
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.responses import (
@@ -26,7 +29,7 @@ from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .charts import circles_svg, heat_class, trend_svg
-from .exports import results_csv, results_xlsx, rows_csv
+from .exports import results_csv, results_xlsx, rows_csv, units_csv
 from .forms import InstrumentUploadForm, UploadForm, WaveForm
 from .models import Response, SurveyWave
 from .results import (
@@ -88,24 +91,28 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _response_rates(wave: SurveyWave) -> list[dict]:
-    """Per unit (with its subtree): invited and answered, only where both reach k."""
-    parents = dict(Unit.objects.filter(organisation=wave.organisation)
-                   .values_list("id", "parent_id"))
-    names = dict(Unit.objects.filter(organisation=wave.organisation).values_list("id", "name"))
+    """Per unit (with the units below it): invited and response rate, shown only where the
+    number who answered passes the same suppression rules as the results."""
+    units = list(Unit.objects.filter(organisation=wave.organisation).order_by("pk"))
+    position = {u.pk: i for i, u in enumerate(units)}
+    parents = [position[u.parent_id] if u.parent_id else -1 for u in units]
     invited = dict(wave.invitations.values("unit").annotate(n=Count("id"))
                    .values_list("unit", "n"))
     answered = dict(wave.invitations.filter(completed=True).values("unit")
                     .annotate(n=Count("id")).values_list("unit", "n"))
+    own_answered = [answered.get(u.pk, 0) for u in units]
+    shown = suppress_hierarchy(parents, own_answered, wave.min_group) if units else []
+    lookup = {u.pk: u.parent_id for u in units}
     rows = []
-    for unit_id in parents:
-        inside = subtree(parents, unit_id)
+    for i, unit in enumerate(units):
+        inside = subtree(lookup, unit.pk)
         n_invited = sum(invited.get(u, 0) for u in inside)
-        n_answered = sum(answered.get(u, 0) for u in inside)
         if n_invited == 0:
             continue
-        shown = n_answered >= wave.min_group and n_invited >= wave.min_group
-        rows.append({"unit": names[unit_id], "invited": n_invited if shown else None,
-                     "rate": round(100 * n_answered / n_invited) if shown else None})
+        n_answered = sum(answered.get(u, 0) for u in inside)
+        visible = shown[i] and n_invited >= wave.min_group
+        rows.append({"unit": unit.name, "invited": n_invited if visible else None,
+                     "rate": round(100 * n_answered / n_invited) if visible else None})
     return sorted(rows, key=lambda r: r["unit"].lower())
 
 
@@ -234,15 +241,41 @@ def wave_results_export(request: HttpRequest, slug: str, wave_id: int,
 
 @login_required
 def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    """For researchers: a zip of responses.csv (scoring format), background.csv and
+    units.csv, ready for `echoorg survey score`."""
     org, wave = _wave(request, slug, wave_id, "survey.rows")
     if not _results_ready(wave):
         return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
                       status=409)
     record("wave.rows_exported", actor=request.user, organisation=org, obj=wave)
-    response = HttpResponse(rows_csv(wave), content_type="text/csv")
+    responses, background = rows_csv(wave)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("responses.csv", responses)
+        bundle.writestr("background.csv", background)
+        bundle.writestr("units.csv", units_csv(wave))
+        bundle.writestr("README.txt", ROWS_README.format(wave=wave.title, k=wave.min_group,
+                                                         instrument=wave.instrument.key))
+    response = HttpResponse(archive.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = (f'attachment; filename="{org.slug}-wave{wave.pk}-'
-                                       'deidentified-responses.csv"')
+                                       'deidentified.zip"')
     return response
+
+
+ROWS_README = """De-identified responses of "{wave}" ({instrument}).
+
+responses.csv   one row per response, shuffled: respondent (a row number made for this
+                file), unit, and one column per item. Units named here each stand for
+                at least {k} responses; smaller units are reported as the unit above.
+background.csv  the same respondents' audience (staff or leaders) and background answers.
+units.csv       the unit tree (unit,parent) as it was when the wave closed.
+
+Score it with:
+  echoorg survey score --instrument {instrument} --responses responses.csv \\
+      --units units.csv --min-group {k} --out results
+
+No names, links, dates or comments are included. Keep the files as research data.
+"""
 
 
 @login_required
@@ -252,8 +285,10 @@ def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpRes
         return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave})
     reliability = wave_reliability(wave)
     names = {s.id: s.name for s in wave.instrument.scales}
+    # Item means of a handful of people are figures like any other: none below k.
     rows = [{"r": r, "name": names[r.scale], "alpha": _fmt(r.alpha), "omega": _fmt(r.omega),
-             "verdict": _verdict(r.alpha)} for r in reliability]
+             "verdict": _verdict(r.alpha), "shown": r.n_complete >= wave.min_group}
+            for r in reliability]
     return render(request, "diagnostic/psychometrics.html", {"org": org, "wave": wave,
                                                              "rows": rows})
 

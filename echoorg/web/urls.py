@@ -74,7 +74,7 @@ urlpatterns = [
          name="wave_results"),
     path("o/<slug:slug>/surveys/<int:wave_id>/results.<str:fmt>",
          diagnostic.wave_results_export, name="wave_results_export"),
-    path("o/<slug:slug>/surveys/<int:wave_id>/responses.csv", diagnostic.wave_rows_export,
+    path("o/<slug:slug>/surveys/<int:wave_id>/responses.zip", diagnostic.wave_rows_export,
          name="wave_rows_export"),
     path("o/<slug:slug>/surveys/<int:wave_id>/reliability/", diagnostic.wave_psychometrics,
          name="wave_psychometrics"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 import re
 from dataclasses import dataclass
 
@@ -339,19 +340,18 @@ def test_researcher_downloads_deidentified_rows(web, demo):
     page = web.page
     web.login_as(demo.user("researcher"))
     web.goto(f"/o/{demo.org.slug}/surveys/{demo.autumn.pk}/")
-    link = page.get_by_role("link", name="De-identified responses (CSV)")
+    link = page.get_by_role("link", name="De-identified responses (zip of CSV files)")
     expect(link).to_be_visible()
     web.check()
 
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename.endswith("-deidentified-responses.csv")
-    with open(download.path(), encoding="utf-8") as handle:
-        text = handle.read()
-    assert text.startswith("row,unit,audience"), text[:200]
+    assert download.suggested_filename.endswith("-deidentified.zip")
+    with zipfile.ZipFile(download.path()) as bundle:
+        text = bundle.read("responses.csv").decode("utf-8")
+    assert text.startswith("respondent,unit,"), text[:200]
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["row", "unit", "audience"]
     assert len(rows) == demo.autumn.responses.count() + 1
     assert "comment" not in rows[0]
 

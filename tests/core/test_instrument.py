@@ -97,3 +97,14 @@ def test_an_instrument_file_can_be_used_by_path(tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(broken("id", "mine")))
     assert find_instrument(str(path)).key == "mine@1"
+
+
+def test_a_background_question_cannot_reuse_an_id():
+    data = copy.deepcopy(SHIPPED)
+    data["demographics"].append(dict(data["demographics"][0]))
+    with pytest.raises(InstrumentError, match=r"demographics\[2\].id: 'staff_group' is used"):
+        parse_instrument(data)
+    data = copy.deepcopy(SHIPPED)
+    data["demographics"][0]["id"] = "thr1"
+    with pytest.raises(InstrumentError, match="'thr1' is used by another question"):
+        parse_instrument(data)

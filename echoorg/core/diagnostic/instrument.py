@@ -206,6 +206,8 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"demographics[{n}]: must be a mapping.")
         _unknown_keys(raw, {"id", "question", "options"}, where)
         did = _identifier(_need(raw, "id", where, str), f"{where}id")
+        if any(d.id == did for d in demographics) or did in {i.id for i in items}:
+            raise InstrumentError(f"{where}id: '{did}' is used by another question.")
         options = _need(raw, "options", where, list)
         if len(options) < 2 or not all(isinstance(o, str) and o for o in options):
             raise InstrumentError(f"{where}options: needs at least two text options.")

@@ -67,7 +67,8 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
                 ) -> ScoreSummary:
     """Score a responses file and write units.csv, reliability.csv and summary.json.
 
-    `progress(stage, done, total)` is called while the file is read (bytes) and per stage.
+    `progress(stage, done, total)` is called while the file is read, with bytes read so
+    far; reading is by far the longest stage.
     Raises ResponseFileError (with row numbers) for malformed input, before writing anything.
     """
     if k < MIN_K:

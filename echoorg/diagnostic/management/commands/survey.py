@@ -58,6 +58,7 @@ class Command(BaseCommand):
         for warning in summary.warnings:
             self.stderr.write(f"Warning: {warning}")
         self.stdout.write(
-            f"Scored {summary.respondents:,} respondents in {summary.units:,} units "
+            f"Scored {summary.respondents:,} respondent{'s' if summary.respondents != 1 else ''}"
+            f" in {summary.units:,} unit{'s' if summary.units != 1 else ''} "
             f"({summary.units_suppressed:,} suppressed) in {summary.seconds['total']:.1f} s. "
             f"Wrote {out / 'units.csv'}, {out / 'reliability.csv'} and {out / 'summary.json'}.")
