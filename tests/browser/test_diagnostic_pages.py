@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 import re
+import zipfile
 from dataclasses import dataclass
 
 import pytest
