@@ -18,6 +18,7 @@ import csv
 import json
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,8 +104,15 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     if table.missing_items:
         warnings.append("Items with no column in the responses file (treated as unanswered): "
                         + ", ".join(table.missing_items))
-    figures = unit_figures(instrument, table.coded, unit_of_respondent, names, parents)
-    timings["score"] = time.perf_counter() - stage
+    # Reliability needs only the answers, so it runs on a second core meanwhile (NumPy
+    # releases the interpreter lock in its loops).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(scale_reliability, instrument, table.coded)
+        figures = unit_figures(instrument, table.coded, unit_of_respondent, names, parents)
+        timings["score"] = time.perf_counter() - stage
+        stage = time.perf_counter()
+        reliability = pending.result()
+        timings["reliability"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
     shown = suppress_hierarchy(parents, figures.own_n.tolist(), k)
@@ -115,9 +123,6 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
         scale_visible[:, s] = np.array(cells, dtype=bool) & np.array(shown, dtype=bool)
     timings["suppress"] = time.perf_counter() - stage
 
-    stage = time.perf_counter()
-    reliability = scale_reliability(instrument, table.coded)
-    timings["reliability"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)

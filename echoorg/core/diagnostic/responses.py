@@ -255,10 +255,10 @@ def _code_columns(table: pa.Table, item_columns: list[str], instrument: Instrume
 
     def convert(name: str) -> np.ndarray | None:
         column = table.column(name)
+        extremes = pac.min_max(column).as_py()  # blanks are skipped
+        if extremes["min"] is not None and (extremes["min"] < low or extremes["max"] > high):
+            return None  # an answer outside the scale
         values = pac.fill_null(column, sentinel).combine_chunks().to_numpy()
-        if values.min() < sentinel or values.max() > high or \
-                np.count_nonzero(values == sentinel) != column.null_count:
-            return None  # an answer outside the scale (perhaps equal to the sentinel)
         if sentinel:
             values = values - sentinel
         return values.view(np.uint8)
