@@ -11,10 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from echoorg.accounts.models import ApiToken
+from echoorg.concerns.models import Concern
+from echoorg.concerns.services import raise_concern
 from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.roles import ROLES
 from echoorg.diagnostic.models import Invitation, SurveyWave
@@ -28,6 +31,9 @@ FACILITATORS = frozenset({"facilitator"})
 MANAGERS = frozenset({"facilitator", "leader"})
 SURVEY_VIEWERS = frozenset({"facilitator", "leader", "researcher", "board"})
 RESEARCHERS = frozenset({"researcher"})
+GUARDIANS = frozenset({"guardian"})
+CONCERN_STATS = frozenset({"facilitator", "leader", "guardian", "board"})
+RETURNS = frozenset({"guardian", "board"})
 NOBODY_ELSE = frozenset()
 
 
@@ -38,6 +44,7 @@ class Context:
     member: Membership
     user: object
     wave: SurveyWave | None = None
+    concern: Concern | None = None
 
     @property
     def slug(self) -> str:
@@ -77,6 +84,20 @@ def _survey_token_url(c: Context) -> str:
     token = invitation.new_token()
     invitation.save()
     return reverse("survey_start", kwargs={"token": token})
+
+
+def _c(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
+    return _o(name, reference=lambda c: c.concern.reference, **extra)
+
+
+def _own_concern_url(c: Context) -> str:
+    """The person's own named concern, raised in their own organisation."""
+    home = c.user.memberships.first().organisation
+    raised = raise_concern(home, mode="named", category="other", at_risk=[],
+                           risk_of_harm=False, text="Matrix", reporter=c.user,
+                           with_receipt=False)
+    return reverse("my_concern", kwargs={"slug": home.slug,
+                                         "reference": raised.concern.reference})
 
 
 def _token_url(c: Context) -> str:
@@ -139,6 +160,23 @@ PAGES: dict[str, Rule] = {
                         org_scoped=False),
     "survey_thanks": Rule("GET", lambda c: reverse("survey_thanks"), PUBLIC,
                           org_scoped=False),
+    # Speaking up needs no account; following up needs the receipt code (a session).
+    "speak_up": Rule("GET", _o("speak_up"), PUBLIC, org_scoped=False),
+    "speak_up_follow_up": Rule("GET", _o("speak_up_follow_up"), PUBLIC, org_scoped=False),
+    "speak_up_case": Rule("GET", _o("speak_up_case"), PUBLIC, org_scoped=False),
+    "speak_up_attachment": Rule(
+        "GET", _o("speak_up_attachment", attachment_id=lambda c: c.concern.attachments
+                  .first().pk), NOBODY_ELSE),
+    "my_concerns": Rule("GET", lambda c: reverse("my_concerns"), MEMBERS, org_scoped=False),
+    "my_concern": Rule("GET", _own_concern_url, MEMBERS, org_scoped=False),
+    "concerns": Rule("GET", _o("concerns"), GUARDIANS),
+    "concern_import": Rule("GET", _o("concern_import"), GUARDIANS),
+    "concern_settings": Rule("GET", _o("concern_settings"), GUARDIANS),
+    "concern_insights": Rule("GET", _o("concern_insights"), CONCERN_STATS),
+    "concern_return": Rule("GET", _o("concern_return"), RETURNS),
+    "concern": Rule("GET", _c("concern"), GUARDIANS),
+    "concern_attachment": Rule("GET", _c("concern_attachment", attachment_id=lambda c: c
+                                         .concern.attachments.first().pk), GUARDIANS),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -157,12 +195,19 @@ PAGE_POSTS: dict[str, Rule] = {
     "wave_new": Rule("POST", _o("wave_new"), MANAGERS, data={"title": ""}),
     "wave_import": Rule("POST", _w("wave_import"), MANAGERS, data={}),
     "instruments": Rule("POST", _o("instruments"), FACILITATORS, data={}),
+    "speak_up": Rule("POST", _o("speak_up"), PUBLIC, org_scoped=False, data={}),
+    "speak_up_follow_up": Rule("POST", _o("speak_up_follow_up"), PUBLIC, org_scoped=False,
+                               data={"code": "1"}),
+    "concern": Rule("POST", _c("concern"), GUARDIANS, data={"action": "event"}),
+    "concern_import": Rule("POST", _o("concern_import"), GUARDIANS, data={}),
+    "concern_settings": Rule("POST", _o("concern_settings"), GUARDIANS, data={}),
 }
 
 
 def _api(path: str) -> Callable[[Context], str]:
     return lambda c: "/api" + path.format(slug=c.slug, member_id=c.member.pk,
-                                          wave_id=c.wave.pk if c.wave else 0)
+                                          wave_id=c.wave.pk if c.wave else 0,
+                                          reference=c.concern.reference if c.concern else "")
 
 
 API: dict[str, Rule] = {
@@ -196,6 +241,17 @@ API: dict[str, Rule] = {
         data={"responses": []}),
     "GET /api/organisations/{slug}/waves/{wave_id}/results": Rule(
         "GET", _api("/organisations/{slug}/waves/{wave_id}/results"), SURVEY_VIEWERS),
+    "GET /api/organisations/{slug}/concerns": Rule(
+        "GET", _api("/organisations/{slug}/concerns"), GUARDIANS),
+    "GET /api/organisations/{slug}/concerns/{reference}": Rule(
+        "GET", _api("/organisations/{slug}/concerns/{reference}"), GUARDIANS),
+    "POST /api/organisations/{slug}/concerns/{reference}/events": Rule(
+        "POST", _api("/organisations/{slug}/concerns/{reference}/events"), GUARDIANS,
+        data={"type": "acknowledged", "date": "2020-01-01"}),
+    "POST /api/organisations/{slug}/concerns-import": Rule(
+        "POST", _api("/organisations/{slug}/concerns-import"), GUARDIANS, data=[]),
+    "GET /api/organisations/{slug}/concerns-statistics": Rule(
+        "GET", _api("/organisations/{slug}/concerns-statistics"), CONCERN_STATS),
 }
 
 
@@ -244,12 +300,17 @@ def world(make_org, make_person):
             organisation=org, title="Wave", instrument_id="echo-culture-v1",
             instrument_version=1, instrument_yaml=yaml_text, opens_on=dt.date(2026, 1, 1),
             closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN)
-        worlds[slug] = (org, unit, someone.memberships.get(), wave)
+        raised = raise_concern(org, mode="anonymous", category="other", at_risk=[],
+                               risk_of_harm=False, text="A matrix concern.",
+                               files=[SimpleUploadedFile("a.txt", b"x", "text/plain")])
+        worlds[slug] = (org, unit, someone.memberships.get(), wave, raised.concern)
     people = {role: make_person(worlds["home-org"][0], role) for role in ROLES}
     return worlds, people
 
 
 def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):  # noqa: ANN202
+    if isinstance(rule.data, list):
+        return client.post(url, data=rule.data, content_type="application/json")
     data = dict(rule.data or {})
     if data.get("organisation") == "__slug__":
         data["organisation"] = slug
@@ -280,19 +341,20 @@ def _cases():
 @pytest.mark.parametrize(("name", "rule", "api_call"), list(_cases()))
 def test_each_role_gets_what_the_table_declares(world, name, rule, api_call):
     worlds, people = world
-    org, unit, member, wave = worlds["home-org"]
-    other_org, other_unit, other_member, other_wave = worlds["away-org"]
+    org, unit, member, wave, concern = worlds["home-org"]
+    other_org, other_unit, other_member, other_wave, other_concern = worlds["away-org"]
     mismatches = []
     for role, user in [("anonymous", None), *people.items()]:
         for which, ctx in (
-            ("own", Context(org, unit, member, user, wave)),
-            ("other", Context(other_org, other_unit, other_member, user, other_wave)),
+            ("own", Context(org, unit, member, user, wave, concern)),
+            ("other", Context(other_org, other_unit, other_member, user, other_wave,
+                              other_concern)),
         ):
             client = Client(enforce_csrf_checks=False)
             if user is not None:
                 client.force_login(user)
-            if rule.url in (_token_url, _invitation_url) and user is None:
-                ctx = Context(org, unit, member, people["staff"], wave)
+            if rule.url in (_token_url, _invitation_url, _own_concern_url) and user is None:
+                ctx = Context(org, unit, member, people["staff"], wave, concern)
             response = _request(client, rule, rule.url(ctx), api_call, ctx.slug)
             got = _outcome(response, user is not None, rule.allowed == PUBLIC)
             if rule.allowed == PUBLIC:

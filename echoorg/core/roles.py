@@ -42,6 +42,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "survey.manage": frozenset({FACILITATOR, LEADER}),
     "survey.rows": frozenset({RESEARCHER}),
     "instruments.manage": frozenset({FACILITATOR}),
+    # Speak up: case content for guardians only; statistics (suppressed) for those who
+    # oversee; the quarterly return for guardians and the board.
+    "concerns.raise": EVERYONE,
+    "concerns.handle": frozenset({GUARDIAN}),
+    "concerns.stats": frozenset({FACILITATOR, LEADER, GUARDIAN, BOARD}),
+    "concerns.return": frozenset({GUARDIAN, BOARD}),
 }
 
 

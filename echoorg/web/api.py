@@ -58,8 +58,10 @@ def forbidden(request: HttpRequest, exc: PermissionDenied):  # noqa: ANN201
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
 
 
+from echoorg.concerns.api import router as concerns_router  # noqa: E402
 from echoorg.diagnostic.api import router as diagnostic_router  # noqa: E402
 from echoorg.orgs.api import router as orgs_router  # noqa: E402
 
 api.add_router("/", orgs_router)
 api.add_router("/", diagnostic_router)
+api.add_router("/", concerns_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -14,9 +15,24 @@ PARTS = [
     ("Units", "units", "units.view"),
     ("People", "people", "members.view"),
     ("Culture diagnostic", "waves", "survey.view"),
+    ("Speak up", "speak_up", "concerns.raise"),
+    ("Concerns", "concerns", "concerns.handle"),
+    ("Speak-up statistics", "concern_insights", "concerns.stats"),
     ("Audit trail", "audit", "audit.view"),
     ("Settings", "org_settings", "organisation.configure"),
 ]
+
+
+def _overdue_count(organisation: Organisation) -> int:
+    """Concerns past a deadline, for the guardian's navigation (cached for a minute)."""
+    key = f"overdue-concerns:{organisation.pk}"
+    count = cache.get(key)
+    if count is None:
+        from echoorg.concerns.alerts import overdue
+
+        count = len(overdue(organisation))
+        cache.set(key, count, 60)
+    return count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -37,6 +53,9 @@ def navigation(request: HttpRequest) -> dict:
         for label, name, action in PARTS:
             if can(user, current, action):
                 url = reverse(name, kwargs={"slug": current.slug})
+                if name == "concerns":
+                    late = _overdue_count(current)
+                    label = f"{label} ({late} overdue)" if late else label
                 links.append({"label": label, "url": url,
                               "active": match is not None and match.url_name == name})
     return {"nav_organisations": organisations, "nav_current": current, "nav_links": links}

@@ -36,8 +36,29 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _file_secret(variable: str, filename: str, make) -> str:  # noqa: ANN001
+    """A secret from the environment, or one generated once into the data folder."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / filename
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = _flag("ECHOORG_DEBUG")
 SECRET_KEY = _secret_key()
+# Speak-up data at rest: comma-separated Fernet keys, the first encrypts, all decrypt.
+ECHOORG_ENCRYPTION_KEYS = [k.strip() for k in _file_secret(
+    "ECHOORG_ENCRYPTION_KEYS", "encryption_keys",
+    lambda: __import__("echoorg.core.crypto", fromlist=["new_key"]).new_key()).split(",")
+    if k.strip()]
+# Salt for receipt-code hashes; changing it makes existing receipt codes stop working.
+ECHOORG_RECEIPT_SECRET = _file_secret("ECHOORG_RECEIPT_SECRET", "receipt_secret",
+                                      lambda: secrets.token_urlsafe(32))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ECHOORG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -60,6 +81,7 @@ INSTALLED_APPS = [
     "echoorg.orgs",
     "echoorg.audit",
     "echoorg.diagnostic",
+    "echoorg.concerns",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +174,12 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# Speak-up attachments: size and type limits.
+ECHOORG_ATTACHMENT_MAX_BYTES = int(os.environ.get("ECHOORG_ATTACHMENT_MAX_BYTES",
+                                                  str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -3,6 +3,8 @@ from django.urls import path
 
 from echoorg.accounts import views as accounts
 from echoorg.accounts.reset import QueuedPasswordResetForm
+from echoorg.concerns import report_views as speakup
+from echoorg.concerns import views as concerns
 from echoorg.diagnostic import take
 from echoorg.diagnostic import views as diagnostic
 from echoorg.orgs import views as orgs
@@ -86,5 +88,21 @@ urlpatterns = [
     path("s/thanks/", take.thanks, name="survey_thanks"),
     path("s/<str:token>/", take.start, name="survey_start"),
     path("s/<str:token>/<int:number>/", take.page, name="survey_page"),
+    path("speak-up/<slug:slug>/", speakup.speak_up, name="speak_up"),
+    path("speak-up/<slug:slug>/follow-up/", speakup.follow_up, name="speak_up_follow_up"),
+    path("speak-up/<slug:slug>/case/", speakup.reporter_case, name="speak_up_case"),
+    path("speak-up/<slug:slug>/files/<int:attachment_id>/", speakup.reporter_attachment,
+         name="speak_up_attachment"),
+    path("concerns/mine/", speakup.my_concerns, name="my_concerns"),
+    path("o/<slug:slug>/my-concerns/<str:reference>/", speakup.my_concern, name="my_concern"),
+    path("o/<slug:slug>/concerns/", concerns.queue, name="concerns"),
+    path("o/<slug:slug>/concerns/import/", concerns.import_page, name="concern_import"),
+    path("o/<slug:slug>/concerns/clocks/", concerns.clock_settings, name="concern_settings"),
+    path("o/<slug:slug>/concerns/statistics/", concerns.insights_page,
+         name="concern_insights"),
+    path("o/<slug:slug>/concerns/return/", concerns.quarterly_return, name="concern_return"),
+    path("o/<slug:slug>/concerns/case/<str:reference>/", concerns.case, name="concern"),
+    path("o/<slug:slug>/concerns/case/<str:reference>/files/<int:attachment_id>/",
+         concerns.attachment, name="concern_attachment"),
     path("api/", api.urls),
 ]

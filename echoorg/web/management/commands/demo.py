@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from echoorg.concerns.demo import load_demo_concerns
 from echoorg.diagnostic.demo import load_demo_waves
 from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
 from echoorg.orgs.models import Organisation
@@ -14,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, quiet: bool, **options) -> None:  # noqa: ANN002, ANN003
         summary = load_demo(seed=seed)
-        waves = load_demo_waves(Organisation.objects.get(slug="northmoor"), seed=seed)
+        council = Organisation.objects.get(slug="northmoor")
+        waves = load_demo_waves(council, seed=seed)
+        concerns = load_demo_concerns(council, seed=seed)
         if quiet:
             return
         state = "Loaded" if summary.created else "Already loaded"
@@ -22,6 +25,8 @@ class Command(BaseCommand):
                           f"({summary.units} units, {summary.people} people).")
         if waves:
             self.stdout.write(f"Added {waves} culture-survey waves; the latest is open.")
+        if concerns:
+            self.stdout.write(f"Added {concerns} speak-up cases, one a fictional composite.")
         self.stdout.write("")
         self.stdout.write("Demo logins (all fictional; password for each: "
                           f"{DEMO_PASSWORD}):")

@@ -1,0 +1,123 @@
+"""API endpoints for speak up: guardians' cases and events, imports, and statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from pydantic import Field
+
+from echoorg.orgs.permissions import organisation_for
+
+from . import services
+from .importing import CaseImportError, import_cases
+from .insights import insights
+from .models import Concern
+
+router = Router(tags=["speak up"])
+
+
+class EventOut(Schema):
+    type: str
+    date: dt.date
+    detail: dict
+
+
+class ConcernOut(Schema):
+    reference: str
+    received_on: dt.date
+    category: str
+    mode: str
+    risk_of_harm: bool
+    unit: str | None
+    analysis: dict
+
+
+class ConcernDetailOut(ConcernOut):
+    text: str
+    events: list[EventOut]
+
+
+class EventIn(Schema):
+    type: str
+    date: dt.date
+    note: str = Field(default="", max_length=5000)
+    to: str | None = None
+    outcome: str | None = None
+    harm_risk: str | None = None
+    detriment_risk: str | None = None
+
+
+class ImportedOut(Schema):
+    created: int
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[str]
+
+
+def _out(concern: Concern) -> dict:
+    return {"reference": concern.reference, "received_on": concern.received_on,
+            "category": concern.category, "mode": concern.mode,
+            "risk_of_harm": concern.risk_of_harm,
+            "unit": concern.unit.name if concern.unit_id else None,
+            "analysis": services.analysis(concern)}
+
+
+@router.get("/organisations/{slug}/concerns", response=list[ConcernOut])
+def list_concerns(request: HttpRequest, slug: str):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "concerns.handle")
+    return [_out(c) for c in Concern.objects.filter(organisation=org)
+            .select_related("unit").prefetch_related("events")]
+
+
+@router.get("/organisations/{slug}/concerns/{reference}", response=ConcernDetailOut)
+def get_concern(request: HttpRequest, slug: str, reference: str):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "concerns.handle")
+    concern = get_object_or_404(Concern, organisation=org, reference=reference)
+    return {**_out(concern), "text": concern.text,
+            "events": [{"type": e.type, "date": e.date, "detail": e.detail}
+                       for e in concern.events.all()]}
+
+
+@router.post("/organisations/{slug}/concerns/{reference}/events", response={201: EventOut})
+def add_event(request: HttpRequest, slug: str, reference: str, payload: EventIn):  # noqa: ANN201
+    org, _ = organisation_for(request.auth, slug, "concerns.handle")
+    concern = get_object_or_404(Concern, organisation=org, reference=reference)
+    try:
+        event = services.add_event(request.auth, concern, type=payload.type, date=payload.date,
+                                   note=payload.note, detail={
+                                       "to": payload.to, "outcome": payload.outcome,
+                                       "harm_risk": payload.harm_risk,
+                                       "detriment_risk": payload.detriment_risk})
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from None
+    return Status(201, {"type": event.type, "date": event.date, "detail": event.detail})
+
+
+@router.post("/organisations/{slug}/concerns-import",
+             response={201: ImportedOut, 422: ProblemsOut})
+def import_concerns(request: HttpRequest, slug: str, payload: list[dict]):  # noqa: ANN201
+    """Earlier cases in the JSON import format; all are stored, or none."""
+    org, _ = organisation_for(request.auth, slug, "concerns.handle")
+    try:
+        created = import_cases(request.auth, org, "cases.json", json.dumps(payload).encode())
+    except CaseImportError as exc:
+        return Status(422, {"detail": "The import was refused; nothing was written.",
+                            "problems": exc.problems})
+    return Status(201, {"created": created})
+
+
+@router.get("/organisations/{slug}/concerns-statistics", response=dict)
+def statistics(request: HttpRequest, slug: str, by: str = "unit"):  # noqa: ANN201
+    """Suppressed statistics per unit or per responsible leader (`by=leader`)."""
+    org, _ = organisation_for(request.auth, slug, "concerns.stats")
+    found = insights(org, by="leader" if by == "leader" else "unit")
+    return {"min_group": found["k"], "groups": found["groups"], "overall": found["overall"]}

@@ -1,0 +1,27 @@
+"""Demo concerns for the fictional council: about 200 ordinary cases and one fictional
+composite case (idempotent)."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils import timezone
+
+from echoorg.core.concerns.simulate import composite_case, simulate_cases
+from echoorg.orgs.models import Organisation
+
+from .importing import import_cases
+from .models import Concern
+
+
+def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
+    if Concern.objects.filter(organisation=organisation).exists():
+        return 0
+    today = timezone.localdate()
+    teams = list(organisation.units.filter(children__isnull=True).order_by("name")
+                 .values_list("name", flat=True))
+    leaders = sorted(m.user.email for m in organisation.memberships.select_related("user")
+                     if "leader" in m.roles)
+    cases = simulate_cases(teams, leaders, seed, today) + [composite_case(today)]
+    return import_cases(None, organisation, "demo.json", json.dumps(cases).encode(),
+                        source=Concern.DEMO, prefix="C-")

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from echoorg.core.concerns.clocks import EVENT_LABELS, OUTCOMES, REFERRAL_TARGETS
+from echoorg.orgs.models import Unit
+
+from .models import AT_RISK, CATEGORIES, MODES, SPEAK_AGAIN, Attachment
+
+MAX_FILES = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to five files, each within the size limit and of an allowed type."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ",".join(Attachment.ALLOWED_TYPES.values())}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):  # noqa: ANN001, ANN201
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(f"Attach at most {MAX_FILES} files.")
+        limit = settings.ECHOORG_ATTACHMENT_MAX_BYTES
+        for upload in files:
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    f"'{upload.name}' is larger than {limit // (1024 * 1024)} MB.")
+            if upload.content_type not in Attachment.ALLOWED_TYPES:
+                raise forms.ValidationError(
+                    f"'{upload.name}' is not a type echoorg accepts (PDF, PNG, JPEG, plain "
+                    "text, Word or Excel).")
+        return files
+
+
+class ReportForm(forms.Form):
+    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect,
+                             label="How do you want to raise it?")
+    category = forms.ChoiceField(choices=CATEGORIES, widget=forms.RadioSelect,
+                                 label="What is it about?")
+    at_risk = forms.MultipleChoiceField(choices=AT_RISK, widget=forms.CheckboxSelectMultiple,
+                                        required=False, label="Who may be at risk?")
+    risk_now = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "I don't know")],
+        widget=forms.RadioSelect, label="Is anyone at risk of harm now?",
+        help_text="If someone is in immediate danger, call 999 as well.")
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False,
+                                  label="Where did it happen?", empty_label="I'd rather not say")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
+                           label="What is your concern?",
+                           help_text="What happened, when, and who may be affected. You do "
+                                     "not need proof, only an honest worry.")
+    name = forms.CharField(max_length=200, required=False, label="Your name",
+                           help_text="Needed for a named or confidential concern.")
+    contact = forms.CharField(max_length=200, required=False,
+                              label="How can the guardian contact you?",
+                              help_text="An email address or phone number.")
+    attachments = AttachmentsField(label="Files that help explain it",
+                                   help_text="Up to 5 files: PDF, images, text, Word or "
+                                             "Excel, 10 MB each.")
+
+    def __init__(self, organisation, *args, logged_in: bool = False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.logged_in = logged_in
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation) \
+            .order_by("name")
+        if logged_in:
+            self.fields["name"].help_text = ("Leave empty to use your account's name for a "
+                                             "named or confidential concern.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("mode") in ("named", "confidential") and not self.logged_in \
+                and not data.get("name", "").strip():
+            self.add_error("name", "Give your name, or choose anonymous.")
+        if data.get("mode") == "anonymous":
+            data["name"] = data["contact"] = ""
+        return data
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(max_length=64, label="Your 16-digit receipt code",
+                           widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                         "inputmode": "numeric"}))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
+                           label="Your message")
+    attachments = AttachmentsField(label="Files")
+
+
+class SpeakAgainForm(forms.Form):
+    would_speak_up_again = forms.ChoiceField(
+        choices=SPEAK_AGAIN, widget=forms.RadioSelect,
+        label="Knowing what you know now, would you speak up again?")
+
+
+STEP_CHOICES = [(t, label) for t, label in EVENT_LABELS.items() if t != "received"]
+
+
+class EventForm(forms.Form):
+    type = forms.ChoiceField(choices=STEP_CHOICES, label="What happened")
+    date = forms.DateField(label="On", widget=forms.DateInput(attrs={"type": "date"}))
+    to = forms.ChoiceField(choices=[("", "Not a referral")] + [
+        (t, t.replace("_", " ").capitalize()) for t in REFERRAL_TARGETS], required=False,
+        label="Referred to (for an external referral)")
+    outcome = forms.ChoiceField(choices=[("", "Not a conclusion")] + [
+        (o, o.replace("_", " ").capitalize()) for o in OUTCOMES], required=False,
+        label="Outcome (for a conclusion)")
+    harm_risk = forms.ChoiceField(choices=[("", "Not an assessment")] + [
+        (r, r.capitalize()) for r in ("none", "low", "medium", "high")], required=False,
+        label="Risk of harm to others (for an assessment)")
+    detriment_risk = forms.ChoiceField(choices=[("", "Not an assessment")] + [
+        (r, r.capitalize()) for r in ("none", "low", "medium", "high")], required=False,
+        label="Risk of detriment to the reporter (for an assessment)")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           max_length=5000, label="Note")
+
+
+class AssignForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False,
+                                  label="Unit concerned", empty_label="Not known")
+    responsible_leader = forms.ModelChoiceField(queryset=None, required=False,
+                                                label="Responsible leader",
+                                                empty_label="Not assigned")
+
+    def __init__(self, organisation, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation) \
+            .order_by("name")
+        leaders = [m.user_id for m in organisation.memberships.all() if "leader" in m.roles]
+        self.fields["responsible_leader"].queryset = get_user_model().objects.filter(
+            pk__in=leaders).order_by("full_name")
+
+
+class PolicyForm(forms.Form):
+    acknowledge_days = forms.IntegerField(min_value=1, max_value=60,
+                                          label="Acknowledge within (days)")
+    feedback_months = forms.IntegerField(min_value=1, max_value=12,
+                                         label="Give feedback within (months)")
+    protection_working_days = forms.IntegerField(
+        min_value=1, max_value=10, label="Where someone is at risk: refer or protect within "
+                                         "(working days)")
+    min_group = forms.IntegerField(min_value=3, max_value=50,
+                                   label="Smallest count shown in statistics")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Cases (CSV or JSON)",
+                           help_text="At most 20 MB, in the event vocabulary.")
+
+    def clean_file(self) -> tuple[str, bytes]:
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        return upload.name, upload.read()

@@ -1,0 +1,194 @@
+"""Concerns raised through speak-up, and everything done about them.
+
+Text people write (the concern, messages, names and contact details, attachments) is
+stored encrypted (see echoorg.core.crypto); the database never holds it in plain text.
+Nothing here stores an IP address or a user agent. An anonymous concern has no link to
+any account, even when it was raised by someone logged in.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .crypto import vault
+
+CATEGORIES = [
+    ("patient_safety", "Patient safety or quality"),
+    ("worker_safety", "Worker safety or wellbeing"),
+    ("bullying_harassment", "Bullying or harassment"),
+    ("inappropriate_behaviours", "Inappropriate attitudes or behaviours"),
+    ("detriment", "Detriment for speaking up"),
+    ("fraud", "Fraud"),
+    ("other", "Something else"),
+]
+AT_RISK = [
+    ("children", "Children or babies"),
+    ("adults_at_risk", "Adults at risk"),
+    ("patients", "Patients or people using services"),
+    ("staff", "Staff"),
+    ("public", "The public"),
+]
+MODES = [
+    ("named", "Named: the guardian and people handling the concern may know who I am"),
+    ("confidential", "Confidential: only the guardian knows who I am"),
+    ("anonymous", "Anonymous: nobody knows who I am, not even the guardian"),
+]
+SPEAK_AGAIN = [("yes", "Yes"), ("unsure", "Not sure"), ("no", "No")]
+
+
+class ConcernPolicy(models.Model):
+    """An organisation's clocks (defaults: EU Directive 2019/1937 art. 9) and minimum
+    group for published statistics."""
+
+    organisation = models.OneToOneField("orgs.Organisation", on_delete=models.CASCADE,
+                                        related_name="concern_policy")
+    acknowledge_days = models.PositiveSmallIntegerField(default=7)
+    feedback_months = models.PositiveSmallIntegerField(default=3)
+    protection_working_days = models.PositiveSmallIntegerField(default=1)
+    min_group = models.PositiveSmallIntegerField(default=5)
+
+    def __str__(self) -> str:
+        return f"Clocks of {self.organisation}"
+
+    def as_core(self):  # noqa: ANN201
+        from echoorg.core.concerns.clocks import ClockPolicy
+
+        return ClockPolicy(acknowledge_days=self.acknowledge_days,
+                           feedback_months=self.feedback_months,
+                           protection_working_days=self.protection_working_days)
+
+
+class Concern(models.Model):
+    WEB, IMPORT, DEMO = "web", "import", "demo"
+
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                                     related_name="concerns")
+    reference = models.CharField(max_length=20)
+    mode = models.CharField(max_length=12, choices=[(k, k) for k, _ in MODES])
+    category = models.CharField(max_length=30, choices=CATEGORIES)
+    at_risk = models.JSONField(default=list, blank=True)
+    risk_of_harm = models.BooleanField(default=False)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    responsible_leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+    text_encrypted = models.BinaryField()
+    # Only for named and confidential concerns: who raised it.
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="concerns_raised")
+    reporter_name_encrypted = models.BinaryField(null=True, blank=True)
+    reporter_contact_encrypted = models.BinaryField(null=True, blank=True)
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    received_on = models.DateField()
+    would_speak_up_again = models.CharField(max_length=8, choices=SPEAK_AGAIN, blank=True)
+    title = models.CharField(max_length=200, blank=True)  # e.g. the composite's label
+    source = models.CharField(max_length=10, default=WEB)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "reference"],
+                                               name="unique_concern_reference")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def text(self) -> str:
+        return vault().decrypt_text(self.text_encrypted)
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.text_encrypted = vault().encrypt_text(value)
+
+    @property
+    def reporter_name(self) -> str:
+        return vault().decrypt_text(self.reporter_name_encrypted)
+
+    @property
+    def reporter_contact(self) -> str:
+        return vault().decrypt_text(self.reporter_contact_encrypted)
+
+    @property
+    def category_label(self) -> str:
+        return dict(CATEGORIES).get(self.category, self.category)
+
+    @property
+    def at_risk_labels(self) -> list[str]:
+        return [dict(AT_RISK).get(a, a) for a in self.at_risk]
+
+    @property
+    def is_concluded(self) -> bool:
+        last = None
+        for event in self.events.all():
+            if event.type in ("concluded", "reopened"):
+                if last is None or (event.date, event.pk) >= (last.date, last.pk):
+                    last = event
+        return last is not None and last.type == "concluded"
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline: who, when, what, and a note (encrypted)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=40)
+    date = models.DateField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+    note_encrypted = models.BinaryField(null=True, blank=True)
+    recorded = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.type} on {self.date}"
+
+    @property
+    def note(self) -> str:
+        return vault().decrypt_text(self.note_encrypted)
+
+
+class Message(models.Model):
+    """A message between the guardian and the reporter (both ways), encrypted."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="messages")
+    from_reporter = models.BooleanField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    body_encrypted = models.BinaryField()
+    sent = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent", "pk"]
+
+    @property
+    def body(self) -> str:
+        return vault().decrypt_text(self.body_encrypted)
+
+
+class Attachment(models.Model):
+    """A file given with a concern or a message. Name and content are encrypted."""
+
+    ALLOWED_TYPES = {
+        "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+        "text/plain": ".txt",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    }
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
+    from_reporter = models.BooleanField(default=True)
+    name_encrypted = models.BinaryField()
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    data_encrypted = models.BinaryField()
+
+    @property
+    def name(self) -> str:
+        return vault().decrypt_text(self.name_encrypted)
+
+    def content(self) -> bytes:
+        return vault().decrypt(self.data_encrypted)

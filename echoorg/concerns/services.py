@@ -1,0 +1,211 @@
+"""Raising concerns and handling them: each change written with its audit entry.
+
+Anonymous actions are recorded in the audit trail without an actor; nothing records an
+IP address or a user agent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from echoorg.audit.log import record
+from echoorg.core.concerns.clocks import (
+    DEFENSIVE_RESPONSES,
+    EVENT_TYPES,
+    OUTCOMES,
+    REFERRAL_TARGETS,
+    Case,
+    Event,
+    analyse_case,
+    deadlines,
+    next_clock,
+)
+from echoorg.core.crypto import new_receipt_code
+
+from .crypto import hash_receipt, vault
+from .models import Attachment, CaseEvent, Concern, ConcernPolicy, Message
+
+RISK_LEVELS = ("none", "low", "medium", "high")
+
+
+def policy_for(organisation) -> ConcernPolicy:  # noqa: ANN001
+    policy, _ = ConcernPolicy.objects.get_or_create(organisation=organisation)
+    return policy
+
+
+def _next_reference(organisation) -> str:  # noqa: ANN001
+    taken = Concern.objects.filter(organisation=organisation).count()
+    return f"C-{taken + 1:04d}"
+
+
+@dataclass
+class Raised:
+    concern: Concern
+    receipt: str | None  # shown once, never stored
+
+
+def raise_concern(organisation, *, mode: str, category: str, at_risk: list[str],  # noqa: ANN001, PLR0913
+                  risk_of_harm: bool, text: str, unit=None, reporter=None,  # noqa: ANN001
+                  name: str = "", contact: str = "", files=(), source: str = Concern.WEB,  # noqa: ANN001
+                  received_on: dt.date | None = None, with_receipt: bool = True) -> Raised:
+    """Record a new concern and its `received` event. Returns the receipt code (if any).
+
+    An anonymous concern keeps no account, name or contact, whoever raised it.
+    """
+    if mode == "anonymous":
+        reporter, name, contact = None, "", ""
+    code = new_receipt_code() if with_receipt else None
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                concern = Concern(
+                    organisation=organisation, reference=_next_reference(organisation),
+                    mode=mode, category=category, at_risk=list(at_risk),
+                    risk_of_harm=risk_of_harm, unit=unit, reporter=reporter,
+                    received_on=received_on or timezone.localdate(), source=source,
+                    receipt_hash=hash_receipt(code) if code else None)
+                concern.text = text
+                if name:
+                    concern.reporter_name_encrypted = vault().encrypt_text(name)
+                if contact:
+                    concern.reporter_contact_encrypted = vault().encrypt_text(contact)
+                concern.save()
+                CaseEvent.objects.create(concern=concern, type="received",
+                                         date=concern.received_on)
+                for upload in files:
+                    add_attachment(concern, upload, from_reporter=True)
+                record("concern.received", organisation=organisation, obj=concern,
+                       actor=reporter if mode != "anonymous" else None,
+                       reference=concern.reference, mode=mode)
+            return Raised(concern, code)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise RuntimeError("unreachable")
+
+
+def add_attachment(concern: Concern, upload, from_reporter: bool) -> Attachment:  # noqa: ANN001
+    data = upload.read()
+    return Attachment.objects.create(
+        concern=concern, from_reporter=from_reporter,
+        name_encrypted=vault().encrypt_text(upload.name[:200]),
+        content_type=upload.content_type, size=len(data),
+        data_encrypted=vault().encrypt(data))
+
+
+def find_by_receipt(organisation, code: str) -> Concern | None:  # noqa: ANN001
+    from echoorg.core.crypto import normalise_receipt
+
+    if normalise_receipt(code) is None:
+        return None
+    return Concern.objects.filter(organisation=organisation,
+                                  receipt_hash=hash_receipt(code)).first()
+
+
+def add_event(actor, concern: Concern, *, type: str, date: dt.date, note: str = "",  # noqa: ANN001, A002
+              detail: dict | None = None) -> CaseEvent:
+    """Record a step on the timeline, checked against the event vocabulary."""
+    detail = {k: v for k, v in (detail or {}).items() if v not in (None, "")}
+    if type not in EVENT_TYPES or type == "received":
+        raise ValidationError({"type": "Choose a kind of step from the list."})
+    if date < concern.received_on:
+        raise ValidationError({"date": "A step cannot come before the concern was received "
+                                       f"({concern.received_on:%-d %B %Y})."})
+    if date > timezone.localdate():
+        raise ValidationError({"date": "A step cannot be dated in the future."})
+    if type == "external_referral" and detail.get("to") not in REFERRAL_TARGETS:
+        raise ValidationError({"to": "Say who the concern was referred to."})
+    if type == "concluded" and detail.get("outcome") not in OUTCOMES:
+        raise ValidationError({"outcome": "Choose the outcome."})
+    if type == "assessed":
+        for key in ("harm_risk", "detriment_risk"):
+            if detail.get(key) not in RISK_LEVELS:
+                raise ValidationError({key: "Choose a level of risk."})
+    allowed = {"external_referral": {"to"}, "concluded": {"outcome"},
+               "assessed": {"harm_risk", "detriment_risk"}}.get(type, set())
+    detail = {k: v for k, v in detail.items() if k in allowed}
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            concern=concern, type=type, date=date, actor=actor, detail=detail,
+            note_encrypted=vault().encrypt_text(note) if note else None)
+        if type == "assessed" and detail["harm_risk"] in ("medium", "high") \
+                and not concern.risk_of_harm:
+            concern.risk_of_harm = True
+            concern.save(update_fields=["risk_of_harm"])
+        record("concern.event", actor=actor, organisation=concern.organisation, obj=concern,
+               event=type, date=date.isoformat(),
+               defensive=type in DEFENSIVE_RESPONSES)
+    return event
+
+
+def send_message(concern: Concern, body: str, *, from_reporter: bool, author=None) -> Message:  # noqa: ANN001
+    if not body.strip():
+        raise ValidationError({"body": "Write a message first."})
+    with transaction.atomic():
+        message = Message.objects.create(concern=concern, from_reporter=from_reporter,
+                                         author=None if from_reporter else author,
+                                         body_encrypted=vault().encrypt_text(body.strip()))
+        record("concern.message", organisation=concern.organisation, obj=concern,
+               actor=None if from_reporter else author, from_reporter=from_reporter)
+    return message
+
+
+def core_case(concern: Concern) -> Case:
+    return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm,
+                events=[Event(e.type, e.date, dict(e.detail)) for e in concern.events.all()])
+
+
+def analysis(concern: Concern, today: dt.date | None = None) -> dict:
+    policy = policy_for(concern.organisation).as_core()
+    return analyse_case(core_case(concern), today or timezone.localdate(), policy)
+
+
+def case_deadlines(concern: Concern) -> dict:
+    return deadlines(core_case(concern), policy_for(concern.organisation).as_core())
+
+
+def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: ANN001
+    """Open concerns ordered by the nearest clock (overdue first)."""
+    today = today or timezone.localdate()
+    policy = policy_for(organisation).as_core()
+    rows = []
+    for concern in (Concern.objects.filter(organisation=organisation)
+                    .prefetch_related("events").select_related("unit")):
+        case = core_case(concern)
+        upcoming = next_clock(case, today, policy)
+        if upcoming is None and concern.is_concluded:
+            continue
+        label, due = upcoming if upcoming else ("No clock running", None)
+        rows.append({"concern": concern, "clock": label, "due": due,
+                     "overdue": due is not None and due < today,
+                     "days": (due - today).days if due else None})
+    far = dt.date.max
+    return sorted(rows, key=lambda r: (r["due"] or far, r["concern"].received_on))
+
+
+def report_detriment(concern: Concern) -> CaseEvent:
+    """The reporter says they have been treated badly for speaking up (no actor kept)."""
+    with transaction.atomic():
+        event = CaseEvent.objects.create(concern=concern, type="detriment_reported",
+                                         date=timezone.localdate())
+        record("concern.event", organisation=concern.organisation, obj=concern,
+               event="detriment_reported", date=event.date.isoformat(), defensive=False)
+    return event
+
+
+def attachment_response(attachment: Attachment):  # noqa: ANN201
+    """The decrypted file as a download (never shown inline)."""
+    from django.http import HttpResponse
+
+    extension = Attachment.ALLOWED_TYPES.get(attachment.content_type, ".bin")
+    response = HttpResponse(attachment.content(), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}' \
+                                      f'{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,202 @@
+"""The guardian's workspace, and the statistics leaders and the board see."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from echoorg.audit.log import record
+from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, EVENT_LABELS
+from echoorg.orgs.permissions import can, organisation_for
+from echoorg.web.forms import submitted, submitted_files
+
+from . import services
+from .charts import timeline_svg
+from .forms import AssignForm, EventForm, ImportForm, MessageForm, PolicyForm
+from .importing import CaseImportError, import_cases
+from .insights import insights, quarterly
+from .models import Attachment, Concern
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "concerns.handle")
+    rows = services.queue(org)
+    return render(request, "concerns/queue.html", {
+        "org": org, "rows": rows, "overdue": sum(r["overdue"] for r in rows),
+        "concluded": Concern.objects.filter(organisation=org).count() - len(rows)})
+
+
+def _concern(request: HttpRequest, slug: str, reference: str):  # noqa: ANN202
+    org, _ = organisation_for(request.user, slug, "concerns.handle")
+    concern = get_object_or_404(Concern.objects.prefetch_related("events", "messages"),
+                                organisation=org, reference=reference)
+    return org, concern
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
+    org, concern = _concern(request, slug, reference)
+    action = request.POST.get("action", "")
+    event_form = EventForm(submitted(request) if action == "event" else None,
+                           initial={"date": timezone.localdate()})
+    message_form = MessageForm(submitted(request) if action == "message" else None,
+                               submitted_files(request) if action == "message" else None)
+    assign_form = AssignForm(org, submitted(request) if action == "assign" else None,
+                             initial={"unit": concern.unit_id,
+                                      "responsible_leader": concern.responsible_leader_id})
+    if request.method == "POST":
+        try:
+            if action == "event" and event_form.is_valid():
+                data = event_form.cleaned_data
+                services.add_event(request.user, concern, type=data["type"], date=data["date"],
+                                   note=data["note"], detail={
+                                       "to": data["to"], "outcome": data["outcome"],
+                                       "harm_risk": data["harm_risk"],
+                                       "detriment_risk": data["detriment_risk"]})
+                messages.success(request, f"Recorded: {EVENT_LABELS[data['type']]}.")
+                return redirect("concern", slug=org.slug, reference=concern.reference)
+            if action == "message" and message_form.is_valid():
+                services.send_message(concern, message_form.cleaned_data["body"],
+                                      from_reporter=False, author=request.user)
+                for upload in message_form.cleaned_data["attachments"]:
+                    services.add_attachment(concern, upload, from_reporter=False)
+                messages.success(request, "Message sent. The reporter reads it when they "
+                                          "next follow up.")
+                return redirect("concern", slug=org.slug, reference=concern.reference)
+            if action == "assign" and assign_form.is_valid():
+                concern.unit = assign_form.cleaned_data["unit"]
+                concern.responsible_leader = assign_form.cleaned_data["responsible_leader"]
+                concern.save(update_fields=["unit", "responsible_leader"])
+                record("concern.assigned", actor=request.user, organisation=org, obj=concern)
+                messages.success(request, "Saved.")
+                return redirect("concern", slug=org.slug, reference=concern.reference)
+        except ValidationError as exc:
+            target = event_form if action == "event" else message_form
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    target.add_error(field if field in target.fields else None, error)
+    if request.method == "GET":  # who read a case is part of its audit trail
+        record("concern.viewed", actor=request.user, organisation=org, obj=concern)
+    analysis = services.analysis(concern)
+    deadlines = services.case_deadlines(concern)
+    return render(request, "concerns/case.html", {
+        "org": org, "concern": concern, "events": concern.events.all(),
+        "thread": concern.messages.all(), "analysis": analysis, "deadlines": deadlines,
+        "timeline": timeline_svg(concern, deadlines, analysis, timezone.localdate()),
+        "event_form": event_form, "message_form": message_form, "assign_form": assign_form,
+        "attachments": concern.attachments.all(), "defensive": DEFENSIVE_RESPONSES,
+        "labels": EVENT_LABELS,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def attachment(request: HttpRequest, slug: str, reference: str, attachment_id: int):  # noqa: ANN201
+    org, concern = _concern(request, slug, reference)
+    found = get_object_or_404(Attachment, pk=attachment_id, concern=concern)
+    record("concern.attachment_opened", actor=request.user, organisation=org, obj=concern)
+    return services.attachment_response(found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clock_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "concerns.handle")
+    policy = services.policy_for(org)
+    form = PolicyForm(submitted(request), initial={
+        "acknowledge_days": policy.acknowledge_days, "feedback_months": policy.feedback_months,
+        "protection_working_days": policy.protection_working_days,
+        "min_group": policy.min_group})
+    if request.method == "POST" and form.is_valid():
+        for key, value in form.cleaned_data.items():
+            setattr(policy, key, value)
+        policy.save()
+        record("concern.clocks_changed", actor=request.user, organisation=org,
+               obj=policy, **form.cleaned_data)
+        messages.success(request, "Clocks saved.")
+        return redirect("concern_settings", slug=org.slug)
+    return render(request, "concerns/settings.html", {"org": org, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "concerns.handle")
+    form = ImportForm(submitted(request), submitted_files(request))
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        name, data = form.cleaned_data["file"]
+        try:
+            count = import_cases(request.user, org, name, data)
+        except CaseImportError as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, f"Imported {count} cases.")
+            return redirect("concerns", slug=org.slug)
+    return render(request, "concerns/import.html", {"org": org, "form": form,
+                                                    "problems": problems},
+                  status=400 if request.method == "POST" and (problems or form.errors) else 200)
+
+
+@login_required
+def insights_page(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "concerns.stats")
+    by = request.GET.get("by", "unit")
+    tables = insights(org, by="leader" if by == "leader" else "unit")
+    return render(request, "concerns/insights.html", {
+        "org": org, "by": by, **tables,
+        "may_return": can(request.user, org, "concerns.return")})
+
+
+@login_required
+def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
+    """The quarterly return in the National Guardian's Office categories. Guardians see
+    the true counts (a regulator return); board members see small counts hidden."""
+    org, _ = organisation_for(request.user, slug, "concerns.return")
+    suppress = not can(request.user, org, "concerns.handle")
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else None
+        number = int(request.GET["quarter"]) if request.GET.get("quarter") else None
+    except ValueError:
+        year = number = None
+    result = quarterly(org, year, number, suppress=suppress)
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["period", "measure", "label", "value"])
+        period = result["period"]
+        for row in result["categories"]:
+            writer.writerow([period, row["key"], row["label"], _cell(row["count"])])
+        for measure, label in (("total", "All concerns"),
+                               ("anonymous", "Raised anonymously"),
+                               ("anonymous_share", "Share raised anonymously"),
+                               ("detriment", "With detriment reported"),
+                               ("detriment_share", "Share with detriment reported")):
+            writer.writerow([period, measure, label, _cell(result[measure])])
+        for answer, count in result["would_speak_up_again"].items():
+            writer.writerow([period, f"would_speak_up_again_{answer}",
+                             f"Would speak up again: {answer}", _cell(count)])
+        response = HttpResponse(out.getvalue(), content_type="text/csv")
+        response["Content-Disposition"] = (f'attachment; filename="{org.slug}-speak-up-'
+                                           f'{period.replace("/", "-").replace(" ", "-")}.csv"')
+        return response
+    years = range(timezone.localdate().year - 3, timezone.localdate().year + 1)
+    return render(request, "concerns/return.html", {"org": org, "r": result,
+                                                    "years": years, "suppressed": suppress})
+
+
+def _cell(value) -> str:  # noqa: ANN001
+    if value is None:
+        return ""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)

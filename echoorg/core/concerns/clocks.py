@@ -1,0 +1,528 @@
+"""The clocks of a concern and the per-case analysis of how it was handled.
+
+A case is a list of dated events (the vocabulary below). From them this module derives
+the deadlines, whether each was met, and the defensive responses on the timeline.
+
+Default clocks (`ClockPolicy`):
+- acknowledge receipt within 7 days: EU Directive 2019/1937 art. 9(1)(b);
+- give feedback within 3 months of the acknowledgement or, when there was none, of the end
+  of the 7-day period: art. 9(1)(f). Months are calendar months (`add_months`);
+- when there is a risk of harm, an external referral or a protective action by the end of
+  the next working day after receipt: echoorg's safeguarding rule (no statute sets it; the
+  UK's Public Interest Disclosure Act 1998 sets no handling deadlines). Working days are
+  Monday to Friday except England and Wales bank holidays (`calendar`);
+- detriment checks 3 and 12 months after the (first) conclusion: ISO 37002:2021 8.4.2,
+  8.4.3 and 8.5 (protection continues after the case is concluded); the detriment list is
+  art. 19 of the Directive.
+The defensive responses come from echoorg's research brief (speak-up section 6.3), built
+on the Countess of Chester timeline and ISO 37002 8.4.
+
+Pure functions; no Django. Dates are `datetime.date`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calendar import add_working_days
+
+# --- The event vocabulary ---------------------------------------------------------------
+
+RECEIVED = "received"
+ACKNOWLEDGED = "acknowledged"
+ASSESSED = "assessed"
+INVESTIGATION_OPENED = "investigation_opened"
+EXTERNAL_REFERRAL = "external_referral"
+PROTECTIVE_ACTION = "protective_action"
+FEEDBACK_GIVEN = "feedback_given"
+CONCLUDED = "concluded"
+REOPENED = "reopened"
+DETRIMENT_REPORTED = "detriment_reported"
+DETRIMENT_CHECK = "detriment_check"
+
+REPORTER_ASKED_TO_APOLOGISE = "reporter_asked_to_apologise"
+TOLD_TO_STOP_RAISING = "told_to_stop_raising"
+GRIEVANCE_AGAINST_REPORTER = "grievance_against_reporter"
+REPORTER_MOVED_OR_DISCIPLINED = "reporter_moved_or_disciplined"
+INTERNAL_REVIEW_INSTEAD_OF_REFERRAL = "internal_review_instead_of_referral"
+SUBJECT_RETURNED_BEFORE_OUTCOME = "subject_returned_before_outcome"
+NON_INDEPENDENT_INVESTIGATOR = "non_independent_investigator"
+
+HANDLING_EVENTS: tuple[str, ...] = (
+    RECEIVED, ACKNOWLEDGED, ASSESSED, INVESTIGATION_OPENED, EXTERNAL_REFERRAL,
+    PROTECTIVE_ACTION, FEEDBACK_GIVEN, CONCLUDED, REOPENED, DETRIMENT_REPORTED,
+    DETRIMENT_CHECK,
+)
+DEFENSIVE_RESPONSES: tuple[str, ...] = (
+    REPORTER_ASKED_TO_APOLOGISE, TOLD_TO_STOP_RAISING, GRIEVANCE_AGAINST_REPORTER,
+    REPORTER_MOVED_OR_DISCIPLINED, INTERNAL_REVIEW_INSTEAD_OF_REFERRAL,
+    SUBJECT_RETURNED_BEFORE_OUTCOME, NON_INDEPENDENT_INVESTIGATOR,
+)
+EVENT_TYPES: tuple[str, ...] = HANDLING_EVENTS + DEFENSIVE_RESPONSES
+"""Every event type, in vocabulary order (the order used to break ties)."""
+
+EVENT_LABELS: dict[str, str] = {
+    RECEIVED: "Concern received",
+    ACKNOWLEDGED: "Receipt acknowledged to the person who raised it",
+    ASSESSED: "Concern assessed (triage, risk of harm and of detriment)",
+    INVESTIGATION_OPENED: "Investigation opened",
+    EXTERNAL_REFERRAL: "Referred to an external body",
+    PROTECTIVE_ACTION: "Action taken to protect people at risk",
+    FEEDBACK_GIVEN: "Feedback given to the person who raised it",
+    CONCLUDED: "Concluded",
+    REOPENED: "Reopened",
+    DETRIMENT_REPORTED: "Detriment reported by the person who raised it",
+    DETRIMENT_CHECK: "Detriment check made with the person who raised it",
+    REPORTER_ASKED_TO_APOLOGISE: "Person who raised the concern asked to apologise",
+    TOLD_TO_STOP_RAISING: "Told to stop raising concerns",
+    GRIEVANCE_AGAINST_REPORTER: "Grievance or complaint made against the person who raised it",
+    REPORTER_MOVED_OR_DISCIPLINED: "Person who raised the concern moved or disciplined",
+    INTERNAL_REVIEW_INSTEAD_OF_REFERRAL: "Internal review used instead of an external referral",
+    SUBJECT_RETURNED_BEFORE_OUTCOME: "Subject of the concern returned to the role before "
+                                     "the outcome",
+    NON_INDEPENDENT_INVESTIGATOR: "Investigator not independent of the subject or the service",
+}
+
+REFERRAL_TARGETS: tuple[str, ...] = ("police", "safeguarding_authority", "regulator", "other")
+REFERRAL_LABELS: dict[str, str] = {
+    "police": "Police",
+    "safeguarding_authority": "Safeguarding authority (children's or adults' services, LADO)",
+    "regulator": "Regulator or prescribed person (e.g. CQC, NMC, GMC)",
+    "other": "Another external body",
+}
+OUTCOMES: tuple[str, ...] = ("substantiated", "partly_substantiated", "not_substantiated",
+                             "closed_without_investigation")
+OUTCOME_LABELS: dict[str, str] = {
+    "substantiated": "Substantiated",
+    "partly_substantiated": "Partly substantiated",
+    "not_substantiated": "Not substantiated",
+    "closed_without_investigation": "Closed without investigation",
+}
+DETAIL_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
+    EXTERNAL_REFERRAL: ("to", REFERRAL_TARGETS),
+    CONCLUDED: ("outcome", OUTCOMES),
+}
+"""Event type -> (detail key, allowed values) checked by `parse_cases` when the key is there."""
+
+ACKNOWLEDGE_LATE, FEEDBACK_LATE, PROTECTION_LATE = (
+    "acknowledge_late", "feedback_late", "protection_late")
+BREACHES: tuple[str, ...] = (ACKNOWLEDGE_LATE, FEEDBACK_LATE, PROTECTION_LATE)
+BREACH_LABELS: dict[str, str] = {
+    ACKNOWLEDGE_LATE: "Acknowledgement late or missing",
+    FEEDBACK_LATE: "Feedback late or missing",
+    PROTECTION_LATE: "Protection or referral late or missing (risk of harm)",
+}
+
+CLOCK_LABELS: dict[str, str] = {
+    "acknowledge": "Acknowledge receipt",
+    "feedback": "Give feedback",
+    "protection": "Protect people at risk or refer",
+}
+"""Labels of the clocks `next_clock` reports; detriment checks use `detriment_check_label`."""
+
+PROTECTION_EVENTS = frozenset({EXTERNAL_REFERRAL, PROTECTIVE_ACTION})
+
+
+def detriment_check_label(months: int) -> str:
+    """The label of the detriment check due `months` after the conclusion."""
+    return f"Detriment check ({months} month{'s' if months != 1 else ''} after conclusion)"
+
+
+# --- Policy and dates -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockPolicy:
+    """The clocks an organisation runs.
+
+    - `acknowledge_days`: days from receipt to acknowledge (EU 2019/1937 art. 9(1)(b): 7);
+    - `feedback_months`: calendar months to feedback, from the acknowledgement or, with
+      none, from the end of the acknowledgement period (art. 9(1)(f): 3);
+    - `protection_working_days`: England and Wales working days after receipt by whose end
+      a risk-of-harm case needs an external referral or a protective action (echoorg's
+      safeguarding rule: 1, the end of the next working day);
+    - `detriment_check_months`: months after the first conclusion at which the person who
+      raised the concern is asked about detriment (ISO 37002:2021 8.4.3, 8.5: 3 and 12).
+    """
+
+    acknowledge_days: int = 7
+    feedback_months: int = 3
+    protection_working_days: int = 1
+    detriment_check_months: tuple[int, ...] = (3, 12)
+
+    def __post_init__(self) -> None:
+        for name in ("acknowledge_days", "feedback_months", "protection_working_days"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}.")
+        months = tuple(self.detriment_check_months)
+        if any(isinstance(m, bool) or not isinstance(m, int) or m < 1 for m in months):
+            raise ValueError("detriment_check_months must be whole numbers of 1 or more, "
+                             f"not {self.detriment_check_months!r}.")
+        object.__setattr__(self, "detriment_check_months", tuple(sorted(set(months))))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """The same day of the month `n` calendar months later (or earlier, for negative n),
+    or that month's last day when it has no such day.
+
+    Input: a date and a whole number of months. Output: a date. Examples: 31 Jan + 1 ->
+    28 Feb (29 Feb in a leap year); 30 Nov + 3 -> 28/29 Feb; 31 Mar + 3 -> 30 Jun.
+    Source: the EU Directive's periods are calendar months (Regulation (EEC, Euratom)
+    No 1182/71 art. 3(2)(c): a period in months ends on the same date, or on the last day
+    of the month when that date does not exist).
+    """
+    index = day.year * 12 + (day.month - 1) + n
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    return dt.date(year, month, min(day.day, _days_in_month(year, month)))
+
+
+# --- Cases ------------------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    """One dated step on a case's timeline. `type` is one of `EVENT_TYPES`; `detail`
+    holds the other keys (e.g. `to` for an external referral, `outcome` for a conclusion)."""
+
+    type: str
+    date: dt.date
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class Case:
+    """A concern's timeline. `id` names it in messages and output (as str(id));
+    `extra` keeps the other keys of an imported case (category, unit, mode, ...)."""
+
+    id: Any
+    risk_of_harm: bool = False
+    events: list[Event] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+class CaseDataError(ValueError):
+    """Case data that cannot be analysed. `problems` lists every problem found, each naming
+    the case (position from 1, and id) and the event (position from 1) it concerns."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from an ISO `YYYY-MM-DD` string; ValueError with a readable reason otherwise."""
+    if not isinstance(value, str):
+        raise ValueError(f"the date must be a string in the form YYYY-MM-DD, not "
+                         f"{_json_kind(value)}")
+    if not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"the date {value!r} is not in the form YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"the date '{value}' is not a real date") from None
+
+
+def parse_cases(data: object) -> list[Case]:
+    """Validate imported case data and build `Case` objects.
+
+    Input: decoded JSON, a list of
+    `{"id": str|int, "risk_of_harm": true|false (absent = false), "events":
+    [{"type": <EVENT_TYPES>, "date": "YYYY-MM-DD", ...other keys kept as detail}], ...}`;
+    other case keys are kept in `Case.extra`. Output: the cases in input order.
+    Raises `CaseDataError` listing every problem: not a list; a case that is not an object;
+    a missing, empty, non-string/number or duplicate id (ids compare as strings); a
+    risk_of_harm that is not true/false; events missing or not a list; an event that is
+    not an object; a missing or unknown type; a missing, malformed or impossible date; no
+    `received` event; an event dated before the earliest `received`; `to` on an external
+    referral or `outcome` on a conclusion that is not one of the allowed values.
+    """
+    if not isinstance(data, list):
+        raise CaseDataError([f"The cases must be a list of case objects, not {_json_kind(data)}."])
+    problems: list[str] = []
+    cases: list[Case] = []
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(data, start=1):
+        if not isinstance(raw, dict):
+            problems.append(f"Case {position}: is not an object (found {_json_kind(raw)}).")
+            continue
+        case_id = raw.get("id")
+        name = f"Case {position}"
+        if case_id is None:
+            problems.append(f"Case {position}: has no id.")
+        elif isinstance(case_id, bool) or not isinstance(case_id, str | int):
+            problems.append(f"Case {position}: the id must be a string or a whole number, "
+                            f"not {_json_kind(case_id)}.")
+            case_id = None
+        elif isinstance(case_id, str) and not case_id.strip():
+            problems.append(f"Case {position}: the id is empty.")
+            case_id = None
+        else:
+            name = f"Case {position} (id {case_id!r})"
+            key = str(case_id)
+            if key in seen:
+                problems.append(f"{name}: the id is the same as case {seen[key]}'s.")
+            else:
+                seen[key] = position
+        risk = raw.get("risk_of_harm", False)
+        if not isinstance(risk, bool):
+            problems.append(f"{name}: risk_of_harm must be true or false, not "
+                            f"{_json_kind(risk)} ({risk!r}).")
+        if "events" not in raw:
+            problems.append(f"{name}: has no events list.")
+            continue
+        if not isinstance(raw["events"], list):
+            problems.append(f"{name}: events must be a list, not {_json_kind(raw['events'])}.")
+            continue
+        events, event_problems = _parse_events(name, raw["events"])
+        problems.extend(event_problems)
+        if not event_problems:
+            problems.extend(_check_timeline(name, events))
+        extra = {k: v for k, v in raw.items() if k not in ("id", "risk_of_harm", "events")}
+        cases.append(Case(case_id, risk is True, events, extra))
+    if problems:
+        raise CaseDataError(problems)
+    return cases
+
+
+def _parse_events(name: str, raw_events: list) -> tuple[list[Event], list[str]]:
+    events: list[Event] = []
+    problems: list[str] = []
+    for position, raw in enumerate(raw_events, start=1):
+        where = f"{name}, event {position}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: is not an object (found {_json_kind(raw)}).")
+            continue
+        kind = raw.get("type")
+        ok = True
+        if kind is None:
+            problems.append(f"{where}: has no type.")
+            ok = False
+        elif kind not in EVENT_TYPES:
+            shown = repr(kind) if isinstance(kind, str) else _json_kind(kind)
+            problems.append(f"{where}: unknown event type {shown}; expected one of "
+                            f"{', '.join(EVENT_TYPES)}.")
+            ok = False
+        if "date" not in raw or raw["date"] is None:
+            problems.append(f"{where}: has no date.")
+            ok = False
+        else:
+            try:
+                when = parse_date(raw["date"])
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}.")
+                ok = False
+        detail = {k: v for k, v in raw.items() if k not in ("type", "date")}
+        if ok and kind in DETAIL_CHOICES:
+            key, allowed = DETAIL_CHOICES[kind]
+            if key in detail and detail[key] not in allowed:
+                problems.append(f"{where}: '{key}' must be one of {', '.join(allowed)}, "
+                                f"not {detail[key]!r}.")
+                ok = False
+        if ok:
+            events.append(Event(kind, when, detail))
+    return events, problems
+
+
+def _check_timeline(name: str, events: list[Event]) -> list[str]:
+    received = [e.date for e in events if e.type == RECEIVED]
+    if not received:
+        return [f"{name}: has no '{RECEIVED}' event."]
+    first = min(received)
+    return [f"{name}, event {position}: dated {e.date.isoformat()}, before the concern was "
+            f"received ({first.isoformat()})."
+            for position, e in enumerate(events, start=1) if e.date < first]
+
+
+# --- Clocks -----------------------------------------------------------------------------
+
+
+def _first(case: Case, types: Iterable[str]) -> dt.date | None:
+    wanted = set(types)
+    dates = [e.date for e in case.events if e.type in wanted]
+    return min(dates) if dates else None
+
+
+def received_on(case: Case) -> dt.date:
+    """The earliest `received` date of a case; CaseDataError when there is none."""
+    first = _first(case, (RECEIVED,))
+    if first is None:
+        raise CaseDataError([f"Case {case.id!r}: has no '{RECEIVED}' event."])
+    return first
+
+
+def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict:
+    """The deadlines of a case under `policy` (default `ClockPolicy()`).
+
+    Input: a case with a `received` event. Output:
+    `{"acknowledge": date, "feedback": date, "protection": date (only when risk_of_harm),
+    "detriment_checks": [date, ...] (only when concluded)}` where
+    - acknowledge = received + acknowledge_days (art. 9(1)(b));
+    - feedback = add_months(first acknowledged, feedback_months), or, with no
+      acknowledgement, add_months(received + acknowledge_days, feedback_months) (art. 9(1)(f));
+    - protection = the protection_working_days-th England and Wales working day after
+      received (echoorg's safeguarding rule; by default the next working day);
+    - detriment_checks = add_months(first concluded, m) for each m of
+      detriment_check_months (ISO 37002:2021 8.4.3, 8.5).
+    "received" is the earliest `received` event; "first" is the earliest by date.
+    """
+    policy = policy or ClockPolicy()
+    received = received_on(case)
+    acknowledge = received + dt.timedelta(days=policy.acknowledge_days)
+    acknowledged = _first(case, (ACKNOWLEDGED,))
+    out: dict = {
+        "acknowledge": acknowledge,
+        "feedback": add_months(acknowledged or acknowledge, policy.feedback_months),
+    }
+    if case.risk_of_harm:
+        out["protection"] = add_working_days(received, policy.protection_working_days)
+    concluded = _first(case, (CONCLUDED,))
+    if concluded is not None:
+        out["detriment_checks"] = [add_months(concluded, m)
+                                   for m in policy.detriment_check_months]
+    return out
+
+
+def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) -> dict:
+    """How a case was handled against its clocks, as of a date.
+
+    Input: a case (events in any order), the date of the analysis, and a policy (default
+    `ClockPolicy()`: EU 2019/1937 art. 9(1)(b) and (f), echoorg's next-working-day
+    safeguarding rule). Output (JSON-ready):
+    `{"days_to_acknowledge": n|None, "days_to_feedback": n|None,
+    "days_to_protection": n|None, "breaches": [...], "defensive_responses": [...]}`
+    - days: calendar days from the earliest `received` to the first `acknowledged`,
+      `feedback_given`, or `external_referral`/`protective_action`; None when there is none;
+    - breaches: `acknowledge_late`, `feedback_late`, `protection_late` (the last only when
+      risk_of_harm), in that order, for each clock met after its deadline, or unmet while
+      its deadline is before `as_of` (a deadline equal to `as_of` is not yet a breach);
+    - defensive_responses: the distinct defensive event types, ordered by the date of their
+      first occurrence, ties broken by vocabulary order (`DEFENSIVE_RESPONSES`).
+    """
+    policy = policy or ClockPolicy()
+    received = received_on(case)
+    due = deadlines(case, policy)
+    acknowledged = _first(case, (ACKNOWLEDGED,))
+    feedback = _first(case, (FEEDBACK_GIVEN,))
+    protection = _first(case, PROTECTION_EVENTS)
+
+    def days(first: dt.date | None) -> int | None:
+        return None if first is None else (first - received).days
+
+    def late(first: dt.date | None, deadline: dt.date) -> bool:
+        return first > deadline if first is not None else deadline < as_of
+
+    breaches = []
+    if late(acknowledged, due["acknowledge"]):
+        breaches.append(ACKNOWLEDGE_LATE)
+    if late(feedback, due["feedback"]):
+        breaches.append(FEEDBACK_LATE)
+    if case.risk_of_harm and late(protection, due["protection"]):
+        breaches.append(PROTECTION_LATE)
+
+    first_defensive: dict[str, dt.date] = {}
+    for event in case.events:
+        if event.type in DEFENSIVE_RESPONSES:
+            known = first_defensive.get(event.type)
+            if known is None or event.date < known:
+                first_defensive[event.type] = event.date
+    order = sorted(first_defensive,
+                   key=lambda t: (first_defensive[t], DEFENSIVE_RESPONSES.index(t)))
+    return {
+        "days_to_acknowledge": days(acknowledged),
+        "days_to_feedback": days(feedback),
+        "days_to_protection": days(protection),
+        "breaches": breaches,
+        "defensive_responses": order,
+    }
+
+
+def analyse_cases(data: object, as_of: dt.date,
+                  policy: ClockPolicy | None = None) -> dict[str, dict]:
+    """Validate imported case data (`parse_cases`) and analyse every case (`analyse_case`).
+
+    Input: decoded JSON and the analysis date. Output: {str(case id): analysis}, in input
+    order. Raises CaseDataError for bad data (nothing is analysed).
+    """
+    return {str(case.id): analyse_case(case, as_of, policy) for case in parse_cases(data)}
+
+
+def is_closed(case: Case) -> bool:
+    """Whether the latest `concluded`/`reopened` event is a conclusion (events on the same
+    date keep their list order, so the later one in the list counts)."""
+    latest = None
+    for index, event in enumerate(case.events):
+        if event.type in (CONCLUDED, REOPENED):
+            if latest is None or (event.date, index) >= latest[:2]:
+                latest = (event.date, index, event.type)
+    return latest is not None and latest[2] == CONCLUDED
+
+
+def next_clock(case: Case, today: dt.date,
+               policy: ClockPolicy | None = None) -> tuple[str, dt.date] | None:
+    """The nearest unmet deadline of a case, for ordering the guardian's queue.
+
+    Input: a case, today's date and a policy (default `ClockPolicy()`). Only events dated
+    on or before `today` count. Output: (label, due date) of the unmet clock with the
+    earliest due date (overdue clocks come first because they are earliest), or None when
+    none is running (or the case has not been received by `today`). Clocks:
+    - acknowledge and protection (risk of harm only), while the case is open and no such
+      event exists (`CLOCK_LABELS`);
+    - feedback, while no feedback was given (feedback is owed even after a conclusion,
+      EU 2019/1937 art. 9(1)(f));
+    - each detriment check after the first conclusion, unmet while there is no
+      `detriment_check` event on or after its date (ISO 37002:2021 8.4.3, 8.5).
+    Ties on the due date keep the order above.
+    """
+    policy = policy or ClockPolicy()
+    seen = Case(case.id, case.risk_of_harm, [e for e in case.events if e.date <= today])
+    if _first(seen, (RECEIVED,)) is None:
+        return None
+    due = deadlines(seen, policy)
+    closed = is_closed(seen)
+    candidates: list[tuple[dt.date, int, str]] = []
+    if not closed and _first(seen, (ACKNOWLEDGED,)) is None:
+        candidates.append((due["acknowledge"], 0, CLOCK_LABELS["acknowledge"]))
+    if not closed and seen.risk_of_harm and _first(seen, PROTECTION_EVENTS) is None:
+        candidates.append((due["protection"], 1, CLOCK_LABELS["protection"]))
+    if _first(seen, (FEEDBACK_GIVEN,)) is None:
+        candidates.append((due["feedback"], 2, CLOCK_LABELS["feedback"]))
+    checks = [e.date for e in seen.events if e.type == DETRIMENT_CHECK]
+    for months, check_due in zip(policy.detriment_check_months,
+                                 due.get("detriment_checks", []), strict=False):
+        if not any(made >= check_due for made in checks):
+            candidates.append((check_due, 3, detriment_check_label(months)))
+    if not candidates:
+        return None
+    when, _, label = min(candidates)
+    return label, when
