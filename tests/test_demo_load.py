@@ -82,3 +82,21 @@ def test_the_demo_has_two_closed_waves_with_varied_climates_and_an_open_one(db):
     assert any(not r.shown for r in results)  # some teams are too small to show
     call_command("demo", "--quiet")
     assert SurveyWave.objects.filter(organisation=council).count() == 3
+
+
+def test_the_demo_has_about_200_cases_and_a_labelled_fictional_composite(db):
+    from echoorg.concerns import services
+    from echoorg.concerns.models import Concern
+
+    call_command("demo", "--quiet")
+    council = Organisation.objects.get(slug="northmoor")
+    cases = Concern.objects.filter(organisation=council)
+    assert 180 <= cases.count() <= 230
+    composite = cases.get(title__icontains="fictional composite")
+    analysis = services.analysis(composite)
+    assert analysis["breaches"] == ["acknowledge_late", "feedback_late", "protection_late"]
+    assert "reporter_asked_to_apologise" in analysis["defensive_responses"]
+    assert composite.events.filter(type="external_referral", detail__to="police").exists()
+    assert "fictional" in composite.text.lower()
+    call_command("demo", "--quiet")
+    assert Concern.objects.filter(organisation=council).count() == cases.count()

@@ -34,7 +34,7 @@ def timeline_svg(concern, deadlines: dict, analysis: dict, today: dt.date) -> Sa
         return left + plot * (day - start).days / span
 
     body = []
-    for n, (name, _, colour) in enumerate(LANES):
+    for n, (name, _, _colour) in enumerate(LANES):
         y = top + n * lane_h + lane_h / 2
         body.append(f'<text x="{left - 10}" y="{y + 4:.0f}" font-size="13" text-anchor="end" '
                     f'fill="#1b1b1f">{escape(name)}</text><line x1="{left}" x2="{left + plot}" '
