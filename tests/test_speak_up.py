@@ -391,3 +391,34 @@ def test_the_daily_alert_names_overdue_cases_without_their_content(org, concern,
     body = mail.outbox[0].body
     assert concern.reference in body and SECRET_TEXT not in body
     assert mail.outbox[0].to == [guardian.email]
+
+
+def test_a_confidential_reporter_is_not_named_in_the_audit_trail(login_as, org, make_person):
+    person = make_person(org, "staff")
+    report(login_as(person), org, mode="confidential", risk_now="no")
+    assert AuditEntry.objects.get(action="concern.received").actor is None
+    report(login_as(person), org, mode="named", risk_now="no")
+    assert AuditEntry.objects.filter(action="concern.received", actor=person).count() == 1
+
+
+def test_following_up_while_logged_in_is_refused(login_as, org, make_person):
+    code = receipt_from(report(Client(), org))
+    person = make_person(org, "staff")
+    client = login_as(person)
+    page = client.post(reverse("speak_up_follow_up", kwargs={"slug": org.slug}),
+                       {"code": code})
+    assert "log out, or open this page in a private browser window" in page.content.decode()
+    assert "echo_speakup_case" not in client.session
+
+
+def test_cases_before_1978_are_refused_clearly(org, make_person, client):
+    from echoorg.accounts.models import ApiToken
+
+    guardian = make_person(org, "guardian")
+    _, token = ApiToken.issue(guardian, "t")
+    response = client.post(f"/api/organisations/{org.slug}/concerns-import",
+                           [{"id": 7, "events": [{"type": "received", "date": "1975-06-01"}]}],
+                           content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422
+    assert "before 1978" in " ".join(response.json()["problems"])

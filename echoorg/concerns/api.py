@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
 
+from echoorg.audit.log import record
 from echoorg.orgs.permissions import organisation_for
 
 from . import services
@@ -82,6 +83,7 @@ def list_concerns(request: HttpRequest, slug: str):  # noqa: ANN201
 def get_concern(request: HttpRequest, slug: str, reference: str):  # noqa: ANN201
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
     concern = get_object_or_404(Concern, organisation=org, reference=reference)
+    record("concern.viewed", actor=request.auth, organisation=org, obj=concern, via="api")
     return {**_out(concern), "text": concern.text,
             "events": [{"type": e.type, "date": e.date, "detail": e.detail}
                        for e in concern.events.all()]}

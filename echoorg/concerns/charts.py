@@ -79,6 +79,6 @@ def timeline_svg(concern, deadlines: dict, analysis: dict, today: dt.date) -> Sa
     title = f"Timeline of concern {concern.reference}"
     return mark_safe(
         f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="tl-t tl-d"><title id="tl-t">{escape(title)}</title>'
+        f'aria-labelledby="tl-t" aria-describedby="tl-d"><title id="tl-t">{escape(title)}</title>'
         f'<desc id="tl-d">{escape(described)}. Clocks: {escape(clocks or "none")}.</desc>'
         f'{"".join(body)}</svg>')

@@ -32,7 +32,7 @@ class AttachmentsField(forms.FileField):
         for upload in files:
             if upload.size > limit:
                 raise forms.ValidationError(
-                    f"'{upload.name}' is larger than {limit // (1024 * 1024)} MB.")
+                    f"'{upload.name}' is larger than {limit / (1024 * 1024):g} MB.")
             if upload.content_type not in Attachment.ALLOWED_TYPES:
                 raise forms.ValidationError(
                     f"'{upload.name}' is not a type echoorg accepts (PDF, PNG, JPEG, plain "
@@ -62,15 +62,16 @@ class ReportForm(forms.Form):
     contact = forms.CharField(max_length=200, required=False,
                               label="How can the guardian contact you?",
                               help_text="An email address or phone number.")
-    attachments = AttachmentsField(label="Files that help explain it",
-                                   help_text="Up to 5 files: PDF, images, text, Word or "
-                                             "Excel, 10 MB each.")
+    attachments = AttachmentsField(label="Files that help explain it")
 
     def __init__(self, organisation, *args, logged_in: bool = False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.logged_in = logged_in
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation) \
             .order_by("name")
+        limit = settings.ECHOORG_ATTACHMENT_MAX_BYTES / (1024 * 1024)
+        self.fields["attachments"].help_text = (
+            f"Up to {MAX_FILES} files: PDF, images, text, Word or Excel, {limit:g} MB each.")
         if logged_in:
             self.fields["name"].help_text = ("Leave empty to use your account's name for a "
                                              "named or confidential concern.")

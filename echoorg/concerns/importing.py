@@ -32,6 +32,8 @@ from .models import AT_RISK, CATEGORIES, MODES, SPEAK_AGAIN, CaseEvent, Concern
 
 CSV_HEADER = ["case", "type", "date", "risk_of_harm", "category", "mode", "unit", "leader",
               "to", "outcome", "note"]
+KEPT_DETAIL = ("to", "outcome", "harm_risk", "detriment_risk")
+RISK_LEVELS = ("none", "low", "medium", "high")
 MAX_PROBLEMS = 50
 
 
@@ -71,8 +73,8 @@ def _from_csv(text: str, problems: list[str]) -> tuple[list[dict], dict[str, int
                 case[key] = cell[key]
         if cell["risk_of_harm"]:
             if cell["risk_of_harm"].lower() not in ("true", "false", "yes", "no"):
-                problems.append(f"Row {number}: risk_of_harm must be true or false.")
-            case["risk_of_harm"] = cell["risk_of_harm"].lower() in ("true", "yes")
+                problems.append(f"Row {number}: risk_of_harm must be true, false, yes or no.")
+            case.setdefault("risk_of_harm", cell["risk_of_harm"].lower() in ("true", "yes"))
         event = {"type": cell["type"], "date": cell["date"], "row": number}
         for key in ("to", "outcome", "note"):
             if cell[key]:
@@ -93,6 +95,9 @@ def _event_problems(where: str, event: dict) -> list[str]:
         found.append(f"{where}: 'to' must be one of {', '.join(REFERRAL_TARGETS)}.")
     if "outcome" in event and event["outcome"] not in OUTCOMES:
         found.append(f"{where}: 'outcome' must be one of {', '.join(OUTCOMES)}.")
+    for key in ("harm_risk", "detriment_risk"):
+        if key in event and event[key] not in RISK_LEVELS:
+            found.append(f"{where}: '{key}' must be one of {', '.join(RISK_LEVELS)}.")
     return found
 
 
@@ -164,10 +169,13 @@ def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001, C
 
     with transaction.atomic():
         for case, core in zip(cases, parsed, strict=True):
+            assessed_risk = any(e.type == "assessed" and e.detail.get("harm_risk") in
+                                ("medium", "high") for e in core.events)
             concern = Concern(
                 organisation=organisation, reference=f"{prefix}{case['id']}"[:20],
                 mode=case.get("mode", "confidential"), category=case.get("category", "other"),
-                at_risk=case.get("at_risk", []), risk_of_harm=core.risk_of_harm,
+                at_risk=case.get("at_risk", []),
+                risk_of_harm=core.risk_of_harm or assessed_risk,
                 unit_id=units.get(case.get("unit")), source=source,
                 responsible_leader_id=leaders.get(case.get("leader")),
                 received_on=min(e.date for e in core.events if e.type == "received"),
@@ -176,14 +184,13 @@ def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001, C
             concern.text = str(case.get("summary") or case.get("note")
                                or "Imported from an earlier record.")
             concern.save()
-            notes = {(e.get("type"), str(e.get("date"))): e.get("note", "")
-                     for e in case["events"]}
+            # parse_cases keeps the events in the order given, so notes pair by position.
+            notes = [str(e.get("note", "")) for e in case["events"]]
             CaseEvent.objects.bulk_create([
                 CaseEvent(concern=concern, type=e.type, date=e.date,
-                          detail={k: v for k, v in e.detail.items() if k in ("to", "outcome")},
-                          note_encrypted=vault().encrypt_text(note)
-                          if (note := notes.get((e.type, e.date.isoformat()))) else None)
-                for e in core.events])
+                          detail={k: v for k, v in e.detail.items() if k in KEPT_DETAIL},
+                          note_encrypted=vault().encrypt_text(note) if note else None)
+                for e, note in zip(core.events, notes, strict=True)])
         record("concerns.imported", actor=actor, organisation=organisation,
                object_type="concerns.concern", count=len(cases))
     return len(cases)

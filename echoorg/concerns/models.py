@@ -21,7 +21,7 @@ CATEGORIES = [
     ("inappropriate_behaviours", "Inappropriate attitudes or behaviours"),
     ("detriment", "Detriment for speaking up"),
     ("fraud", "Fraud"),
-    ("other", "Something else"),
+    ("other", "Other"),
 ]
 AT_RISK = [
     ("children", "Children or babies"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -59,11 +60,13 @@ def speak_up(request: HttpRequest, slug: str) -> HttpResponse:
         # The receipt is shown in this response only: not in a URL, not in a redirect.
         response = render(request, "concerns/received.html", {
             "org": organisation, "concern": raised.concern, "receipt": raised.receipt,
-            "mode": data["mode"], "risk_now": data["risk_now"] == "yes"})
+            "mode": data["mode"], "risk_now": data["risk_now"] == "yes",
+            "policy": services.policy_for(organisation)})
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "concerns/speak_up.html", {
-        "org": organisation, "form": form, "logged_in": logged_in},
+        "org": organisation, "form": form, "logged_in": logged_in,
+        "limit_mb": settings.ECHOORG_ATTACHMENT_MAX_BYTES / (1024 * 1024)},
         status=400 if request.method == "POST" else 200)
 
 
@@ -81,6 +84,11 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
     form = ReceiptForm(submitted(request))
     status = 200
+    if request.user.is_authenticated:
+        # Opening an anonymous concern in a logged-in session would put the account and
+        # the concern side by side on the server; ask for a logged-out window instead.
+        return render(request, "concerns/follow_up.html", {
+            "org": organisation, "form": None, "logged_in": True})
     if request.method == "POST" and form.is_valid():
         if _receipt_lock(organisation) is not None:
             form.add_error("code", "Too many wrong codes have been tried here recently. "

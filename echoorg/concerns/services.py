@@ -79,8 +79,10 @@ def raise_concern(organisation, *, mode: str, category: str, at_risk: list[str],
                                          date=concern.received_on)
                 for upload in files:
                     add_attachment(concern, upload, from_reporter=True)
+                # Only a named concern records who raised it; for a confidential one the
+                # identity stays in the encrypted fields the guardian alone reads.
                 record("concern.received", organisation=organisation, obj=concern,
-                       actor=reporter if mode != "anonymous" else None,
+                       actor=reporter if mode == "named" else None,
                        reference=concern.reference, mode=mode)
             return Raised(concern, code)
         except IntegrityError:

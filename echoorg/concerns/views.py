@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
-from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, EVENT_LABELS
+from echoorg.core.concerns.clocks import BREACH_LABELS, DEFENSIVE_RESPONSES, EVENT_LABELS
 from echoorg.orgs.permissions import can, organisation_for
 from echoorg.web.forms import submitted, submitted_files
 
@@ -97,7 +97,8 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
         "timeline": timeline_svg(concern, deadlines, analysis, timezone.localdate()),
         "event_form": event_form, "message_form": message_form, "assign_form": assign_form,
         "attachments": concern.attachments.all(), "defensive": DEFENSIVE_RESPONSES,
-        "labels": EVENT_LABELS,
+        "labels": EVENT_LABELS, "breach_labels": BREACH_LABELS,
+        "policy": services.policy_for(org),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -178,12 +179,14 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
         period = result["period"]
         for row in result["categories"]:
             writer.writerow([period, row["key"], row["label"], _cell(row["count"])])
-        for measure, label in (("total", "All concerns"),
-                               ("anonymous", "Raised anonymously"),
-                               ("anonymous_share", "Share raised anonymously"),
-                               ("detriment", "With detriment reported"),
-                               ("detriment_share", "Share with detriment reported")):
-            writer.writerow([period, measure, label, _cell(result[measure])])
+        for key, measure, label in (
+                ("total", "total", "All concerns"),
+                ("anonymous", "anonymous", "Raised anonymously"),
+                ("anonymous_share", "anonymous_share", "Share raised anonymously"),
+                ("detriment", "detriment_any", "About detriment or with detriment reported"),
+                ("detriment_share", "detriment_any_share",
+                 "Share about detriment or with detriment reported")):
+            writer.writerow([period, measure, label, _cell(result[key])])
         for answer, count in result["would_speak_up_again"].items():
             writer.writerow([period, f"would_speak_up_again_{answer}",
                              f"Would speak up again: {answer}", _cell(count)])

@@ -501,7 +501,6 @@ def test_board_member_sees_the_return_with_small_counts_hidden(open_browser, dem
     table = page.get_by_role("table", name=re.compile(r"^Concerns by category"))
     cells = [c.strip() for c in table.get_by_role("cell").all_inner_texts()]
     assert cells, "the return shows no counts"
-    print("BOARD", cells)
     for cell in cells:
         count = re.match(r"^(hidden|\d+)", cell)
         assert count, f"unexpected cell {cell!r}"
@@ -556,3 +555,37 @@ def test_speak_up_form_at_320_px_and_its_error_summary(open_browser, demo):
     alert.get_by_role("link", name=re.compile(r"^How do you want to raise it\?: ")).click()
     expect(page.get_by_role("radio", name=re.compile(r"^Named"))).to_be_focused()
     assert Concern.objects.count() == before
+
+    # Filled in, it is sent, and the receipt code fits the narrow screen too.
+    page.get_by_role("radio", name=re.compile(r"^Anonymous")).check()
+    page.get_by_role("radio", name="Something else", exact=True).check()
+    page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
+        "radio", name="I don't know", exact=True).check()
+    page.get_by_label("What is your concern?").fill("Agency staff are not given handovers.")
+    web.submit(page.get_by_role("button", name="Send my concern"))
+    expect(heading(page)).to_have_text("Your concern has been received")
+    expect(page.get_by_role("region", name="Your receipt code").locator("p.code")) \
+        .to_have_text(RECEIPT)
+    assert_no_horizontal_scroll(page, NARROW["width"])
+    web.check()
+    assert Concern.objects.count() == before + 1
+
+
+# 6. The guardian's pages on a narrow screen ----------------------------------------------
+
+def test_guardian_pages_fit_320_px(open_browser, demo):
+    web = open_browser(viewport=NARROW)
+    page = web.page
+    web.login_as(demo.user("guardian"))
+    composite = Concern.objects.get(organisation=demo.org,
+                                    title__contains="Fictional composite case")
+    for path, title in (
+        (f"/o/{SLUG}/concerns/", "Concerns"),
+        (f"/o/{SLUG}/concerns/case/{composite.reference}/", f"Concern {composite.reference}"),
+        (f"/o/{SLUG}/concerns/statistics/", "How concerns are handled"),
+        (f"/o/{SLUG}/concerns/import/", "Import earlier cases"),
+    ):
+        web.goto(path)
+        expect(heading(page)).to_have_text(title)
+        assert_no_horizontal_scroll(page, NARROW["width"])
+        web.check()

@@ -52,8 +52,10 @@ def test_reliability_agrees_on_both_routes(seed, n, missing):
     as_coded = scale_reliability(INSTRUMENT, CodedAnswers.from_float(answers, 1, 5))
     for a, b in zip(as_float, as_coded, strict=True):
         assert a.n_complete == b.n_complete
-        np.testing.assert_allclose([a.alpha, a.omega], [b.alpha, b.omega], atol=1e-9,
-                                   equal_nan=True)
+        np.testing.assert_allclose(a.alpha, b.alpha, atol=1e-9, equal_nan=True)
+        # Omega comes from an iterative minres fit; covariances built two ways differ in
+        # the last bits, which can move where the optimiser stops by a few millionths.
+        np.testing.assert_allclose(a.omega, b.omega, atol=1e-5, equal_nan=True)
         for x, y in zip(a.items, b.items, strict=True):
             np.testing.assert_allclose([x.mean, x.sd, x.item_rest_r, x.alpha_if_deleted],
                                        [y.mean, y.sd, y.item_rest_r, y.alpha_if_deleted],

@@ -238,6 +238,7 @@ def _json_kind(value: object) -> str:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FIRST_YEAR = 1978  # the first year of today's bank holiday pattern (see calendar.py)
 
 
 def parse_date(value: object) -> dt.date:
@@ -248,9 +249,13 @@ def parse_date(value: object) -> dt.date:
     if not _ISO_DATE.fullmatch(value):
         raise ValueError(f"the date {value!r} is not in the form YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"the date '{value}' is not a real date") from None
+    if day.year < FIRST_YEAR:
+        raise ValueError(f"the date '{value}' is before {FIRST_YEAR}; the England and Wales "
+                         "bank holiday rules echoorg uses start in 1978")
+    return day
 
 
 def parse_cases(data: object) -> list[Case]:
