@@ -558,7 +558,7 @@ def test_speak_up_form_at_320_px_and_its_error_summary(open_browser, demo):
 
     # Filled in, it is sent, and the receipt code fits the narrow screen too.
     page.get_by_role("radio", name=re.compile(r"^Anonymous")).check()
-    page.get_by_role("radio", name="Something else", exact=True).check()
+    page.get_by_role("radio", name="Other", exact=True).check()
     page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
         "radio", name="I don't know", exact=True).check()
     page.get_by_label("What is your concern?").fill("Agency staff are not given handovers.")
