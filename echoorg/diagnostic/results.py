@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
@@ -56,8 +56,6 @@ class WaveData:
     units: list[Unit]
     parents: list[int]
     demographics: list[dict[str, str]]
-    comments: list[str]
-    response_units: list[int] = field(default_factory=list)
 
 
 WHOLE_ORGANISATION = 0  # the id of the pseudo-unit above every top-level unit
@@ -89,18 +87,16 @@ def load_wave(wave: SurveyWave) -> WaveData:
     position = {u.pk: i for i, u in enumerate(units)}
     parents = [-1] + [position[u.parent_id] if u.parent_id else 0 for u in units[1:]]
     rows = list(Response.objects.filter(wave=wave).values_list("unit_id", "answers",
-                                                               "demographics", "comment"))
+                                                               "demographics"))
     item_position = {item: i for i, item in enumerate(instrument.item_ids)}
     answers = np.full((len(rows), len(item_position)), np.nan)
     unit_index = np.empty(len(rows), dtype=np.int64)
-    for r, (unit_id, row_answers, _, _) in enumerate(rows):
+    for r, (unit_id, row_answers, _) in enumerate(rows):
         unit_index[r] = position[unit_id]
         for item, value in row_answers.items():
             if item in item_position:
                 answers[r, item_position[item]] = value
-    return WaveData(instrument, answers, unit_index, units, parents,
-                    [d for _, _, d, _ in rows], [c for _, _, _, c in rows],
-                    [int(i) for i in unit_index])
+    return WaveData(instrument, answers, unit_index, units, parents, [d for _, _, d in rows])
 
 
 def parent_name(result: UnitResult, results: list[UnitResult]) -> str:

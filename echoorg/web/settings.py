@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+
+from echoorg.core.crypto import new_key as new_encryption_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ECHOORG_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -36,7 +39,7 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-def _file_secret(variable: str, filename: str, make) -> str:  # noqa: ANN001
+def _file_secret(variable: str, filename: str, make: Callable[[], str]) -> str:
     """A secret from the environment, or one generated once into the data folder."""
     value = os.environ.get(variable)
     if value:
@@ -54,7 +57,7 @@ SECRET_KEY = _secret_key()
 # Speak-up data at rest: comma-separated Fernet keys, the first encrypts, all decrypt.
 ECHOORG_ENCRYPTION_KEYS = [k.strip() for k in _file_secret(
     "ECHOORG_ENCRYPTION_KEYS", "encryption_keys",
-    lambda: __import__("echoorg.core.crypto", fromlist=["new_key"]).new_key()).split(",")
+    new_encryption_key).split(",")
     if k.strip()]
 # Salt for receipt-code hashes; changing it makes existing receipt codes stop working.
 ECHOORG_RECEIPT_SECRET = _file_secret("ECHOORG_RECEIPT_SECRET", "receipt_secret",

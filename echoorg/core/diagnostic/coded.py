@@ -96,22 +96,6 @@ def _sum_and_count(coded: CodedAnswers, instrument: Instrument,
     return coded._keyed[key]
 
 
-def coded_scale_scores(instrument: Instrument, coded: CodedAnswers) -> tuple[np.ndarray,
-                                                                            np.ndarray]:
-    """Scale scores (n, n_scales; NaN where fewer than half the items are answered) and
-    which respondents answered anything: the rule of `scoring.respondent_scale_scores`."""
-    n = len(coded)
-    scores = np.full((n, len(instrument.scales)), np.nan)
-    answered_any = np.zeros(n, dtype=bool)
-    for s, scale in enumerate(instrument.scales):
-        k = len(instrument.items_of(scale.id))
-        sums, counts = _sum_and_count(coded, instrument, scale.id)
-        answered_any |= counts > 0
-        enough = (counts * 2 >= k) & (counts > 0)
-        scores[enough, s] = sums[enough] / counts[enough] + (coded.low - 1)
-    return scores, answered_any
-
-
 def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray,
                       n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per unit, of its own respondents: how many answered anything, and per scale how many
