@@ -72,8 +72,7 @@ def _hide(row: dict, path: tuple[str, ...]) -> None:
         row[path[0]] = None
 
 
-def protect_across(groups: list[dict], overall: dict, members: dict, everyone: list,
-                   k: int) -> None:
+def protect_across(groups: list[dict], overall: dict, members: dict, k: int) -> None:
     """Hide more counts until the groups' hidden counts add up to 0 or at least k."""
     for path in _paths():
         if _get(overall, path) is None:
@@ -101,7 +100,7 @@ def insights(organisation, by: str = "unit") -> dict:  # noqa: ANN001
     for case in cases:
         members.setdefault(key(case), []).append(case)
     if overall is not None:
-        protect_across(groups, overall, members, cases, k)
+        protect_across(groups, overall, members, k)
     return {"groups": groups, "overall": overall, "k": k, "by": by,
             "defensive": [(t, EVENT_LABELS[t]) for t in DEFENSIVE_RESPONSES],
             "answers": SPEAK_AGAIN_ANSWERS}

@@ -24,7 +24,7 @@ from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .forms import MessageForm, ReceiptForm, ReportForm, SpeakAgainForm
-from .models import Concern
+from .models import Attachment, Concern
 
 SESSION_KEY = "echo_speakup_case"
 # Receipt guesses are limited per organisation (there is no per-person key to use, as
@@ -189,7 +189,7 @@ def reporter_attachment(request: HttpRequest, slug: str, attachment_id: int) -> 
                                                    reporter=request.user)
                             .values_list("pk", flat=True))
     attachment = get_object_or_404(
-        services.Attachment, pk=attachment_id, concern_id__in=concern_ids,
+        Attachment, pk=attachment_id, concern_id__in=concern_ids,
         concern__organisation=organisation, from_reporter=False)
     return services.attachment_response(attachment)
 
