@@ -20,6 +20,18 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(params=["accelerated", "numpy"])
+def both_routes(request, monkeypatch):
+    """Run a test with echoorg's C accelerator and again without it (NumPy and Arrow)."""
+    from echoorg.core.diagnostic import fastread
+
+    if request.param == "numpy":
+        monkeypatch.setattr(fastread, "native", None)
+    elif not fastread.available():
+        pytest.skip("the C accelerator was not built (no compiler)")
+    return request.param
+
+
 @pytest.fixture
 def make_org(db):
     def make(slug: str | None = None, name: str | None = None) -> Organisation:

@@ -17,6 +17,8 @@ from django.core.management.base import CommandError
 from echoorg.core.diagnostic.instrument import find_instrument
 
 INSTRUMENT = find_instrument("echo-culture-v1")
+
+pytestmark = pytest.mark.usefixtures("both_routes")
 ITEMS = list(INSTRUMENT.item_ids)
 
 

@@ -14,6 +14,8 @@ from echoorg.core.diagnostic.scoring import respondent_scale_scores, unit_figure
 
 INSTRUMENT = find_instrument("echo-culture-v1")
 
+pytestmark = pytest.mark.usefixtures("both_routes")
+
 
 def random_answers(seed: int, n: int, missing: float, low: int = 1, high: int = 5):
     rng = np.random.default_rng(seed)

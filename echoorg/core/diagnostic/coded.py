@@ -9,6 +9,10 @@ scale, a respondent's (sum, count) of answered items, or the pattern of their co
 answers, is one small integer, and a histogram of those integers gives every total the
 scoring rule and the covariance matrix need, exactly. Results equal those of the float
 route in `scoring` and `psychometrics` (tests compare them).
+
+Where echoorg's C accelerator is installed (see fastread.py), the two histograms are
+counted by it in one pass over each scale's columns; the counts, and so every figure built
+from them, are the same as NumPy's.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import fastread
 from .instrument import Instrument
 
 # Largest number of distinct answer patterns counted by histogram (beyond it, a matrix).
@@ -109,13 +114,21 @@ def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.n
     answered_any = np.zeros(n, dtype=bool)
     own_scale_n = np.zeros((n_units, len(instrument.scales)), dtype=np.int64)
     own_scale_sum = np.zeros((n_units, len(instrument.scales)))
+    native = fastread.native
     for s, scale in enumerate(instrument.scales):
         k = len(instrument.items_of(scale.id))
-        sums, counts = _sum_and_count(coded, instrument, scale.id)
-        answered_any |= counts > 0
         width = (coded.points * k + 1) * (k + 1)
-        bins = np.bincount(unit_of * width + sums * (k + 1) + counts,
-                           minlength=n_units * width).reshape(n_units, width)
+        if native is not None and n:
+            bins = np.zeros((n_units, width), dtype=np.int64)
+            columns, reverse = _scale_columns(coded, instrument, scale.id)
+            native.unit_histogram(columns, reverse, coded.points,
+                                  np.ascontiguousarray(unit_of, dtype=np.int64), bins,
+                                  answered_any.view(np.uint8))
+        else:
+            sums, counts = _sum_and_count(coded, instrument, scale.id)
+            answered_any |= counts > 0
+            bins = np.bincount(unit_of * width + sums * (k + 1) + counts,
+                               minlength=n_units * width).reshape(n_units, width)
         code = np.arange(width)
         bin_sum, bin_count = code // (k + 1), code % (k + 1)
         enough = (bin_count * 2 >= k) & (bin_count > 0)
@@ -136,8 +149,14 @@ def complete_moments(instrument: Instrument, coded: CodedAnswers,
     when there are few enough patterns, so the covariance has no rounding but the last
     division.
     """
+    k, points = len(instrument.items_of(scale_id)), coded.points
+    native = fastread.native
+    if native is not None and points ** k <= MAX_PATTERNS and len(coded):
+        counts = np.zeros(points ** k, dtype=np.int64)
+        columns, reverse = _scale_columns(coded, instrument, scale_id)
+        native.pattern_histogram(columns, reverse, points, len(coded), counts)
+        return _moments_from_patterns(counts, k, points, coded.low)
     columns = coded.keyed_columns(instrument, scale_id)
-    k, points = len(columns), coded.points
     complete = _sum_and_count(coded, instrument, scale_id)[1] == k
     n = int(complete.sum())
     if points ** k <= MAX_PATTERNS:
@@ -146,15 +165,37 @@ def complete_moments(instrument: Instrument, coded: CodedAnswers,
             pattern += column * np.int32(points ** j)
         pattern -= np.int32(sum(points ** j for j in range(k)))  # codes start at 1
         counts = np.bincount(pattern[complete], minlength=points ** k).astype(np.int64)
-        seen = np.nonzero(counts)[0]
-        values = np.stack([(seen // points ** j) % points + 1 for j in range(k)], axis=1)
-        weights = counts[seen]
-    else:
-        values = np.stack([column[complete].astype(np.int64) for column in columns], axis=1)
-        weights = np.ones(n, dtype=np.int64)
+        return _moments_from_patterns(counts, k, points, coded.low)
+    values = np.stack([column[complete].astype(np.int64) for column in columns], axis=1)
+    return _moments(values, np.ones(n, dtype=np.int64), coded.low)
+
+
+def _scale_columns(coded: CodedAnswers, instrument: Instrument,
+                   scale_id: str) -> tuple[list[np.ndarray], bytes]:
+    """A scale's raw code columns and one byte per item: 1 where it is reverse keyed."""
+    pairs = [(coded.columns[j], item.reverse) for j, item in enumerate(instrument.items)
+             if item.scale == scale_id]
+    return [np.ascontiguousarray(c) for c, _ in pairs], bytes(int(r) for _, r in pairs)
+
+
+def _moments_from_patterns(counts: np.ndarray, k: int, points: int,
+                           low: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """Moments from a histogram of complete answer patterns (pattern = sum over items j
+    of (keyed code j - 1) * points^j)."""
+    seen = np.nonzero(counts)[0]
+    values = np.stack([(seen // points ** j) % points + 1 for j in range(k)], axis=1)
+    return _moments(values, counts[seen], low)
+
+
+def _moments(values: np.ndarray, weights: np.ndarray,
+             low: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """Number, item means and covariance (ddof = 1) of rows of keyed codes, each row
+    counted `weights` times; exact integer sums, one division at the end."""
+    k = values.shape[1]
+    n = int(weights.sum())
     sums = (values * weights[:, None]).sum(axis=0)  # in codes; the shift cancels in cov
     cross = (values * weights[:, None]).T @ values
-    means = sums / n + (coded.low - 1) if n else np.full(k, np.nan)
+    means = sums / n + (low - 1) if n else np.full(k, np.nan)
     if n < 2:
         return n, means, np.full((k, k), np.nan)
     cov = (n * cross - np.outer(sums, sums)) / (n * (n - 1))
