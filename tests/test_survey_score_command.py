@@ -227,3 +227,33 @@ def test_the_shell_command_exits_non_zero_on_bad_input(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "Row 2: thr1 is 9" in result.stderr
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("3.0", "3"), ("4.", "4"), ("2.000", "2"), ('"5"', "5"),
+    ("NA", ""), ("N/A", ""), ("NaN", ""), ("nan", ""), ("null", ""), ("NULL", ""),
+])
+def test_other_tools_spellings_of_answers_and_blanks_score_as_meant(tmp_path, written, meant):
+    """pandas writes 3.0 in a column with blanks, R writes NA: both mean what they say."""
+    def answers(value: str) -> list[str]:
+        return [value if i < 3 else str(1 + i % 5) for i in range(len(ITEMS))]
+
+    def score(value: str) -> str:
+        lines = ["respondent,unit," + ",".join(ITEMS)]
+        lines += [f"R{r},N1," + ",".join(answers(value if r == 0 else "2")) for r in range(6)]
+        (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n")
+        write(tmp_path / "units.csv", [["unit", "parent"], ["N1", ""]])
+        out = run(tmp_path)
+        return (out / "units.csv").read_text() + (out / "reliability.csv").read_text()
+
+    assert score(written) == score(meant)
+
+
+@pytest.mark.parametrize("written", ["3.5", "3,0", "three", "-", ".0", "N A"])
+def test_answers_that_are_not_whole_numbers_are_still_refused(tmp_path, written):
+    lines = ["respondent,unit,thr1,thr2", f'R0,N1,2,"{written}"', "R1,N1,2,3"]
+    (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n")
+    write(tmp_path / "units.csv", [["unit", "parent"], ["N1", ""]])
+    with pytest.raises(CommandError, match=r"Row 2: thr2 is '.+'; answers must be whole"):
+        run(tmp_path)
+    assert not (tmp_path / "out").exists()

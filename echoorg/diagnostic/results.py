@@ -13,7 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.cache import cache
 
-from echoorg.core.diagnostic.anonymity import Cell, suppress_cells, suppress_hierarchy
+from echoorg.core.diagnostic.anonymity import (
+    Cell,
+    suppress_cells,
+    suppress_hierarchy,
+    suppress_hierarchy_columns,
+)
 from echoorg.core.diagnostic.instrument import Instrument
 from echoorg.core.diagnostic.profile import Profile, three_systems
 from echoorg.core.diagnostic.psychometrics import ScaleReliability, scale_reliability
@@ -135,13 +140,11 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
     instrument, k = data.instrument, wave.min_group
     figures = unit_figures(instrument, data.answers, data.unit_index,
                            [u.name for u in data.units], data.parents)
-    shown = suppress_hierarchy(data.parents, figures.own_n.tolist(), k)
-    scale_shown = []
-    for s, _ in enumerate(instrument.scales):
-        own = [int(figures.own_scale_n[u, s]) for u in range(len(data.units))]
-        # A scale cell can only be shown where its unit is; within that, the same rules.
-        cells = suppress_hierarchy(data.parents, own, k)
-        scale_shown.append([cells[u] and shown[u] for u in range(len(data.units))])
+    shown, *per_scale = suppress_hierarchy_columns(
+        data.parents, [figures.own_n.tolist(), *figures.own_scale_n.T.tolist()], k)
+    # A scale cell can only be shown where its unit is; within that, the same rules.
+    scale_shown = [[cells[u] and shown[u] for u in range(len(data.units))]
+                   for cells in per_scale]
     # Comments are shown for groups of at least 10 respondents, by the same rules.
     comment_shown = suppress_hierarchy(data.parents, figures.own_n.tolist(),
                                        max(COMMENT_MIN_GROUP, k))

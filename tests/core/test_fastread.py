@@ -72,14 +72,16 @@ def responses_files(draw, odd: bool):
     lines = [",".join(["respondent", "unit", *columns])]
     for r in range(n):
         unit = draw(st.sampled_from(units))
-        values = [draw(st.sampled_from(["", "1", "2", "3", "4", "5"])) for _ in columns]
+        values = [draw(st.sampled_from(["", "1", "2", "3", "4", "5", "NA", "4.0", "2."]))
+                  for _ in columns]
         quote = quote_all or draw(st.booleans())
         row = [cell(f"R{r}", quote), cell(unit, quote or "," in unit),
                *[cell(v, quote_all) for v in values]]
         lines.append(",".join(row))
     if odd:
         twist = draw(st.sampled_from([
-            " R0", "R0 ", '"R""0"', "", "ÅR", "03", "+3", "9", "0", "3.0", " 3", "NA",
+            " R0", "R0 ", '"R""0"', "", "ÅR", "03", "+3", "9", "0", "3.5", "3.00", " 3", "N/A",
+            "null", "NaN", "-", ".0", "NAB",
             "blank line", "extra column", "short row", "duplicate", "quoted newline",
         ]))
         target = draw(st.integers(1, n))

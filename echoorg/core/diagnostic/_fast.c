@@ -18,7 +18,8 @@
  *       Reads the rows in data[start:end] (which must begin at a row's first byte and
  *       end after a row's newline, or at the end of the file). Row r's answer to the
  *       file's item column j goes to codes[slots[j] * n_total + r] as a one-byte code:
- *       0 for a blank, else answer - low + 1. The respondent and unit cells are not
+ *       0 for a blank (an empty cell or NA), else answer - low + 1. An answer is up to
+ *       three digits without a leading zero, optionally followed by a point and zeros. The respondent and unit cells are not
  *       copied: their offsets, lengths and 64-bit FNV-1a hashes go to key_start,
  *       key_len and key_hash (2 x n_total each: respondents first, then units).
  *       rows is the number of rows read, or -1; non_ascii is 1 when a respondent cell
@@ -119,15 +120,26 @@ parse_range(const unsigned char *buf, Py_ssize_t pos, Py_ssize_t end,
             }
             long value = 0;
             int digits = 0;
-            while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') {
-                if (digits == 1 && value == 0) {
-                    return -1;  /* a leading zero */
+            if (pos + 1 < end && buf[pos] == 'N' && buf[pos + 1] == 'A') {
+                pos += 2;  /* NA, as R writes a missing answer: a blank */
+            }
+            else {
+                while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') {
+                    if (digits == 1 && value == 0) {
+                        return -1;  /* a leading zero */
+                    }
+                    value = value * 10 + (buf[pos] - '0');
+                    if (++digits > 3) {
+                        return -1;
+                    }
+                    pos++;
                 }
-                value = value * 10 + (buf[pos] - '0');
-                if (++digits > 3) {
-                    return -1;
+                if (digits && pos < end && buf[pos] == '.') {
+                    pos++;  /* 3.0, as pandas writes whole numbers in a column with blanks */
+                    while (pos < end && buf[pos] == '0') {
+                        pos++;
+                    }
                 }
-                pos++;
             }
             if (quoted) {
                 if (pos >= end || buf[pos] != '"') {

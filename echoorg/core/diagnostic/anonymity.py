@@ -35,6 +35,7 @@ __all__ = [
     "cut_cells",
     "suppress_cells",
     "suppress_hierarchy",
+    "suppress_hierarchy_columns",
     "violations",
 ]
 
@@ -99,18 +100,35 @@ def suppress_hierarchy(parent_index: Sequence[int], own_n: Sequence[int], k: int
     itself 0 or >= k; and each rem(G) is recoverable (G minus its nearest shown
     descendants), so the check is exact rather than cautious.
     """
+    return suppress_hierarchy_columns(parent_index, [own_n], k)[0]
+
+
+def suppress_hierarchy_columns(parent_index: Sequence[int], own_counts: Sequence[Sequence[int]],
+                               k: int) -> list[list[bool]]:
+    """`suppress_hierarchy` for several count columns over one tree (the unit totals and
+    each scale's), reading the tree once: one list of bools per column."""
     k = _check_k(k)
     count = len(parent_index)
-    if len(own_n) != count:
-        raise ValueError(f"own_n: has {len(own_n)} entries for {count} units.")
-    own = [_check_count(f"own_n[{u}]", n) for u, n in enumerate(own_n)]
     order = forest_order(parent_index)  # children before parents; validates the forest
     parents = [int(p) for p in parent_index]
     children: list[list[int]] = [[] for _ in range(count)]
     for unit, parent in enumerate(parents):
         if parent >= 0:
             children[parent].append(unit)
+    results = []
+    for column, own_n in enumerate(own_counts):
+        if len(own_n) != count:
+            raise ValueError(f"own_n: has {len(own_n)} entries for {count} units.")
+        name = "own_n" if len(own_counts) == 1 else f"own_counts[{column}]"
+        own = [_check_count(f"{name}[{u}]", n) for u, n in enumerate(own_n)]
+        results.append(_repair(order, parents, children, own, k))
+    return results
 
+
+def _repair(order: list[int], parents: list[int], children: list[list[int]], own: list[int],
+            k: int) -> list[bool]:
+    """The rules of `suppress_hierarchy` applied to one column of counts."""
+    count = len(parents)
     subtree = own[:]
     for unit in order:
         if parents[unit] >= 0:
@@ -121,8 +139,11 @@ def suppress_hierarchy(parent_index: Sequence[int], own_n: Sequence[int], k: int
     remainder = [0] * count
     for unit in order:
         kids = children[unit]
-        rem = own[unit] + sum(remainder[c] for c in kids if not shown[c])
-        hidden_kids = sum(1 for c in kids if not shown[c])
+        rem, hidden_kids = own[unit], 0
+        for c in kids:
+            if not shown[c]:
+                rem += remainder[c]
+                hidden_kids += 1
         if shown[unit] and (0 < rem < k or (own[unit] == 0 and hidden_kids == 1)):
             with_people = sorted((remainder[c], c) for c in kids if shown[c] and remainder[c])
             if with_people:

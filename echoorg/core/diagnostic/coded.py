@@ -26,6 +26,7 @@ from .instrument import Instrument
 
 # Largest number of distinct answer patterns counted by histogram (beyond it, a matrix).
 MAX_PATTERNS = 1 << 22
+NATIVE_MAX_ITEMS = 64  # the most items of one scale the C accelerator counts (_fast.c)
 
 
 @dataclass
@@ -118,7 +119,7 @@ def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.n
     for s, scale in enumerate(instrument.scales):
         k = len(instrument.items_of(scale.id))
         width = (coded.points * k + 1) * (k + 1)
-        if native is not None and n:
+        if native is not None and n and k <= NATIVE_MAX_ITEMS:
             bins = np.zeros((n_units, width), dtype=np.int64)
             columns, reverse = _scale_columns(coded, instrument, scale.id)
             native.unit_histogram(columns, reverse, coded.points,
@@ -151,7 +152,8 @@ def complete_moments(instrument: Instrument, coded: CodedAnswers,
     """
     k, points = len(instrument.items_of(scale_id)), coded.points
     native = fastread.native
-    if native is not None and points ** k <= MAX_PATTERNS and len(coded):
+    if native is not None and points ** k <= MAX_PATTERNS and len(coded) \
+            and k <= NATIVE_MAX_ITEMS:
         counts = np.zeros(points ** k, dtype=np.int64)
         columns, reverse = _scale_columns(coded, instrument, scale_id)
         native.pattern_histogram(columns, reverse, points, len(coded), counts)

@@ -2,9 +2,10 @@
 
 Most files from survey tools are plain: every row `respondent,unit,<answers>` with the
 respondent and unit either bare or in double quotes, each answer a whole number within the
-scale (bare or quoted) or empty, and rows ending in `\\n` or `\\r\\n`. For such a file the
-accelerator (`_fast.c`) turns each answer straight into the one-byte code the scoring
-uses (see coded.py), on every core, without building text columns first.
+scale (bare or quoted, perhaps written 3.0) or empty or NA, and rows ending in `\\n` or
+`\\r\\n`. For such a file the accelerator (`_fast.c`) turns each answer straight into the
+one-byte code the scoring uses (see coded.py), on every core, without building text
+columns first.
 
 It does not judge files. At anything outside the plain form (a blank line, a value out of
 range, a cell with spaces round it, an escaped quote, a line break inside quotes, a

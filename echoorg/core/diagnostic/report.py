@@ -27,7 +27,7 @@ import numpy as np
 
 from echoorg.core.units import UnitImportError, parse_units_csv
 
-from .anonymity import suppress_hierarchy
+from .anonymity import suppress_hierarchy_columns
 from .instrument import Instrument
 from .psychometrics import scale_reliability
 from .responses import ResponseFileError, RowProblem, read_responses_csv
@@ -115,12 +115,11 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
         timings["reliability"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
-    shown = suppress_hierarchy(parents, figures.own_n.tolist(), k)
-    scale_visible = np.zeros((len(names), len(instrument.scales)), dtype=bool)
-    for s in range(len(instrument.scales)):
-        own = [int(figures.own_scale_n[u, s]) for u in range(len(names))]
-        cells = suppress_hierarchy(parents, own, k)
-        scale_visible[:, s] = np.array(cells, dtype=bool) & np.array(shown, dtype=bool)
+    shown, *per_scale = suppress_hierarchy_columns(
+        parents, [figures.own_n.tolist(), *figures.own_scale_n.T.tolist()], k)
+    scale_visible = np.array(per_scale, dtype=bool).reshape(len(instrument.scales),
+                                                            len(names)).T \
+        & np.array(shown, dtype=bool)[:, None]
     timings["suppress"] = time.perf_counter() - stage
 
 

@@ -11,6 +11,7 @@ A file is accepted whole or refused whole: `ResponseFileError` lists every probl
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,11 @@ from .instrument import Instrument
 
 MAX_PROBLEMS = 50
 FIXED_COLUMNS = ("respondent", "unit")
+# A missing answer is an empty cell, or one of these words (R writes NA, other tools the
+# rest). A whole number may end in a point and zeros ("3.0"), as pandas writes a column
+# of whole numbers that has blanks in it.
+BLANK_WORDS = ("NA", "N/A", "NaN", "nan", "null", "NULL")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 
 
 @dataclass(frozen=True)
@@ -204,6 +210,7 @@ def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instru
                 parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
                                                   invalid_row_handler=on_invalid),
                 convert_options=pacsv.ConvertOptions(column_types=types,
+                                                     null_values=["", *BLANK_WORDS],
                                                      strings_can_be_null=False),
             )
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
@@ -325,13 +332,18 @@ def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseT
     columns: dict[str, np.ndarray] = {}
     for name in names[2:]:
         text = np.char.strip(table.column(name).to_numpy(zero_copy_only=False).astype(str))
-        numeric = np.char.isdigit(np.char.lstrip(text, "-+")) & (np.char.str_len(text) < 10)
-        bad = np.nonzero((text != "") & ~numeric)[0]
+        blank = (text == "") | np.isin(text, BLANK_WORDS)
+        parts = np.char.partition(text, ".").reshape(len(text), 3)
+        number, point, fraction = parts[:, 0], parts[:, 1], parts[:, 2]
+        whole = (point == "") | (np.char.str_len(np.char.strip(fraction, "0")) == 0)
+        numeric = (np.char.isdigit(np.char.lstrip(number, "-+")) & whole & ~blank
+                   & (np.char.str_len(number) < 10))
+        bad = np.nonzero(~blank & ~numeric)[0]
         for index in bad[: MAX_PROBLEMS - len(problems)]:
             problems.append(RowProblem(int(index) + 2, f"{name} is '{text[index]}'; answers "
                                                        "must be whole numbers or empty."))
         values = np.full(len(text), np.nan)
-        values[numeric] = text[numeric].astype(np.int64)
+        values[numeric] = number[numeric].astype(np.int64)
         columns[name] = values
     respondents = np.char.strip(table.column(0).to_numpy(zero_copy_only=False).astype(str))
     units = np.char.strip(table.column(1).to_numpy(zero_copy_only=False).astype(str))
@@ -395,8 +407,10 @@ def _cell_value(cell: Any) -> float | None:
     if isinstance(cell, float):
         return cell if cell.is_integer() else None
     text = str(cell).strip()
-    if text.lstrip("+-").isdigit():
-        return float(int(text))
+    if text in BLANK_WORDS:
+        return np.nan
+    if _WHOLE_NUMBER.fullmatch(text):
+        return float(int(text.split(".")[0]))
     return None
 
 
