@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -219,12 +220,13 @@ def test_a_minimum_group_below_three_is_refused(tmp_path):
         run(tmp_path, "--min-group", "2")
 
 
-def test_the_shell_command_exits_non_zero_on_bad_input(tmp_path):
+def test_the_shell_command_exits_non_zero_on_bad_input(tmp_path, both_routes):
     write(tmp_path / "responses.csv", [["respondent", "unit", "thr1"], ["R0", "N1", "9"]])
+    pure = {"ECHOORG_PURE_PYTHON": "1"} if both_routes == "numpy" else {}
     result = subprocess.run([sys.executable, "-m", "echoorg.cli", "survey", "score",
                              "--instrument", "echo-culture-v1", "--responses",
                              str(tmp_path / "responses.csv"), "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env={**os.environ, **pure})
     assert result.returncode != 0
     assert "Row 2: thr1 is 9" in result.stderr
 

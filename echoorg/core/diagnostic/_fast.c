@@ -180,29 +180,39 @@ parse_range(const unsigned char *buf, Py_ssize_t pos, Py_ssize_t end,
     return row - first_row;
 }
 
+static void
+release_buffers(Py_buffer *views, Py_ssize_t count)
+{
+    for (Py_ssize_t j = 0; j < count; j++) {
+        PyBuffer_Release(&views[j]);
+    }
+}
+
 static PyObject *
 fast_parse(PyObject *self, PyObject *args)
 {
     (void)self;
-    Py_buffer data, slots, codes, key_start, key_len, key_hash;
+    Py_buffer views[6];
+    Py_buffer *data = &views[0], *slots = &views[1], *codes = &views[2];
+    Py_buffer *key_start = &views[3], *key_len = &views[4], *key_hash = &views[5];
     Py_ssize_t start, end, n_total, row, row_limit;
     long low, high;
-    if (!PyArg_ParseTuple(args, "y*nny*llw*nnnw*w*w*", &data, &start, &end, &slots, &low,
-                          &high, &codes, &n_total, &row, &row_limit, &key_start, &key_len,
-                          &key_hash)) {
+    if (!PyArg_ParseTuple(args, "y*nny*llw*nnnw*w*w*", data, &start, &end, slots, &low,
+                          &high, codes, &n_total, &row, &row_limit, key_start, key_len,
+                          key_hash)) {
         return NULL;
     }
     PyObject *result = NULL;
-    const Py_ssize_t n_fields = slots.len / (Py_ssize_t)sizeof(int64_t);
-    const int64_t *slot = (const int64_t *)slots.buf;
+    const Py_ssize_t n_fields = slots->len / (Py_ssize_t)sizeof(int64_t);
+    const int64_t *slot = (const int64_t *)slots->buf;
     const Py_ssize_t key_bytes = 2 * n_total * (Py_ssize_t)sizeof(int64_t);
-    int ok = n_total >= 0 && 0 <= start && start <= end && end <= data.len && 0 <= row
+    int ok = n_total >= 0 && 0 <= start && start <= end && end <= data->len && 0 <= row
              && row <= row_limit && row_limit <= n_total && n_fields > 0
-             && slots.len % (Py_ssize_t)sizeof(int64_t) == 0 && key_start.len == key_bytes
-             && key_len.len == key_bytes && key_hash.len == key_bytes
+             && slots->len % (Py_ssize_t)sizeof(int64_t) == 0 && key_start->len == key_bytes
+             && key_len->len == key_bytes && key_hash->len == key_bytes
              && high - low >= 0 && high - low < 254;
     for (Py_ssize_t j = 0; ok && j < n_fields; j++) {
-        ok = slot[j] >= 0 && (slot[j] + 1) * n_total <= codes.len;
+        ok = slot[j] >= 0 && (slot[j] + 1) * n_total <= codes->len;
     }
     if (!ok) {
         PyErr_SetString(PyExc_ValueError, "parse: inconsistent buffers or bounds");
@@ -211,19 +221,14 @@ fast_parse(PyObject *self, PyObject *args)
     Py_ssize_t rows;
     int non_ascii = 0;
     Py_BEGIN_ALLOW_THREADS
-    rows = parse_range((const unsigned char *)data.buf, start, end, slot, n_fields, low, high,
-                       (uint8_t *)codes.buf, n_total, row, row_limit,
-                       (int64_t *)key_start.buf, (int64_t *)key_len.buf,
-                       (uint64_t *)key_hash.buf, &non_ascii);
+    rows = parse_range((const unsigned char *)data->buf, start, end, slot, n_fields, low,
+                       high, (uint8_t *)codes->buf, n_total, row, row_limit,
+                       (int64_t *)key_start->buf, (int64_t *)key_len->buf,
+                       (uint64_t *)key_hash->buf, &non_ascii);
     Py_END_ALLOW_THREADS
     result = Py_BuildValue("(ni)", rows, non_ascii);
 done:
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&slots);
-    PyBuffer_Release(&codes);
-    PyBuffer_Release(&key_start);
-    PyBuffer_Release(&key_len);
-    PyBuffer_Release(&key_hash);
+    release_buffers(views, 6);
     return result;
 }
 
@@ -280,24 +285,26 @@ static PyObject *
 fast_encode(PyObject *self, PyObject *args)
 {
     (void)self;
-    Py_buffer data, start, len, hash, codes, first;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*w*w*", &data, &start, &len, &hash, &codes, &first)) {
+    Py_buffer views[6];
+    Py_buffer *data = &views[0], *start = &views[1], *len = &views[2], *hash = &views[3];
+    Py_buffer *codes = &views[4], *first = &views[5];
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*w*", data, start, len, hash, codes, first)) {
         return NULL;
     }
     PyObject *result = NULL;
-    const Py_ssize_t n = start.len / (Py_ssize_t)sizeof(int64_t);
+    const Py_ssize_t n = start->len / (Py_ssize_t)sizeof(int64_t);
     const Py_ssize_t bytes = n * (Py_ssize_t)sizeof(int64_t);
-    if (start.len != bytes || len.len != bytes || hash.len != bytes || codes.len != bytes
-        || first.len != bytes) {
+    if (start->len != bytes || len->len != bytes || hash->len != bytes || codes->len != bytes
+        || first->len != bytes) {
         PyErr_SetString(PyExc_ValueError, "encode: the arrays differ in length");
         goto done;
     }
     Py_ssize_t distinct;
     Py_BEGIN_ALLOW_THREADS
-    distinct = encode_keys((const unsigned char *)data.buf, data.len,
-                           (const int64_t *)start.buf, (const int64_t *)len.buf,
-                           (const uint64_t *)hash.buf, n, (int64_t *)codes.buf,
-                           (int64_t *)first.buf);
+    distinct = encode_keys((const unsigned char *)data->buf, data->len,
+                           (const int64_t *)start->buf, (const int64_t *)len->buf,
+                           (const uint64_t *)hash->buf, n, (int64_t *)codes->buf,
+                           (int64_t *)first->buf);
     Py_END_ALLOW_THREADS
     if (distinct == -2) {
         PyErr_NoMemory();
@@ -305,12 +312,7 @@ fast_encode(PyObject *self, PyObject *args)
     }
     result = PyLong_FromSsize_t(distinct);
 done:
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&start);
-    PyBuffer_Release(&len);
-    PyBuffer_Release(&hash);
-    PyBuffer_Release(&codes);
-    PyBuffer_Release(&first);
+    release_buffers(views, 6);
     return result;
 }
 
@@ -342,7 +344,7 @@ fast_count_lines(PyObject *self, PyObject *args)
 }
 
 /* The code columns of one scale, with their lengths checked; returns the item count or
-   -1 with an exception set. `views` must be released with release_columns. */
+   -1 with an exception set. `views` must be released with release_buffers. */
 static Py_ssize_t
 get_columns(PyObject *columns, Py_buffer *views, const uint8_t **column, Py_ssize_t n)
 {
@@ -359,16 +361,12 @@ get_columns(PyObject *columns, Py_buffer *views, const uint8_t **column, Py_ssiz
     for (Py_ssize_t j = 0; j < k; j++) {
         PyObject *item = PySequence_Fast_GET_ITEM(sequence, j);
         if (PyObject_GetBuffer(item, &views[j], PyBUF_C_CONTIGUOUS) < 0) {
-            for (Py_ssize_t i = 0; i < j; i++) {
-                PyBuffer_Release(&views[i]);
-            }
+            release_buffers(views, j);
             Py_DECREF(sequence);
             return -1;
         }
         if (views[j].len != n) {
-            for (Py_ssize_t i = 0; i <= j; i++) {
-                PyBuffer_Release(&views[i]);
-            }
+            release_buffers(views, j + 1);
             Py_DECREF(sequence);
             PyErr_SetString(PyExc_ValueError, "the item columns differ in length");
             return -1;
@@ -377,14 +375,6 @@ get_columns(PyObject *columns, Py_buffer *views, const uint8_t **column, Py_ssiz
     }
     Py_DECREF(sequence);
     return k;
-}
-
-static void
-release_columns(Py_buffer *views, Py_ssize_t k)
-{
-    for (Py_ssize_t j = 0; j < k; j++) {
-        PyBuffer_Release(&views[j]);
-    }
 }
 
 static PyObject *
@@ -464,7 +454,7 @@ fast_unit_histogram(PyObject *self, PyObject *args)
     }
     result = Py_NewRef(Py_None);
 release:
-    release_columns(views, k);
+    release_buffers(views, k);
 done:
     PyBuffer_Release(&reverse);
     PyBuffer_Release(&unit_of);
@@ -542,7 +532,7 @@ fast_pattern_histogram(PyObject *self, PyObject *args)
     }
     result = Py_NewRef(Py_None);
 release:
-    release_columns(views, k);
+    release_buffers(views, k);
 done:
     PyBuffer_Release(&reverse);
     PyBuffer_Release(&counts);
