@@ -249,3 +249,25 @@ def test_the_counting_is_the_same_in_c_and_numpy(seed, n, units, missing, low):
         assert n_c == n_np
         np.testing.assert_array_equal(means_c, means_np)
         np.testing.assert_array_equal(cov_c, cov_np)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from([b"R1", b"U", b",", b'"', b"\n", b"\r", b"3", b"0", b"7",
+                                      b".", b"NA", b" ", b"\xc3\xa9", b"", b"12", b"-"]),
+                     max_size=80).map(b"".join),
+       columns=st.integers(1, 4), workers=st.integers(1, 3))
+def test_any_bytes_at_all_give_rows_or_none(body, columns, workers):
+    """The C reader's bounds hold for arbitrary input, split into many small pieces; what
+    it accepts, the general reader reads the same way."""
+    header = b"respondent,unit," + ",".join(ITEMS[:columns]).encode()
+    data = header + b"\n" + body
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(fastread, "PIECE_BYTES", 7)
+        plain = fastread.read_plain(data, len(header) + 1, list(range(columns)), len(ITEMS),
+                                    1, 5, workers=workers)
+        if plain is not None:
+            assert plain.codes.shape == (len(ITEMS), len(plain))
+            assert int(plain.codes.max(initial=0)) <= 5
+            accelerated, general = read_both(data, monkeypatch)
+            assert_same(accelerated, general)
