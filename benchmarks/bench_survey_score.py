@@ -104,6 +104,26 @@ def agree(a: Path, b: Path) -> float:
     return worst
 
 
+def time_refusal(responses: Path, units: Path, folder: Path, row: int, cell: bytes) -> str:
+    """Seconds to refuse a copy of the file with one answer (on `row`) made bad."""
+    lines = responses.read_bytes().split(b"\n")
+    cells = lines[row - 1].split(b",")
+    cells[5] = cell
+    lines[row - 1] = b",".join(cells)
+    bad = folder / "bad.csv"
+    bad.write_bytes(b"\n".join(lines))
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "echoorg.cli", "survey", "score",
+                             "--instrument", "echo-culture-v1", "--responses", str(bad),
+                             "--units", str(units), "--out", str(folder / "refused"),
+                             "--quiet"], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    named = f"Row {row}:" in result.stderr and not (folder / "refused").exists()
+    bad.unlink()
+    return f"{seconds:.1f} s ({'refused, row named' if result.returncode and named else 'NOT'} " \
+           "as expected)"
+
+
 def run() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -139,6 +159,13 @@ def run() -> None:
               f"{theirs['seconds'] / pure['seconds']:.1f}x); largest difference from pandas "
               f"{difference:.2e}, between echoorg's two routes {between_routes:.2e}; "
               f"{summary['units_suppressed']} of 2,000 units suppressed")
+        middle = RESPONDENTS * 7 // 10 + 2
+        print(f"   refusing the file with one answer out of range on row {middle:,}: "
+              + time_refusal(folder / "responses.csv", folder / "units.csv", folder, middle,
+                             b"9")
+              + "; with one answer that is not a number: "
+              + time_refusal(folder / "responses.csv", folder / "units.csv", folder, middle,
+                             b"3.5"))
         verdicts = [ours["seconds"] < 10, ours["peak_mb"] < 3072,
                     theirs["seconds"] / ours["seconds"] >= 3, difference <= 1e-9]
         print("   targets (<10 s, <3 GB, >=3x, <=1e-9): "
