@@ -17,7 +17,7 @@ from echoorg.core.diagnostic.anonymity import (
     Cell,
     suppress_cells,
     suppress_hierarchy,
-    suppress_hierarchy_columns,
+    suppress_units_and_scales,
 )
 from echoorg.core.diagnostic.instrument import Instrument
 from echoorg.core.diagnostic.profile import Profile, three_systems
@@ -140,11 +140,8 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
     instrument, k = data.instrument, wave.min_group
     figures = unit_figures(instrument, data.answers, data.unit_index,
                            [u.name for u in data.units], data.parents)
-    shown, *per_scale = suppress_hierarchy_columns(
-        data.parents, [figures.own_n.tolist(), *figures.own_scale_n.T.tolist()], k)
-    # A scale cell can only be shown where its unit is; within that, the same rules.
-    scale_shown = [[cells[u] and shown[u] for u in range(len(data.units))]
-                   for cells in per_scale]
+    shown, scale_shown = suppress_units_and_scales(data.parents, figures.own_n.tolist(),
+                                                   figures.own_scale_n.T.tolist(), k)
     # Comments are shown for groups of at least 10 respondents, by the same rules.
     comment_shown = suppress_hierarchy(data.parents, figures.own_n.tolist(),
                                        max(COMMENT_MIN_GROUP, k))
@@ -154,7 +151,7 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
         means: dict[str, float | None] = {}
         counts: dict[str, int | None] = {}
         for s, scale in enumerate(instrument.scales):
-            visible = scale_shown[s][u]
+            visible = scale_shown[u][s]
             value = float(figures.scale_mean[u, s])
             means[scale.id] = value if visible and not math.isnan(value) else None
             counts[scale.id] = int(figures.scale_n[u, s]) if visible else None

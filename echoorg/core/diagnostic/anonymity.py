@@ -36,6 +36,7 @@ __all__ = [
     "suppress_cells",
     "suppress_hierarchy",
     "suppress_hierarchy_columns",
+    "suppress_units_and_scales",
     "violations",
 ]
 
@@ -123,6 +124,20 @@ def suppress_hierarchy_columns(parent_index: Sequence[int], own_counts: Sequence
         own = [_check_count(f"{name}[{u}]", n) for u, n in enumerate(own_n)]
         results.append(_repair(order, parents, children, own, k))
     return results
+
+
+def suppress_units_and_scales(parent_index: Sequence[int], own_n: Sequence[int],
+                              scale_counts: Sequence[Sequence[int]],
+                              k: int) -> tuple[list[bool], list[list[bool]]]:
+    """Which units may show their figures, and which of their scale cells.
+
+    scale_counts: one column per scale, of each unit's own respondents with a score on it.
+    A scale cell follows the rules of `suppress_hierarchy` on its own column, and is shown
+    only where its unit is. Returns (shown per unit, cells[unit][scale]).
+    """
+    shown, *per_scale = suppress_hierarchy_columns(parent_index, [own_n, *scale_counts], k)
+    cells = [[column[u] and shown[u] for column in per_scale] for u in range(len(shown))]
+    return shown, cells
 
 
 def _repair(order: list[int], parents: list[int], children: list[list[int]], own: list[int],

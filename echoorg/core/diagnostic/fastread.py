@@ -86,13 +86,11 @@ def read_plain(data: Any, start: int, slots: list[int], n_items: int, low: int, 
         bounds.append(size if cut < 0 else cut + 1)
     pieces = list(zip(bounds[:-1], bounds[1:], strict=True))
     threads = max(1, min(workers or os.cpu_count() or 1, len(pieces)))
-    pool = ThreadPoolExecutor(max_workers=threads)
-    with pool:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         rows = list(pool.map(lambda piece: native.count_lines(data, *piece), pieces))
         if data[size - 1] != 0x0A:
             rows[-1] += 1  # the last row has no newline
-        plain = _parse(data, pieces, rows, slots, n_items, low, high, pool, progress)
-    return plain
+        return _parse(data, pieces, rows, slots, n_items, low, high, pool, progress)
 
 
 def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: list[int],
@@ -114,11 +112,10 @@ def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: lis
         return got == rows[number] and not non_ascii
 
     plain = True
-    for number, fine in zip(range(len(pieces)), pool.map(parse, range(len(pieces))),
-                            strict=True):
+    for (_, end), fine in zip(pieces, pool.map(parse, range(len(pieces))), strict=True):
         plain = plain and fine
         if progress is not None:
-            progress(pieces[number][1])
+            progress(end)
     if not plain:
         return None
     unit_codes = np.empty(n, dtype=np.int64)

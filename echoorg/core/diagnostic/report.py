@@ -27,7 +27,7 @@ import numpy as np
 
 from echoorg.core.units import UnitImportError, parse_units_csv
 
-from .anonymity import suppress_hierarchy_columns
+from .anonymity import suppress_units_and_scales
 from .instrument import Instrument
 from .psychometrics import scale_reliability
 from .responses import ResponseFileError, RowProblem, read_responses_csv
@@ -115,11 +115,9 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
         timings["reliability"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
-    shown, *per_scale = suppress_hierarchy_columns(
-        parents, [figures.own_n.tolist(), *figures.own_scale_n.T.tolist()], k)
-    scale_visible = np.array(per_scale, dtype=bool).reshape(len(instrument.scales),
-                                                            len(names)).T \
-        & np.array(shown, dtype=bool)[:, None]
+    shown, cells = suppress_units_and_scales(parents, figures.own_n.tolist(),
+                                             figures.own_scale_n.T.tolist(), k)
+    scale_visible = np.array(cells, dtype=bool).reshape(len(names), len(instrument.scales))
     timings["suppress"] = time.perf_counter() - stage
 
 

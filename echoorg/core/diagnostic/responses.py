@@ -164,7 +164,7 @@ def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.nd
     for position, item in enumerate(instrument.item_ids):
         if item in columns:
             answers[:, position] = columns[item]
-    missing = tuple(i for i in instrument.item_ids if i not in columns)
+    missing = _missing_items(instrument, columns)
     names, codes = np.unique(units.astype(str), return_inverse=True) if n else ([], np.zeros(0))
     return ResponseTable(CodedAnswers.from_float(answers, low, high),
                          np.asarray(codes, dtype=np.int64), [str(x) for x in names],
@@ -237,6 +237,12 @@ def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instru
     return _slow_table(raw, names, instrument)
 
 
+def _missing_items(instrument: Instrument, present: Iterable[str]) -> tuple[str, ...]:
+    """The instrument's items that have no column in the file."""
+    present = set(present)
+    return tuple(i for i in instrument.item_ids if i not in present)
+
+
 def _text_columns(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     """The respondent and unit columns, trimmed, as NumPy arrays of str objects."""
     return tuple(pac.utf8_trim_whitespace(table.column(i)).to_numpy(zero_copy_only=False)
@@ -254,7 +260,7 @@ def _plain_table(raw: Any, item_columns: list[str], instrument: Instrument,
                                 len(instrument.items), low, high, progress) if start else None
     if plain is None:
         return None
-    missing = tuple(i for i in instrument.item_ids if i not in set(item_columns))
+    missing = _missing_items(instrument, item_columns)
     return ResponseTable(CodedAnswers(list(plain.codes), low, high), plain.unit_codes,
                          plain.unit_names, plain.respondents, missing,
                          np.arange(len(plain)) + 2)
@@ -282,7 +288,7 @@ def _fast_table(table: pa.Table, item_columns: list[str],
         if columns is None or distinct.result() != table.num_rows:
             return None
     encoded = pac.dictionary_encode(units).combine_chunks()
-    missing = tuple(i for i in instrument.item_ids if i not in item_columns)
+    missing = _missing_items(instrument, item_columns)
     return ResponseTable(CodedAnswers(columns, low, high),
                          encoded.indices.to_numpy().astype(np.int64),
                          encoded.dictionary.to_pylist(), respondents, missing,
@@ -344,8 +350,9 @@ def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseT
     for name in names[2:]:
         values, bad, text = _answers_from_text(table.column(name))
         for index in bad[: MAX_PROBLEMS - len(problems)]:
-            problems.append(RowProblem(int(index) + 2, f"{name} is '{text[int(index)].as_py()}'; "
-                                                       "answers must be whole numbers or empty."))
+            cell = text[int(index)].as_py()
+            problems.append(RowProblem(int(index) + 2, f"{name} is '{cell}'; answers must be "
+                                                       "whole numbers or empty."))
         columns[name] = values
     respondents, units = _text_columns(table)
     return _finish(respondents, units, columns, instrument, problems)
@@ -364,14 +371,13 @@ def _answers_from_text(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray,
             np.zeros(0, dtype=np.int64), text
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    whole = pac.match_substring_regex(text, _WHOLE_NUMBER.pattern.join("^$"))
+    whole = pac.match_substring_regex(text, f"^{_WHOLE_NUMBER.pattern}$")
     bad = np.flatnonzero(pac.invert(pac.or_(blank, whole)).to_numpy(zero_copy_only=False))
     number = pac.replace_substring_regex(
         pac.replace_substring_regex(text, r"\.0*$", ""), r"^\+", "")
     answered = pac.and_(whole, pac.invert(blank))
     values = pac.if_else(answered, number, pa.scalar(None, pa.string())).cast(pa.float64())
     return values.to_numpy(zero_copy_only=False), bad, text
-
 
 
 def read_responses_rows(rows: Iterable[Iterable[Any]], instrument: Instrument) -> ResponseTable:
