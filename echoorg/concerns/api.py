@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -17,7 +16,7 @@ from echoorg.audit.log import record
 from echoorg.orgs.permissions import organisation_for
 
 from . import services
-from .importing import CaseImportError, import_cases
+from .importing import CaseImportError, import_case_list
 from .insights import insights
 from .models import Concern
 
@@ -110,7 +109,7 @@ def import_concerns(request: HttpRequest, slug: str, payload: list[dict]):  # no
     """Earlier cases in the JSON import format; all are stored, or none."""
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
     try:
-        created = import_cases(request.auth, org, "cases.json", json.dumps(payload).encode())
+        created = import_case_list(request.auth, org, payload)
     except CaseImportError as exc:
         return Status(422, {"detail": "The import was refused; nothing was written.",
                             "problems": exc.problems})

@@ -6,6 +6,14 @@ with optional case fields `category`, `mode`, `unit`, `leader` (email), `at_risk
 CSV: one row per event, header
 `case,type,date,risk_of_harm,category,mode,unit,leader,to,outcome,note`; case fields
 are read from a case's first row that has them.
+
+Every value is checked for its type as well as its content, so that a list where a
+string belongs gives a message naming the case (or row) and the field, never an error
+page. The dates and their order follow `echoorg.core.concerns.clocks`' rules of what a
+timeline may hold: nothing after today (in the organisation's time zone) or before
+1978, nothing before the concern was received, no reopening before a conclusion. Ids
+are at most 18 characters of letters, digits, '.', '_' and '-', so that the reference
+`H-<id>` fits its 20 characters unchanged and its web address works.
 """
 
 from __future__ import annotations
@@ -24,9 +32,15 @@ from echoorg.core.concerns.clocks import (
     OUTCOMES,
     REFERRAL_TARGETS,
     CaseDataError,
+    Place,
+    case_id_problem,
+    date_problem,
+    default_place,
     parse_cases,
+    shape_problem,
 )
 
+from . import services
 from .crypto import vault
 from .models import AT_RISK, CATEGORIES, MODES, SPEAK_AGAIN, CaseEvent, Concern
 
@@ -35,6 +49,8 @@ CSV_HEADER = ["case", "type", "date", "risk_of_harm", "category", "mode", "unit"
 KEPT_DETAIL = ("to", "outcome", "harm_risk", "detriment_risk")
 RISK_LEVELS = ("none", "low", "medium", "high")
 MAX_PROBLEMS = 50
+MAX_TITLE = 200
+_ISO_SHAPE = "YYYY-MM-DD"
 
 
 @dataclass
@@ -45,17 +61,44 @@ class CaseImportError(Exception):
         return "; ".join(self.problems)
 
 
+def _shown(value: object) -> str:
+    """A value as a message shows it: short text quoted, anything else by its kind."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
 def _from_csv(text: str, problems: list[str]) -> tuple[list[dict], dict[str, int]]:
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise CaseImportError(["The file is empty."]) from None
+    except csv.Error as exc:
+        raise CaseImportError([f"Row 1: {exc}."]) from None
     if header != CSV_HEADER:
         raise CaseImportError([f"Row 1: the header must be '{','.join(CSV_HEADER)}'."])
     cases: dict[str, dict] = {}
     first_row: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
+    number = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field larger than the csv module's limit
+            raise CaseImportError([f"Row {reader.line_num}: {exc}."]) from None
+        number += 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(CSV_HEADER):
@@ -83,87 +126,152 @@ def _from_csv(text: str, problems: list[str]) -> tuple[list[dict], dict[str, int
     return list(cases.values()), first_row
 
 
-def _event_problems(where: str, event: dict) -> list[str]:
+def _event_problems(where: str, event: dict, today: dt.date) -> list[str]:
     found = []
-    if event.get("type") not in EVENT_TYPES:
-        found.append(f"{where}: '{event.get('type')}' is not an event type.")
-    try:
-        dt.date.fromisoformat(str(event.get("date", "")))
-    except ValueError:
-        found.append(f"{where}: the date '{event.get('date')}' is not YYYY-MM-DD.")
-    if "to" in event and event["to"] not in REFERRAL_TARGETS:
-        found.append(f"{where}: 'to' must be one of {', '.join(REFERRAL_TARGETS)}.")
-    if "outcome" in event and event["outcome"] not in OUTCOMES:
-        found.append(f"{where}: 'outcome' must be one of {', '.join(OUTCOMES)}.")
-    for key in ("harm_risk", "detriment_risk"):
-        if key in event and event[key] not in RISK_LEVELS:
-            found.append(f"{where}: '{key}' must be one of {', '.join(RISK_LEVELS)}.")
+    kind = event.get("type")
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
+        found.append(f"{where}: {_shown(kind)} is not an event type.")
+    date = event.get("date")
+    day = None
+    if isinstance(date, str) and len(date) == len(_ISO_SHAPE):
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            pass
+    if day is None:
+        found.append(f"{where}: the date {_shown(date)} is not {_ISO_SHAPE}.")
+    else:
+        problem = date_problem(day, today)
+        if problem:
+            found.append(f"{where}: {problem[1]}.")
+    for key, allowed in (("to", REFERRAL_TARGETS), ("outcome", OUTCOMES),
+                         ("harm_risk", RISK_LEVELS), ("detriment_risk", RISK_LEVELS)):
+        if key in event and (not isinstance(event[key], str) or event[key] not in allowed):
+            found.append(f"{where}: '{key}' must be one of {', '.join(allowed)}, "
+                         f"not {_shown(event[key])}.")
+    if event.get("note") is not None and not isinstance(event["note"], str):
+        found.append(f"{where}: 'note' must be text, not {_shown(event['note'])}.")
     return found
 
 
-def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001, C901
-                 source: str = Concern.IMPORT, prefix: str = "H-") -> int:
-    """Validate every case, then write them all in one transaction. Returns the count.
+def _choice_problem(where: str, key: str, value: object, allowed: list[str]) -> str | None:
+    if isinstance(value, str) and value in allowed:
+        return None
+    return f"{where}: {key} must be one of {', '.join(allowed)}, not {_shown(value)}."
 
-    Imported cases get the reference `prefix` + their id (H-... for history)."""
+
+def _case_problems(where: str, case: dict, units: dict, leaders: dict,  # noqa: C901
+                   org_name: str) -> list[str]:
+    """The import format's own case fields, each checked for its type and its value."""
+    found = []
+    for key, default, allowed in (("category", "other", [k for k, _ in CATEGORIES]),
+                                  ("mode", "confidential", [k for k, _ in MODES])):
+        problem = _choice_problem(where, key, case.get(key, default), allowed)
+        if problem:
+            found.append(problem)
+    for key, known, what in (("unit", units, "a unit"), ("leader", leaders, "a leader")):
+        value = case.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            found.append(f"{where}: {key} must be the name of {what} (text), not "
+                         f"{_shown(value)}.")
+        elif value not in known:
+            found.append(f"{where}: {key} {_shown(value)} is not {what} of {org_name}.")
+    at_risk = case.get("at_risk", [])
+    allowed_risk = [k for k, _ in AT_RISK]
+    if not isinstance(at_risk, list) or any(not isinstance(a, str) or a not in allowed_risk
+                                            for a in at_risk):
+        found.append(f"{where}: at_risk must be a list of values among "
+                     f"{', '.join(allowed_risk)}, not {_shown(at_risk)}.")
+    answer = case.get("would_speak_up_again")
+    if answer not in (None, "") and (not isinstance(answer, str)
+                                     or answer not in dict(SPEAK_AGAIN)):
+        found.append(f"{where}: would_speak_up_again must be yes, unsure or no, not "
+                     f"{_shown(answer)}.")
+    for key in ("title", "summary", "note"):
+        value = case.get(key)
+        if value is not None and not isinstance(value, str):
+            found.append(f"{where}: {key} must be text, not {_shown(value)}.")
+    title = case.get("title")
+    if isinstance(title, str) and len(title) > MAX_TITLE:
+        found.append(f"{where}: title is longer than {MAX_TITLE} characters.")
+    return found
+
+
+def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001
+                 source: str = Concern.IMPORT, prefix: str = "H-") -> int:
+    """Read a CSV or JSON file of cases and import them (`import_case_list`)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CaseImportError(["The file is not UTF-8 text."]) from None
     problems: list[str] = []
-    first_row: dict[str, int] = {}
     if name.lower().endswith(".json") or text.lstrip().startswith("["):
         try:
             cases = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CaseImportError([f"The file is not valid JSON (line {exc.lineno})."]) \
                 from None
-        if not isinstance(cases, list):
-            raise CaseImportError(["The JSON must be a list of cases."])
-        for index, case in enumerate(cases, start=1):
-            if isinstance(case, dict):
-                first_row[str(case.get("id"))] = index
-        row_word = "Case"
-    else:
-        cases, first_row = _from_csv(text, problems)
-        row_word = "Row"
+        except RecursionError:
+            raise CaseImportError(["The JSON is nested too deeply to be a file of cases."]) \
+                from None
+        except ValueError:  # a number of thousands of digits
+            raise CaseImportError(["The JSON holds a number too long to read."]) from None
+        return import_case_list(actor, organisation, cases, source=source, prefix=prefix)
+    cases, first_row = _from_csv(text, problems)
 
+    def place(position: int, case_id: object, event: int | None) -> str:
+        case = cases[position - 1]
+        if event is not None:
+            return f"Row {case['events'][event - 1]['row']}"
+        return f"Row {first_row[case['id']]}"
+
+    return _import(actor, organisation, cases, problems, place, source, prefix)
+
+
+def import_case_list(actor, organisation, cases: object, *,  # noqa: ANN001
+                     source: str = Concern.IMPORT, prefix: str = "H-") -> int:
+    """Import decoded JSON cases (the API's door; files come through `import_cases`)."""
+    if not isinstance(cases, list):
+        raise CaseImportError(["The JSON must be a list of cases."])
+    return _import(actor, organisation, cases, [], default_place, source, prefix)
+
+
+def _import(actor, organisation, cases: list, problems: list[str],  # noqa: ANN001, C901, PLR0913
+            place: Place, source: str, prefix: str) -> int:
+    """Validate every case, then write them all in one transaction. Returns the count.
+
+    Imported cases get the reference `prefix` + their id (H-... for history)."""
+    today = services.today_for(organisation)
+    max_id = Concern._meta.get_field("reference").max_length - len(prefix)
     units = dict(organisation.units.values_list("name", "id"))
     leaders = {m.user.email: m.user_id for m in organisation.memberships.select_related("user")
                if "leader" in m.roles}
     taken = set(Concern.objects.filter(organisation=organisation).values_list("reference",
                                                                               flat=True))
-    for case in cases:
+    for position, case in enumerate(cases, start=1):
         if not isinstance(case, dict):
+            continue  # parse_cases names it
+        shape = shape_problem(case)
+        if shape:
+            problems.append(f"{place(position, None, None)}: {shape}.")
             continue
-        where = f"{row_word} {first_row.get(str(case.get('id')), '?')}"
-        for event in case.get("events", []) if isinstance(case.get("events"), list) else []:
+        case_id = case.get("id")
+        usable_id = case_id if case_id_problem(case_id, max_id) is None else None
+        where = place(position, usable_id, None)
+        events = case.get("events")
+        for number, event in enumerate(events if isinstance(events, list) else [], start=1):
             if isinstance(event, dict):
-                place = f"Row {event['row']}" if "row" in event else where
-                problems += _event_problems(place, event)
-        if case.get("category", "other") not in dict(CATEGORIES):
-            problems.append(f"{where}: category '{case.get('category')}' is not one of "
-                            f"{', '.join(dict(CATEGORIES))}.")
-        if case.get("mode", "confidential") not in dict(MODES):
-            problems.append(f"{where}: mode must be named, confidential or anonymous.")
-        if case.get("unit") and case["unit"] not in units:
-            problems.append(f"{where}: unit '{case['unit']}' is not a unit of "
-                            f"{organisation.name}.")
-        if case.get("leader") and case["leader"] not in leaders:
-            problems.append(f"{where}: '{case['leader']}' is not a leader of "
-                            f"{organisation.name}.")
-        if any(a not in dict(AT_RISK) for a in case.get("at_risk", [])):
-            problems.append(f"{where}: at_risk values must be among "
-                            f"{', '.join(dict(AT_RISK))}.")
-        if (case.get("would_speak_up_again") or "") not in ("", *dict(SPEAK_AGAIN)):
-            problems.append(f"{where}: would_speak_up_again must be yes, unsure or no.")
-        if f"{prefix}{case.get('id')}" in taken:
-            problems.append(f"{where}: case '{case.get('id')}' was imported already.")
+                problems += _event_problems(place(position, usable_id, number), event, today)
+        problems += _case_problems(where, case, units, leaders, organisation.name)
+        if usable_id is not None and f"{prefix}{usable_id}" in taken:
+            problems.append(f"{where}: case '{usable_id}' was imported already.")
     if not problems:
         try:
-            parsed = parse_cases([{k: v for k, v in c.items()} for c in cases])
+            parsed = parse_cases(cases, today=today, max_id_length=max_id, place=place)
         except CaseDataError as exc:
-            problems.append(str(exc))
+            problems += exc.problems
     if problems:
         raise CaseImportError(problems[:MAX_PROBLEMS])
 
@@ -172,20 +280,21 @@ def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001, C
             assessed_risk = any(e.type == "assessed" and e.detail.get("harm_risk") in
                                 ("medium", "high") for e in core.events)
             concern = Concern(
-                organisation=organisation, reference=f"{prefix}{case['id']}"[:20],
+                organisation=organisation, reference=f"{prefix}{core.id}",
                 mode=case.get("mode", "confidential"), category=case.get("category", "other"),
                 at_risk=case.get("at_risk", []),
                 risk_of_harm=core.risk_of_harm or assessed_risk,
-                unit_id=units.get(case.get("unit")), source=source,
-                responsible_leader_id=leaders.get(case.get("leader")),
+                unit_id=units.get(case.get("unit") or None),
+                source=source,
+                responsible_leader_id=leaders.get(case.get("leader") or None),
                 received_on=min(e.date for e in core.events if e.type == "received"),
                 would_speak_up_again=case.get("would_speak_up_again") or "",
-                title=str(case.get("title", ""))[:200])
-            concern.text = str(case.get("summary") or case.get("note")
-                               or "Imported from an earlier record.")
+                title=case.get("title") or "")
+            concern.text = (case.get("summary") or case.get("note")
+                            or "Imported from an earlier record.")
             concern.save()
             # parse_cases keeps the events in the order given, so notes pair by position.
-            notes = [str(e.get("note", "")) for e in case["events"]]
+            notes = [e.get("note") or "" for e in case["events"]]
             CaseEvent.objects.bulk_create([
                 CaseEvent(concern=concern, type=e.type, date=e.date,
                           detail={k: v for k, v in e.detail.items() if k in KEPT_DETAIL},

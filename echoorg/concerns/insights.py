@@ -1,22 +1,20 @@
 """Statistics for leaders and the board, and the quarterly return, from the core metrics.
 
-`core.concerns.metrics.group_stats` protects each group's own figures. Here the groups
-are also protected against each other: every count shown per group and for the whole
-organisation forms a partition (the groups add up to the whole), so wherever the
-groups' hidden counts add up to fewer than k, more are hidden, or finally the whole
-organisation's, until no subtraction yields a small count.
+`core.concerns.metrics.group_stats` protects each group's own figures (counts, and the
+medians and shares computed from cases: rule 5), and `metrics.protect_across` protects the
+groups against each other and against the whole organisation's row. Concerns whose dates
+are out of range are left out of the statistics rather than stopping the page.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, EVENT_LABELS, analyse_case
+from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, EVENT_LABELS, FIRST_YEAR
 from echoorg.core.concerns.metrics import (
     CATEGORY_LABELS,
     SPEAK_AGAIN_ANSWERS,
     CaseSummary,
     group_stats,
+    protect_across,
     quarterly_return,
 )
 
@@ -25,8 +23,12 @@ from .models import Concern
 
 
 def summaries(organisation) -> list[CaseSummary]:  # noqa: ANN001
-    today = timezone.localdate()
+    """Every concern of the organisation as a `CaseSummary`. A concern whose dates are out
+    of range (`services.review`) has an analysis with `date_out_of_range` and no figures;
+    a category that is not one of echoorg's (only possible from outside echoorg) counts as
+    "other", so that one odd row cannot stop the return."""
     policy = services.policy_for(organisation).as_core()
+    today = services.today_for(organisation)
     found = []
     for concern in (Concern.objects.filter(organisation=organisation)
                     .select_related("unit", "responsible_leader").prefetch_related("events")):
@@ -34,74 +36,32 @@ def summaries(organisation) -> list[CaseSummary]:  # noqa: ANN001
             unit=concern.unit.name if concern.unit_id else None,
             leader=concern.responsible_leader.display_name if concern.responsible_leader_id
             else None,
-            category=concern.category, anonymous=concern.mode == "anonymous",
+            category=concern.category if concern.category in CATEGORY_LABELS else "other",
+            anonymous=concern.mode == "anonymous",
             received=concern.received_on,
-            analysis=analyse_case(services.core_case(concern), today, policy),
+            analysis=services.review(concern, today, policy).analysis,
             detriment_reported=any(e.type == "detriment_reported"
                                    for e in concern.events.all()),
             would_speak_up_again=concern.would_speak_up_again or None))
     return found
 
 
-def _paths() -> list[tuple[str, ...]]:
-    return ([("cases",), ("detriment_reported",)]
-            + [("defensive_responses", t) for t in DEFENSIVE_RESPONSES]
-            + [("would_speak_up_again", a) for a in SPEAK_AGAIN_ANSWERS])
-
-
-def _true(cases: list[CaseSummary], path: tuple[str, ...]) -> int:
-    if path == ("cases",):
-        return len(cases)
-    if path == ("detriment_reported",):
-        return sum(c.detriment_reported for c in cases)
-    if path[0] == "defensive_responses":
-        return sum(path[1] in c.analysis.get("defensive_responses", ()) for c in cases)
-    return sum(c.would_speak_up_again == path[1] for c in cases)
-
-
-def _get(row: dict, path: tuple[str, ...]):  # noqa: ANN202
-    value = row.get(path[0])
-    return value.get(path[1]) if len(path) == 2 and isinstance(value, dict) else value
-
-
-def _hide(row: dict, path: tuple[str, ...]) -> None:
-    if len(path) == 2:
-        if isinstance(row.get(path[0]), dict):
-            row[path[0]][path[1]] = None
-    else:
-        row[path[0]] = None
-
-
-def protect_across(groups: list[dict], overall: dict, members: dict, k: int) -> None:
-    """Hide more counts until the groups' hidden counts add up to 0 or at least k."""
-    for path in _paths():
-        if _get(overall, path) is None:
-            continue
-        true = {g["group"]: _true(members[g["group"]], path) for g in groups}
-        while True:
-            hidden = sum(true[g["group"]] for g in groups if _get(g, path) is None)
-            if hidden == 0 or hidden >= k:
-                break
-            visible = [g for g in groups if _get(g, path) not in (None, 0)]
-            if not visible:
-                _hide(overall, path)
-                break
-            _hide(min(visible, key=lambda g: true[g["group"]]), path)
-
-
 def insights(organisation, by: str = "unit") -> dict:  # noqa: ANN001
-    """Per unit or per responsible leader, and for the whole organisation."""
+    """Per unit or per responsible leader, and for the whole organisation. Concerns whose
+    dates are out of range are left out (their clocks cannot be computed);
+    `left_out_for_dates` says whether there were any (not how many)."""
     k = services.policy_for(organisation).min_group
-    cases = summaries(organisation)
+    every = summaries(organisation)
+    cases = [c for c in every if not c.analysis.get("date_out_of_range")]
     key = (lambda c: c.unit) if by == "unit" else (lambda c: c.leader)
     groups = group_stats(cases, key, k=k)
     overall = group_stats(cases, lambda c: "Whole organisation", k=k)[0] if cases else None
     members: dict = {}
     for case in cases:
         members.setdefault(key(case), []).append(case)
-    if overall is not None:
-        protect_across(groups, overall, members, k)
+    protect_across(groups, overall, members, k)
     return {"groups": groups, "overall": overall, "k": k, "by": by,
+            "left_out_for_dates": len(cases) < len(every),
             "defensive": [(t, EVENT_LABELS[t]) for t in DEFENSIVE_RESPONSES],
             "answers": SPEAK_AGAIN_ANSWERS}
 
@@ -113,11 +73,23 @@ def current_quarter(today) -> tuple[int, int]:  # noqa: ANN001
     return today.year - 1, 4
 
 
+def return_years(today) -> range:  # noqa: ANN001
+    """The financial years (by starting year) the quarterly return can be asked for: from
+    1978, when the clocks' calendar starts, to the one running today."""
+    return range(FIRST_YEAR, current_quarter(today)[0] + 1)
+
+
 def quarterly(organisation, year: int | None, quarter: int | None,  # noqa: ANN001
               suppress: bool = False) -> dict:
-    if year is None or quarter not in (1, 2, 3, 4):
-        year, quarter = current_quarter(timezone.localdate())
+    """The quarterly return; a year outside `return_years` or a quarter other than 1-4
+    gives the current quarter (`asked_for_unknown` is then True)."""
+    today = services.today_for(organisation)
+    unknown = (year is not None and year not in return_years(today)) \
+        or (quarter is not None and quarter not in (1, 2, 3, 4))
+    if year is None or quarter not in (1, 2, 3, 4) or unknown:
+        year, quarter = current_quarter(today)
     k = services.policy_for(organisation).min_group
     result = quarterly_return(summaries(organisation), year, quarter, k=k, suppress=suppress)
     result["labels"] = CATEGORY_LABELS
+    result["asked_for_unknown"] = unknown
     return result

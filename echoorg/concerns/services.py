@@ -15,15 +15,18 @@ from django.utils import timezone
 
 from echoorg.audit.log import record
 from echoorg.core.concerns.clocks import (
+    AFTER_TODAY,
     DEFENSIVE_RESPONSES,
     EVENT_TYPES,
     OUTCOMES,
     REFERRAL_TARGETS,
+    REOPENED_BEFORE_CONCLUDED,
     Case,
+    CaseReview,
+    ClockPolicy,
     Event,
-    analyse_case,
-    deadlines,
-    next_clock,
+    review_case,
+    timeline_problems,
 )
 from echoorg.core.crypto import new_receipt_code
 
@@ -36,6 +39,12 @@ RISK_LEVELS = ("none", "low", "medium", "high")
 def policy_for(organisation) -> ConcernPolicy:  # noqa: ANN001
     policy, _ = ConcernPolicy.objects.get_or_create(organisation=organisation)
     return policy
+
+
+def today_for(organisation) -> dt.date:  # noqa: ANN001
+    """Today in the organisation's time zone. An organisation has no zone of its own: it
+    is the installation's TIME_ZONE (Europe/London by default)."""
+    return timezone.localdate()
 
 
 def _next_reference(organisation) -> str:  # noqa: ANN001
@@ -111,15 +120,26 @@ def find_by_receipt(organisation, code: str) -> Concern | None:  # noqa: ANN001
 
 def add_event(actor, concern: Concern, *, type: str, date: dt.date, note: str = "",  # noqa: ANN001, A002
               detail: dict | None = None) -> CaseEvent:
-    """Record a step on the timeline, checked against the event vocabulary."""
+    """Record a step on the timeline, checked against the event vocabulary and the rules
+    of what a timeline may hold (echoorg.core.concerns.clocks.timeline_problems): not
+    before the concern was received, not after today, a reopening only after a
+    conclusion."""
     detail = {k: v for k, v in (detail or {}).items() if v not in (None, "")}
     if type not in EVENT_TYPES or type == "received":
         raise ValidationError({"type": "Choose a kind of step from the list."})
-    if date < concern.received_on:
+    steps = [(e.type, e.date) for e in concern.events.all()]
+    today = today_for(concern.organisation)
+    for problem in timeline_problems([*steps, (type, date)], today, concern.received_on):
+        if problem.event != len(steps) + 1:
+            continue  # only the new step is judged here
+        if problem.kind == AFTER_TODAY:
+            raise ValidationError({"date": "A step cannot be dated in the future (today is "
+                                           f"{today:%-d %B %Y})."})
+        if problem.kind == REOPENED_BEFORE_CONCLUDED:
+            raise ValidationError({"type": "A concern can only be reopened on or after the "
+                                           "date it was concluded."})
         raise ValidationError({"date": "A step cannot come before the concern was received "
                                        f"({concern.received_on:%-d %B %Y})."})
-    if date > timezone.localdate():
-        raise ValidationError({"date": "A step cannot be dated in the future."})
     if type == "external_referral" and detail.get("to") not in REFERRAL_TARGETS:
         raise ValidationError({"to": "Say who the concern was referred to."})
     if type == "concluded" and detail.get("outcome") not in OUTCOMES:
@@ -158,43 +178,61 @@ def send_message(concern: Concern, body: str, *, from_reporter: bool, author=Non
 
 
 def core_case(concern: Concern) -> Case:
+    # A detail that is not an object can only come from outside echoorg (the database).
     return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm,
-                events=[Event(e.type, e.date, dict(e.detail)) for e in concern.events.all()])
+                events=[Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict)
+                              else {}) for e in concern.events.all()])
+
+
+def review(concern: Concern, today: dt.date | None = None,
+           policy: ClockPolicy | None = None) -> CaseReview:
+    """The case's clocks, or "date out of range" with the reasons, whatever is stored."""
+    policy = policy or policy_for(concern.organisation).as_core()
+    return review_case(core_case(concern), today or today_for(concern.organisation), policy,
+                       received_on=concern.received_on)
 
 
 def analysis(concern: Concern, today: dt.date | None = None) -> dict:
-    policy = policy_for(concern.organisation).as_core()
-    return analyse_case(core_case(concern), today or timezone.localdate(), policy)
+    return review(concern, today).analysis
 
 
 def case_deadlines(concern: Concern) -> dict:
-    return deadlines(core_case(concern), policy_for(concern.organisation).as_core())
+    return review(concern).deadlines
+
+
+OUT_OF_RANGE_CLOCK = "Date out of range: check the case"
 
 
 def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: ANN001
-    """Open concerns ordered by the nearest clock (overdue first)."""
-    today = today or timezone.localdate()
+    """Open concerns ordered by the nearest clock (overdue first); a case whose dates are
+    out of range comes first of all, marked, so that it is corrected."""
+    today = today or today_for(organisation)
     policy = policy_for(organisation).as_core()
     rows = []
     for concern in (Concern.objects.filter(organisation=organisation)
                     .prefetch_related("events").select_related("unit")):
-        case = core_case(concern)
-        upcoming = next_clock(case, today, policy)
+        found = review(concern, today, policy)
+        if found.out_of_range:
+            rows.append({"concern": concern, "clock": OUT_OF_RANGE_CLOCK, "due": None,
+                         "overdue": False, "days": None, "out_of_range": True})
+            continue
+        upcoming = found.next_clock
         if upcoming is None and concern.is_concluded:
             continue
         label, due = upcoming if upcoming else ("No clock running", None)
         rows.append({"concern": concern, "clock": label, "due": due,
                      "overdue": due is not None and due < today,
-                     "days": (due - today).days if due else None})
+                     "days": (due - today).days if due else None, "out_of_range": False})
     far = dt.date.max
-    return sorted(rows, key=lambda r: (r["due"] or far, r["concern"].received_on))
+    return sorted(rows, key=lambda r: (not r["out_of_range"], r["due"] or far,
+                                       r["concern"].received_on))
 
 
 def report_detriment(concern: Concern) -> CaseEvent:
     """The reporter says they have been treated badly for speaking up (no actor kept)."""
     with transaction.atomic():
         event = CaseEvent.objects.create(concern=concern, type="detriment_reported",
-                                         date=timezone.localdate())
+                                         date=today_for(concern.organisation))
         record("concern.event", organisation=concern.organisation, obj=concern,
                event="detriment_reported", date=event.date.isoformat(), defensive=False)
     return event

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -50,7 +49,7 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     org, concern = _concern(request, slug, reference)
     action = request.POST.get("action", "")
     event_form = EventForm(submitted(request) if action == "event" else None,
-                           initial={"date": timezone.localdate()})
+                           initial={"date": services.today_for(org)})
     message_form = MessageForm(submitted(request) if action == "message" else None,
                                submitted_files(request) if action == "message" else None)
     assign_form = AssignForm(org, submitted(request) if action == "assign" else None,
@@ -89,12 +88,15 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
                     target.add_error(field if field in target.fields else None, error)
     if request.method == "GET":  # who read a case is part of its audit trail
         record("concern.viewed", actor=request.user, organisation=org, obj=concern)
-    analysis = services.analysis(concern)
-    deadlines = services.case_deadlines(concern)
+    today = services.today_for(org)
+    found = services.review(concern, today)
     return render(request, "concerns/case.html", {
         "org": org, "concern": concern, "events": concern.events.all(),
-        "thread": concern.messages.all(), "analysis": analysis, "deadlines": deadlines,
-        "timeline": timeline_svg(concern, deadlines, analysis, timezone.localdate()),
+        "thread": concern.messages.all(), "analysis": found.analysis,
+        "deadlines": found.deadlines, "date_problems": found.problems,
+        # A timeline needs usable dates; a case out of range lists its problems instead.
+        "timeline": None if found.out_of_range else
+        timeline_svg(concern, found.deadlines, found.analysis, today),
         "event_form": event_form, "message_form": message_form, "assign_form": assign_form,
         "attachments": concern.attachments.all(), "defensive": DEFENSIVE_RESPONSES,
         "labels": EVENT_LABELS, "breach_labels": BREACH_LABELS,
@@ -166,11 +168,8 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
     the true counts (a regulator return); board members see small counts hidden."""
     org, _ = organisation_for(request.user, slug, "concerns.return")
     suppress = not can(request.user, org, "concerns.handle")
-    try:
-        year = int(request.GET["year"]) if request.GET.get("year") else None
-        number = int(request.GET["quarter"]) if request.GET.get("quarter") else None
-    except ValueError:
-        year = number = None
+    year = _small_whole_number(request.GET.get("year"))
+    number = _small_whole_number(request.GET.get("quarter"))
     result = quarterly(org, year, number, suppress=suppress)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
@@ -194,9 +193,19 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = (f'attachment; filename="{org.slug}-speak-up-'
                                            f'{period.replace("/", "-").replace(" ", "-")}.csv"')
         return response
-    years = range(timezone.localdate().year - 3, timezone.localdate().year + 1)
+    today = services.today_for(org)
+    years = range(today.year - 3, today.year + 1)
     return render(request, "concerns/return.html", {"org": org, "r": result,
-                                                    "years": years, "suppressed": suppress})
+                                                    "years": years, "suppressed": suppress,
+                                                    "k": services.policy_for(org).min_group})
+
+
+def _small_whole_number(value: str | None) -> int | None:
+    """A year or quarter from the query string: None unless it is 1 to 6 plain digits
+    (a 5,000-digit number is not converted at all)."""
+    if not value or len(value) > 6 or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
 
 
 def _cell(value) -> str:  # noqa: ANN001

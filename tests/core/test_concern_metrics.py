@@ -73,8 +73,10 @@ def test_a_shown_group_has_medians_shares_and_protected_counts():
     assert row["cases"] == 12
     assert row["median_days_to_acknowledge"] == 5.5
     assert row["median_days_to_feedback"] == 45
-    assert row["median_days_to_protection"] == 1
-    assert row["share_with_breach"] == 0.25
+    # from 3 cases only, and 3 of 12 cases with a breach: fewer than k, so hidden
+    assert row["median_days_to_protection"] is None and row["share_with_breach"] is None
+    assert row["hidden"] == {"median_days_to_protection": "fewer_than_k",
+                             "share_with_breach": "fewer_than_k"}
     assert row["defensive_responses"] == {
         "reporter_asked_to_apologise": 5,     # 5 shown: 5 >= k and 12 - 5 = 7 >= k
         "told_to_stop_raising": None,         # 9: but 12 - 9 = 3 would be a small count
@@ -97,7 +99,10 @@ def test_a_group_under_k_shows_only_that_it_exists_and_one_more_group_is_hidden_
         "group": "Ward B", "suppressed": True, "suppression": "fewer_than_k", "cases": None,
         "median_days_to_acknowledge": None, "median_days_to_protection": None,
         "median_days_to_feedback": None, "share_with_breach": None,
-        "defensive_responses": None, "detriment_reported": None, "would_speak_up_again": None}
+        "defensive_responses": None, "detriment_reported": None, "would_speak_up_again": None,
+        "hidden": {"median_days_to_acknowledge": "fewer_than_k",
+                   "median_days_to_protection": "fewer_than_k",
+                   "median_days_to_feedback": "fewer_than_k", "share_with_breach": "fewer_than_k"}}
     # the total minus the shown groups would give Ward B's size: Ward C (smallest) is hidden
     assert rows["Ward C"]["suppressed"] and rows["Ward C"]["suppression"] == "complementary"
     assert rows["Ward C"]["cases"] is None
@@ -172,7 +177,7 @@ def test_no_small_count_is_ever_shown(cases, k):
     for row in rows:
         if row["suppressed"]:
             assert all(row[key] is None for key in row if key not in
-                       ("group", "suppressed", "suppression"))
+                       ("group", "suppressed", "suppression", "hidden"))
             continue
         n = row["cases"]
         assert n >= k

@@ -20,3 +20,19 @@ def defensive_total(counts: dict | None) -> str:
     if any(v is None for v in counts.values()):
         return "hidden"
     return str(sum(counts.values()))
+
+
+@register.simple_tag
+def derived_figure(row: dict, name: str, k: int) -> str:
+    """A median or share of a statistics row as shown: the value (days, or a percentage for
+    `share_with_breach`), "fewer than k cases" or "hidden" when rule 5 of
+    echoorg.core.concerns.metrics hides it, and "–" when no case has the figure."""
+    value = row.get(name)
+    reason = (row.get("hidden") or {}).get(name)
+    if value is None:
+        if reason == "fewer_than_k":
+            return f"fewer than {k} cases"
+        return "hidden" if reason else "–"
+    if name == "share_with_breach":
+        return f"{round(value * 100)}%"
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -189,10 +189,15 @@ def next_working_day_after(day: dt.date) -> dt.date:
 
     Input: a date (1978 or later). Output: a date. Example: Thursday 2 April 2026 ->
     Tuesday 7 April 2026 (Good Friday, the weekend and Easter Monday are not working days).
+    ValueError (never OverflowError) when none is left before the calendar ends in 9999.
     """
-    candidate = day + dt.timedelta(days=1)
-    while not is_working_day(candidate):
-        candidate += dt.timedelta(days=1)
+    try:
+        candidate = day + dt.timedelta(days=1)
+        while not is_working_day(candidate):
+            candidate += dt.timedelta(days=1)
+    except OverflowError:  # the calendar ends on 31 December 9999
+        raise ValueError(f"There is no working day after {day.isoformat()} in the calendar "
+                         f"(it ends on {dt.date.max.isoformat()}).") from None
     return candidate
 
 

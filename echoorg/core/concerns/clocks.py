@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,7 +185,20 @@ def add_months(day: dt.date, n: int) -> dt.date:
     index = day.year * 12 + (day.month - 1) + n
     year, month0 = divmod(index, 12)
     month = month0 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise DateOutOfRange([f"{n} months after {day.isoformat()} falls outside the calendar "
+                              f"(years {dt.MINYEAR} to {dt.MAXYEAR})."])
     return dt.date(year, month, min(day.day, _days_in_month(year, month)))
+
+
+def add_days(day: dt.date, n: int) -> dt.date:
+    """`day` plus `n` calendar days; DateOutOfRange (not OverflowError) when the result
+    falls outside the calendar (1 January 1 to 31 December 9999)."""
+    try:
+        return day + dt.timedelta(days=n)
+    except OverflowError:
+        raise DateOutOfRange([f"{n} days after {day.isoformat()} falls outside the calendar "
+                              f"(it ends on {dt.date.max.isoformat()})."]) from None
 
 
 # --- Cases ------------------------------------------------------------------------------
@@ -221,6 +234,12 @@ class CaseDataError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
+class DateOutOfRange(CaseDataError):
+    """A date, or a deadline computed from one, that the clocks cannot handle: before
+    1978 (where the bank holiday rules start) or beyond 31 December 9999 (where Python's
+    calendar ends)."""
+
+
 def _json_kind(value: object) -> str:
     if value is None:
         return "null"
@@ -237,12 +256,156 @@ def _json_kind(value: object) -> str:
     return type(value).__name__
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR = 1978  # the first year of today's bank holiday pattern (see calendar.py)
+FIRST_DATE = dt.date(FIRST_YEAR, 1, 1)
+
+MAX_ID_LENGTH = 18
+"""The longest case id: an imported case's reference is `H-` and its id, in 20 characters."""
+_ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+ID_RULE = ("letters A-Z, digits, '.', '_' and '-' only, starting with a letter or a digit "
+           "(so that the case's web address works)")
+MAX_NESTING = 16
+"""The deepest nesting of lists and objects a case may hold (the format needs 4)."""
 
 
-def parse_date(value: object) -> dt.date:
-    """A date from an ISO `YYYY-MM-DD` string; ValueError with a readable reason otherwise."""
+# --- What a timeline may hold -----------------------------------------------------------
+#
+# The rules every door applies (imports, the guardian's step form, the API, `echoorg
+# concerns analyse`), and that pages apply to what is already stored:
+# 1. every date is on or after 1 January 1978 and, when today is known, not after today;
+# 2. a case has a `received` event, and no step is dated before the concern was received
+#    (the earliest `received`, or the concern's own date when it is given);
+# 3. a `reopened` comes on or after a `concluded`.
+# A stored case that breaks rule 1 or 2 is marked "date out of range" (`review_case`);
+# rule 3 is refused on the way in but does not stop the clocks.
+
+BEFORE_FIRST_YEAR = "before_first_year"
+AFTER_TODAY = "after_today"
+NO_RECEIVED = "no_received"
+BEFORE_RECEIVED = "before_received"
+REOPENED_BEFORE_CONCLUDED = "reopened_before_concluded"
+OUT_OF_RANGE_KINDS = frozenset({BEFORE_FIRST_YEAR, AFTER_TODAY, NO_RECEIVED, BEFORE_RECEIVED})
+
+
+@dataclass(frozen=True)
+class TimelineProblem:
+    """One broken rule. `kind` is one of the constants above; `event` is the position (from
+    1) of the step concerned, or None for the case itself; `message` names the date."""
+
+    kind: str
+    event: int | None
+    message: str
+
+
+def date_problem(day: dt.date, today: dt.date | None = None) -> tuple[str, str] | None:
+    """Rule 1 for one date: (kind, message) when it is before 1978 or after `today`
+    (when given), else None."""
+    if day < FIRST_DATE:
+        return BEFORE_FIRST_YEAR, (f"the date {day.isoformat()} is before {FIRST_YEAR}; the "
+                                   "England and Wales bank holiday rules echoorg uses start "
+                                   "in 1978")
+    if today is not None and day > today:
+        return AFTER_TODAY, (f"the date {day.isoformat()} is after today "
+                             f"({today.isoformat()}); a step is recorded once it has happened")
+    return None
+
+
+def timeline_problems(events: Sequence[tuple[str, dt.date]], today: dt.date | None = None,
+                      received_on: dt.date | None = None) -> list[TimelineProblem]:
+    """Check a case's steps against the rules above.
+
+    Input: the steps as (type, date) in the order given; today's date (None: no upper
+    limit); the concern's own date received, when it is stored apart from the steps.
+    Output: the problems, case-level ones (event None) first for the concern's own date,
+    then in step order, then a missing `received`, then `reopened` ones. Never raises.
+    """
+    problems: list[TimelineProblem] = []
+    if received_on is not None:
+        found = date_problem(received_on, today)
+        if found:
+            problems.append(TimelineProblem(found[0], None, f"the date received: {found[1]}"))
+    for position, (_, day) in enumerate(events, start=1):
+        found = date_problem(day, today)
+        if found:
+            problems.append(TimelineProblem(found[0], position, found[1]))
+    received = [day for kind, day in events if kind == RECEIVED]
+    if not received:
+        problems.append(TimelineProblem(NO_RECEIVED, None, f"has no '{RECEIVED}' event"))
+    else:
+        first = received_on if received_on is not None else min(received)
+        problems += [TimelineProblem(BEFORE_RECEIVED, position,
+                                     f"dated {day.isoformat()}, before the concern was "
+                                     f"received ({first.isoformat()})")
+                     for position, (_, day) in enumerate(events, start=1) if day < first]
+    concluded = [day for kind, day in events if kind == CONCLUDED]
+    problems += [TimelineProblem(REOPENED_BEFORE_CONCLUDED, position,
+                                 f"reopened on {day.isoformat()}, but not concluded on or "
+                                 "before that date")
+                 for position, (kind, day) in enumerate(events, start=1)
+                 if kind == REOPENED and not any(c <= day for c in concluded)]
+    return problems
+
+
+def case_id_problem(value: object, max_length: int = MAX_ID_LENGTH) -> str | None:
+    """Why `value` cannot be a case id, or None when it can: a string or a whole number
+    (not true/false), not empty, at most `max_length` characters, of `ID_RULE`'s
+    characters. The length is checked before the id is turned into text, so a number of
+    thousands of digits is refused, not converted."""
+    if value is None:
+        return "has no id"
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return f"the id must be a string or a whole number, not {_json_kind(value)}"
+    if isinstance(value, int):
+        if value < 0:
+            return f"the id must be made of {ID_RULE}"
+        if value >= 10 ** max_length:
+            return f"the id is longer than {max_length} characters"
+        return None
+    if not value.strip():
+        return "the id is empty"
+    if len(value) > max_length:
+        return f"the id is longer than {max_length} characters ({len(value)})"
+    if not _ID_SHAPE.fullmatch(value):
+        return f"the id must be made of {ID_RULE}"
+    return None
+
+
+def shape_problem(value: object, max_nesting: int = MAX_NESTING) -> str | None:
+    """Why decoded JSON cannot be stored or printed safely, or None: lists and objects
+    nested more than `max_nesting` deep, or text (a key or a value) holding a lone
+    surrogate (such as "\\ud800", which is not Unicode text) or a NUL character (which
+    PostgreSQL cannot store). Iterative, so any depth is checked without recursion."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            texts = [item]
+        elif isinstance(item, dict):
+            if depth > max_nesting:
+                return f"is nested more than {max_nesting} levels deep"
+            texts = [k for k in item if isinstance(k, str)]
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list | tuple):
+            if depth > max_nesting:
+                return f"is nested more than {max_nesting} levels deep"
+            texts = []
+            stack.extend((v, depth + 1) for v in item)
+        else:
+            continue
+        for text in texts:
+            if "\x00" in text:
+                return "holds a NUL character"
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return "holds text that is not valid Unicode (a lone surrogate such as \\ud800)"
+    return None
+
+
+def parse_date(value: object, today: dt.date | None = None) -> dt.date:
+    """A date from an ISO `YYYY-MM-DD` string; ValueError with a readable reason otherwise,
+    including a date before 1978 or, when `today` is given, after it (rule 1)."""
     if not isinstance(value, str):
         raise ValueError(f"the date must be a string in the form YYYY-MM-DD, not "
                          f"{_json_kind(value)}")
@@ -252,25 +415,42 @@ def parse_date(value: object) -> dt.date:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"the date '{value}' is not a real date") from None
-    if day.year < FIRST_YEAR:
-        raise ValueError(f"the date '{value}' is before {FIRST_YEAR}; the England and Wales "
-                         "bank holiday rules echoorg uses start in 1978")
+    found = date_problem(day, today)
+    if found:
+        raise ValueError(found[1])
     return day
 
 
-def parse_cases(data: object) -> list[Case]:
+Place = Callable[[int, object, "int | None"], str]
+"""Names a place in the data for messages: (case position from 1, its id or None when the
+id is unusable, event position from 1 or None) -> e.g. "Case 2 (id 'A'), event 3"."""
+
+
+def default_place(case: int, case_id: object, event: int | None) -> str:
+    """"Case 2 (id 'A'), event 3", or "Case 2" when the id is unusable."""
+    name = f"Case {case}" if case_id is None else f"Case {case} (id {case_id!r})"
+    return name if event is None else f"{name}, event {event}"
+
+
+def parse_cases(data: object, *, today: dt.date | None = None,
+                max_id_length: int = MAX_ID_LENGTH,
+                place: Place = default_place) -> list[Case]:
     """Validate imported case data and build `Case` objects.
 
     Input: decoded JSON, a list of
     `{"id": str|int, "risk_of_harm": true|false (absent = false), "events":
     [{"type": <EVENT_TYPES>, "date": "YYYY-MM-DD", ...other keys kept as detail}], ...}`;
-    other case keys are kept in `Case.extra`. Output: the cases in input order.
-    Raises `CaseDataError` listing every problem: not a list; a case that is not an object;
-    a missing, empty, non-string/number or duplicate id (ids compare as strings); a
-    risk_of_harm that is not true/false; events missing or not a list; an event that is
-    not an object; a missing or unknown type; a missing, malformed or impossible date; no
-    `received` event; an event dated before the earliest `received`; `to` on an external
-    referral or `outcome` on a conclusion that is not one of the allowed values.
+    other case keys are kept in `Case.extra`. `today`, when given, refuses steps dated
+    after it; `max_id_length` bounds the ids; `place` names places in messages.
+    Output: the cases in input order.
+    Raises `CaseDataError` listing every problem: not a list; a case that is not an object,
+    nested too deeply or holding text that cannot be stored (`shape_problem`); a missing,
+    empty, over-long, non-string/number, badly formed or duplicate id (`case_id_problem`;
+    ids compare as strings); a risk_of_harm that is not true/false; events missing or not
+    a list; an event that is not an object; a missing or unknown type; a missing,
+    malformed, impossible, pre-1978 or future date; no `received` event; an event dated
+    before the earliest `received`; a `reopened` before any `concluded`; `to` on an
+    external referral or `outcome` on a conclusion that is not one of the allowed values.
     """
     if not isinstance(data, list):
         raise CaseDataError([f"The cases must be a list of case objects, not {_json_kind(data)}."])
@@ -279,40 +459,46 @@ def parse_cases(data: object) -> list[Case]:
     seen: dict[str, int] = {}
     for position, raw in enumerate(data, start=1):
         if not isinstance(raw, dict):
-            problems.append(f"Case {position}: is not an object (found {_json_kind(raw)}).")
+            problems.append(f"{place(position, None, None)}: is not an object (found "
+                            f"{_json_kind(raw)}).")
+            continue
+        shape = shape_problem(raw)
+        if shape:
+            problems.append(f"{place(position, None, None)}: {shape}.")
             continue
         case_id = raw.get("id")
-        name = f"Case {position}"
-        if case_id is None:
-            problems.append(f"Case {position}: has no id.")
-        elif isinstance(case_id, bool) or not isinstance(case_id, str | int):
-            problems.append(f"Case {position}: the id must be a string or a whole number, "
-                            f"not {_json_kind(case_id)}.")
-            case_id = None
-        elif isinstance(case_id, str) and not case_id.strip():
-            problems.append(f"Case {position}: the id is empty.")
+        id_problem = case_id_problem(case_id, max_id_length)
+        if id_problem:
+            problems.append(f"{place(position, None, None)}: {id_problem}.")
             case_id = None
         else:
-            name = f"Case {position} (id {case_id!r})"
             key = str(case_id)
             if key in seen:
-                problems.append(f"{name}: the id is the same as case {seen[key]}'s.")
+                problems.append(f"{place(position, case_id, None)}: the id is the same as "
+                                f"case {seen[key]}'s.")
             else:
                 seen[key] = position
+
+        def where(event: int | None, position: int = position,
+                  case_id: object = case_id) -> str:
+            return place(position, case_id, event)
+
         risk = raw.get("risk_of_harm", False)
         if not isinstance(risk, bool):
-            problems.append(f"{name}: risk_of_harm must be true or false, not "
+            problems.append(f"{where(None)}: risk_of_harm must be true or false, not "
                             f"{_json_kind(risk)} ({risk!r}).")
         if "events" not in raw:
-            problems.append(f"{name}: has no events list.")
+            problems.append(f"{where(None)}: has no events list.")
             continue
         if not isinstance(raw["events"], list):
-            problems.append(f"{name}: events must be a list, not {_json_kind(raw['events'])}.")
+            problems.append(f"{where(None)}: events must be a list, not "
+                            f"{_json_kind(raw['events'])}.")
             continue
-        events, event_problems = _parse_events(name, raw["events"])
+        events, event_problems = _parse_events(where, raw["events"], today)
         problems.extend(event_problems)
         if not event_problems:
-            problems.extend(_check_timeline(name, events))
+            problems.extend(f"{where(p.event)}: {p.message}."
+                            for p in timeline_problems([(e.type, e.date) for e in events]))
         extra = {k: v for k, v in raw.items() if k not in ("id", "risk_of_harm", "events")}
         cases.append(Case(case_id, risk is True, events, extra))
     if problems:
@@ -320,53 +506,46 @@ def parse_cases(data: object) -> list[Case]:
     return cases
 
 
-def _parse_events(name: str, raw_events: list) -> tuple[list[Event], list[str]]:
+def _parse_events(where: Callable[[int | None], str], raw_events: list,
+                  today: dt.date | None) -> tuple[list[Event], list[str]]:
     events: list[Event] = []
     problems: list[str] = []
     for position, raw in enumerate(raw_events, start=1):
-        where = f"{name}, event {position}"
+        here = where(position)
         if not isinstance(raw, dict):
-            problems.append(f"{where}: is not an object (found {_json_kind(raw)}).")
+            problems.append(f"{here}: is not an object (found {_json_kind(raw)}).")
             continue
         kind = raw.get("type")
         ok = True
         if kind is None:
-            problems.append(f"{where}: has no type.")
+            problems.append(f"{here}: has no type.")
             ok = False
         elif kind not in EVENT_TYPES:
             shown = repr(kind) if isinstance(kind, str) else _json_kind(kind)
-            problems.append(f"{where}: unknown event type {shown}; expected one of "
+            problems.append(f"{here}: unknown event type {shown}; expected one of "
                             f"{', '.join(EVENT_TYPES)}.")
             ok = False
         if "date" not in raw or raw["date"] is None:
-            problems.append(f"{where}: has no date.")
+            problems.append(f"{here}: has no date.")
             ok = False
         else:
             try:
-                when = parse_date(raw["date"])
+                when = parse_date(raw["date"], today)
             except ValueError as exc:
-                problems.append(f"{where}: {exc}.")
+                problems.append(f"{here}: {exc}.")
                 ok = False
         detail = {k: v for k, v in raw.items() if k not in ("type", "date")}
         if ok and kind in DETAIL_CHOICES:
             key, allowed = DETAIL_CHOICES[kind]
             if key in detail and detail[key] not in allowed:
-                problems.append(f"{where}: '{key}' must be one of {', '.join(allowed)}, "
-                                f"not {detail[key]!r}.")
+                shown = repr(detail[key]) if isinstance(detail[key], str) \
+                    else _json_kind(detail[key])
+                problems.append(f"{here}: '{key}' must be one of {', '.join(allowed)}, "
+                                f"not {shown}.")
                 ok = False
         if ok:
             events.append(Event(kind, when, detail))
     return events, problems
-
-
-def _check_timeline(name: str, events: list[Event]) -> list[str]:
-    received = [e.date for e in events if e.type == RECEIVED]
-    if not received:
-        return [f"{name}: has no '{RECEIVED}' event."]
-    first = min(received)
-    return [f"{name}, event {position}: dated {e.date.isoformat()}, before the concern was "
-            f"received ({first.isoformat()})."
-            for position, e in enumerate(events, start=1) if e.date < first]
 
 
 # --- Clocks -----------------------------------------------------------------------------
@@ -400,17 +579,23 @@ def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict:
     - detriment_checks = add_months(first concluded, m) for each m of
       detriment_check_months (ISO 37002:2021 8.4.3, 8.5).
     "received" is the earliest `received` event; "first" is the earliest by date.
+    Raises DateOutOfRange (a CaseDataError) when a deadline would fall outside the
+    calendar (e.g. a case received in December 9999) or a working day before 1978 is
+    needed; never OverflowError.
     """
     policy = policy or ClockPolicy()
     received = received_on(case)
-    acknowledge = received + dt.timedelta(days=policy.acknowledge_days)
+    acknowledge = add_days(received, policy.acknowledge_days)
     acknowledged = _first(case, (ACKNOWLEDGED,))
     out: dict = {
         "acknowledge": acknowledge,
         "feedback": add_months(acknowledged or acknowledge, policy.feedback_months),
     }
     if case.risk_of_harm:
-        out["protection"] = add_working_days(received, policy.protection_working_days)
+        try:
+            out["protection"] = add_working_days(received, policy.protection_working_days)
+        except ValueError as exc:  # before 1978, or no working day left before year 10000
+            raise DateOutOfRange([f"Case {case.id!r}: {exc}"]) from None
     concluded = _first(case, (CONCLUDED,))
     if concluded is not None:
         out["detriment_checks"] = [add_months(concluded, m)
@@ -472,14 +657,17 @@ def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) 
     }
 
 
-def analyse_cases(data: object, as_of: dt.date,
-                  policy: ClockPolicy | None = None) -> dict[str, dict]:
-    """Validate imported case data (`parse_cases`) and analyse every case (`analyse_case`).
+def analyse_cases(data: object, as_of: dt.date, policy: ClockPolicy | None = None, *,
+                  today: dt.date | None = None) -> dict[str, dict]:
+    """Validate imported case data (`parse_cases`, refusing steps after `today` when it is
+    given) and analyse every case (`analyse_case`).
 
     Input: decoded JSON and the analysis date. Output: {str(case id): analysis}, in input
-    order. Raises CaseDataError for bad data (nothing is analysed).
+    order. Raises CaseDataError for bad data (nothing is analysed), DateOutOfRange (one)
+    when a deadline falls outside the calendar.
     """
-    return {str(case.id): analyse_case(case, as_of, policy) for case in parse_cases(data)}
+    return {str(case.id): analyse_case(case, as_of, policy)
+            for case in parse_cases(data, today=today)}
 
 
 def is_closed(case: Case) -> bool:
@@ -531,3 +719,61 @@ def next_clock(case: Case, today: dt.date,
         return None
     when, _, label = min(candidates)
     return label, when
+
+
+# --- Stored cases: whatever the database holds ----------------------------------------
+
+
+@dataclass
+class CaseReview:
+    """A stored case's clocks, or why they cannot be computed.
+
+    `problems` is empty when the dates are usable; otherwise it lists them ("date out of
+    range") and `analysis` holds no figures, `deadlines` is empty and `next_clock` None.
+    `analysis` is `analyse_case`'s result plus `date_out_of_range` (bool) and
+    `date_problems` (the problems, as text).
+    """
+
+    problems: list[str]
+    analysis: dict
+    deadlines: dict
+    next_clock: tuple[str, dt.date] | None
+
+    @property
+    def out_of_range(self) -> bool:
+        return bool(self.problems)
+
+
+def _no_figures(problems: list[str]) -> dict:
+    return {"days_to_acknowledge": None, "days_to_feedback": None, "days_to_protection": None,
+            "breaches": [], "defensive_responses": [], "date_out_of_range": True,
+            "date_problems": problems}
+
+
+def review_case(case: Case, today: dt.date, policy: ClockPolicy | None = None,
+                received_on: dt.date | None = None) -> CaseReview:
+    """Analyse a stored case without ever failing, for pages that list many cases.
+
+    Input: a case as stored (any dates, even 1 January 1 or 31 December 9999), today's
+    date, the policy, and the concern's own date received. A case that breaks rule 1 or 2
+    of "What a timeline may hold" (a date before 1978 or after today, no `received`, a step
+    before the concern) or whose deadlines fall outside the calendar is reported with its
+    problems instead of figures. Output: a `CaseReview`. Raises nothing for any dates.
+    """
+    found = [p for p in timeline_problems([(e.type, e.date) for e in case.events], today,
+                                          received_on)
+             if p.kind in OUT_OF_RANGE_KINDS]
+    problems = [p.message if p.event is None else
+                f"step {p.event} ({EVENT_LABELS.get(case.events[p.event - 1].type, 'unknown')}"
+                f"): {p.message}" for p in found]
+    if not problems:
+        try:
+            analysis = analyse_case(case, today, policy)
+            due = deadlines(case, policy)
+            upcoming = next_clock(case, today, policy)
+        except CaseDataError as exc:
+            problems = list(exc.problems)
+    if problems:
+        return CaseReview(problems, _no_figures(problems), {}, None)
+    return CaseReview([], {**analysis, "date_out_of_range": False, "date_problems": []},
+                      due, upcoming)

@@ -21,8 +21,14 @@ subtraction"):
    hidden too (a zero only when no non-zero count is left), so the hidden count cannot be
    recovered from a total. The same complementary rule protects the category counts of a
    suppressed quarterly return, whose total is published.
-Medians of days and the share of cases with a breach describe how leaders handled cases,
-not who raised them; they are shown for every shown group and are not suppressed further.
+5. Figures derived from cases (medians of days, the share of cases with a breach, and
+   any mean, rate or percentage) follow the same minimum: a median is shown only when at
+   least k cases have the figure (`median_or_hidden`), and the share of cases with a
+   breach only when the number of cases with a breach passes rule 3 (`share_or_hidden`).
+   A hidden figure is None and its reason is in the row's `hidden`: "fewer_than_k" (shown
+   as "fewer than k cases") or "complementary". `protect_across` then hides more, across
+   groups and the whole organisation, so that no subtraction of one figure's cases from
+   another's yields a small count.
 Limit: counts published elsewhere (e.g. an unsuppressed organisation total of detriment
 reports) can still combine with these figures; publish totals from the same suppressed run.
 
@@ -110,9 +116,40 @@ def protect_partition(counts: dict[str, int], k: int) -> dict[str, int | None]:
     return shown
 
 
-def _median(values: Iterable[int | None]) -> float | int | None:
+FEWER_THAN_K, COMPLEMENTARY = "fewer_than_k", "complementary"
+DERIVED_FIGURES: tuple[str, ...] = ("median_days_to_acknowledge", "median_days_to_protection",
+                                    "median_days_to_feedback", "share_with_breach")
+"""The figures computed from cases rather than counted (rule 5)."""
+_DAYS = {"median_days_to_acknowledge": "days_to_acknowledge",
+         "median_days_to_protection": "days_to_protection",
+         "median_days_to_feedback": "days_to_feedback"}
+
+
+def median_or_hidden(values: Iterable[float | int | None], k: int) -> tuple[float | int | None,
+                                                                             str | None]:
+    """Rule 5 for a median: (median, None) over the values present when at least k are;
+    (None, None) when none is (nothing to show: "–"); (None, "fewer_than_k") otherwise.
+    Source of the median: statistics.median (the mean of the two middle values for an
+    even count)."""
+    _check_k(k)
     present = [v for v in values if v is not None]
-    return statistics.median(present) if present else None
+    if not present:
+        return None, None
+    if len(present) < k:
+        return None, FEWER_THAN_K
+    return statistics.median(present), None
+
+
+def share_or_hidden(count: int, n: int, k: int) -> tuple[float | None, str | None]:
+    """Rule 5 for a share count/n: (count/n, None) when the count passes rule 3 (0 or at
+    least k, and n - count 0 or at least k), else (None, "fewer_than_k"); (None, None)
+    when n is 0."""
+    _check_k(k)
+    if n == 0:
+        return None, None
+    if _protect_count(count, n, k) is None:
+        return None, FEWER_THAN_K
+    return count / n, None
 
 
 def _group_figures(members: Sequence[CaseSummary], k: int) -> dict:
@@ -121,18 +158,23 @@ def _group_figures(members: Sequence[CaseSummary], k: int) -> dict:
                  for kind in DEFENSIVE_RESPONSES}
     speak = {answer: sum(c.would_speak_up_again == answer for c in members)
              for answer in SPEAK_AGAIN_ANSWERS}
+    figures: dict = {"cases": n}
+    hidden: dict[str, str] = {}
+    for name, key in _DAYS.items():
+        figures[name], reason = median_or_hidden((c.analysis.get(key) for c in members), k)
+        if reason:
+            hidden[name] = reason
+    figures["share_with_breach"], reason = share_or_hidden(
+        sum(bool(c.analysis.get("breaches")) for c in members), n, k)
+    if reason:
+        hidden["share_with_breach"] = reason
     return {
-        "cases": n,
-        "median_days_to_acknowledge": _median(c.analysis.get("days_to_acknowledge")
-                                              for c in members),
-        "median_days_to_protection": _median(c.analysis.get("days_to_protection")
-                                             for c in members),
-        "median_days_to_feedback": _median(c.analysis.get("days_to_feedback") for c in members),
-        "share_with_breach": sum(bool(c.analysis.get("breaches")) for c in members) / n,
+        **figures,
         "defensive_responses": {kind: _protect_count(count, n, k)
                                 for kind, count in defensive.items()},
         "detriment_reported": _protect_count(sum(c.detriment_reported for c in members), n, k),
         "would_speak_up_again": protect_partition(speak, k),
+        "hidden": hidden,
     }
 
 
@@ -151,8 +193,10 @@ def group_stats(cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str |
     "complementary"), `cases`, `median_days_to_acknowledge`, `median_days_to_protection`,
     `median_days_to_feedback` (statistics.median over the cases that have the figure;
     None when none has), `share_with_breach` (0..1), `defensive_responses` ({type: count}),
-    `detriment_reported` (count), `would_speak_up_again` ({"yes", "no", "unsure": count}).
-    Suppression follows the module docstring's rules 1-4: hidden figures are None.
+    `detriment_reported` (count), `would_speak_up_again` ({"yes", "no", "unsure": count}),
+    `hidden` ({derived figure: "fewer_than_k" or "complementary"} for each hidden median
+    or share). Suppression follows the module docstring's rules 1-5: hidden figures are
+    None; a median that is None and not in `hidden` has no case to be computed from.
     """
     _check_k(k)
     groups: dict[str | None, list[CaseSummary]] = {}
@@ -170,12 +214,87 @@ def group_stats(cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str |
     for g in names:
         if reasons[g]:
             row = {"group": g, "suppressed": True, "suppression": reasons[g],
-                   **dict.fromkeys(_FIGURES)}
+                   **dict.fromkeys(_FIGURES), "hidden": dict.fromkeys(DERIVED_FIGURES,
+                                                                      reasons[g])}
         else:
             row = {"group": g, "suppressed": False, "suppression": None,
                    **_group_figures(groups[g], k)}
         out.append(row)
     return out
+
+
+Measure = tuple[tuple[str, ...], Callable[[Sequence[CaseSummary]], int]]
+
+
+def _measures() -> list[Measure]:
+    """Each shown cell with the number of cases behind it; a count of cases also has its
+    complement (the group's other cases), because rule 3 protects both."""
+    def count(test: Callable[[CaseSummary], bool]) -> Callable[[Sequence[CaseSummary]], int]:
+        return lambda cases: sum(bool(test(c)) for c in cases)
+
+    def both(cell: tuple[str, ...], test: Callable[[CaseSummary], bool]) -> list[Measure]:
+        return [(cell, count(test)), (cell, count(lambda c: not test(c)))]
+
+    found: list[Measure] = [(("cases",), len)]
+    found += both(("detriment_reported",), lambda c: c.detriment_reported)
+    for kind in DEFENSIVE_RESPONSES:
+        found += both(("defensive_responses", kind),
+                      lambda c, kind=kind: kind in c.analysis.get("defensive_responses", ()))
+    found += [(("would_speak_up_again", a), count(lambda c, a=a: c.would_speak_up_again == a))
+              for a in SPEAK_AGAIN_ANSWERS]
+    found += [((name,), count(lambda c, key=key: c.analysis.get(key) is not None))
+              for name, key in _DAYS.items()]
+    found += both(("share_with_breach",), lambda c: c.analysis.get("breaches"))
+    return found
+
+
+def _cell(row: dict, cell: tuple[str, ...]) -> object:
+    value = row.get(cell[0])
+    if len(cell) == 2:
+        return value.get(cell[1]) if isinstance(value, dict) else None
+    return value
+
+
+def _hide(row: dict, cell: tuple[str, ...]) -> None:
+    if len(cell) == 2:
+        if isinstance(row.get(cell[0]), dict):
+            row[cell[0]][cell[1]] = None
+        return
+    row[cell[0]] = None
+    if cell[0] in DERIVED_FIGURES and isinstance(row.get("hidden"), dict):
+        row["hidden"].setdefault(cell[0], COMPLEMENTARY)
+
+
+def protect_across(groups: list[dict], overall: dict | None,
+                   members: dict[str | None, Sequence[CaseSummary]], k: int) -> None:
+    """Hide more cells, in place, so that no subtraction across groups yields a small count.
+
+    Input: `group_stats` rows of a partition of the cases (each case in one group), the
+    whole organisation's row (`group_stats` with one group; None when there are no
+    cases), the cases of each group by group name, and k. For each cell of the rows (every
+    count, its complement for rule 3, and the cases behind each median and share): while
+    the cases behind the groups' hidden cells add up to 1..k-1 (so the organisation's
+    figure minus the shown groups' would give a small count), the shown cell with the
+    fewest cases behind it is hidden too; with none left, the organisation's cell is.
+    Derived figures hidden here get the reason "complementary" in `hidden`.
+    """
+    _check_k(k)
+    if overall is None:
+        return
+    for cell, true_of in _measures():
+        if _cell(overall, cell) is None:
+            continue
+        true = {g["group"]: true_of(members.get(g["group"], ())) for g in groups}
+        while True:
+            hidden = sum(true[g["group"]] for g in groups if _cell(g, cell) is None)
+            if hidden == 0 or hidden >= k:
+                break
+            visible = [g for g in groups
+                       if _cell(g, cell) is not None and true[g["group"]] > 0]
+            if not visible:
+                _hide(overall, cell)
+                break
+            _hide(min(visible, key=lambda g: true[g["group"]]), cell)
 
 
 def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
