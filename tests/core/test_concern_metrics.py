@@ -19,10 +19,14 @@ from echoorg.core.concerns.clocks import (
 )
 from echoorg.core.concerns.metrics import (
     CATEGORY_LABELS,
+    DERIVED_FIGURES,
     NGO_CATEGORIES,
     CaseSummary,
     group_stats,
+    median_or_hidden,
+    protect_across,
     protect_partition,
+    share_or_hidden,
     quarter_dates,
     quarterly_return,
 )
@@ -349,3 +353,100 @@ def test_simulated_cases_flow_into_the_board_figures():
     assert sum(r["cases"] for r in rows if not r["suppressed"]) <= 200
     year = quarterly_return(summaries, 2025, 3)
     assert year["total"] == sum(c["count"] for c in year["categories"]) > 0
+
+
+# --- rule 5: figures computed from cases follow the minimum too -------------------------
+
+def test_median_or_hidden_and_share_or_hidden():
+    assert median_or_hidden([1, 2, 3, None, 4, 5], 5) == (3, None)
+    assert median_or_hidden([7, None, None], 5) == (None, "fewer_than_k")
+    assert median_or_hidden([None, None], 5) == (None, None)
+    assert median_or_hidden([], 1) == (None, None)
+    assert share_or_hidden(0, 6, 5) == (0, None)
+    assert share_or_hidden(6, 6, 5) == (1, None)
+    assert share_or_hidden(5, 10, 5) == (0.5, None)
+    assert share_or_hidden(1, 6, 5) == (None, "fewer_than_k")
+    assert share_or_hidden(5, 6, 5) == (None, "fewer_than_k")  # the other 1 would show
+    assert share_or_hidden(0, 0, 5) == (None, None)
+    with pytest.raises(ValueError):
+        median_or_hidden([1], 0)
+
+
+def test_a_median_from_one_case_is_never_shown():
+    cases = [summary("Ward A", ack=2, prot=1)] + [summary("Ward A", ack=3)] * 5
+    [row] = group_stats(cases, by_unit)
+    assert row["cases"] == 6 and row["median_days_to_acknowledge"] == 3
+    assert row["median_days_to_protection"] is None
+    assert row["hidden"] == {"median_days_to_protection": "fewer_than_k"}
+
+
+def test_across_groups_a_hidden_median_cannot_be_recovered_from_the_whole():
+    a = [summary("A", prot=2)] * 5
+    b = [summary("B", prot=9)] + [summary("B")] * 5
+    rows = group_stats(a + b, by_unit)
+    [overall] = group_stats(a + b, lambda c: "all")
+    assert rows[0]["median_days_to_protection"] == 2 and overall["median_days_to_protection"]
+    protect_across(rows, overall, {"A": a, "B": b}, 5)
+    # B's one case was hidden; the whole (6 cases) minus A (5) would single it out, so A's
+    # median goes too, and the whole organisation's (from 6 cases) stays.
+    assert rows[0]["median_days_to_protection"] is None
+    assert rows[0]["hidden"]["median_days_to_protection"] == "complementary"
+    assert rows[1]["hidden"]["median_days_to_protection"] == "fewer_than_k"
+    assert overall["median_days_to_protection"] == 2
+
+
+def test_across_groups_the_share_with_a_breach_hides_its_complement_too():
+    a = [summary("A", breaches=("feedback_late",))] * 5 + [summary("A")] * 5
+    b = [summary("B", breaches=("feedback_late",))] * 5 + [summary("B")]
+    rows = group_stats(a + b, by_unit)
+    [overall] = group_stats(a + b, lambda c: "all")
+    assert rows[0]["share_with_breach"] == 0.5 and rows[1]["share_with_breach"] is None
+    protect_across(rows, overall, {"A": a, "B": b}, 5)
+    # B has one case without a breach: the whole's minus A's would show it.
+    assert rows[0]["share_with_breach"] is None
+    assert overall["share_with_breach"] == 10 / 16
+
+
+def _behind(cases: list, name: str) -> int:
+    if name == "share_with_breach":
+        return sum(bool(c.analysis["breaches"]) for c in cases)
+    key = name.removeprefix("median_")
+    return sum(c.analysis[key] is not None for c in cases)
+
+
+handled = st.builds(
+    summary,
+    st.sampled_from(["a", "b", "c", None]),
+    ack=st.none() | st.integers(0, 30),
+    fb=st.none() | st.integers(0, 120),
+    prot=st.none() | st.integers(0, 5),
+    breaches=st.sampled_from([(), ("feedback_late",), ("acknowledge_late", "feedback_late")]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(handled, max_size=40), st.integers(2, 6))
+def test_no_median_or_share_comes_from_fewer_than_k_cases(cases, k):
+    rows = group_stats(cases, by_unit, k)
+    overall = group_stats(cases, lambda c: "all", k)[0] if cases else None
+    members: dict = {}
+    for case in cases:
+        members.setdefault(by_unit(case), []).append(case)
+    protect_across(rows, overall, members, k)
+    for row in [*rows, *([overall] if overall else [])]:
+        group = cases if row is overall else members[row["group"]]
+        for name in DERIVED_FIGURES:
+            behind = _behind(group, name)
+            if row[name] is not None:
+                assert behind == 0 or behind >= k
+                if name == "share_with_breach":
+                    assert len(group) - behind == 0 or len(group) - behind >= k
+            elif behind:
+                assert row["hidden"][name] in ("fewer_than_k", "complementary")
+    if overall is None:
+        return
+    for name in DERIVED_FIGURES:
+        if overall[name] is None:
+            continue
+        hidden = sum(_behind(members[r["group"]], name) for r in rows if r[name] is None)
+        assert hidden == 0 or hidden >= k

@@ -57,9 +57,11 @@ class Command(BaseCommand):
                        **options) -> None:  # noqa: ANN003
         """`analyse`: read CASES.json, print `analyse_cases` as JSON (indent 2).
 
-        Bad input (a missing or unreadable file, text that is not JSON, case data refused
-        by `parse_cases`, a bad --as-of) raises CommandError: a message on stderr and a
-        non-zero exit status.
+        Bad input (a missing or unreadable file, text that is not JSON, JSON nested too
+        deeply or with a number too long to read, case data refused by `parse_cases`
+        (including a step after today, an over-long or badly formed id, text that is not
+        Unicode), a bad --as-of) raises CommandError: a message on stderr and a non-zero
+        exit status.
         """
         path = Path(cases)
         when = self._as_of(as_of)
@@ -78,8 +80,14 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             raise CommandError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                                f"column {exc.colno}.")
+        except RecursionError:
+            raise CommandError(f"{path} is nested too deeply to be a file of cases.")
+        except ValueError:  # Python refuses to read a whole number of over 4,300 digits
+            raise CommandError(f"{path} holds a number too long to read.")
         try:
-            result = analyse_cases(data, when)
+            # Steps are things that happened: none may be dated after today (rule 1 of
+            # echoorg.core.concerns.clocks), whatever --as-of says.
+            result = analyse_cases(data, when, today=timezone.localdate())
         except CaseDataError as exc:
             raise CommandError(f"The cases in {path} were refused; nothing was analysed.\n{exc}")
         self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
