@@ -26,9 +26,9 @@ from echoorg.core.concerns.metrics import (
     median_or_hidden,
     protect_across,
     protect_partition,
-    share_or_hidden,
     quarter_dates,
     quarterly_return,
+    share_or_hidden,
 )
 from echoorg.core.concerns.simulate import simulate_cases
 
