@@ -9,6 +9,7 @@ Content-Security-Policy complaint, and no axe WCAG 2.2 A/AA violation.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -589,3 +590,33 @@ def test_guardian_pages_fit_320_px(open_browser, demo):
         expect(heading(page)).to_have_text(title)
         assert_no_horizontal_scroll(page, NARROW["width"])
         web.check()
+
+
+# 7. A case dated 9999 in the database (issue 8, finding 7) ----------------------------
+
+def test_a_stored_case_dated_9999_is_marked_and_every_page_still_opens(web, demo):
+    page = web.page
+    far = Concern.objects.filter(organisation=demo.org).order_by("pk").first()
+    Concern.objects.filter(pk=far.pk).update(received_on=dt.date(9999, 12, 31))
+    CaseEvent.objects.filter(concern=far).update(date=dt.date(9999, 12, 31))
+    cache.clear()  # the guardian's menu caches the overdue count
+    web.login_as(demo.user("guardian"))
+
+    web.goto(f"/o/{SLUG}/concerns/")
+    row = page.get_by_role("row").filter(has_text=far.reference).first
+    expect(row).to_contain_text("Date out of range: check the case")
+    web.check()
+
+    web.goto(f"/o/{SLUG}/concerns/case/{far.reference}/")
+    main = page.get_by_role("main")
+    notice = main.locator(".notice.error").filter(has_text="Date out of range.")
+    expect(notice).to_contain_text("is after today")
+    expect(page.get_by_role("img", name=re.compile(r"^Timeline"))).to_have_count(0)
+    web.check()
+
+    web.goto(f"/o/{SLUG}/concerns/statistics/")
+    expect(main).to_contain_text("their dates are out of range")
+    web.check()
+    web.goto(f"/o/{SLUG}/concerns/return/?year=9999&quarter=4")
+    expect(main).to_contain_text("There is no return for the year or quarter asked for")
+    web.check()
