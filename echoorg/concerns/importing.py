@@ -178,7 +178,7 @@ def _case_problems(where: str, case: dict, units: dict, leaders: dict,  # noqa: 
                          f"{_shown(value)}.")
         elif value not in known:
             found.append(f"{where}: {key} {_shown(value)} is not {what} of {org_name}.")
-    at_risk = case.get("at_risk", [])
+    at_risk = [] if case.get("at_risk") is None else case["at_risk"]
     allowed_risk = [k for k, _ in AT_RISK]
     if not isinstance(at_risk, list) or any(not isinstance(a, str) or a not in allowed_risk
                                             for a in at_risk):
@@ -282,7 +282,7 @@ def _import(actor, organisation, cases: list, problems: list[str],  # noqa: ANN0
             concern = Concern(
                 organisation=organisation, reference=f"{prefix}{core.id}",
                 mode=case.get("mode", "confidential"), category=case.get("category", "other"),
-                at_risk=case.get("at_risk", []),
+                at_risk=[] if case.get("at_risk") is None else case["at_risk"],
                 risk_of_harm=core.risk_of_harm or assessed_risk,
                 unit_id=units.get(case.get("unit") or None),
                 source=source,
