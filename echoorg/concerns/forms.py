@@ -99,9 +99,11 @@ class ReportForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    code = forms.CharField(max_length=64, label="Your 16-digit receipt code",
+    # No max_length: a code of the wrong length gets the same answer as a wrong code.
+    code = forms.CharField(label="Your 16-digit receipt code",
                            widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                         "inputmode": "numeric"}))
+                                                         "inputmode": "numeric",
+                                                         "maxlength": "64"}))
 
 
 class MessageForm(forms.Form):

@@ -68,8 +68,10 @@ def new_receipt_code() -> str:
 
 def normalise_receipt(code: str) -> str | None:
     """The digits of a typed code, or None when it cannot be a receipt code."""
-    digits = "".join(ch for ch in code if ch.isdigit())
-    if len(digits) != RECEIPT_DIGITS or len(code) > 64:
+    if len(code) > 64:
+        return None
+    digits = "".join(ch for ch in code if ch in "0123456789")
+    if len(digits) != RECEIPT_DIGITS:
         return None
     return digits
 
