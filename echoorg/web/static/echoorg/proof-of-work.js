@@ -148,6 +148,9 @@
     var nonce = form.querySelector("input[name=pow_nonce]");
     var status = form.querySelector("[data-pow-status]");
     if (!challenge || !nonce) { return; }
+    form.querySelectorAll("[data-pow-without-script]").forEach(function (note) {
+      note.hidden = true;
+    });
     var solving = false;
     form.addEventListener("submit", function (event) {
       if (nonce.value) { return; }  // solved: let the form go
