@@ -367,3 +367,17 @@ def test_files_are_stored_and_served_with_the_type_found_in_them(org, make_perso
         assert response["Content-Type"] == served_as
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_wrong_code_writes_nothing_and_the_pages_keep_a_query_budget(
+        org, receipt, django_assert_max_num_queries):
+    browser = Client()
+    data = {"code": "0000 0000 0000 0001", **solved(browser, follow_up_url(org))}
+    with django_assert_max_num_queries(4) as wrong:
+        assert browser.post(follow_up_url(org), data).status_code == 400
+    assert not [q for q in wrong.captured_queries
+                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    with django_assert_max_num_queries(3):
+        Client().get(follow_up_url(org))
+    with django_assert_max_num_queries(4):
+        Client().get(reverse("speak_up", kwargs={"slug": org.slug}))
