@@ -20,6 +20,18 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _cheap_speak_up_protection(settings):
+    """Speak-up's proof of work and receipt hashing made cheap, and its counters (kept in
+    the cache) started empty; tests of the costs themselves override this."""
+    from django.core.cache import cache
+
+    settings.ECHOORG_POW_BITS = 4
+    settings.ECHOORG_POW_MAX_BITS = 8
+    settings.ECHOORG_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 8}
+    cache.clear()
+
+
 @pytest.fixture(params=["accelerated", "numpy"])
 def both_routes(request, monkeypatch):
     """Run a test with echoorg's C accelerator and again without it (NumPy and Arrow)."""

@@ -70,6 +70,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, "The email address or password is not right.")
                 status = 400
             else:
+                # A fresh session, with nothing from before (a speak-up case opened
+                # with a receipt code must never sit beside an account).
+                request.session.flush()
                 if user.totp_enabled:
                     # Failures are cleared only when the whole login succeeds, so entering
                     # the password again does not reset the count of wrong codes.
@@ -105,7 +108,9 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
         elif twofactor.check_code(user, form.cleaned_data["code"]):
             user.save(update_fields=["totp_last_step"])
             target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
-            request.session.pop(PENDING, None)
+            # Start afresh: Django's login() keeps the session's data and only changes
+            # its key.
+            request.session.flush()
             LoginFailure.objects.filter(key=LoginFailure.key_for(user.email)).delete()
             login(request, user)
             record("account.login", actor=user, object_type="accounts.user",

@@ -19,4 +19,5 @@ def vault() -> Vault:
 
 
 def hash_receipt(code: str) -> str:
-    return receipt_hash(code, settings.ECHOORG_RECEIPT_SECRET)
+    return receipt_hash(code, settings.ECHOORG_RECEIPT_SECRET,
+                        **getattr(settings, "ECHOORG_RECEIPT_ARGON2", {}))

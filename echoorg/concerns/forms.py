@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from echoorg.core.concerns.clocks import EVENT_LABELS, OUTCOMES, REFERRAL_TARGETS
+from echoorg.core.file_types import check_file
 from echoorg.orgs.models import Unit
 
 from .models import AT_RISK, CATEGORIES, MODES, SPEAK_AGAIN, Attachment
@@ -33,11 +34,22 @@ class AttachmentsField(forms.FileField):
             if upload.size > limit:
                 raise forms.ValidationError(
                     f"'{upload.name}' is larger than {limit / (1024 * 1024):g} MB.")
-            if upload.content_type not in Attachment.ALLOWED_TYPES:
+            # The type is read from the file's own bytes, never from the browser's claim.
+            found = check_file(read_upload(upload), upload.name, upload.content_type or "",
+                               Attachment.ALLOWED_TYPES)
+            if not found.accepted:
                 raise forms.ValidationError(
-                    f"'{upload.name}' is not a type echoorg accepts (PDF, PNG, JPEG, plain "
-                    "text, Word or Excel).")
+                    f"'{upload.name}' {found.problem} echoorg accepts PDF, PNG, JPEG, plain "
+                    "text, Word or Excel files.")
         return files
+
+
+def read_upload(upload) -> bytes:  # noqa: ANN001
+    """The whole uploaded file, leaving it ready to be read again."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
 
 
 class ReportForm(forms.Form):
@@ -87,9 +99,11 @@ class ReportForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    code = forms.CharField(max_length=64, label="Your 16-digit receipt code",
+    # No max_length: a code of the wrong length gets the same answer as a wrong code.
+    code = forms.CharField(label="Your 16-digit receipt code",
                            widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                         "inputmode": "numeric"}))
+                                                         "inputmode": "numeric",
+                                                         "maxlength": "64"}))
 
 
 class MessageForm(forms.Form):

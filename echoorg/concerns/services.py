@@ -29,6 +29,8 @@ from echoorg.core.concerns.clocks import (
     timeline_problems,
 )
 from echoorg.core.crypto import new_receipt_code
+from echoorg.core.file_types import check_file
+from echoorg.core.file_types import detect as detect_type
 
 from .crypto import hash_receipt, vault
 from .models import Attachment, CaseEvent, Concern, ConcernPolicy, Message
@@ -101,11 +103,17 @@ def raise_concern(organisation, *, mode: str, category: str, at_risk: list[str],
 
 
 def add_attachment(concern: Concern, upload, from_reporter: bool) -> Attachment:  # noqa: ANN001
+    """Store a file with the type found in its own bytes (the browser's claim is only
+    checked against it); a file that is not an allowed type is refused."""
+    upload.seek(0)
     data = upload.read()
+    found = check_file(data, upload.name, upload.content_type or "", Attachment.ALLOWED_TYPES)
+    if not found.accepted:
+        raise ValidationError({"attachments": f"'{upload.name}' {found.problem}"})
     return Attachment.objects.create(
         concern=concern, from_reporter=from_reporter,
         name_encrypted=vault().encrypt_text(upload.name[:200]),
-        content_type=upload.content_type, size=len(data),
+        content_type=found.detected, size=len(data),
         data_encrypted=vault().encrypt(data))
 
 
@@ -242,8 +250,14 @@ def attachment_response(attachment: Attachment):  # noqa: ANN201
     """The decrypted file as a download (never shown inline)."""
     from django.http import HttpResponse
 
-    extension = Attachment.ALLOWED_TYPES.get(attachment.content_type, ".bin")
-    response = HttpResponse(attachment.content(), content_type=attachment.content_type)
+    data = attachment.content()
+    # Typed by its own bytes again, so a file stored before types were checked (typed by
+    # the browser's claim) is never served as something it is not.
+    kind = detect_type(data)
+    if kind not in Attachment.ALLOWED_TYPES:
+        kind = "application/octet-stream"
+    extension = Attachment.ALLOWED_TYPES.get(kind, ".bin")
+    response = HttpResponse(data, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}' \
                                       f'{extension}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -181,8 +181,41 @@ USE_TZ = True
 # Speak-up attachments: size and type limits.
 ECHOORG_ATTACHMENT_MAX_BYTES = int(os.environ.get("ECHOORG_ATTACHMENT_MAX_BYTES",
                                                   str(10 * 1024 * 1024)))
+# Speak-up protection (docs/admin-guide.md, docs/decisions/0005-speak-up-protection.md).
+# Proof of work on the public forms: leading zero bits of SHA-256 (each bit doubles the
+# work; 18 is about a second in a laptop browser), one more bit per so many wrong receipt
+# codes within the window, up to a ceiling; how long a challenge stays valid.
+ECHOORG_POW_BITS = int(os.environ.get("ECHOORG_POW_BITS", "18"))
+ECHOORG_POW_MAX_BITS = int(os.environ.get("ECHOORG_POW_MAX_BITS", "22"))
+ECHOORG_POW_FAILURES_PER_BIT = int(os.environ.get("ECHOORG_POW_FAILURES_PER_BIT", "20"))
+ECHOORG_POW_WINDOW_SECONDS = int(os.environ.get("ECHOORG_POW_WINDOW_SECONDS", "3600"))
+ECHOORG_POW_CHALLENGE_SECONDS = int(os.environ.get("ECHOORG_POW_CHALLENGE_SECONDS",
+                                                   str(3 * 3600)))
+# Per organisation: concerns accepted per hour from the public form, total bytes of
+# stored attachments, and how often guardians are emailed that a limit was reached.
+ECHOORG_SPEAKUP_MAX_PER_HOUR = int(os.environ.get("ECHOORG_SPEAKUP_MAX_PER_HOUR", "30"))
+ECHOORG_SPEAKUP_STORAGE_BYTES = int(os.environ.get("ECHOORG_SPEAKUP_STORAGE_BYTES",
+                                                   str(2 * 1024 ** 3)))
+ECHOORG_SPEAKUP_ALERT_SECONDS = int(os.environ.get("ECHOORG_SPEAKUP_ALERT_SECONDS", "86400"))
+# A reporter's follow-up session (after the receipt code) ends after this idle time.
+ECHOORG_SPEAKUP_IDLE_SECONDS = int(os.environ.get("ECHOORG_SPEAKUP_IDLE_SECONDS", "900"))
+# Argon2id cost of receipt-code hashes (RFC 9106). Fixed: changing it stops every
+# existing receipt code from working. Tests lower it to stay fast.
+ECHOORG_RECEIPT_ARGON2 = {"time_cost": 3, "memory_cost": 64 * 1024}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+
+# Django's cache holds speak-up's counters and used challenges (never the database).
+# Memory of each process by default; several processes or servers should share one,
+# e.g. ECHOORG_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache with
+# ECHOORG_CACHE_LOCATION=redis://cache.internal:6379 (needs the redis package).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("ECHOORG_CACHE_BACKEND",
+                                  "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("ECHOORG_CACHE_LOCATION", ""),
+    }
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

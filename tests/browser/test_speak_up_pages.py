@@ -619,4 +619,112 @@ def test_a_stored_case_dated_9999_is_marked_and_every_page_still_opens(web, demo
     web.check()
     web.goto(f"/o/{SLUG}/concerns/return/?year=9999&quarter=4")
     expect(main).to_contain_text("There is no return for the year or quarter asked for")
+
+
+# 6. The proof of work: solved by the browser, by keyboard, and said aloud -----------------
+
+STATUS_LOG = """() => {
+  const status = document.querySelector('[data-pow-status]');
+  new MutationObserver(() => {
+    const log = JSON.parse(sessionStorage.getItem('pow-status') || '[]');
+    log.push(status.textContent);
+    sessionStorage.setItem('pow-status', JSON.stringify(log));
+  }).observe(status, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def raised_with_receipt(demo: Demo) -> tuple[Concern, str]:
+    from echoorg.concerns.services import raise_concern
+
+    raised = raise_concern(demo.org, mode="anonymous", category="fraud", at_risk=[],
+                           risk_of_harm=False, text="Invoices are paid twice.")
+    return raised.concern, raised.receipt
+
+
+def test_the_follow_up_check_runs_from_the_keyboard_and_tells_screen_readers(
+        open_browser, demo, settings):
+    settings.ECHOORG_POW_BITS = settings.ECHOORG_POW_MAX_BITS = 10
+    concern, code = raised_with_receipt(demo)
+    web = open_browser()
+    page = web.page
+    web.goto(f"/speak-up/{SLUG}/follow-up/")
+    status = page.locator("[data-pow-status]")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_text("This form needs JavaScript")).to_be_hidden()
+    assert page.locator("input[name=pow_challenge]").get_attribute("data-bits") == "10"
+    web.check()
+
+    # The script's own SHA-256 (used where Web Crypto is missing, on plain HTTP) agrees
+    # with Python's, across block boundaries.
+    import hashlib
+
+    for text in ("", "abc", "x" * 55, "y" * 56, "z" * 64, "pow1.raise.3.18.99.ab.cd:12345"):
+        ours = page.evaluate("t => Array.from(window.echoorgSha256Ascii(t))"
+                             ".map(b => b.toString(16).padStart(2, '0')).join('')", text)
+        assert ours == hashlib.sha256(text.encode()).hexdigest(), text
+
+    page.evaluate(STATUS_LOG)
+    page.get_by_label("Your 16-digit receipt code").focus()
+    page.keyboard.type(code)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(path_is(f"/speak-up/{SLUG}/case/"))
+    expect(heading(page)).to_have_text(f"Your concern {concern.reference}")
+    said = page.evaluate("() => JSON.parse(sessionStorage.getItem('pow-status') || '[]')")
+    assert any(s.startswith("Checking the form before sending it") for s in said), said
+    assert any(s.startswith("Check done in") for s in said), said
+    web.check()
+
+    # Without Web Crypto (a plain-HTTP address) the script solves the check itself.
+    again = open_browser()
+    again.goto(f"/speak-up/{SLUG}/follow-up/")
+    again.page.evaluate("() => Object.defineProperty(window.crypto, 'subtle', "
+                        "{value: undefined})")
+    again.page.get_by_label("Your 16-digit receipt code").fill(code)
+    again.submit(again.page.get_by_role("button", name="Open my concern"))
+    expect(again.page).to_have_url(path_is(f"/speak-up/{SLUG}/case/"))
+    again.check()
+
+
+def test_without_javascript_the_forms_say_what_to_do_instead(browser, live_server, demo):
+    _, code = raised_with_receipt(demo)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"/speak-up/{SLUG}/")
+        expect(page.get_by_text("This form needs JavaScript")).to_be_visible()
+        expect(page.get_by_text("raise your concern another way")).to_be_visible()
+        page.goto(f"/speak-up/{SLUG}/follow-up/")
+        page.get_by_label("Your 16-digit receipt code").fill(code)
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Open my concern").click()
+        assert navigation.value.status == 400
+        expect(page.get_by_role("alert")).to_contain_text("Turn on JavaScript")
+        expect(page.get_by_text("reach the guardian another way")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_form_that_has_reached_its_hourly_limit_says_how_else_to_speak_up(
+        open_browser, demo, settings):
+    from echoorg.concerns import protection
+
+    settings.ECHOORG_SPEAKUP_MAX_PER_HOUR = 1
+    protection.count_raised(demo.org)
+    before = Concern.objects.count()
+    web = open_browser()
+    page = web.page
+    web.goto(f"/speak-up/{SLUG}/")
+    page.get_by_role("radio", name=re.compile(r"^Anonymous")).check()
+    page.get_by_role("radio", name="Fraud", exact=True).check()
+    page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
+        "radio", name="No", exact=True).check()
+    page.get_by_label("What is your concern?").fill("Invoices are paid twice.")
+    assert submit_for_status(web, page.get_by_role("button", name="Send my concern")) == 429
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Your concern could not be sent")
+    expect(alert).to_contain_text("speak to the Freedom to Speak Up guardian")
+    expect(page.get_by_label("What is your concern?")).to_have_value("Invoices are paid twice.")
+    assert Concern.objects.count() == before
     web.check()
