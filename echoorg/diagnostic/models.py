@@ -161,3 +161,38 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["id"]  # random order: insertion order is not kept anywhere
+
+
+class PendingResponse(models.Model):
+    """A response sent while its wave is open, held sealed until the wave closes.
+
+    Responses are not written to `Response` as they arrive: the table's row order (SQLite's
+    rowid, PostgreSQL's physical order and transaction ids) would follow the order in which
+    people answered, which the invitations' own changes and any log reveal. Instead each is
+    sealed here (encrypted with the keys kept outside the database, so a copy of the
+    database shows neither the answers nor the unit) and all of a wave's pending responses
+    are written to `Response` in one shuffled batch when it closes, and deleted from here
+    (see `services.release_pending_responses` and docs/decisions/0004).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE,
+                             related_name="pending_responses")
+    sealed = models.BinaryField()  # Fernet token of the response as JSON
+
+    class Meta:
+        ordering = ["id"]
+
+
+class FullRowsRelease(models.Model):
+    """A researcher's download of a wave's full (not coarsened) rows, with the reference of
+    the data-sharing agreement that covers it."""
+
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="+")
+    researcher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    agreement_reference = models.CharField(max_length=200)
+    released = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-released"]

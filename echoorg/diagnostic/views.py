@@ -31,7 +31,7 @@ from . import services
 from .charts import circles_svg, heat_class, trend_svg
 from .exports import results_csv, results_xlsx, rows_csv, units_csv
 from .forms import InstrumentUploadForm, UploadForm, WaveForm
-from .models import Response, SurveyWave
+from .models import PendingResponse, Response, SurveyWave
 from .results import (
     WHOLE_ORGANISATION,
     comments_for,
@@ -60,7 +60,10 @@ def waves(request: HttpRequest, slug: str) -> HttpResponse:
     # with every response.
     answered = (Response.objects.filter(wave=OuterRef("pk")).values("wave")
                 .annotate(n=Count("id")).values("n"))
-    all_waves = org.waves.annotate(answered=Coalesce(Subquery(answered), 0))
+    pending = (PendingResponse.objects.filter(wave=OuterRef("pk")).values("wave")
+               .annotate(n=Count("id")).values("n"))
+    all_waves = org.waves.annotate(answered=Coalesce(Subquery(answered), 0)
+                                   + Coalesce(Subquery(pending), 0))
     return render(request, "diagnostic/waves.html", {
         "org": org, "waves": all_waves, "may_manage": can(request.user, org, "survey.manage"),
         "closed": [w for w in all_waves if w.status == SurveyWave.CLOSED],
@@ -143,7 +146,7 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                                         answered=Count("id", filter=Q(completed=True)))
     return render(request, "diagnostic/wave.html", {
         "org": org, "wave": wave, "may_manage": may_manage, "totals": totals,
-        "responses": wave.responses.count(), "rates": _response_rates(wave),
+        "responses": services.answered_count(wave), "rates": _response_rates(wave),
         "results_ready": _results_ready(wave), "may_export_rows": can(request.user, org,
                                                                       "survey.rows"),
     })
