@@ -8,12 +8,12 @@ import random
 from collections.abc import Iterable
 
 from django.conf import settings
-
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.template import loader
 
 from echoorg.audit.log import record
+from echoorg.core.crypto import Vault
 from echoorg.core.diagnostic.instrument import (
     Instrument,
     InstrumentError,
@@ -21,7 +21,6 @@ from echoorg.core.diagnostic.instrument import (
     shipped_instruments,
 )
 from echoorg.core.diagnostic.responses import ResponseFileError, ResponseTable, RowProblem
-from echoorg.core.crypto import Vault
 from echoorg.core.units import subtree
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.tasks import send_email
@@ -198,7 +197,7 @@ def seal_response(response: dict) -> bytes:
     return _vault().encrypt(json.dumps(response, separators=(",", ":")).encode())
 
 
-def _unseal(sealed: bytes) -> dict:
+def unseal_response(sealed: bytes) -> dict:
     return json.loads(_vault().decrypt(bytes(sealed)))
 
 
@@ -254,7 +253,7 @@ def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None
     """
     with transaction.atomic():
         pending = list(PendingResponse.objects.select_for_update().filter(wave=wave))
-        rows = [_unseal(p.sealed) for p in pending]
+        rows = [unseal_response(p.sealed) for p in pending]
         (rng or random.SystemRandom()).shuffle(rows)
         Response.objects.bulk_create([
             Response(wave=wave, unit_id=row["unit"], audience=row["audience"],

@@ -69,26 +69,29 @@ class PathScrubbingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        replacements: dict[str, str] = {}
         request = getattr(record, "request", None)
-        secrets: list[str] = []
-        replacement = "[path withheld]"
         if request is not None and hasattr(request, "path"):
-            replacement = f"route {route_name(request)}"
-            secrets = [request.get_full_path(), request.path, request.path_info]
+            # The route's values (a link token, an organisation's slug) first, then paths.
             match = getattr(request, "resolver_match", None)
-            if match is not None:
-                secrets += [str(v) for v in match.kwargs.values() if len(str(v)) >= 3]
-        message = record.getMessage()
-        for secret in sorted(set(filter(None, secrets)), key=len, reverse=True):
-            message = message.replace(secret, replacement)
-        record.msg, record.args = scrub(message), None
+            for value in (match.kwargs.values() if match is not None else ()):
+                if len(str(value)) >= 3:
+                    replacements[str(value)] = "[withheld]"
+            route = f"route {route_name(request)}"
+            for path in (request.get_full_path(), request.path, request.path_info):
+                if path:
+                    replacements[path] = route
+
+        def clean(text: str) -> str:
+            for secret in sorted(replacements, key=len, reverse=True):
+                text = text.replace(secret, replacements[secret])
+            return scrub(text)
+
+        record.msg, record.args = clean(record.getMessage()), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            text = record.exc_text
-            for secret in sorted(set(filter(None, secrets)), key=len, reverse=True):
-                text = text.replace(secret, replacement)
-            record.exc_text = scrub(text)
+            record.exc_text = clean(record.exc_text)
         if record.stack_info:
-            record.stack_info = scrub(record.stack_info)
+            record.stack_info = clean(record.stack_info)
         return True
