@@ -25,7 +25,15 @@ from echoorg.core.units import subtree
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.tasks import send_email
 
-from .models import CustomInstrument, Draft, Invitation, PendingResponse, Response, SurveyWave
+from .models import (
+    CustomInstrument,
+    Draft,
+    FullRowsRelease,
+    Invitation,
+    PendingResponse,
+    Response,
+    SurveyWave,
+)
 
 MIN_GROUP_FLOOR = 3
 
@@ -266,6 +274,16 @@ def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None
             record("survey.responses_added", organisation=wave.organisation, obj=wave,
                    count=len(rows))
     return len(rows)
+
+
+def release_full_rows(actor, wave: SurveyWave, agreement_reference: str) -> FullRowsRelease:  # noqa: ANN001
+    """Record that `actor` takes a wave's full rows under a data-sharing agreement."""
+    with transaction.atomic():
+        release = FullRowsRelease.objects.create(wave=wave, researcher=actor,
+                                                 agreement_reference=agreement_reference)
+        record("wave.full_rows_exported", actor=actor, organisation=wave.organisation,
+               obj=wave, agreement_reference=agreement_reference)
+    return release
 
 
 def answered_count(wave: SurveyWave) -> int:

@@ -153,7 +153,7 @@ def k_anonymise(parents: Mapping[int, int | None], units: Sequence[int],
         for i in range(n):
             by_unit[labels[i]].append(i)
         blank = [WITHHELD] * width
-        for unit, members in by_unit.items():
+        for members in by_unit.values():
             residue = [i for i in members if i in small]
             if not residue:
                 continue
