@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection, models
 from django.test import Client
@@ -143,8 +144,10 @@ def test_a_wave_taken_through_the_pages_leaves_nothing_that_links_answers_to_peo
         assert b"Comment of respondent" not in bytes(row.sealed)
         assert b"answers" not in bytes(row.sealed)
 
-    # 3. The audit trail gained no entry from all those answers.
+    # 3. The audit trail gained no entry from all those answers, and answering made no
+    # session row (whose expiry time would date the visit).
     assert AuditEntry.objects.count() == audit_before
+    assert not Session.objects.exists()
 
     # 4. No time on responses or invitations.
     for model in (Response, Invitation, PendingResponse):
@@ -217,3 +220,16 @@ def test_an_answer_sent_after_the_wave_closed_is_refused(people, open_wave, faci
     with pytest.raises(services.ValidationError):
         services.submit_response(invitation, {}, "")
     assert not PendingResponse.objects.exists() and not Response.objects.exists()
+
+
+def test_a_draft_in_the_database_does_not_show_its_answers(people, open_wave):
+    token = _links()[people[0].email]
+    Client().post(f"/s/{token}/1/", {"thr1": "4", "thr2": "5", "next": "1"})
+    invitation = Invitation.objects.get(user=people[0], wave=open_wave)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM diagnostic_draft")
+        stored = repr([[bytes(c) if isinstance(c, memoryview) else c for c in row]
+                       for row in cursor.fetchall()])
+    assert "gAAAA" in stored  # a Fernet token
+    assert "thr1" not in stored and "thr2" not in stored
+    assert invitation.draft.answers == {"thr1": 4, "thr2": 5}  # the person can carry on

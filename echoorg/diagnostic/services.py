@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.template import loader
 
 from echoorg.audit.log import record
-from echoorg.core.crypto import Vault
 from echoorg.core.diagnostic.instrument import (
     Instrument,
     InstrumentError,
@@ -33,6 +30,8 @@ from .models import (
     PendingResponse,
     Response,
     SurveyWave,
+    seal,
+    unseal,
 )
 
 MIN_GROUP_FLOOR = 3
@@ -191,22 +190,18 @@ def clean_answers(instrument: Instrument, audience: str, raw: dict[str, object])
 
 def save_draft(invitation: Invitation, answers: dict[str, int], page: int) -> None:
     draft, _ = Draft.objects.get_or_create(invitation=invitation)
-    draft.answers = {**draft.answers, **answers}
+    draft.answers = {**draft.answers, **answers}  # sealed (see Draft)
     draft.page = page
     draft.save()
 
 
-def _vault() -> Vault:
-    return Vault(settings.ECHOORG_ENCRYPTION_KEYS)
-
-
 def seal_response(response: dict) -> bytes:
     """A pending response as an encrypted token (the speak-up keys, outside the database)."""
-    return _vault().encrypt(json.dumps(response, separators=(",", ":")).encode())
+    return seal(response)
 
 
 def unseal_response(sealed: bytes) -> dict:
-    return json.loads(_vault().decrypt(bytes(sealed)))
+    return unseal(sealed)
 
 
 def submit_response(invitation: Invitation, demographics: dict[str, str], comment: str) -> None:
