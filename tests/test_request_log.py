@@ -52,3 +52,15 @@ def test_gunicorn_writes_no_access_line_and_scrubs_its_error_log():
 def test_private_paths_are_blanked(line):
     assert scrub(line).count("[path withheld]") == 1
     assert "abc" not in scrub(line) and "alpha" not in scrub(line)
+
+
+@pytest.mark.django_db
+def test_each_request_is_logged_by_route_name(client, caplog):
+    caplog.set_level(logging.INFO, logger="echoorg.requests")
+    client.get("/s/SECRETTOKEN123456/")
+    client.get("/static/echoorg/does-not-exist.css")
+    client.get("/no/such/page/")
+    lines = [r.getMessage() for r in caplog.records if r.name == "echoorg.requests"]
+    assert [line.rsplit(" ", 1)[0] for line in lines] == [
+        "GET survey_start 404", "GET static 404", "GET unmatched 404"]
+    assert not any("SECRETTOKEN" in r.getMessage() for r in caplog.records)

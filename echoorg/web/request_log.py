@@ -30,11 +30,15 @@ _CLIENT_ADDRESS = re.compile(r"\bip=\S*?:(?=\s|$)")
 
 
 def route_name(request: Any) -> str:
-    """The name of the route a request went to (`survey_page`), or `unmatched`."""
+    """The name of the route a request went to (`survey_page`), `static` for CSS and
+    images, or `unmatched`."""
     match = getattr(request, "resolver_match", None)
     if match is None:
+        from django.conf import settings
         from django.urls import Resolver404, resolve
 
+        if settings.STATIC_URL and request.path_info.startswith(settings.STATIC_URL):
+            return "static"  # served by whitenoise before any route is resolved
         try:
             match = resolve(request.path_info)
         except (Resolver404, ValueError, TypeError):
