@@ -220,6 +220,8 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.completed:
             raise ValidationError("This link has been used already.")
+        if invitation.unit_id is None:  # checked now: the release at close must not fail
+            raise ValidationError("This invitation has no unit; ask your facilitator.")
         draft = Draft.objects.filter(invitation=invitation).first()
         answers = clean_answers(wave.instrument, invitation.audience,
                                 draft.answers if draft else {})
