@@ -257,7 +257,9 @@ def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None
     by default the operating system's randomness shuffles.
     """
     with transaction.atomic():
-        pending = list(PendingResponse.objects.select_for_update().filter(wave=wave))
+        # Submissions lock the wave's row too, so none arrives between reading and deleting.
+        SurveyWave.objects.select_for_update().filter(pk=wave.pk).first()
+        pending = list(PendingResponse.objects.filter(wave=wave))
         rows = [unseal_response(p.sealed) for p in pending]
         (rng or random.SystemRandom()).shuffle(rows)
         Response.objects.bulk_create([
@@ -266,7 +268,7 @@ def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None
                      comment=row["comment"], source=Response.WEB)
             for row in rows], batch_size=500)
         _erase_deleted_rows()
-        PendingResponse.objects.filter(pk__in=[p.pk for p in pending]).delete()
+        PendingResponse.objects.filter(wave=wave).delete()
         if rows:
             record("survey.responses_added", organisation=wave.organisation, obj=wave,
                    count=len(rows))
