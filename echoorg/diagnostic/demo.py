@@ -64,7 +64,7 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
             Invitation.objects.bulk_create(invitations, batch_size=500)
             # As for real answers (services.submit_response): rows in a random order, and
             # an open wave's answers held sealed until it closes.
-            random.Random(seed + number).shuffle(answered)
+            random.SystemRandom().shuffle(answered)  # storage order: never reproducible
             if wave.status == SurveyWave.OPEN:
                 PendingResponse.objects.bulk_create([
                     PendingResponse(wave=wave, sealed=seal_response({
