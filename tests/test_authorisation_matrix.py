@@ -194,6 +194,8 @@ PAGE_POSTS: dict[str, Rule] = {
     "wave": Rule("POST", _w("wave"), MANAGERS, data={}),
     "wave_new": Rule("POST", _o("wave_new"), MANAGERS, data={"title": ""}),
     "wave_import": Rule("POST", _w("wave_import"), MANAGERS, data={}),
+    "wave_rows_export": Rule("POST", _w("wave_rows_export"), RESEARCHERS,
+                             data={"agreement_reference": ""}),
     "instruments": Rule("POST", _o("instruments"), FACILITATORS, data={}),
     "speak_up": Rule("POST", _o("speak_up"), PUBLIC, org_scoped=False, data={}),
     "speak_up_follow_up": Rule("POST", _o("speak_up_follow_up"), PUBLIC, org_scoped=False,

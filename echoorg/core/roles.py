@@ -41,6 +41,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "survey.view": frozenset({FACILITATOR, LEADER, RESEARCHER, BOARD}),
     "survey.manage": frozenset({FACILITATOR, LEADER}),
     "survey.rows": frozenset({RESEARCHER}),
+    # Rows with every background answer as given: a researcher, under a recorded
+    # data-sharing agreement (the default rows are k-anonymous).
+    "survey.rows_full": frozenset({RESEARCHER}),
     "instruments.manage": frozenset({FACILITATOR}),
     # Speak up: case content for guardians only; statistics (suppressed) for those who
     # oversee; the quarterly return for guardians and the board.

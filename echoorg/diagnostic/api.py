@@ -139,7 +139,7 @@ def _wave_out(wave: SurveyWave) -> WaveOut:
     return WaveOut(id=wave.pk, title=wave.title, instrument=f"{wave.instrument_id}@"
                    f"{wave.instrument_version}", opens_on=wave.opens_on,
                    closes_on=wave.closes_on, status=wave.status, min_group=wave.min_group,
-                   responses=wave.responses.count())
+                   responses=services.answered_count(wave))
 
 
 @router.get("/organisations/{slug}/waves", response=list[WaveOut])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +13,8 @@ from echoorg.core.diagnostic.instrument import find_instrument, shipped_instrume
 from echoorg.core.diagnostic.simulate import assign_climates, simulate_wave
 from echoorg.orgs.models import Membership, Organisation
 
-from .models import Invitation, Response, SurveyWave
-from .services import audience_of
+from .models import Invitation, PendingResponse, Response, SurveyWave
+from .services import audience_of, seal_response
 
 WAVES = [
     ("Culture survey, spring 2026", dt.date(2026, 3, 2), dt.date(2026, 3, 27), 0.72, None),
@@ -61,10 +62,21 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
                 invitation.new_token()
                 invitations.append(invitation)
             Invitation.objects.bulk_create(invitations, batch_size=500)
-            Response.objects.bulk_create([
-                Response(wave=wave, unit=members[r.person].unit, audience=people[r.person][1],
-                         answers=r.answers, demographics=r.demographics, comment=r.comment)
-                for r in answered], batch_size=500)
+            # As for real answers (services.submit_response): rows in a random order, and
+            # an open wave's answers held sealed until it closes.
+            random.SystemRandom().shuffle(answered)  # storage order: never reproducible
+            if wave.status == SurveyWave.OPEN:
+                PendingResponse.objects.bulk_create([
+                    PendingResponse(wave=wave, sealed=seal_response({
+                        "unit": members[r.person].unit_id, "audience": people[r.person][1],
+                        "answers": r.answers, "demographics": r.demographics,
+                        "comment": r.comment})) for r in answered], batch_size=500)
+            else:
+                Response.objects.bulk_create([
+                    Response(wave=wave, unit=members[r.person].unit,
+                             audience=people[r.person][1], answers=r.answers,
+                             demographics=r.demographics, comment=r.comment)
+                    for r in answered], batch_size=500)
             if wave.status == SurveyWave.CLOSED:
                 wave.freeze_unit_tree()
                 wave.save(update_fields=["unit_tree"])

@@ -7,6 +7,8 @@ import csv
 import io
 import random
 
+from echoorg.core.diagnostic.kanonymity import KAnonymousRows, generalise_units, k_anonymise
+
 from .models import Response, SurveyWave
 from .results import UnitResult, parent_name, wave_units_as_published
 
@@ -65,31 +67,18 @@ def results_xlsx(wave: SurveyWave, results: list[UnitResult]) -> bytes:
 
 def generalised_units(wave: SurveyWave, unit_ids: list[int]) -> list[str]:
     """Each response's unit, replaced where needed by an enclosing unit so that every unit
-    name written stands for at least the wave's minimum group of responses.
-
-    Starting from the responses' own units, any label used by fewer than k responses is
-    moved up to its parent, repeatedly, until every label in use has k or more. When fewer
-    than k reach the top, the smallest named group joins them there.
-    """
+    name written stands for at least the wave's minimum group of responses (see
+    `echoorg.core.diagnostic.kanonymity.generalise_units`)."""
     units = {u.pk: u for u in wave_units_as_published(wave)}
-    label = list(unit_ids)
-    while True:
-        counts: dict[int | None, int] = {}
-        for unit in label:
-            counts[unit] = counts.get(unit, 0) + 1
-        small = {u for u, n in counts.items() if u is not None and n < wave.min_group}
-        if not small:
-            top = counts.get(None, 0)
-            others = [u for u in counts if u is not None]
-            if 0 < top < wave.min_group and others:
-                # Too few reach the top: fold the smallest named group into it as well.
-                smallest = min(others, key=lambda u: (counts[u], u))
-                label = [None if u == smallest else u for u in label]
-                continue
-            break
-        label = [units[u].parent_id if u in small else u for u in label]
-    whole = f"{wave.organisation.name}: whole organisation"
-    return [units[u].name if u is not None else whole for u in label]
+    parents = {pk: u.parent_id for pk, u in units.items()}
+    return [_unit_label(wave, units, u) for u in
+            generalise_units(parents, unit_ids, wave.min_group)]
+
+
+def _unit_label(wave: SurveyWave, units: dict, unit_id: int | None) -> str:
+    if unit_id is None:
+        return f"{wave.organisation.name}: whole organisation"
+    return units[unit_id].name
 
 
 def _shuffled_responses(wave: SurveyWave) -> list[tuple]:
@@ -99,32 +88,50 @@ def _shuffled_responses(wave: SurveyWave) -> list[tuple]:
     return rows
 
 
-def rows_csv(wave: SurveyWave) -> str:
+def rows_csv(wave: SurveyWave, full: bool = False) -> tuple[str, str, KAnonymousRows]:
     """De-identified responses in the scoring format (`respondent,unit,<item ids>`, ready
-    for `echoorg survey score`), then each row's audience and background answers.
+    for `echoorg survey score`), then each row's audience and background answers, and
+    what was done to them.
 
     Shuffled; no comments, dates or identifiers (respondent is a fresh row number); units
-    generalised so that each name written covers at least k responses. Audience and
-    background answers can still narrow a row down: the export is for researchers only.
+    generalised so that each name written covers at least k responses. By default the
+    rows are k-anonymous on unit, audience and background answers together
+    (`k_anonymise`: answers withheld where a combination would cover fewer than k).
+    `full=True` keeps every audience and background answer as given: only for a
+    researcher under a data-sharing agreement (the view checks both).
     """
     instrument = wave.instrument
     responses = _shuffled_responses(wave)
-    labels = generalised_units(wave, [unit for unit, *_ in responses])
     demographic_ids = [d.id for d in instrument.demographics]
+    units = {u.pk: u for u in wave_units_as_published(wave)}
+    parents = {pk: u.parent_id for pk, u in units.items()}
+    unit_ids = [unit for unit, *_ in responses]
+    audiences = [audience for _, audience, _, _ in responses]
+    background = [tuple(demographics.get(d, "") for d in demographic_ids)
+                  for *_, demographics in responses]
+    if full:
+        labels = generalise_units(parents, unit_ids, wave.min_group)
+        release = KAnonymousRows(labels, audiences, background, list(range(len(responses))),
+                                 units_generalised=sum(a != b for a, b in
+                                                       zip(unit_ids, labels, strict=True)))
+    else:
+        release = k_anonymise(parents, unit_ids, audiences, background, demographic_ids,
+                              wave.min_group)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["respondent", "unit", *instrument.item_ids])
-    for number, ((_, _, answers, _), label) in enumerate(zip(responses, labels, strict=True),
-                                                          start=1):
-        writer.writerow([f"r{number}", label, *[answers.get(i, "") for i in
-                                                 instrument.item_ids]])
-    background = io.StringIO()
-    writer = csv.writer(background)
+    for number, (position, unit) in enumerate(zip(release.kept, release.units, strict=True),
+                                              start=1):
+        answers = responses[position][2]
+        writer.writerow([f"r{number}", _unit_label(wave, units, unit),
+                         *[answers.get(i, "") for i in instrument.item_ids]])
+    background_out = io.StringIO()
+    writer = csv.writer(background_out)
     writer.writerow(["respondent", "audience", *demographic_ids])
-    for number, (_, audience, _, demographics) in enumerate(responses, start=1):
-        writer.writerow([f"r{number}", audience, *[demographics.get(d, "")
-                                                    for d in demographic_ids]])
-    return out.getvalue(), background.getvalue()
+    for number, (audience, answers) in enumerate(zip(release.audiences, release.background,
+                                                     strict=True), start=1):
+        writer.writerow([f"r{number}", audience, *answers])
+    return out.getvalue(), background_out.getvalue(), release
 
 
 def units_csv(wave: SurveyWave) -> str:

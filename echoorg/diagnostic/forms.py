@@ -94,3 +94,21 @@ class FinalPageForm(forms.Form):
                 label=demographic.question, required=False,
                 widget=forms.RadioSelect,
                 choices=[(o, o) for o in demographic.options])
+
+
+class FullRowsForm(forms.Form):
+    """The reference of the data-sharing agreement that covers a download of full rows."""
+
+    agreement_reference = forms.CharField(
+        label="Data-sharing agreement reference", min_length=3, max_length=200,
+        help_text="The reference of the signed agreement under which you receive the full "
+                  "rows, for example 'DSA-2026-014'. It is kept with your name in the audit "
+                  "trail.")
+
+    def clean_agreement_reference(self) -> str:
+        reference = " ".join(self.cleaned_data["agreement_reference"].split())
+        if any(not ch.isprintable() for ch in reference):
+            raise forms.ValidationError("Use letters, digits and punctuation only.")
+        if len(reference) < 3:
+            raise forms.ValidationError("Give the agreement's reference (3 characters or more).")
+        return reference

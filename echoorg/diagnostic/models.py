@@ -10,6 +10,7 @@ the moment the response is submitted.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import uuid
 from functools import cached_property
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from echoorg.core.crypto import Vault
 from echoorg.core.diagnostic.instrument import Instrument, load_instrument_text
 
 
@@ -135,12 +137,36 @@ class Invitation(models.Model):
             token_digest=digest(token)).first()
 
 
+def seal(value: object) -> bytes:
+    """`value` as JSON, encrypted with the keys kept outside the database (the speak-up
+    keys, ECHOORG_ENCRYPTION_KEYS), so a copy of the database cannot read it."""
+    return Vault(settings.ECHOORG_ENCRYPTION_KEYS).encrypt(
+        json.dumps(value, separators=(",", ":")).encode())
+
+
+def unseal(token: bytes) -> object:
+    return json.loads(Vault(settings.ECHOORG_ENCRYPTION_KEYS).decrypt(bytes(token)))
+
+
 class Draft(models.Model):
-    """Answers saved part-way through; deleted when the response is submitted."""
+    """Answers saved part-way through; deleted when the response is submitted.
+
+    A draft belongs to its invitation (the person must be able to carry on), so its
+    answers are sealed: someone reading the database sees that a draft exists, not what
+    it says.
+    """
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="draft")
-    answers = models.JSONField(default=dict)
+    sealed_answers = models.BinaryField(default=b"")
     page = models.PositiveSmallIntegerField(default=0)
+
+    @property
+    def answers(self) -> dict[str, int]:
+        return unseal(self.sealed_answers) if self.sealed_answers else {}
+
+    @answers.setter
+    def answers(self, value: dict[str, int]) -> None:
+        self.sealed_answers = seal(value)
 
 
 class Response(models.Model):
@@ -161,3 +187,38 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["id"]  # random order: insertion order is not kept anywhere
+
+
+class PendingResponse(models.Model):
+    """A response sent while its wave is open, held sealed until the wave closes.
+
+    Responses are not written to `Response` as they arrive: the table's row order (SQLite's
+    rowid, PostgreSQL's physical order and transaction ids) would follow the order in which
+    people answered, which the invitations' own changes and any log reveal. Instead each is
+    sealed here (encrypted with the keys kept outside the database, so a copy of the
+    database shows neither the answers nor the unit) and all of a wave's pending responses
+    are written to `Response` in one shuffled batch when it closes, and deleted from here
+    (see `services.release_pending_responses` and docs/decisions/0004).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE,
+                             related_name="pending_responses")
+    sealed = models.BinaryField()  # Fernet token of the response as JSON
+
+    class Meta:
+        ordering = ["id"]
+
+
+class FullRowsRelease(models.Model):
+    """A researcher's download of a wave's full (not coarsened) rows, with the reference of
+    the data-sharing agreement that covers it."""
+
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="+")
+    researcher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    agreement_reference = models.CharField(max_length=200)
+    released = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-released"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import loader
 
 from echoorg.audit.log import record
@@ -21,7 +22,17 @@ from echoorg.core.units import subtree
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.tasks import send_email
 
-from .models import CustomInstrument, Draft, Invitation, Response, SurveyWave
+from .models import (
+    CustomInstrument,
+    Draft,
+    FullRowsRelease,
+    Invitation,
+    PendingResponse,
+    Response,
+    SurveyWave,
+    seal,
+    unseal,
+)
 
 MIN_GROUP_FLOOR = 3
 
@@ -146,9 +157,12 @@ def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN0
 
 
 def close_wave(actor, wave: SurveyWave) -> None:  # noqa: ANN001
-    if wave.status != SurveyWave.OPEN:
-        raise ValidationError("Only an open wave can be closed.")
     with transaction.atomic():
+        SurveyWave.objects.select_for_update().filter(pk=wave.pk).first()
+        wave.refresh_from_db(fields=["status"])
+        if wave.status != SurveyWave.OPEN:
+            raise ValidationError("Only an open wave can be closed.")
+        release_pending_responses(wave)
         wave.status = SurveyWave.CLOSED
         wave.freeze_unit_tree()
         wave.save(update_fields=["status", "unit_tree"])
@@ -176,34 +190,104 @@ def clean_answers(instrument: Instrument, audience: str, raw: dict[str, object])
 
 def save_draft(invitation: Invitation, answers: dict[str, int], page: int) -> None:
     draft, _ = Draft.objects.get_or_create(invitation=invitation)
-    draft.answers = {**draft.answers, **answers}
+    draft.answers = {**draft.answers, **answers}  # sealed (see Draft)
     draft.page = page
     draft.save()
 
 
+def seal_response(response: dict) -> bytes:
+    """A pending response as an encrypted token (the speak-up keys, outside the database)."""
+    return seal(response)
+
+
+def unseal_response(sealed: bytes) -> dict:
+    return unseal(sealed)
+
+
 def submit_response(invitation: Invitation, demographics: dict[str, str], comment: str) -> None:
-    """Turn the draft into an anonymous response and mark the invitation answered."""
-    wave = invitation.wave
+    """Turn the draft into an anonymous pending response and mark the invitation answered.
+
+    The response is sealed into the wave's pending pool, not written to `Response`: all
+    pending responses go there in one shuffled batch when the wave closes, so the order
+    of rows tells nothing about the order of answering. No audit entry either: one per
+    response would time each answer (the release records how many were added).
+    """
     with transaction.atomic():
+        # The wave's row is locked so no response can slip in after its release at close.
+        wave = SurveyWave.objects.select_for_update().get(pk=invitation.wave_id)
+        if not wave.accepts_answers():
+            raise ValidationError("This survey is not open.")
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.completed:
             raise ValidationError("This link has been used already.")
+        if invitation.unit_id is None:  # checked now: the release at close must not fail
+            raise ValidationError("This invitation has no unit; ask your facilitator.")
         draft = Draft.objects.filter(invitation=invitation).first()
         answers = clean_answers(wave.instrument, invitation.audience,
                                 draft.answers if draft else {})
         if not answers:
             raise ValidationError("Answer at least one question before sending.")
         options = {d.id: d.options for d in wave.instrument.demographics}
-        Response.objects.create(
-            wave=wave, unit_id=invitation.unit_id, audience=invitation.audience, answers=answers,
-            demographics={k: v for k, v in demographics.items() if v in options.get(k, ())},
-            comment=comment.strip()[:2000], source=Response.WEB)
+        PendingResponse.objects.create(wave=wave, sealed=seal_response({
+            "unit": invitation.unit_id, "audience": invitation.audience, "answers": answers,
+            "demographics": {k: v for k, v in demographics.items()
+                             if v in options.get(k, ())},
+            "comment": comment.strip()[:2000]}))
         if draft:
+            _erase_deleted_rows()
             draft.delete()
         invitation.completed = True
         invitation.save(update_fields=["completed"])
-        # Deliberately no actor and no invitation: the trail must not link person and answer.
-        record("survey.response_received", organisation=wave.organisation, obj=wave)
+
+
+def _erase_deleted_rows() -> None:
+    """SQLite: overwrite deleted rows with zeros rather than leave them in free pages.
+    (PostgreSQL keeps dead rows until VACUUM; see docs/decisions/0004.)"""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None) -> int:
+    """Write a wave's pending responses to `Response` in a random order, in one batch, and
+    delete them from the pool. Returns how many were added.
+
+    Called when the wave closes, before any result is computed. One audit entry records
+    the count; none names or times a response. `rng` is for tests (a seeded generator);
+    by default the operating system's randomness shuffles.
+    """
+    with transaction.atomic():
+        # Submissions lock the wave's row too, so none arrives between reading and deleting.
+        SurveyWave.objects.select_for_update().filter(pk=wave.pk).first()
+        pending = list(PendingResponse.objects.filter(wave=wave))
+        rows = [unseal_response(p.sealed) for p in pending]
+        (rng or random.SystemRandom()).shuffle(rows)
+        Response.objects.bulk_create([
+            Response(wave=wave, unit_id=row["unit"], audience=row["audience"],
+                     answers=row["answers"], demographics=row["demographics"],
+                     comment=row["comment"], source=Response.WEB)
+            for row in rows], batch_size=500)
+        _erase_deleted_rows()
+        PendingResponse.objects.filter(wave=wave).delete()
+        if rows:
+            record("survey.responses_added", organisation=wave.organisation, obj=wave,
+                   count=len(rows))
+    return len(rows)
+
+
+def release_full_rows(actor, wave: SurveyWave, agreement_reference: str) -> FullRowsRelease:  # noqa: ANN001
+    """Record that `actor` takes a wave's full rows under a data-sharing agreement."""
+    with transaction.atomic():
+        release = FullRowsRelease.objects.create(wave=wave, researcher=actor,
+                                                 agreement_reference=agreement_reference)
+        record("wave.full_rows_exported", actor=actor, organisation=wave.organisation,
+               obj=wave, agreement_reference=agreement_reference)
+    return release
+
+
+def answered_count(wave: SurveyWave) -> int:
+    """Responses stored and still pending: a count only, for progress while a wave is open."""
+    return wave.responses.count() + wave.pending_responses.count()
 
 
 def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str) -> int:  # noqa: ANN001

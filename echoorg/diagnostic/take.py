@@ -116,8 +116,9 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "diagnostic/take_closed.html", {
         "title": "Thank you: your answers are in",
         "message": "They are stored without your name, your link or the time you sent them, "
-                   "so nobody can trace them back to you. Results are only shown for groups "
-                   "large enough to keep everyone anonymous.",
+                   "and are mixed with everyone else's, in a random order, when the survey "
+                   "closes, so nobody can trace them back to you. Results are only shown "
+                   "for groups large enough to keep everyone anonymous.",
     })
 
 

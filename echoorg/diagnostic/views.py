@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from echoorg.audit.log import record
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy
 from echoorg.core.diagnostic.instrument import InstrumentError, load_instrument_text
+from echoorg.core.diagnostic.kanonymity import WITHHELD
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.responses import (
     ResponseFileError,
@@ -30,8 +31,8 @@ from echoorg.web.forms import submitted, submitted_files
 from . import services
 from .charts import circles_svg, heat_class, trend_svg
 from .exports import results_csv, results_xlsx, rows_csv, units_csv
-from .forms import InstrumentUploadForm, UploadForm, WaveForm
-from .models import Response, SurveyWave
+from .forms import FullRowsForm, InstrumentUploadForm, UploadForm, WaveForm
+from .models import PendingResponse, Response, SurveyWave
 from .results import (
     WHOLE_ORGANISATION,
     comments_for,
@@ -60,7 +61,10 @@ def waves(request: HttpRequest, slug: str) -> HttpResponse:
     # with every response.
     answered = (Response.objects.filter(wave=OuterRef("pk")).values("wave")
                 .annotate(n=Count("id")).values("n"))
-    all_waves = org.waves.annotate(answered=Coalesce(Subquery(answered), 0))
+    pending = (PendingResponse.objects.filter(wave=OuterRef("pk")).values("wave")
+               .annotate(n=Count("id")).values("n"))
+    all_waves = org.waves.annotate(answered=Coalesce(Subquery(answered), 0)
+                                   + Coalesce(Subquery(pending), 0))
     return render(request, "diagnostic/waves.html", {
         "org": org, "waves": all_waves, "may_manage": can(request.user, org, "survey.manage"),
         "closed": [w for w in all_waves if w.status == SurveyWave.CLOSED],
@@ -143,9 +147,11 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                                         answered=Count("id", filter=Q(completed=True)))
     return render(request, "diagnostic/wave.html", {
         "org": org, "wave": wave, "may_manage": may_manage, "totals": totals,
-        "responses": wave.responses.count(), "rates": _response_rates(wave),
+        "responses": services.answered_count(wave), "rates": _response_rates(wave),
         "results_ready": _results_ready(wave), "may_export_rows": can(request.user, org,
                                                                       "survey.rows"),
+        "may_export_full_rows": can(request.user, org, "survey.rows_full"),
+        "full_rows_form": FullRowsForm(),
     })
 
 
@@ -240,25 +246,46 @@ def wave_results_export(request: HttpRequest, slug: str, wave_id: int,
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     """For researchers: a zip of responses.csv (scoring format), background.csv and
-    units.csv, ready for `echoorg survey score`."""
-    org, wave = _wave(request, slug, wave_id, "survey.rows")
+    units.csv, ready for `echoorg survey score`.
+
+    GET gives k-anonymous rows (no combination of unit, audience and background answers
+    shared by fewer than k). POST with a data-sharing agreement reference gives the
+    background answers as given, to a researcher only; the reference is stored and
+    written to the audit trail.
+    """
+    full = request.method == "POST"
+    org, wave = _wave(request, slug, wave_id, "survey.rows_full" if full else "survey.rows")
     if not _results_ready(wave):
         return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
                       status=409)
-    record("wave.rows_exported", actor=request.user, organisation=org, obj=wave)
-    responses, background = rows_csv(wave)
+    if full:
+        form = FullRowsForm(request.POST)
+        if not form.is_valid():
+            return render(request, "diagnostic/rows_full.html",
+                          {"org": org, "wave": wave, "form": form}, status=400)
+        reference = form.cleaned_data["agreement_reference"]
+        services.release_full_rows(request.user, wave, reference)
+    else:
+        record("wave.rows_exported", actor=request.user, organisation=org, obj=wave,
+               variant="k-anonymous")
+    responses, background, release = rows_csv(wave, full=full)
+    readme = ROWS_README.format(wave=wave.title, k=wave.min_group,
+                                instrument=wave.instrument.key)
+    readme += (FULL_ROWS_NOTE.format(reference=reference) if full
+               else _k_anonymous_note(wave, release))
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("responses.csv", responses)
         bundle.writestr("background.csv", background)
         bundle.writestr("units.csv", units_csv(wave))
-        bundle.writestr("README.txt", ROWS_README.format(wave=wave.title, k=wave.min_group,
-                                                         instrument=wave.instrument.key))
+        bundle.writestr("README.txt", readme)
     response = HttpResponse(archive.getvalue(), content_type="application/zip")
+    variant = "full" if full else "deidentified"
     response["Content-Disposition"] = (f'attachment; filename="{org.slug}-wave{wave.pk}-'
-                                       'deidentified.zip"')
+                                       f'{variant}.zip"')
     return response
 
 
@@ -276,6 +303,30 @@ Score it with:
 
 No names, links, dates or comments are included. Keep the files as research data.
 """
+
+FULL_ROWS_NOTE = """
+Variant: FULL ROWS. Audience and background answers are as the respondents gave them, so
+a combination of unit, audience and background answers may belong to one person. These
+rows were released to you under data-sharing agreement "{reference}" (recorded with your
+name in the organisation's audit trail). Keep them only as that agreement allows, and
+never publish a figure for fewer people than the smallest group above.
+"""
+
+
+def _k_anonymous_note(wave: SurveyWave, release) -> str:  # noqa: ANN001
+    lines = ["", f"Variant: K-ANONYMOUS (k = {wave.min_group}). Every combination of unit, "
+             "audience and background", f"answers in these files is shared by at least "
+             f"{wave.min_group} rows. To get there:"]
+    lines.append(f"- {release.units_generalised} rows report an enclosing unit instead of "
+                 "their own;")
+    for question, count in release.withheld.items():
+        lines.append(f"- {count} rows have their answer to '{question}' withheld;")
+    if release.rows_left_out:
+        lines.append(f"- {release.rows_left_out} rows are left out: the wave has fewer than "
+                     f"{wave.min_group} responses;")
+    lines.append(f'Withheld answers read "{WITHHELD}"; an empty cell means not answered.')
+    lines.append("A researcher may ask for the full rows under a data-sharing agreement.")
+    return "\n".join(lines) + "\n"
 
 
 @login_required

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "echoorg.web.request_log.request_log",  # route names, never paths (see that module)
     "django.middleware.security.SecurityMiddleware",
     "echoorg.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -244,11 +245,27 @@ TASKS = {
     }
 }
 
+# No request path reaches the log: survey paths hold link tokens (echoorg.web.request_log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub_paths": {"()": "echoorg.web.request_log.PathScrubbingFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub_paths"]},
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ECHOORG_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request: method, route name, status, duration.
+        "echoorg.requests": {"level": "INFO"},
+        # Django's own handlers (mail_admins with the full request) are replaced by ours.
+        "django": {"handlers": [], "propagate": True,
+                   "level": os.environ.get("ECHOORG_LOG_LEVEL", "WARNING")},
+        "django.request": {"filters": ["scrub_paths"]},
+        "django.security.csrf": {"filters": ["scrub_paths"]},
+        # The development server's request lines hold paths; echoorg.requests replaces them.
+        "django.server": {"handlers": ["null"], "propagate": False},
+    },
 }
 
 # The address people use to reach echoorg, for links in emails sent outside a request.

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from echoorg.accounts.models import User
 from echoorg.diagnostic.demo import load_demo_waves
 from echoorg.diagnostic.models import Draft, Invitation, Response, SurveyWave
+from echoorg.diagnostic.services import release_pending_responses
 from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
 from echoorg.orgs.models import Organisation
 
@@ -105,7 +106,7 @@ def test_staff_answers_the_pulse_survey(web, demo):
     staff = demo.user("staff")
     invitation = Invitation.objects.get(wave=demo.pulse, user=staff)
     assert not invitation.completed
-    responses_before = demo.pulse.responses.count()
+    responses_before = demo.pulse.pending_responses.count()
     scale = demo.pulse.instrument.response_scale
     value = {label: scale.min + i for i, label in enumerate(scale.labels)}
     pages = survey_pages(demo.pulse, invitation.audience)
@@ -189,8 +190,12 @@ def test_staff_answers_the_pulse_survey(web, demo):
     expect(heading(page)).to_have_text("Thank you: your answers are in")
     web.check()
 
-    # The database: one new anonymous response holding exactly what was chosen.
-    assert demo.pulse.responses.count() == responses_before + 1
+    # The database: one more sealed response waiting for the wave to close (none in the
+    # response table, whose order would follow the order of answering); released, it
+    # holds exactly what was chosen.
+    assert demo.pulse.pending_responses.count() == responses_before + 1
+    assert not Response.objects.filter(wave=demo.pulse, comment=comment).exists()
+    release_pending_responses(demo.pulse)
     sent = Response.objects.get(wave=demo.pulse, comment=comment)
     expected = {item.id: value[label] for item, label in {**first, **second, **later}.items()}
     assert sent.answers == expected
@@ -350,10 +355,23 @@ def test_researcher_downloads_deidentified_rows(web, demo):
     assert download.suggested_filename.endswith("-deidentified.zip")
     with zipfile.ZipFile(download.path()) as bundle:
         text = bundle.read("responses.csv").decode("utf-8")
+        readme = bundle.read("README.txt").decode("utf-8")
     assert text.startswith("respondent,unit,"), text[:200]
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == demo.autumn.responses.count() + 1
     assert "comment" not in rows[0]
+    assert "Variant: K-ANONYMOUS" in readme
+
+    # The full rows need a data-sharing agreement reference.
+    page.get_by_text("Full rows, under a data-sharing agreement").click()
+    web.submit(page.get_by_role("button", name="Download the full rows"))
+    expect(page.get_by_role("alert")).to_contain_text("Data-sharing agreement reference")
+    web.check()
+    page.get_by_label("Data-sharing agreement reference").fill("DSA-2026-014")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the full rows").click()
+    with zipfile.ZipFile(info.value.path()) as bundle:
+        assert "Variant: FULL ROWS" in bundle.read("README.txt").decode("utf-8")
 
 
 # 5. Setting up a wave and importing responses: the refusals --------------------------------
