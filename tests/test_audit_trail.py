@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import replace
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from echoorg.audit.log import record, verify
-from echoorg.audit.models import AppendOnlyError, AuditEntry
+from echoorg.audit.log import _as_chain_entry, audit_keys, record, verify
+from echoorg.audit.models import AppendOnlyError, AuditEntry, AuditHead
+from echoorg.core.audit import (
+    GENESIS,
+    UNKEYED,
+    AuditKeys,
+    audit_key_id,
+    entry_hash,
+    new_audit_key,
+)
 
 
 @pytest.fixture
@@ -84,23 +96,6 @@ def test_anonymous_actions_record_no_person(org):
 
 # -- attacks by someone who can write to the database (issue 8, finding 5) ---------------
 
-import hashlib  # noqa: E402
-import json  # noqa: E402
-from dataclasses import replace  # noqa: E402
-
-from echoorg.audit.log import _as_chain_entry, audit_keys  # noqa: E402
-from echoorg.audit.models import AuditHead  # noqa: E402
-from echoorg.core.audit import (  # noqa: E402
-    GENESIS,
-    UNKEYED,
-    AuditKeys,
-    ChainHead,
-    audit_key_id,
-    entry_hash,
-    new_audit_key,
-)
-
-
 @pytest.fixture
 def concern_trail(org, facilitator, make_person):
     """A trail in which entry 3 records an anonymous concern."""
@@ -110,7 +105,7 @@ def concern_trail(org, facilitator, make_person):
            object_id="2", name="Team 2")
     record("concern.received", organisation=org, object_type="concerns.concern",
            object_id="7", reference="SPK-7", mode="anonymous")
-    for n in range(3):
+    for _ in range(3):
         record("concern.event", actor=facilitator, organisation=org,
                object_type="concerns.concern", object_id="7", event="acknowledged")
     return make_person(org, "staff", email="reporter@alpha.example")
@@ -405,3 +400,21 @@ def test_a_key_id_is_not_the_key(settings):
     key = settings.ECHOORG_AUDIT_KEYS[0]
     assert audit_key_id(key) not in key and hashlib.sha256(key.encode()).hexdigest()[:12] \
         != audit_key_id(key)
+
+
+# -- the audit page ------------------------------------------------------------------------
+
+
+def test_the_audit_page_shows_the_chain_head(entries, org, facilitator, login_as):
+    last = entries[-1]
+    response = login_as(facilitator).get(f"/o/{org.slug}/audit/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Chain head" in page and last.hash in page and audit_keys().signing_id in page
+
+
+def test_the_audit_page_keeps_to_its_query_budget(entries, org, facilitator, login_as,
+                                                  django_assert_max_num_queries):
+    client = login_as(facilitator)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/o/{org.slug}/audit/").status_code == 200
