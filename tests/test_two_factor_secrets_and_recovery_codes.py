@@ -111,15 +111,28 @@ def test_login_with_the_app_still_works(enrolled):
     assert logged_in_user_id(client) == person.pk
 
 
-def test_secrets_survive_key_rotation(enrolled, settings):
-    from echoorg.concerns.keys import rotate_all
+def test_secrets_rotate_with_the_speak_up_keys(enrolled, settings, capsys):
     from echoorg.core.crypto import new_key
 
     person, secret, _ = enrolled
     settings.ECHOORG_ENCRYPTION_KEYS = [new_key(), *settings.ECHOORG_ENCRYPTION_KEYS]
-    rotate_all()
+    call_command("concerns", "rotate-key")
+    assert "1 two-factor secrets" in capsys.readouterr().out
+    settings.ECHOORG_ENCRYPTION_KEYS = settings.ECHOORG_ENCRYPTION_KEYS[:1]
     person.refresh_from_db()
     assert person.totp_secret == secret
+
+
+def test_a_secret_no_key_can_decrypt_refuses_the_login_without_a_crash(enrolled, settings,
+                                                                        caplog):
+    from echoorg.core.crypto import new_key
+
+    person, secret, _ = enrolled
+    client = start_login()
+    settings.ECHOORG_ENCRYPTION_KEYS = [new_key()]
+    response = client.post("/login/2fa/", {"code": pyotp.TOTP(secret).at(time.time() + 30)})
+    assert response.status_code == 400 and logged_in_user_id(client) is None
+    assert "cannot be decrypted" in caplog.text
 
 
 # -- recovery codes ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ audit entry.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pyotp
@@ -16,12 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from echoorg.audit.log import record
+from echoorg.core.crypto import DecryptionError
 from echoorg.core.recovery_codes import new_recovery_codes, recovery_code_digest
 from echoorg.orgs.models import Membership
 
 from .models import RecoveryCode
 
 ISSUER = "echoorg"
+logger = logging.getLogger(__name__)
 
 
 def new_secret() -> str:
@@ -46,7 +49,14 @@ def check_code(user, code: str, secret: str | None = None) -> bool:  # noqa: ANN
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         return False
-    secret = secret or user.totp_secret
+    if not secret:
+        try:
+            secret = user.totp_secret
+        except DecryptionError:
+            # Fail closed, and tell the administrator why this person cannot log in.
+            logger.error("The two-factor secret of account %s cannot be decrypted with any "
+                         "key in ECHOORG_ENCRYPTION_KEYS.", user.pk)
+            return False
     if not secret:
         return False
     totp = pyotp.TOTP(secret)
