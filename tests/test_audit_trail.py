@@ -418,3 +418,13 @@ def test_the_audit_page_keeps_to_its_query_budget(entries, org, facilitator, log
     client = login_as(facilitator)
     with django_assert_max_num_queries(12):
         assert client.get(f"/o/{org.slug}/audit/").status_code == 200
+
+
+def test_short_audit_keys_are_refused_at_start_up(settings):
+    from echoorg.audit.apps import check_audit_keys
+
+    assert check_audit_keys() == []
+    settings.ECHOORG_AUDIT_KEYS = ["too-short"]
+    errors = check_audit_keys()
+    assert [e.id for e in errors] == ["echoorg.audit.E001"]
+    assert "at least 32 characters" in errors[0].msg
