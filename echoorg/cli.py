@@ -3,7 +3,10 @@
     echoorg migrate            set up or upgrade the database
     echoorg demo               load the fictional demo organisations (idempotent)
     echoorg serve --port 8000  serve the application with gunicorn
-    echoorg audit verify       check the audit trail's hash chain
+    echoorg audit verify       check the audit trail's keyed hash chain
+    echoorg audit head         print the chain head as JSON, to keep outside the database
+    echoorg audit verify --against FILE
+                               also check the trail still reaches a head saved earlier
     echoorg setup_organisation --name N --slug S --facilitator EMAIL
                                a new installation's first organisation and facilitator
     echoorg reset_2fa EMAIL --reason R

@@ -536,7 +536,7 @@ def test_it_turns_2fa_on_with_the_right_code(person, login_as):
     secret = client.session["echo_totp_secret"]
     response = client.post("/account/2fa/setup/", {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
-    assert response.url == "/account/"
+    assert response.url == "/account/2fa/recovery-codes/"
     person.refresh_from_db()
     assert person.totp_enabled
     assert person.totp_secret == secret

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from echoorg.concerns.crypto import vault
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -38,7 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)  # Django's flag for the admin site
     date_joined = models.DateTimeField(default=timezone.now)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    # The authenticator (TOTP) secret, encrypted with the speak-up vault's keys
+    # (ECHOORG_ENCRYPTION_KEYS); read and write it through `totp_secret`.
+    totp_secret_encrypted = models.BinaryField(null=True, blank=True, editable=False)
     totp_enabled = models.BooleanField(default=False)
     totp_last_step = models.BigIntegerField(default=0)
 
@@ -55,6 +59,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         return self.full_name or self.email
 
+    @property
+    def totp_secret(self) -> str:
+        """The TOTP secret in clear, decrypted on demand; empty when there is none."""
+        return vault().decrypt_text(self.totp_secret_encrypted)
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str) -> None:
+        self.totp_secret_encrypted = vault().encrypt_text(secret) if secret else None
+
 
 class LoginFailure(models.Model):
     """A failed login, keyed by a hash of the address tried (so unknown addresses too).
@@ -68,6 +81,19 @@ class LoginFailure(models.Model):
     @staticmethod
     def key_for(email: str) -> str:
         return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    """A single-use two-factor recovery code. Only a SHA-256 bound to the account is kept
+    (see echoorg/core/recovery_codes.py); the code itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}{' (used)' if self.used_at else ''}"
 
 
 def hash_token(token: str) -> str:

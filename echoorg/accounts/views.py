@@ -6,22 +6,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
+from echoorg.core.recovery_codes import DEFAULT_COUNT as RECOVERY_CODE_COUNT
 from echoorg.core.throttle import ThrottlePolicy, locked_until
 from echoorg.web.forms import submitted
 
 from . import twofactor
-from .forms import CodeForm, LoginForm, TokenForm
+from .forms import CodeForm, ConfirmPasswordForm, LoginCodeForm, LoginForm, TokenForm
 from .models import ApiToken, LoginFailure
 
 PENDING = "echo_2fa_pending"
+NEW_RECOVERY_CODES = "echo_new_recovery_codes"
 
 
 def _policy() -> ThrottlePolicy:
@@ -99,28 +101,51 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
     if user is None:
         request.session.pop(PENDING, None)
         return redirect("login")
-    form = CodeForm(submitted(request))
+    form = LoginCodeForm(submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
         if lock_for(user.email) is not None:
             form.add_error("code", "Too many failed attempts. Wait, then log in again.")
             status = 429
-        elif twofactor.check_code(user, form.cleaned_data["code"]):
+        elif twofactor.check_code(user, code):
             user.save(update_fields=["totp_last_step"])
-            target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
-            # Start afresh: Django's login() keeps the session's data and only changes
-            # its key.
-            request.session.flush()
-            LoginFailure.objects.filter(key=LoginFailure.key_for(user.email)).delete()
-            login(request, user)
-            record("account.login", actor=user, object_type="accounts.user",
-                   object_id=str(user.pk), two_factor=True)
-            return redirect(target)
+            return _complete_two_factor_login(request, user)
+        elif (left := twofactor.use_recovery_code(user, code)) is not None:
+            return _complete_two_factor_login(request, user, recovery_codes_left=left)
         else:
+            # Wrong recovery codes count towards the same lock as wrong app codes.
             LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
             form.add_error("code", "That code is not right or has expired.")
             status = 400
+    elif request.method == "POST":
+        status = 400
     return render(request, "accounts/login_2fa.html", {"form": form}, status=status)
+
+
+def _complete_two_factor_login(request: HttpRequest, user,  # noqa: ANN001
+                               recovery_codes_left: int | None = None) -> HttpResponse:
+    target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
+    # Start afresh: Django's login() keeps the session's data and only changes its key.
+    request.session.flush()
+    LoginFailure.objects.filter(key=LoginFailure.key_for(user.email)).delete()
+    login(request, user)
+    detail = {"recovery_code": True} if recovery_codes_left is not None else {}
+    record("account.login", actor=user, object_type="accounts.user",
+           object_id=str(user.pk), two_factor=True, **detail)
+    if recovery_codes_left is not None:
+        _recovery_code_message(request, recovery_codes_left)
+    return redirect(target)
+
+
+def _recovery_code_message(request: HttpRequest, left: int) -> None:
+    text = (f"You used a recovery code; it will not work again. You have {left} "
+            f"left.")
+    if left <= 3:
+        text += " Make new recovery codes on your account page."
+        messages.warning(request, text)
+    else:
+        messages.info(request, text)
 
 
 @require_POST
@@ -135,11 +160,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
     return render(request, "accounts/account.html", {
-        "tokens": request.user.api_tokens.all(),
+        "tokens": user.api_tokens.all(),
         "token_form": TokenForm(),
         "new_token": request.session.pop("echo_new_token", None),
-        "required": twofactor.two_factor_required(request.user),
+        "required": twofactor.two_factor_required(user),
+        "recovery_left": twofactor.recovery_codes_left(user) if user.totp_enabled else 0,
+        "recovery_total": RECOVERY_CODE_COUNT,
     })
 
 
@@ -157,14 +185,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         if twofactor.check_code(user, form.cleaned_data["code"], secret=secret):
-            with transaction.atomic():
-                user.totp_secret, user.totp_enabled = secret, True
-                user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
-                record("account.2fa_enabled", actor=user, object_type="accounts.user",
-                       object_id=str(user.pk))
+            codes = twofactor.enable(user, secret)
             request.session.pop("echo_totp_secret", None)
+            request.session[NEW_RECOVERY_CODES] = codes
             messages.success(request, "Two-factor authentication is on.")
-            return redirect("account")
+            return redirect("recovery_codes")
         form.add_error("code", "That code is not right; check the time on your device.")
         status = 400
     uri = twofactor.provisioning_uri(user, secret)
@@ -182,15 +207,65 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Your organisation requires two-factor authentication "
                                 "for your role, so it cannot be turned off.")
         return redirect("account")
-    form = CodeForm(request.POST)
-    if not (form.is_valid() and twofactor.check_code(user, form.cleaned_data["code"])):
-        messages.error(request, "Enter a current code from your app to turn two-factor off.")
+    form = LoginCodeForm(request.POST)
+    if lock_for(user.email) is not None:
+        messages.error(request, "Too many failed attempts. Wait, then try again.")
         return redirect("account")
-    user.totp_secret, user.totp_enabled = "", False
-    user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
-    record("account.2fa_disabled", actor=user, object_type="accounts.user", object_id=str(user.pk))
+    code = form.cleaned_data["code"] if form.is_valid() else ""
+    if not (twofactor.check_code(user, code)
+            or twofactor.use_recovery_code(user, code) is not None):
+        LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
+        messages.error(request, "Enter a current code from your app, or a recovery code, "
+                                "to turn two-factor off.")
+        return redirect("account")
+    twofactor.disable(user)
     messages.success(request, "Two-factor authentication is off.")
     return redirect("account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """Confirm with the password, then replace every recovery code with new ones."""
+    user = request.user
+    if not user.totp_enabled:
+        return redirect("account")
+    form = ConfirmPasswordForm(submitted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if lock_for(user.email) is not None:
+            form.add_error("password", "Too many failed attempts. Wait, then try again.")
+            status = 429
+        elif not user.check_password(form.cleaned_data["password"]):
+            LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
+            form.add_error("password", "That password is not right.")
+            status = 400
+        else:
+            request.session[NEW_RECOVERY_CODES] = twofactor.regenerate_recovery_codes(user)
+            messages.success(request, "New recovery codes made; the old ones no longer work.")
+            return redirect("recovery_codes")
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/recovery_codes_new.html", {
+        "form": form, "left": twofactor.recovery_codes_left(user),
+    }, status=status)
+
+
+@never_cache
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Show new recovery codes once: they are taken out of the session as they are shown."""
+    codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    if not codes:
+        messages.info(request, "Recovery codes are shown only once. If you have lost yours, "
+                               "make new ones.")
+        return redirect("account")
+    return render(request, "accounts/recovery_codes.html", {
+        "codes": codes, "download": "\r\n".join([
+            f"echoorg recovery codes for {request.user.email}",
+            "Each works once, in place of a code from your authenticator app.", "",
+            *codes, ""]),
+    })
 
 
 @login_required

@@ -17,7 +17,7 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One thing someone did, hash-chained to the entry before it.
+    """One thing someone did, chained to the entry before it by a keyed hash.
 
     For anonymous actions `actor` is empty and nothing identifies the person: no IP
     address or user agent is ever stored here.
@@ -37,6 +37,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which audit key sealed the entry (see echoorg/core/audit.py); empty for entries
+    # written before audit keys existed, which a later keyed entry seals.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -1,9 +1,11 @@
-"""Key rotation: re-encrypt every stored speak-up value with the newest key."""
+"""Key rotation: re-encrypt every stored speak-up value (and two-factor secret) with the
+newest key."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from echoorg.accounts.models import User
 from echoorg.audit.log import record
 from echoorg.core.crypto import DecryptionError
 
@@ -16,6 +18,8 @@ ENCRYPTED = [
     (CaseEvent, ["note_encrypted"], "notes"),
     (Message, ["body_encrypted"], "messages"),
     (Attachment, ["name_encrypted", "data_encrypted"], "attachments"),
+    # Two-factor secrets share the vault's keys, so they rotate with them.
+    (User, ["totp_secret_encrypted"], "two-factor secrets"),
 ]
 
 

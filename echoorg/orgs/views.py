@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.accounts.invite import invite
-from echoorg.audit.log import record
+from echoorg.audit.log import current_head, record
 from echoorg.audit.models import AuditEntry
 from echoorg.core.roles import FACILITATOR, ROLES
 from echoorg.core.units import UnitImportError
@@ -245,7 +245,8 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "audit.view")
     entries = AuditEntry.objects.filter(organisation=org).select_related("actor").order_by("-seq")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/audit.html", {"org": org, "page": page})
+    return render(request, "orgs/audit.html", {"org": org, "page": page,
+                                               "head": current_head(count_rows=False)})
 
 
 @login_required

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from echoorg.core.audit import new_audit_key
 from echoorg.core.crypto import new_key as new_encryption_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,10 @@ ECHOORG_ENCRYPTION_KEYS = [k.strip() for k in _file_secret(
 # Salt for receipt-code hashes; changing it makes existing receipt codes stop working.
 ECHOORG_RECEIPT_SECRET = _file_secret("ECHOORG_RECEIPT_SECRET", "receipt_secret",
                                       lambda: secrets.token_urlsafe(32))
+# Audit trail: comma-separated HMAC keys, the first seals new entries, all verify. Keep
+# them outside the database (and out of its backups); never remove one that sealed entries.
+ECHOORG_AUDIT_KEYS = [k.strip() for k in _file_secret(
+    "ECHOORG_AUDIT_KEYS", "audit_keys", new_audit_key).split(",") if k.strip()]
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ECHOORG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")

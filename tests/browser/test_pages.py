@@ -251,3 +251,69 @@ def test_password_reset(web, org, make_person, mailoutbox):
     web.goto(link.group(0))
     expect(heading(page)).to_have_text("Choose a new password")
     web.check()
+
+
+# 7. Two-factor authentication and recovery codes ----------------------------------------------
+
+def test_two_factor_setup_recovery_codes_and_login(web, org, make_person):
+    import pyotp
+
+    person = make_person(org, "staff", email="tess@alpha.example")
+    web.login_as(person)
+    page = web.page
+
+    web.goto("/account/")
+    web.submit(page.get_by_role("link", name="Set up two-factor authentication"))
+    expect(heading(page)).to_have_text("Set up two-factor authentication")
+    secret = page.locator("figcaption code.token").inner_text().strip()
+    page.get_by_label("Six-digit code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    web.submit(page.get_by_role("button", name="Turn on"))
+
+    # The codes are shown once, with a download and a print button.
+    expect(page).to_have_url(path_is("/account/2fa/recovery-codes/"))
+    expect(heading(page)).to_have_text("Your recovery codes")
+    codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    web.check()
+    first, second = codes.nth(0).inner_text().strip(), codes.nth(1).inner_text().strip()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as a text file").click()
+    assert download.value.suggested_filename == "echoorg-recovery-codes.txt"
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert first in text and second in text
+    web.submit(page.get_by_role("link", name="I have saved my codes"))
+    expect(page.get_by_text("10 of 10")).to_be_visible()
+    web.check()
+
+    # Log out, then in with the password and a recovery code instead of the app.
+    web.submit(page.get_by_role("button", name="Log out"))
+    page.get_by_label("Email address").fill("tess@alpha.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    web.submit(page.get_by_role("button", name="Log in", exact=True))
+    expect(heading(page)).to_have_text("Enter your code")
+    web.check()
+    page.get_by_label("Code").fill("wxyz-wxyz-wxyz-wxyz")
+    web.submit(page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("alert")).to_contain_text("Code: That code is not right")
+    web.check()
+    page.get_by_label("Code").fill(first)
+    web.submit(page.get_by_role("button", name="Continue"))
+    expect(page).to_have_url(path_is("/o/alpha/"))
+    expect(page.get_by_role("status")).to_contain_text("You have 9 left")
+    web.check()
+
+    # Regenerate, with the password as confirmation.
+    web.goto("/account/")
+    expect(page.get_by_text("9 of 10")).to_be_visible()
+    web.submit(page.get_by_role("link", name="Make new recovery codes"))
+    expect(heading(page)).to_have_text("Make new recovery codes")
+    web.check()
+    web.submit(page.get_by_role("button", name="Make new codes"))
+    expect(page.get_by_role("alert")).to_contain_text("Your password: This field is required.")
+    web.check()
+    page.get_by_label("Your password").fill(PASSWORD)
+    web.submit(page.get_by_role("button", name="Make new codes"))
+    expect(heading(page)).to_have_text("Your recovery codes")
+    expect(page.get_by_role("list", name="Recovery codes").get_by_text(second)).to_have_count(0)
+    web.check()

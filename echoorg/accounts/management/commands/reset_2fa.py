@@ -1,12 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from echoorg.audit.log import record
+from echoorg.accounts import twofactor
 
 
 class Command(BaseCommand):
-    help = ("Turn off two-factor authentication for a person who lost their device; they "
-            "set it up again at their next login when their role requires it.")
+    help = ("Turn off two-factor authentication for a person who lost their device (and "
+            "their recovery codes); they set it up again at their next login when their "
+            "role requires it. Their secret and recovery codes are deleted.")
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("email")
@@ -19,8 +20,5 @@ class Command(BaseCommand):
             raise CommandError(f"No account has the address {email}.")
         if not user.totp_enabled:
             raise CommandError(f"{user.email} does not use two-factor authentication.")
-        user.totp_secret, user.totp_enabled = "", False
-        user.save(update_fields=["totp_secret", "totp_enabled"])
-        record("account.2fa_reset_by_administrator", object_type="accounts.user",
-               object_id=str(user.pk), reason=reason)
+        twofactor.disable(user, reason=reason)
         self.stdout.write(f"Two-factor authentication is off for {user.email}.")
