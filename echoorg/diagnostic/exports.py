@@ -7,6 +7,8 @@ import csv
 import io
 import random
 
+from echoorg.core.spreadsheet import csv_row, xlsx_append
+
 from .models import Response, SurveyWave
 from .results import UnitResult, parent_name, wave_units_as_published
 
@@ -30,9 +32,9 @@ def results_csv(wave: SurveyWave, results: list[UnitResult]) -> str:
     header, rows = _unit_table(wave, results)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(csv_row(header))
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row("" if v is None else v for v in row))
     return out.getvalue()
 
 
@@ -44,11 +46,11 @@ def results_xlsx(wave: SurveyWave, results: list[UnitResult]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Units"
-    sheet.append(header)
+    xlsx_append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     notes = book.create_sheet("About")
     for line in (
         f"Wave: {wave.title}",
@@ -57,7 +59,7 @@ def results_xlsx(wave: SurveyWave, results: list[UnitResult]) -> bytes:
         "Suppressed units have no figures; no figure can be recovered by subtracting others.",
         "The instrument is new and unvalidated; figures describe groups, never a person.",
     ):
-        notes.append([line])
+        xlsx_append(notes, [line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -113,17 +115,17 @@ def rows_csv(wave: SurveyWave) -> str:
     demographic_ids = [d.id for d in instrument.demographics]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["respondent", "unit", *instrument.item_ids])
+    writer.writerow(csv_row(["respondent", "unit", *instrument.item_ids]))
     for number, ((_, _, answers, _), label) in enumerate(zip(responses, labels, strict=True),
                                                           start=1):
-        writer.writerow([f"r{number}", label, *[answers.get(i, "") for i in
-                                                 instrument.item_ids]])
+        writer.writerow(csv_row([f"r{number}", label, *[answers.get(i, "") for i in
+                                                         instrument.item_ids]]))
     background = io.StringIO()
     writer = csv.writer(background)
-    writer.writerow(["respondent", "audience", *demographic_ids])
+    writer.writerow(csv_row(["respondent", "audience", *demographic_ids]))
     for number, (_, audience, _, demographics) in enumerate(responses, start=1):
-        writer.writerow([f"r{number}", audience, *[demographics.get(d, "")
-                                                    for d in demographic_ids]])
+        writer.writerow(csv_row([f"r{number}", audience, *[demographics.get(d, "")
+                                                            for d in demographic_ids]]))
     return out.getvalue(), background.getvalue()
 
 
@@ -134,5 +136,5 @@ def units_csv(wave: SurveyWave) -> str:
     writer = csv.writer(out)
     writer.writerow(["unit", "parent"])
     for unit in units:
-        writer.writerow([unit.name, unit.parent.name if unit.parent_id else ""])
+        writer.writerow(csv_row([unit.name, unit.parent.name if unit.parent_id else ""]))
     return out.getvalue()
