@@ -81,7 +81,8 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     size = responses.stat().st_size if responses.is_file() else 0
     table = read_responses_csv(
         responses, instrument,
-        progress=(lambda done: progress("reading", done, size)) if progress else None)
+        progress=(lambda done: progress("reading", done, size)) if progress else None,
+        accelerated=True)
     timings["read"] = time.perf_counter() - started
 
     stage = time.perf_counter()

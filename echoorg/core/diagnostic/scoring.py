@@ -15,7 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from echoorg.core.diagnostic.coded import CodedAnswers, coded_unit_totals
+from echoorg.core.diagnostic.coded import (
+    CodedAnswers,
+    coded_unit_partial_sums,
+    scale_sums_from_partials,
+)
 from echoorg.core.diagnostic.instrument import Instrument
 
 __all__ = [
@@ -277,19 +281,24 @@ def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
         raise ValueError(f"unit_of_respondent: respondent {first} has unit index "
                          f"{int(unit_of[first])}, which is not a unit (0..{unit_count - 1}).")
     if isinstance(data, CodedAnswers):
-        own_n, own_scale_n, own_scale_sum = coded_unit_totals(instrument, data, unit_of,
+        # Whole numbers up the tree, one division at the end: the same bits in any order
+        # of units and on either route (see coded_unit_partial_sums).
+        own_n, own_scale_n, partial = coded_unit_partial_sums(instrument, data, unit_of,
                                                               unit_count)
     else:
         own_n, own_scale_n, own_scale_sum = _own_totals(instrument, data, unit_of, unit_count)
+        partial = own_scale_sum
 
     n = own_n.copy()
     scale_n = own_scale_n.copy()
-    scale_sum = own_scale_sum.copy()
+    partial = partial.copy()
     for level in levels:  # deepest first: every child is complete before it is added
         up = parents[level]
         np.add.at(n, up, n[level])
         np.add.at(scale_n, up, scale_n[level])
-        np.add.at(scale_sum, up, scale_sum[level])
+        np.add.at(partial, up, partial[level])
+    scale_sum = scale_sums_from_partials(partial, scale_n, data.low) \
+        if isinstance(data, CodedAnswers) else partial
 
     scale_mean = np.full(scale_sum.shape, np.nan)
     np.divide(scale_sum, scale_n, out=scale_mean, where=scale_n > 0)
