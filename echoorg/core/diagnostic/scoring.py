@@ -21,6 +21,7 @@ from echoorg.core.diagnostic.coded import (
     scale_sums_from_partials,
 )
 from echoorg.core.diagnostic.instrument import Instrument
+from echoorg.core.units import Forest, children_first_order
 
 __all__ = [
     "UnitFigures",
@@ -157,41 +158,14 @@ def forest_order(parent_index: Sequence[int]) -> list[int]:
     Output: a permutation of range(len(parent_index)), children before parents (a
     reversed breadth-first order from the roots, so siblings stay in index order).
     Raises ValueError for a parent index out of range or a cycle, naming a unit in it.
+    The tree walk itself is echoorg.core.units' (one home for tree code).
     """
-    count = len(parent_index)
-    children: list[list[int]] = [[] for _ in range(count)]
-    roots: list[int] = []
-    for unit, parent in enumerate(parent_index):
-        parent = int(parent)
-        if parent == -1:
-            roots.append(unit)
-        elif 0 <= parent < count and parent != unit:
-            children[parent].append(unit)
-        elif parent == unit:
-            raise ValueError(f"parent_index: unit {unit} is its own parent.")
-        else:
-            raise ValueError(f"parent_index: unit {unit} has parent {parent}, which is not "
-                             f"-1 or a unit index (0..{count - 1}).")
-    order = roots[:]
-    for unit in order:  # grows while we walk: breadth-first, parents before children
-        order.extend(children[unit])
-    if len(order) != count:
-        reached = set(order)
-        stuck = next(u for u in range(count) if u not in reached)
-        raise ValueError(f"parent_index: unit {stuck} is in a cycle of parents "
-                         "(it has no root above it).")
-    order.reverse()
-    return order
+    return children_first_order(parent_index)
 
 
 def _depth_levels(parent_index: np.ndarray) -> list[np.ndarray]:
     """Units grouped by depth, deepest first (each group is children of the next ones)."""
-    order = forest_order(parent_index.tolist())
-    depth = np.zeros(len(parent_index), dtype=np.int64)
-    for unit in reversed(order):  # parents before children
-        parent = parent_index[unit]
-        if parent >= 0:
-            depth[unit] = depth[parent] + 1
+    depth = np.asarray(Forest.from_parents(parent_index.tolist()).depths(), dtype=np.int64)
     if len(depth) == 0:
         return []
     by_depth = np.argsort(depth, kind="stable")
