@@ -22,7 +22,6 @@ from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm,
 from .models import Membership, Unit
 from .permissions import can, organisation_for, organisations_of
 
-
 MAX_INDENT = 12  # deeper units are drawn at this indentation, with their level written
 
 
