@@ -167,3 +167,22 @@ def test_an_overlong_header_cell_is_refused_naming_its_column_and_the_limit(tmp_
 def test_a_header_row_without_an_end_is_refused(tmp_path):
     message = _refusal(tmp_path, b"respondent,unit," + b"thr1," * 300_000)
     assert "Row 1" in message and "longer than" in message
+
+
+@needs_native
+@pytest.mark.parametrize("body", [
+    b"respondent,unit,thr1\nA," + b"u" * 300_000 + b",1\nB,v,2\n",
+    b"respondent,unit,thr1\nA,U,1\nB,\"" + b"v" * 2_000_000 + b"\",2\n",
+    b"respondent,unit,thr1\nA," + b"u" * 200_000 + b",1\nB,\"" + b"v" * 2_000_000 + b"\",2\n",
+])
+def test_long_rows_have_one_outcome_on_both_routes(tmp_path, monkeypatch, body):
+    """Rows of hundreds of kilobytes: the accelerator leaves them to Arrow, which reads
+    them or refuses them (a row straddling its 1 MB blocks) the same way on both routes."""
+    outcomes = []
+    for pure in (False, True):
+        try:
+            outcomes.append(_score(tmp_path / str(pure), body, None, pure, monkeypatch))
+        except CommandError as exc:
+            assert "Traceback" not in str(exc)
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]

@@ -361,6 +361,10 @@ def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseT
                                                  strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):  # Arrow's words for a row longer than its 1 MB block
+            raise ResponseFileError([RowProblem(0, "The file could not be read as CSV: a row "
+                                                   "is longer than 1 MB, far more than a "
+                                                   "responses row needs.")]) from None
         raise ResponseFileError([RowProblem(0, f"The file could not be read as CSV ({exc}).")]) \
             from None
     if problems:  # rows skipped above shift later rows; report the shape problems alone
