@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import zipfile
 
@@ -28,6 +29,7 @@ ATTACKS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tX", "\rX
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+@functools.cache
 def _answers(level: int) -> dict[str, int]:
     from echoorg.core.diagnostic.instrument import load_instrument_text
 
