@@ -96,3 +96,28 @@ def test_the_wave_page_answers_over_11500_units(login_as, facilitator, org, make
     assert page.status_code == 200
     html = page.content.decode()
     assert ">Level 1499<" in html and ">Level 0<" in html and "83%" in html
+
+
+def test_results_of_a_wave_over_a_1500_deep_tree(login_as, facilitator, org):
+    """Results once computed depths and tree order recursively: past about a thousand
+    levels the results page and its export failed."""
+    from echoorg.core.diagnostic.instrument import load_instrument_text
+    from echoorg.diagnostic.models import Response
+
+    pks = make_chain(org, 1500)
+    wave = SurveyWave.objects.create(
+        organisation=org, title="Deep results", instrument_id="echo-culture-v1",
+        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31), status=SurveyWave.CLOSED)
+    items = load_instrument_text(YAML).items_for("staff")
+    for level in (1, 2, 3, 4, 5, 3):
+        Response.objects.create(wave=wave, unit_id=pks[-1],
+                                answers={i.id: level for i in items})
+    client = login_as(facilitator)
+    page = client.get(reverse("wave_results", kwargs={"slug": org.slug, "wave_id": wave.pk}))
+    assert page.status_code == 200
+    export = client.get(reverse("wave_results_export", kwargs={
+        "slug": org.slug, "wave_id": wave.pk, "fmt": "csv"})).content.decode()
+    lines = export.splitlines()
+    assert len(lines) == 1 + 1 + 1500  # header, whole organisation, every level
+    assert lines[-1].startswith("Level 1499,Level 1498,1501,6,false")
