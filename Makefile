@@ -13,11 +13,11 @@ $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "echoorg needs Python 3.11 or newer; none was found." >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml setup.py constraints.txt echoorg/core/diagnostic/_fast.c | $(BIN)/python
+$(VENV)/.installed: pyproject.toml setup.py constraints.txt echoorg/core/diagnostic/_fast.c echoorg/core/diagnostic/_fast_core.h | $(BIN)/python
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml setup.py constraints.txt echoorg/core/diagnostic/_fast.c | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml setup.py constraints.txt echoorg/core/diagnostic/_fast.c echoorg/core/diagnostic/_fast_core.h | $(BIN)/python
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 

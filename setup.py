@@ -12,6 +12,7 @@ setup(
         Extension(
             "echoorg.core.diagnostic._fast",
             ["echoorg/core/diagnostic/_fast.c"],
+            depends=["echoorg/core/diagnostic/_fast_core.h"],
             extra_compile_args=["-O3"],
             optional=True,
         )

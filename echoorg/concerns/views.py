@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
 from echoorg.core.concerns.clocks import BREACH_LABELS, DEFENSIVE_RESPONSES, EVENT_LABELS
+from echoorg.core.spreadsheet import csv_row
 from echoorg.orgs.permissions import can, organisation_for
 from echoorg.web.forms import submitted, submitted_files
 
@@ -177,7 +178,7 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
         writer.writerow(["period", "measure", "label", "value"])
         period = result["period"]
         for row in result["categories"]:
-            writer.writerow([period, row["key"], row["label"], _cell(row["count"])])
+            writer.writerow(csv_row([period, row["key"], row["label"], _cell(row["count"])]))
         for key, measure, label in (
                 ("total", "total", "All concerns"),
                 ("anonymous", "anonymous", "Raised anonymously"),
@@ -185,10 +186,10 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
                 ("detriment", "detriment_any", "About detriment or with detriment reported"),
                 ("detriment_share", "detriment_any_share",
                  "Share about detriment or with detriment reported")):
-            writer.writerow([period, measure, label, _cell(result[key])])
+            writer.writerow(csv_row([period, measure, label, _cell(result[key])]))
         for answer, count in result["would_speak_up_again"].items():
-            writer.writerow([period, f"would_speak_up_again_{answer}",
-                             f"Would speak up again: {answer}", _cell(count)])
+            writer.writerow(csv_row([period, f"would_speak_up_again_{answer}",
+                                     f"Would speak up again: {answer}", _cell(count)]))
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = (f'attachment; filename="{org.slug}-speak-up-'
                                            f'{period.replace("/", "-").replace(" ", "-")}.csv"')

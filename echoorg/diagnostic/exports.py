@@ -8,6 +8,7 @@ import io
 import random
 
 from echoorg.core.diagnostic.kanonymity import KAnonymousRows, generalise_units, k_anonymise
+from echoorg.core.spreadsheet import csv_row, xlsx_append
 
 from .models import Response, SurveyWave
 from .results import UnitResult, parent_name, wave_units_as_published
@@ -32,9 +33,9 @@ def results_csv(wave: SurveyWave, results: list[UnitResult]) -> str:
     header, rows = _unit_table(wave, results)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(csv_row(header))
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row("" if v is None else v for v in row))
     return out.getvalue()
 
 
@@ -46,11 +47,11 @@ def results_xlsx(wave: SurveyWave, results: list[UnitResult]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Units"
-    sheet.append(header)
+    xlsx_append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     notes = book.create_sheet("About")
     for line in (
         f"Wave: {wave.title}",
@@ -59,7 +60,7 @@ def results_xlsx(wave: SurveyWave, results: list[UnitResult]) -> bytes:
         "Suppressed units have no figures; no figure can be recovered by subtracting others.",
         "The instrument is new and unvalidated; figures describe groups, never a person.",
     ):
-        notes.append([line])
+        xlsx_append(notes, [line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -119,18 +120,18 @@ def rows_csv(wave: SurveyWave, full: bool = False) -> tuple[str, str, KAnonymous
                               wave.min_group)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["respondent", "unit", *instrument.item_ids])
+    writer.writerow(csv_row(["respondent", "unit", *instrument.item_ids]))
     for number, (position, unit) in enumerate(zip(release.kept, release.units, strict=True),
                                               start=1):
         answers = responses[position][2]
-        writer.writerow([f"r{number}", _unit_label(wave, units, unit),
-                         *[answers.get(i, "") for i in instrument.item_ids]])
+        writer.writerow(csv_row([f"r{number}", _unit_label(wave, units, unit),
+                                 *[answers.get(i, "") for i in instrument.item_ids]]))
     background_out = io.StringIO()
     writer = csv.writer(background_out)
-    writer.writerow(["respondent", "audience", *demographic_ids])
+    writer.writerow(csv_row(["respondent", "audience", *demographic_ids]))
     for number, (audience, answers) in enumerate(zip(release.audiences, release.background,
                                                      strict=True), start=1):
-        writer.writerow([f"r{number}", audience, *answers])
+        writer.writerow(csv_row([f"r{number}", audience, *answers]))
     return out.getvalue(), background_out.getvalue(), release
 
 
@@ -141,5 +142,5 @@ def units_csv(wave: SurveyWave) -> str:
     writer = csv.writer(out)
     writer.writerow(["unit", "parent"])
     for unit in units:
-        writer.writerow([unit.name, unit.parent.name if unit.parent_id else ""])
+        writer.writerow(csv_row([unit.name, unit.parent.name if unit.parent_id else ""]))
     return out.getvalue()

@@ -23,7 +23,7 @@ from echoorg.core.diagnostic.instrument import Instrument
 from echoorg.core.diagnostic.profile import Profile, three_systems
 from echoorg.core.diagnostic.psychometrics import ScaleReliability, scale_reliability
 from echoorg.core.diagnostic.scoring import respondent_scale_scores, unit_figures
-from echoorg.core.units import subtree
+from echoorg.core.units import Forest, subtree
 from echoorg.orgs.models import Unit
 
 from .models import Response, SurveyWave
@@ -113,17 +113,6 @@ def parent_name(result: UnitResult, results: list[UnitResult]) -> str:
     return results[0].unit.name  # the whole organisation heads the tree order
 
 
-def _depths(parents: list[int]) -> list[int]:
-    depths = [-1] * len(parents)
-
-    def depth(i: int) -> int:
-        if depths[i] < 0:
-            depths[i] = 0 if parents[i] < 0 else depth(parents[i]) + 1
-        return depths[i]
-
-    return [depth(i) for i in range(len(parents))]
-
-
 def wave_results(wave: SurveyWave) -> list[UnitResult]:
     """Every unit of the organisation with its suppressed figures, in tree order."""
     key = f"wave-results:{wave.pk}:{wave.responses.count()}:{wave.min_group}"
@@ -145,7 +134,8 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
     # Comments are shown for groups of at least 10 respondents, by the same rules.
     comment_shown = suppress_hierarchy(data.parents, figures.own_n.tolist(),
                                        max(COMMENT_MIN_GROUP, k))
-    depths = _depths(data.parents)
+    forest = Forest.from_parents(data.parents)
+    depths = forest.depths()
     results = []
     for u, unit in enumerate(data.units):
         means: dict[str, float | None] = {}
@@ -162,23 +152,8 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
                                            low=instrument.response_scale.min,
                                            high=instrument.response_scale.max)
         results.append(result)
-    return _tree_order(results, data.parents)
-
-
-def _tree_order(results: list[UnitResult], parents: list[int]) -> list[UnitResult]:
-    children: dict[int, list[int]] = {}
-    for i, p in enumerate(parents):
-        children.setdefault(p, []).append(i)
-    ordered: list[UnitResult] = []
-
-    def visit(i: int) -> None:
-        ordered.append(results[i])
-        for c in sorted(children.get(i, []), key=lambda j: results[j].unit.name.lower()):
-            visit(c)
-
-    for root in sorted(children.get(-1, []), key=lambda j: results[j].unit.name.lower()):
-        visit(root)
-    return ordered
+    # Tree order: each unit, then its children by name (iterative: any depth works).
+    return [results[u] for u in forest.depth_first(lambda u: results[u].unit.name.lower())]
 
 
 def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> list[str] | None:
@@ -230,19 +205,8 @@ def cut_table(wave: SurveyWave, demographic_id: str,
     if len(data.units) * len(options) > MAX_CUT_ATOMS:
         return None
     by_pk = {r.unit.pk: r for r in results}
-    children: dict[int, list[int]] = {}
-    for u, p in enumerate(data.parents):
-        children.setdefault(p, []).append(u)
-
-    def below(u: int) -> list[int]:
-        found, stack = [], [u]
-        while stack:
-            node = stack.pop()
-            found.append(node)
-            stack.extend(children.get(node, []))
-        return found
-
-    subtree_of = {u: below(u) for u in range(len(data.units))}
+    forest = Forest.from_parents(data.parents)
+    subtree_of = {u: forest.subtree(u) for u in range(len(data.units))}
     scores = respondent_scale_scores(instrument, data.answers)
     answered = ~np.all(np.isnan(data.answers), axis=1)
     value_of = np.array([d.get(demographic.id, "Not answered") for d in data.demographics],

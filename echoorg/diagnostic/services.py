@@ -18,7 +18,7 @@ from echoorg.core.diagnostic.instrument import (
     shipped_instruments,
 )
 from echoorg.core.diagnostic.responses import ResponseFileError, ResponseTable, RowProblem
-from echoorg.core.units import subtree
+from echoorg.core.units import subtrees
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.tasks import send_email
 
@@ -75,10 +75,7 @@ def wave_units(wave: SurveyWave) -> set[int]:
                    .values_list("id", "parent_id"))
     if wave.whole_organisation:
         return set(parents)
-    covered: set[int] = set()
-    for unit in wave.units.all():
-        covered |= subtree(parents, unit.pk)
-    return covered
+    return subtrees(parents, wave.units.values_list("pk", flat=True))
 
 
 def create_wave(actor, organisation: Organisation, *, title: str, instrument_key: str,  # noqa: ANN001

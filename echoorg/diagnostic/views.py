@@ -23,7 +23,7 @@ from echoorg.core.diagnostic.responses import (
     read_responses_csv,
     read_responses_xlsx,
 )
-from echoorg.core.units import subtree
+from echoorg.core.units import Forest, keyed_forest
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 from echoorg.web.forms import submitted, submitted_files
@@ -106,14 +106,16 @@ def _response_rates(wave: SurveyWave) -> list[dict]:
                     .annotate(n=Count("id")).values_list("unit", "n"))
     own_answered = [answered.get(u.pk, 0) for u in units]
     shown = suppress_hierarchy(parents, own_answered, wave.min_group) if units else []
-    lookup = {u.pk: u.parent_id for u in units}
+    # One pass up the tree for every unit's totals: linear in units, at any depth.
+    forest = Forest.from_parents(parents)
+    all_invited = forest.subtree_sums([invited.get(u.pk, 0) for u in units])
+    all_answered = forest.subtree_sums(own_answered)
     rows = []
     for i, unit in enumerate(units):
-        inside = subtree(lookup, unit.pk)
-        n_invited = sum(invited.get(u, 0) for u in inside)
+        n_invited = all_invited[i]
         if n_invited == 0:
             continue
-        n_answered = sum(answered.get(u, 0) for u in inside)
+        n_answered = all_answered[i]
         visible = shown[i] and n_invited >= wave.min_group
         rows.append({"unit": unit.name, "invited": n_invited if visible else None,
                      "rate": round(100 * n_answered / n_invited) if visible else None})
@@ -202,10 +204,11 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
     parent_of = {r.unit.pk: (r.unit.parent_id if r.unit.parent_id else WHOLE_ORGANISATION)
                  for r in results if r.unit.pk != WHOLE_ORGANISATION}
     children = [r for r in results if parent_of.get(r.unit.pk, -1) == focus.unit.pk]
-    path, node = [], parent_of.get(focus.unit.pk)
-    while node is not None:
-        path.insert(0, by_pk[node].unit)
-        node = parent_of.get(node)
+    keys, forest = keyed_forest(parent_of)
+    position = {key: i for i, key in enumerate(keys)}
+    path = [by_pk[WHOLE_ORGANISATION].unit] if focus.unit.pk != WHOLE_ORGANISATION else []
+    if focus.unit.pk in position:
+        path += [by_pk[keys[a]].unit for a in forest.ancestors(position[focus.unit.pk])]
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
     cut_rows = demographic_cut(wave, focus.unit, cut_id, results) if cut_id in demographics \

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from echoorg.core.roles import ROLES, clean_roles
+from echoorg.core.units import ancestors
 
 
 class Organisation(models.Model):
@@ -60,11 +61,13 @@ class Unit(models.Model):
             return
         if self.parent.organisation_id != self.organisation_id:
             raise ValidationError({"parent": "The parent must belong to the same organisation."})
-        node = self.parent
-        while node is not None:
-            if node.pk == self.pk:
-                raise ValidationError({"parent": "A unit cannot sit below itself."})
-            node = node.parent
+        if self.pk is None:
+            return  # a new unit has nothing below it yet
+        # One query for the tree, then the chain above the new parent (core/units.py).
+        parents = dict(Unit.objects.filter(organisation_id=self.organisation_id)
+                       .values_list("pk", "parent_id"))
+        if self.pk == self.parent_id or self.pk in ancestors(parents, self.parent_id):
+            raise ValidationError({"parent": "A unit cannot sit below itself."})
 
 
 class Membership(models.Model):

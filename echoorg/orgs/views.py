@@ -14,7 +14,7 @@ from echoorg.accounts.invite import invite
 from echoorg.audit.log import current_head, record
 from echoorg.audit.models import AuditEntry
 from echoorg.core.roles import FACILITATOR, ROLES
-from echoorg.core.units import UnitImportError
+from echoorg.core.units import UnitImportError, keyed_forest
 from echoorg.web.forms import submitted, submitted_files
 
 from . import services
@@ -22,20 +22,19 @@ from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm,
 from .models import Membership, Unit
 from .permissions import can, organisation_for, organisations_of
 
+MAX_INDENT = 12  # deeper units are drawn at this indentation, with their level written
+
 
 def _unit_tree(units: list[Unit], counts: dict[int, int]) -> list[dict]:
-    """Nested dicts for the template: each unit with its children, sorted by name."""
-    children: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-
-    def build(parent_id: int | None) -> list[dict]:
-        return [
-            {"unit": u, "members": counts.get(u.pk, 0), "children": build(u.pk)}
-            for u in sorted(children.get(parent_id, []), key=lambda u: u.name.lower())
-        ]
-
-    return build(None)
+    """The units in tree order for the template, each with its depth: a flat list (a deep
+    tree must not nest templates or HTML elements a thousand deep), siblings by name."""
+    keys, forest = keyed_forest({u.pk: u.parent_id for u in units})
+    by_pk = {u.pk: u for u in units}
+    depths = forest.depths()
+    order = forest.depth_first(lambda i: by_pk[keys[i]].name.lower())
+    return [{"unit": by_pk[keys[i]], "members": counts.get(keys[i], 0), "depth": depths[i],
+             "indent": min(depths[i], MAX_INDENT), "deep": depths[i] > MAX_INDENT}
+            for i in order]
 
 
 @login_required
@@ -122,10 +121,12 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
                 messages.success(request, f"Unit '{unit.name}' saved.")
                 return redirect("unit", slug=org.slug, unit_id=unit.pk)
         unit.refresh_from_db()
-    path, node = [], unit.parent
-    while node is not None:
-        path.insert(0, node)
-        node = node.parent
+    # Ancestors from one query of the organisation's tree, not one query per level.
+    parents = dict(org.units.values_list("pk", "parent_id"))
+    keys, forest = keyed_forest(parents)
+    above = [keys[a] for a in forest.ancestors(keys.index(unit.pk))]
+    names = dict(org.units.filter(pk__in=above).values_list("pk", "name"))
+    path = [Unit(pk=pk, organisation=org, name=names[pk]) for pk in above]
     return render(request, "orgs/unit.html", {
         "org": org, "unit": unit, "path": path, "children": unit.children.all(),
         "members": unit.membership_set.count(), "form": form, "may_manage": may_manage,

@@ -94,9 +94,12 @@ def test_facilitator_pages(web, org, tree, facilitator, make_person, screenshot_
     expect(page.get_by_text("5 units in Alpha Council.")).to_be_visible()
     for name in tree:
         expect(page.locator("ul.tree").get_by_role("link", name=name, exact=True)).to_be_visible()
-    fostering = tree_item(page, "Fostering")
-    expect(fostering.get_by_role("link", name="Recruitment", exact=True)).to_be_visible()
-    expect(fostering.get_by_role("link", name="Support", exact=True)).to_be_visible()
+    # a flat list in tree order; the level shows as indentation
+    expect(tree_item(page, "Fostering")).to_have_class("tree-level-1")
+    expect(tree_item(page, "Recruitment")).to_have_class("tree-level-2")
+    expect(tree_item(page, "Support")).to_have_class("tree-level-2")
+    names = page.locator("ul.tree li > a").all_inner_texts()
+    assert names.index("Fostering") < names.index("Recruitment") < names.index("Support")
     expect(tree_item(page, "Recruitment")).to_contain_text("3 people")
     web.check()
     if screenshot_dir is not None:
@@ -132,7 +135,9 @@ def test_add_unit_and_empty_form(web, org, tree, facilitator):
     web.submit(page.get_by_role("button", name="Add unit"))
     expect(page).to_have_url(path_is("/o/alpha/units/"))
     expect(page.get_by_role("status")).to_contain_text("Unit 'Kinship Care' added.")
-    expect(tree_item(page, "Fostering").get_by_role("link", name="Kinship Care")).to_be_visible()
+    expect(tree_item(page, "Kinship Care")).to_have_class("tree-level-2")
+    names = page.locator("ul.tree li > a").all_inner_texts()
+    assert names.index("Fostering") < names.index("Kinship Care") < names.index("Recruitment")
     web.check()
     assert Unit.objects.filter(organisation=org).count() == 6
 
@@ -178,9 +183,10 @@ def test_import_refuses_a_cycle_then_accepts_a_good_file(web, org, tree, facilit
     upload(web, "good.csv", b"unit,parent\nSafeguarding Hub,Children\nQuality,Safeguarding Hub\n")
     expect(page).to_have_url(path_is("/o/alpha/units/"))
     expect(page.get_by_role("status")).to_contain_text("Imported 2 units.")
-    hub = tree_item(page, "Safeguarding Hub")
-    expect(hub.get_by_role("link", name="Quality", exact=True)).to_be_visible()
-    expect(tree_item(page, "Children").get_by_role("link", name="Safeguarding Hub")).to_be_visible()
+    expect(tree_item(page, "Safeguarding Hub")).to_have_class("tree-level-1")
+    expect(tree_item(page, "Quality")).to_have_class("tree-level-2")
+    names = page.locator("ul.tree li > a").all_inner_texts()
+    assert names.index("Children") < names.index("Safeguarding Hub") < names.index("Quality")
     web.check()
     assert Unit.objects.filter(organisation=org).count() == before + 2
 
@@ -198,6 +204,21 @@ def test_no_sideways_scrolling_at_320_px(open_browser, org, tree, facilitator):
     web.login_as(facilitator)
     web.goto("/o/alpha/units/")
     expect(page.locator("ul.tree")).to_be_visible()
+    assert_no_horizontal_scroll(page, NARROW["width"])
+    web.check()
+
+
+def test_a_deep_tree_stays_on_the_page_at_320_px(open_browser, org, facilitator):
+    """Indentation stops at twelve steps; deeper units say their level instead."""
+    parent = None
+    for level in range(40):
+        parent = Unit.objects.create(organisation=org, name=f"Level {level}", parent=parent)
+    web = open_browser(viewport=NARROW)
+    page = web.page
+    web.login_as(facilitator)
+    web.goto("/o/alpha/units/")
+    expect(tree_item(page, "Level 39")).to_have_class("tree-level-12")
+    expect(tree_item(page, "Level 39")).to_contain_text("level 40")
     assert_no_horizontal_scroll(page, NARROW["width"])
     web.check()
 

@@ -46,7 +46,7 @@ def read_both(data: bytes, monkeypatch: pytest.MonkeyPatch):
     for native in (fastread.native, None):
         monkeypatch.setattr(fastread, "native", native)
         try:
-            outcomes.append(read_responses_csv(data, INSTRUMENT))
+            outcomes.append(read_responses_csv(data, INSTRUMENT, accelerated=True))
         except ResponseFileError as exc:
             outcomes.append(str(exc))
     return outcomes
@@ -174,7 +174,7 @@ def test_a_file_is_read_from_disk_through_a_memory_map(tmp_path):
     path = tmp_path / "responses.csv"
     path.write_bytes(plain_text(300))
     seen = []
-    table = read_responses_csv(path, INSTRUMENT, progress=seen.append)
+    table = read_responses_csv(path, INSTRUMENT, progress=seen.append, accelerated=True)
     assert len(table) == 300 and seen[-1] == path.stat().st_size
     assert callable(table.respondent_column)  # decoded only when asked for
     assert table.respondents[299] == "P299"

@@ -50,135 +50,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "_fast_core.h"  /* parse_range and encode_keys: plain C, no Python */
+
 #define BLOCK 2048  /* rows counted together */
 #define MAX_ITEMS 64  /* items of one scale; more than any instrument needs */
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
-
-static Py_ssize_t
-parse_range(const unsigned char *buf, Py_ssize_t pos, Py_ssize_t end,
-            const int64_t *slots, Py_ssize_t n_fields, long low, long high,
-            uint8_t *codes, Py_ssize_t n_total, Py_ssize_t row, Py_ssize_t row_limit,
-            int64_t *key_start, int64_t *key_len, uint64_t *key_hash, int *non_ascii)
-{
-    const Py_ssize_t first_row = row;
-    while (pos < end) {
-        if (row >= row_limit) {
-            return -1;
-        }
-        for (int f = 0; f < 2; f++) {
-            Py_ssize_t a, b;
-            if (buf[pos] == '"') {
-                a = pos + 1;
-                const unsigned char *quote = memchr(buf + a, '"', (size_t)(end - a));
-                if (quote == NULL) {
-                    return -1;
-                }
-                b = quote - buf;
-                pos = b + 1;
-            }
-            else {
-                a = pos;
-                b = a;
-                while (b < end && buf[b] != ',' && buf[b] != '\n' && buf[b] != '\r') {
-                    b++;
-                }
-                pos = b;
-            }
-            /* a cell is followed by a comma: at least one item column comes after it */
-            if (pos >= end || buf[pos] != ',' || b == a) {
-                return -1;
-            }
-            pos++;
-            /* leading or trailing spaces, control or non-ASCII bytes: the general reader
-               trims Unicode white space, so leave such cells to it */
-            if (buf[a] <= ' ' || buf[b - 1] <= ' ' || buf[a] >= 0x80 || buf[b - 1] >= 0x80) {
-                return -1;
-            }
-            uint64_t hash = FNV_OFFSET;
-            unsigned char seen = 0;
-            for (Py_ssize_t i = a; i < b; i++) {
-                const unsigned char c = buf[i];
-                if (c == '"' || c == '\n' || c == '\r') {
-                    return -1;  /* an escaped quote or a line break inside a cell */
-                }
-                seen |= c;
-                hash = (hash ^ c) * FNV_PRIME;
-            }
-            if (f == 0 && (seen & 0x80)) {
-                *non_ascii = 1;
-            }
-            key_start[f * n_total + row] = a;
-            key_len[f * n_total + row] = b - a;
-            key_hash[f * n_total + row] = hash;
-        }
-        for (Py_ssize_t j = 0; j < n_fields; j++) {
-            int quoted = 0;
-            if (pos < end && buf[pos] == '"') {
-                quoted = 1;
-                pos++;
-            }
-            long value = 0;
-            int digits = 0;
-            if (pos + 1 < end && buf[pos] == 'N' && buf[pos + 1] == 'A') {
-                pos += 2;  /* NA, as R writes a missing answer: a blank */
-            }
-            else {
-                while (pos < end && buf[pos] >= '0' && buf[pos] <= '9') {
-                    if (digits == 1 && value == 0) {
-                        return -1;  /* a leading zero */
-                    }
-                    value = value * 10 + (buf[pos] - '0');
-                    if (++digits > 3) {
-                        return -1;
-                    }
-                    pos++;
-                }
-                if (digits && pos < end && buf[pos] == '.') {
-                    pos++;  /* 3.0, as pandas writes whole numbers in a column with blanks */
-                    while (pos < end && buf[pos] == '0') {
-                        pos++;
-                    }
-                }
-            }
-            if (quoted) {
-                if (pos >= end || buf[pos] != '"') {
-                    return -1;
-                }
-                pos++;
-            }
-            if (j == n_fields - 1) {
-                if (pos < end) {
-                    if (buf[pos] == '\n') {
-                        pos++;
-                    }
-                    else if (buf[pos] == '\r' && pos + 1 < end && buf[pos + 1] == '\n') {
-                        pos += 2;
-                    }
-                    else {
-                        return -1;
-                    }
-                }
-            }
-            else {
-                if (pos >= end || buf[pos] != ',') {
-                    return -1;
-                }
-                pos++;
-            }
-            uint8_t code = 0;
-            if (digits) {
-                if (value < low || value > high) {
-                    return -1;
-                }
-                code = (uint8_t)(value - low + 1);
-            }
-            codes[slots[j] * n_total + row] = code;
-        }
-        row++;
-    }
-    return row - first_row;
-}
 
 static void
 release_buffers(Py_buffer *views, Py_ssize_t count)
@@ -212,7 +87,8 @@ fast_parse(PyObject *self, PyObject *args)
              && key_len->len == key_bytes && key_hash->len == key_bytes
              && high - low >= 0 && high - low < 254;
     for (Py_ssize_t j = 0; ok && j < n_fields; j++) {
-        ok = slot[j] >= 0 && (slot[j] + 1) * n_total <= codes->len;
+        /* written without a product that could overflow for a huge slot */
+        ok = slot[j] >= 0 && (n_total == 0 || slot[j] < codes->len / n_total);
     }
     if (!ok) {
         PyErr_SetString(PyExc_ValueError, "parse: inconsistent buffers or bounds");
@@ -230,55 +106,6 @@ fast_parse(PyObject *self, PyObject *args)
 done:
     release_buffers(views, 6);
     return result;
-}
-
-/* -2: out of memory; -1: two different cells with one hash, or a cell outside data */
-static Py_ssize_t
-encode_keys(const unsigned char *buf, Py_ssize_t size, const int64_t *start,
-            const int64_t *len, const uint64_t *hash, Py_ssize_t n, int64_t *codes,
-            int64_t *first)
-{
-    size_t capacity = 16;
-    while (capacity < (size_t)n * 2) {
-        capacity <<= 1;
-    }
-    int64_t *table = malloc(capacity * sizeof(int64_t));
-    if (table == NULL) {
-        return -2;
-    }
-    memset(table, 0xff, capacity * sizeof(int64_t));  /* every slot -1: empty */
-    const size_t mask = capacity - 1;
-    Py_ssize_t distinct = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (start[i] < 0 || len[i] < 0 || start[i] + len[i] > size) {
-            distinct = -1;
-            break;
-        }
-        size_t slot = (size_t)(hash[i] & mask);
-        for (;;) {
-            const int64_t code = table[slot];
-            if (code < 0) {
-                table[slot] = distinct;
-                first[distinct] = i;
-                codes[i] = distinct;
-                distinct++;
-                break;
-            }
-            const int64_t other = first[code];
-            if (hash[other] == hash[i]) {
-                if (len[other] != len[i]
-                    || memcmp(buf + start[other], buf + start[i], (size_t)len[i]) != 0) {
-                    free(table);
-                    return -1;
-                }
-                codes[i] = code;
-                break;
-            }
-            slot = (slot + 1) & mask;
-        }
-    }
-    free(table);
-    return distinct;
 }
 
 static PyObject *
@@ -484,7 +311,9 @@ fast_pattern_histogram(PyObject *self, PyObject *args)
     double patterns = 1;
     int64_t place[MAX_ITEMS];
     for (Py_ssize_t j = 0; j < k; j++) {
-        place[j] = (int64_t)patterns;
+        /* converted to an integer only while it is small: a double beyond int64 would
+           make the conversion undefined */
+        place[j] = patterns <= (double)(1 << 30) ? (int64_t)patterns : 0;
         patterns *= points;
     }
     if (reverse.len != k || points < 1 || points > 254 || patterns > (double)(1 << 30)

@@ -26,7 +26,7 @@ import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from echoorg.core.diagnostic.scoring import forest_order
+from echoorg.core.units import Forest
 
 __all__ = [
     "Block",
@@ -110,12 +110,10 @@ def suppress_hierarchy_columns(parent_index: Sequence[int], own_counts: Sequence
     each scale's), reading the tree once: one list of bools per column."""
     k = _check_k(k)
     count = len(parent_index)
-    order = forest_order(parent_index)  # children before parents; validates the forest
-    parents = [int(p) for p in parent_index]
-    children: list[list[int]] = [[] for _ in range(count)]
-    for unit, parent in enumerate(parents):
-        if parent >= 0:
-            children[parent].append(unit)
+    forest = Forest.from_parents(parent_index)  # validates the forest
+    order = forest.children_first()
+    parents = list(forest.parent)
+    children = [list(c) for c in forest.children]
     results = []
     for column, own_n in enumerate(own_counts):
         if len(own_n) != count:

@@ -105,16 +105,31 @@ def _sum_and_count(coded: CodedAnswers, instrument: Instrument,
 def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray,
                       n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per unit, of its own respondents: how many answered anything, and per scale how many
-    have a score and the sum of their scores.
+    have a score and the sum of their scores (from `coded_unit_partial_sums`)."""
+    own_n, own_scale_n, partial = coded_unit_partial_sums(instrument, coded, unit_of, n_units)
+    return own_n, own_scale_n, scale_sums_from_partials(partial, own_scale_n, coded.low)
+
+
+def coded_unit_partial_sums(instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray,
+                            n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit, of its own respondents, in whole numbers only: how many answered anything;
+    per scale, how many have a score; and per scale and number c of answered items, the
+    sum of the keyed codes of the respondents with a score from c items.
+
+    Outputs: own_n int64 (n_units,), own_scale_n int64 (n_units, n_scales), partial int64
+    (n_units, n_scales, m + 1) where m is the most items of any scale. Being integers,
+    these add up over a unit tree exactly, in any order; `scale_sums_from_partials` then
+    turns them into sums of scores in one fixed sequence of operations, so every route
+    (and every order of units) gives the same bits.
 
     Method: a respondent's sum and count of answered codes on a scale make one integer;
-    a histogram over (unit, that integer) holds every respondent's contribution, and each
-    bin's score (sum / count, by the half rule) is computed once.
+    a histogram over (unit, that integer) holds every respondent's contribution.
     """
     n = len(coded)
     answered_any = np.zeros(n, dtype=bool)
+    widest = max(len(instrument.items_of(s.id)) for s in instrument.scales)
     own_scale_n = np.zeros((n_units, len(instrument.scales)), dtype=np.int64)
-    own_scale_sum = np.zeros((n_units, len(instrument.scales)))
+    partial = np.zeros((n_units, len(instrument.scales), widest + 1), dtype=np.int64)
     native = fastread.native
     for s, scale in enumerate(instrument.scales):
         k = len(instrument.items_of(scale.id))
@@ -133,12 +148,27 @@ def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.n
         code = np.arange(width)
         bin_sum, bin_count = code // (k + 1), code % (k + 1)
         enough = (bin_count * 2 >= k) & (bin_count > 0)
-        score = np.zeros(width)
-        score[enough] = bin_sum[enough] / bin_count[enough] + (coded.low - 1)
         own_scale_n[:, s] = bins[:, enough].sum(axis=1)
-        own_scale_sum[:, s] = bins @ score
+        for c in range(1, k + 1):
+            if c * 2 >= k:
+                chosen = bin_count == c
+                partial[:, s, c] = bins[:, chosen] @ bin_sum[chosen]  # integers: exact
     own_n = np.bincount(unit_of[answered_any], minlength=n_units).astype(np.int64)
-    return own_n, own_scale_n, own_scale_sum
+    return own_n, own_scale_n, partial
+
+
+def scale_sums_from_partials(partial: np.ndarray, scale_n: np.ndarray, low: int) -> np.ndarray:
+    """Sums of scale scores from `coded_unit_partial_sums`' whole numbers.
+
+    A respondent's score is (sum of codes) / c + (low - 1), codes being answer - low + 1;
+    so a group's sum is the sum over c of partial[..., c] / c, plus (low - 1) times the
+    number of scores. Each division is done once per c, and the terms are added in
+    increasing c, whatever the group.
+    """
+    total = np.zeros(partial.shape[:-1])
+    for c in range(1, partial.shape[-1]):
+        total += partial[..., c] / c
+    return total + (low - 1) * scale_n
 
 
 def complete_moments(instrument: Instrument, coded: CodedAnswers,

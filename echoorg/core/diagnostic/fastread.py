@@ -37,6 +37,10 @@ except ImportError:  # no compiler when echoorg was installed: NumPy and Arrow s
     native = None
 
 PIECE_BYTES = 8 << 20  # rows are read in pieces of about this size, one piece a thread
+# A row this long goes to the general reader, which reads or refuses it: Arrow's reader
+# works in 1 MB blocks and refuses a row longer than a block, so both routes must let it
+# decide (or a file would be scored on one route and refused on the other).
+LONG_ROW_BYTES = 1 << 19
 
 
 @dataclass
@@ -116,7 +120,7 @@ def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: lis
         plain = plain and fine
         if progress is not None:
             progress(end)
-    if not plain:
+    if not plain or _longest_row(key_start[0], pieces[-1][1]) >= LONG_ROW_BYTES:
         return None
     unit_codes = np.empty(n, dtype=np.int64)
     unit_first = np.empty(n, dtype=np.int64)
@@ -144,3 +148,14 @@ def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: lis
                         dtype=object)
 
     return PlainRows(codes, unit_codes, names, respondent_column)
+
+
+def _longest_row(respondent_starts: np.ndarray, end: int) -> int:
+    """About the longest row's length in bytes: from one row's respondent cell to the
+    next's (and the last one's to the end of the data)."""
+    if not len(respondent_starts):
+        return 0
+    last = end - int(respondent_starts[-1])
+    if len(respondent_starts) == 1:
+        return last
+    return max(last, int(np.diff(respondent_starts).max()))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from echoorg.core.spreadsheet import csv_cell, csv_row
 from echoorg.core.units import UnitImportError, parse_units_csv
 
 from .anonymity import suppress_units_and_scales
@@ -80,7 +81,8 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     size = responses.stat().st_size if responses.is_file() else 0
     table = read_responses_csv(
         responses, instrument,
-        progress=(lambda done: progress("reading", done, size)) if progress else None)
+        progress=(lambda done: progress("reading", done, size)) if progress else None,
+        accelerated=True)
     timings["read"] = time.perf_counter() - started
 
     stage = time.perf_counter()
@@ -132,13 +134,14 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
                 value = figures.scale_mean[u, s]
                 cells.append(repr(float(value)) if scale_visible[u, s] and not math.isnan(value)
                              else "")
-            writer.writerow([name, int(figures.n[u]), "false" if shown[u] else "true", *cells])
+            writer.writerow([csv_cell(name), int(figures.n[u]), "false" if shown[u] else "true",
+                             *cells])
     with open(out_dir / "reliability.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["scale", "n_items", "n_complete", "alpha", "omega"])
         for r in reliability:
-            writer.writerow([r.scale, r.n_items, r.n_complete, _number(r.alpha),
-                             _number(r.omega)])
+            writer.writerow(csv_row([r.scale, r.n_items, r.n_complete]) + [
+                _number(r.alpha), _number(r.omega)])
     timings["write"] = time.perf_counter() - stage
     timings["total"] = time.perf_counter() - started
     summary = ScoreSummary(

@@ -165,17 +165,36 @@ def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.nd
         if item in columns:
             answers[:, position] = columns[item]
     missing = _missing_items(instrument, columns)
-    names, codes = np.unique(units.astype(str), return_inverse=True) if n else ([], np.zeros(0))
-    return ResponseTable(CodedAnswers.from_float(answers, low, high),
-                         np.asarray(codes, dtype=np.int64), [str(x) for x in names],
+    names, codes = units_in_order_of_appearance(units)
+    return ResponseTable(CodedAnswers.from_float(answers, low, high), codes, names,
                          respondents, missing, rows)
 
 
+def units_in_order_of_appearance(units: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The distinct unit names in order of first appearance, and each row's index into them.
+
+    Every reader numbers units this way (the accelerator and Arrow's dictionary encoding
+    do it by construction), so a file gives the same units in the same order whichever
+    route reads it, and `echoorg survey score` writes the same bytes.
+    """
+    if not len(units):
+        return [], np.zeros(0, dtype=np.int64)
+    sorted_names, first, inverse = np.unique(units.astype(str), return_index=True,
+                                             return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return [str(sorted_names[i]) for i in order], rank[np.ravel(inverse)]
+
+
 def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instrument,
-                       progress: Callable[[int], None] | None = None) -> ResponseTable:
+                       progress: Callable[[int], None] | None = None,
+                       accelerated: bool = False) -> ResponseTable:
     """Read and check a responses CSV. `progress` receives the number of bytes read so far.
 
-    Fastest path, for plain files: the C accelerator (fastread.py), when installed.
+    Fastest path, for plain files: the C accelerator (fastread.py), when installed and
+    asked for with `accelerated=True`. Only the command line asks for it (a researcher's
+    own file on their own machine); files uploaded through the web never reach C code.
     Fast path: Arrow's multi-threaded CSV reader in 16 MB blocks with integer item columns.
     Only when a file is malformed is it read again, single-threaded as text, to find the
     row of every problem.
@@ -183,7 +202,7 @@ def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instru
     raw = _as_bytes_source(source)
     header = _read_header(raw)
     item_columns = _check_header(header, instrument)
-    if fastread.available():
+    if accelerated and fastread.available():
         plain = _plain_table(raw, item_columns, instrument, progress)
         if plain is not None:
             return plain
@@ -342,6 +361,10 @@ def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseT
                                                  strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):  # Arrow's words for a row longer than its 1 MB block
+            raise ResponseFileError([RowProblem(0, "The file could not be read as CSV: a row "
+                                                   "is longer than 1 MB, far more than a "
+                                                   "responses row needs.")]) from None
         raise ResponseFileError([RowProblem(0, f"The file could not be read as CSV ({exc}).")]) \
             from None
     if problems:  # rows skipped above shift later rows; report the shape problems alone
@@ -498,19 +521,51 @@ def _reopen(raw: Any) -> tuple[Any, _CountingReader]:
     return pa.PythonFile(counter, mode="r"), counter
 
 
+MAX_HEADER_BYTES = 1 << 20  # the header row is read whole only up to this size
+MAX_HEADER_CELL = 1000  # characters in one header cell; item ids are a few characters
+
+
 def _read_header(raw: Any) -> list[str]:
+    """The header row's cells, or ResponseFileError with a message a person can act on:
+    an empty file, lines that end in a carriage return alone, a header row or a header
+    cell that is too long to be a header (named by its column)."""
     if isinstance(raw, Path):
         with open(raw, "rb") as handle:
-            first = handle.readline(1 << 20)
+            first = handle.readline(MAX_HEADER_BYTES + 1)
     else:
-        first = raw[: raw.find(b"\n") if b"\n" in raw[: 1 << 20] else 1 << 20]
-    text = first.decode("utf-8-sig", errors="replace").strip("\r\n")
+        end = raw.find(b"\n", 0, MAX_HEADER_BYTES + 1)
+        first = raw[: end + 1 if end >= 0 else MAX_HEADER_BYTES + 1]
+    if len(first) > MAX_HEADER_BYTES and not first.endswith(b"\n"):
+        ending = " (its lines end in a carriage return alone?)" if b"\r" in first else ""
+        raise ResponseFileError([RowProblem(1, f"the header row is longer than "
+                                               f"{MAX_HEADER_BYTES:,} bytes{ending}; expected "
+                                               "'respondent,unit,<item ids>'.")])
+    text = first.decode("utf-8-sig", errors="replace")
+    text = text[:-1] if text.endswith("\n") else text
+    text = text[:-1] if text.endswith("\r") else text
     if not text.strip():
         raise ResponseFileError([RowProblem(0, "The file is empty: expected a header "
                                                "'respondent,unit,<item ids>'.")])
+    if "\r" in text:
+        # Old Mac files end lines in CR alone: the whole file would look like one row.
+        raise ResponseFileError([RowProblem(0, "The file's lines end in a carriage return "
+                                               "alone (CR, as old Mac programs write). Save "
+                                               "it with Windows (CRLF) or Unix (LF) line "
+                                               "endings and import it again.")])
     import csv
 
-    return next(csv.reader([text]))
+    cells = text.split(",")
+    for column, cell in enumerate(cells, start=1):
+        if len(cell) > MAX_HEADER_CELL:  # a quoted cell with commas is split here too
+            raise ResponseFileError([RowProblem(1, f"column {column} of the header is "
+                                                   f"{len(cell):,} characters long; a "
+                                                   f"header cell may have at most "
+                                                   f"{MAX_HEADER_CELL:,}.")])
+    try:
+        return next(csv.reader([text]))
+    except csv.Error as exc:
+        raise ResponseFileError([RowProblem(1, f"the header row is not valid CSV ({exc}).")]) \
+            from None
 
 
 def _size(raw: Any) -> int:

@@ -15,8 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from echoorg.core.diagnostic.coded import CodedAnswers, coded_unit_totals
+from echoorg.core.diagnostic.coded import (
+    CodedAnswers,
+    coded_unit_partial_sums,
+    scale_sums_from_partials,
+)
 from echoorg.core.diagnostic.instrument import Instrument
+from echoorg.core.units import Forest, children_first_order
 
 __all__ = [
     "UnitFigures",
@@ -153,41 +158,14 @@ def forest_order(parent_index: Sequence[int]) -> list[int]:
     Output: a permutation of range(len(parent_index)), children before parents (a
     reversed breadth-first order from the roots, so siblings stay in index order).
     Raises ValueError for a parent index out of range or a cycle, naming a unit in it.
+    The tree walk itself is echoorg.core.units' (one home for tree code).
     """
-    count = len(parent_index)
-    children: list[list[int]] = [[] for _ in range(count)]
-    roots: list[int] = []
-    for unit, parent in enumerate(parent_index):
-        parent = int(parent)
-        if parent == -1:
-            roots.append(unit)
-        elif 0 <= parent < count and parent != unit:
-            children[parent].append(unit)
-        elif parent == unit:
-            raise ValueError(f"parent_index: unit {unit} is its own parent.")
-        else:
-            raise ValueError(f"parent_index: unit {unit} has parent {parent}, which is not "
-                             f"-1 or a unit index (0..{count - 1}).")
-    order = roots[:]
-    for unit in order:  # grows while we walk: breadth-first, parents before children
-        order.extend(children[unit])
-    if len(order) != count:
-        reached = set(order)
-        stuck = next(u for u in range(count) if u not in reached)
-        raise ValueError(f"parent_index: unit {stuck} is in a cycle of parents "
-                         "(it has no root above it).")
-    order.reverse()
-    return order
+    return children_first_order(parent_index)
 
 
 def _depth_levels(parent_index: np.ndarray) -> list[np.ndarray]:
     """Units grouped by depth, deepest first (each group is children of the next ones)."""
-    order = forest_order(parent_index.tolist())
-    depth = np.zeros(len(parent_index), dtype=np.int64)
-    for unit in reversed(order):  # parents before children
-        parent = parent_index[unit]
-        if parent >= 0:
-            depth[unit] = depth[parent] + 1
+    depth = np.asarray(Forest.from_parents(parent_index.tolist()).depths(), dtype=np.int64)
     if len(depth) == 0:
         return []
     by_depth = np.argsort(depth, kind="stable")
@@ -277,19 +255,24 @@ def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
         raise ValueError(f"unit_of_respondent: respondent {first} has unit index "
                          f"{int(unit_of[first])}, which is not a unit (0..{unit_count - 1}).")
     if isinstance(data, CodedAnswers):
-        own_n, own_scale_n, own_scale_sum = coded_unit_totals(instrument, data, unit_of,
+        # Whole numbers up the tree, one division at the end: the same bits in any order
+        # of units and on either route (see coded_unit_partial_sums).
+        own_n, own_scale_n, partial = coded_unit_partial_sums(instrument, data, unit_of,
                                                               unit_count)
     else:
         own_n, own_scale_n, own_scale_sum = _own_totals(instrument, data, unit_of, unit_count)
+        partial = own_scale_sum
 
     n = own_n.copy()
     scale_n = own_scale_n.copy()
-    scale_sum = own_scale_sum.copy()
+    partial = partial.copy()
     for level in levels:  # deepest first: every child is complete before it is added
         up = parents[level]
         np.add.at(n, up, n[level])
         np.add.at(scale_n, up, scale_n[level])
-        np.add.at(scale_sum, up, scale_sum[level])
+        np.add.at(partial, up, partial[level])
+    scale_sum = scale_sums_from_partials(partial, scale_n, data.low) \
+        if isinstance(data, CodedAnswers) else partial
 
     scale_mean = np.full(scale_sum.shape, np.nan)
     np.divide(scale_sum, scale_n, out=scale_mean, where=scale_n > 0)
