@@ -259,7 +259,7 @@ def _job_out(job: ResponseImport) -> ImportJobOut:
              response={201: CreatedOut, 202: ImportJobOut, 409: ProblemsOut, 413: ProblemsOut,
                        422: ProblemsOut})
 def import_file(request: HttpRequest, slug: str, wave_id: int,  # noqa: ANN201
-                file: UploadedFile = File(...)):  # noqa: B008
+                file: UploadedFile | None = File(None)):  # noqa: B008
     """A responses file (CSV or XLSX, as on the import page) for an import wave.
 
     Small files are imported at once (201); files of more than the background threshold
@@ -268,6 +268,9 @@ def import_file(request: HttpRequest, slug: str, wave_id: int,  # noqa: ANN201
     wave = _wave(request, slug, wave_id, "survey.manage")
     if not wave.uses_import:
         return Status(409, {"detail": services.LINKS_WAVE_REFUSAL, "problems": []})
+    if file is None:
+        return Status(422, {"detail": "Send the responses file in the 'file' field.",
+                            "problems": []})
     if file.size > MAX_UPLOAD:
         return Status(413, {"detail": "The file is larger than 50 MB; nothing was written.",
                             "problems": []})
