@@ -265,3 +265,15 @@ def test_existing_waves_get_their_mode_from_what_they_hold(org, tree, facilitato
     migration.set_collection_from_contents(django_apps, None)
     modes = dict(SurveyWave.objects.values_list("pk", "collection"))
     assert modes == {collected.pk: "links", imported.pk: "import", mixed.pk: "import"}
+
+
+def test_accounts_added_between_set_up_and_opening_are_counted_in_the_audit_trail(
+        org, tree, support_team, facilitator, make_person):
+    from echoorg.audit.models import AuditEntry
+
+    wave = new_wave(facilitator, org)
+    for _ in range(4):  # made-up people, with addresses the facilitator controls
+        make_person(org, "staff", unit=tree["Support"])
+    services.open_wave(facilitator, wave, "http://testserver")
+    entry = AuditEntry.objects.get(action="wave.opened")
+    assert entry.detail["invited"] == 10 and entry.detail["joined_since_set_up"] == 4

@@ -143,7 +143,8 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                                         answered=Count("id", filter=Q(completed=True)))
     return render(request, "diagnostic/wave.html", {
         "org": org, "wave": wave, "may_manage": may_manage, "totals": totals,
-        "responses": wave.responses.count(), "rates": _response_rates(wave),
+        "responses": wave.responses.count(),
+        "rates": _response_rates(wave) if wave.uses_links else [],
         "results_ready": _results_ready(wave), "may_export_rows": can(request.user, org,
                                                                       "survey.rows"),
     })
