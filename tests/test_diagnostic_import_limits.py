@@ -41,10 +41,10 @@ def api_url(org, wave) -> str:
     return f"/api/organisations/{org.slug}/waves/{wave.pk}/imports"
 
 
-def csv_rows(n: int, bad_row: int | None = None) -> bytes:
+def csv_rows(n: int, bad_row: int | None = None, prefix: str = "r") -> bytes:
     lines = ["respondent,unit,thr1,thr2"]
     for i in range(n):
-        lines.append(f"r{i},Support,{9 if i + 2 == bad_row else 3},4")
+        lines.append(f"{prefix}{i},Support,{9 if i + 2 == bad_row else 3},4")
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -146,3 +146,18 @@ def test_another_organisation_cannot_see_an_import_job(
     assert stranger.get(f"{api_url(org, import_wave)}/{job.pk}").status_code == 404
     staff = login_as(make_person(org, "staff"))
     assert staff.get(url).status_code in (403, 404)
+
+
+def test_the_import_pages_keep_to_a_query_budget(
+        login_as, facilitator, org, tree, import_wave, monkeypatch,
+        django_assert_max_num_queries):
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 10)
+    browser = login_as(facilitator)
+    for batch in "abc":
+        job_url = browser.post(page_url(org, import_wave), {
+            "file": SimpleUploadedFile("big.csv", csv_rows(25, prefix=batch))})["Location"]
+    assert Response.objects.count() == 75
+    with django_assert_max_num_queries(12):
+        assert browser.get(page_url(org, import_wave)).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert browser.get(job_url).status_code == 200
