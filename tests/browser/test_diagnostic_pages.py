@@ -449,3 +449,31 @@ def test_a_large_import_shows_its_progress_and_outcome(web, demo, monkeypatch):
     expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
     web.check()
     assert Response.objects.filter(wave=wave).count() == 30
+
+
+def test_a_running_import_moves_its_progress_bar_and_shows_the_outcome(web, demo):
+    """The job page's script (no inline script under the CSP) polls the job's API and
+    reloads once the job has finished."""
+    from echoorg.diagnostic import services
+    from echoorg.diagnostic.models import ResponseImport
+
+    page = web.page
+    facilitator = demo.user("facilitator")
+    wave = services.create_wave(facilitator, demo.org, title="Imported pulse",
+                                instrument_key=demo.pulse.instrument.key,
+                                opens_on=demo.pulse.opens_on, closes_on=demo.pulse.closes_on,
+                                min_group=5, collection=SurveyWave.IMPORT)
+    job = ResponseImport.objects.create(organisation=demo.org, wave=wave,
+                                        created_by=facilitator, file_name="big.csv",
+                                        status=ResponseImport.RUNNING, progress=40)
+    web.login_as(facilitator)
+    web.goto(f"/o/{demo.org.slug}/surveys/{wave.pk}/import/{job.pk}/")
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "40")
+    expect(page.get_by_role("status")).to_contain_text("Importing")
+    web.check()
+    ResponseImport.objects.filter(pk=job.pk).update(
+        status=ResponseImport.DONE, progress=100, imported=7, message="Imported 7 responses.")
+    expect(page.get_by_role("status")).to_contain_text("Imported 7 responses", timeout=8000)
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
+    expect(page.get_by_role("link", name="Reload to see the latest status")).to_have_count(0)
+    web.check()
