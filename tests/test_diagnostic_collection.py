@@ -248,6 +248,8 @@ def test_the_new_wave_form_sets_an_import_wave_and_its_page_says_so(
     assert wave.uses_import
     page = browser.get(made["Location"]).content.decode()
     assert "By import from another tool" in page and "echoorg sends no links" in page
+    listing = browser.get(reverse("waves", kwargs={"slug": org.slug})).content.decode()
+    assert "<th scope=\"col\">Answers by</th>" in listing and "<td>Import</td>" in listing
 
 
 def test_existing_waves_get_their_mode_from_what_they_hold(org, tree, facilitator):
