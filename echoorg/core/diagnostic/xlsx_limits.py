@@ -49,6 +49,11 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]+)?(\d+)?"
 _CHUNK = 1 << 20
 
 
+def _megabytes(size: int) -> str:
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:,.0f} MB" if megabytes >= 10 else f"{megabytes:.2f} MB"
+
+
 def column_number(letters: str) -> int:
     """Spreadsheet column letters as a number: A is 1, Z 26, AA 27."""
     number = 0
@@ -104,8 +109,8 @@ def check_xlsx(data: bytes, limits: XlsxLimits | None = None) -> tuple[int, int]
         declared = sum(m.file_size for m in members)
         if declared > limits.max_uncompressed:
             raise XlsxTooLarge(
-                f"The workbook would unpack to {declared // (1024 * 1024)} MB; the limit is "
-                f"{limits.max_uncompressed // (1024 * 1024)} MB. Save it as CSV, or split it.")
+                f"The workbook would unpack to {_megabytes(declared)}; the limit is "
+                f"{_megabytes(limits.max_uncompressed)}. Save it as CSV, or split it.")
         for member in members:
             if member.file_size > 1024 * 1024 and \
                     member.file_size > limits.max_ratio * max(member.compress_size, 1):
