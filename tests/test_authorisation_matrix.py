@@ -20,7 +20,7 @@ from echoorg.concerns.models import Concern
 from echoorg.concerns.services import raise_concern
 from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.roles import ROLES
-from echoorg.diagnostic.models import Invitation, SurveyWave
+from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.api import api
 
@@ -86,6 +86,13 @@ def _survey_token_url(c: Context) -> str:
     return reverse("survey_start", kwargs={"token": token})
 
 
+def _import_job(c: Context) -> ResponseImport:
+    """A background import of the context's wave."""
+    job = ResponseImport.objects.filter(wave=c.wave).first()
+    return job or ResponseImport.objects.create(organisation=c.org, wave=c.wave,
+                                                status=ResponseImport.DONE)
+
+
 def _c(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
     return _o(name, reference=lambda c: c.concern.reference, **extra)
 
@@ -148,6 +155,8 @@ PAGES: dict[str, Rule] = {
     "trends": Rule("GET", _o("trends"), SURVEY_VIEWERS),
     "wave": Rule("GET", _w("wave"), SURVEY_VIEWERS),
     "wave_import": Rule("GET", _w("wave_import"), MANAGERS),
+    "wave_import_job": Rule("GET", lambda c: reverse("wave_import_job", kwargs={
+        "slug": c.slug, "wave_id": c.wave.pk, "import_id": _import_job(c).pk}), MANAGERS),
     "wave_results": Rule("GET", _w("wave_results"), SURVEY_VIEWERS),
     "wave_results_export": Rule("GET", _w("wave_results_export", fmt=lambda c: "csv"),
                                 SURVEY_VIEWERS),
@@ -240,6 +249,15 @@ API: dict[str, Rule] = {
         "GET", _api("/organisations/{slug}/instruments/echo-culture-v1@1"), SURVEY_VIEWERS),
     "GET /api/organisations/{slug}/waves": Rule(
         "GET", _api("/organisations/{slug}/waves"), SURVEY_VIEWERS),
+    "POST /api/organisations/{slug}/waves": Rule(
+        "POST", _api("/organisations/{slug}/waves"), MANAGERS,
+        data={"title": "Matrix wave", "instrument": "echo-culture-v1@1",
+              "opens_on": "2027-01-04", "closes_on": "2027-01-29", "collection": "links"}),
+    "POST /api/organisations/{slug}/waves/{wave_id}/imports": Rule(
+        "POST", _api("/organisations/{slug}/waves/{wave_id}/imports"), MANAGERS, data={}),
+    "GET /api/organisations/{slug}/waves/{wave_id}/imports/{import_id}": Rule(
+        "GET", lambda c: f"/api/organisations/{c.slug}/waves/{c.wave.pk}/imports/"
+                         f"{_import_job(c).pk}", MANAGERS),
     "GET /api/organisations/{slug}/waves/{wave_id}": Rule(
         "GET", _api("/organisations/{slug}/waves/{wave_id}"), SURVEY_VIEWERS),
     "POST /api/organisations/{slug}/waves/{wave_id}/responses": Rule(

@@ -167,10 +167,11 @@ def test_trends_draw_a_line_per_scale(login_as, facilitator, org, closed_wave):
 
 @pytest.fixture
 def open_wave(org):
+    """An open wave that collects its answers by import (a links wave takes none)."""
     return SurveyWave.objects.create(
         organisation=org, title="Open wave", instrument_id="echo-culture-v1",
         instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN)
+        closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN, collection=SurveyWave.IMPORT)
 
 
 def upload(client, org, wave, name: str, data: bytes):
@@ -297,7 +298,11 @@ def test_a_facilitator_adds_an_instrument_and_a_bad_one_is_named(login_as, facil
     assert CustomInstrument.objects.count() == 1
 
 
-def test_a_closed_wave_takes_no_imports(login_as, facilitator, org, tree, closed_wave):
+def test_a_closed_wave_takes_no_imports(login_as, facilitator, org, tree):
+    closed_wave = SurveyWave.objects.create(
+        organisation=org, title="Closed import wave", instrument_id="echo-culture-v1",
+        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31), status=SurveyWave.CLOSED, collection=SurveyWave.IMPORT)
     before = Response.objects.count()
     response = upload(login_as(facilitator), org, closed_wave, "r.csv",
                       b"respondent,unit,thr1\nZ,Recruitment,1\n")

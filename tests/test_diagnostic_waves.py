@@ -48,10 +48,11 @@ def test_a_facilitator_sets_up_a_wave(login_as, facilitator, org, tree):
     response = login_as(facilitator).post(reverse("wave_new", kwargs={"slug": org.slug}), {
         "title": "Autumn", "instrument": "echo-culture-v1@1", "opens_on": today,
         "closes_on": today + dt.timedelta(days=10), "min_group": 5,
-        "units": [tree["Fostering"].pk]})
+        "units": [tree["Fostering"].pk], "collection": "links"})
     assert response.status_code == 302
     wave = SurveyWave.objects.get(title="Autumn")
     assert wave.status == SurveyWave.DRAFT and not wave.whole_organisation
+    assert wave.collection == SurveyWave.LINKS
     assert "thr1" in wave.instrument_yaml  # the instrument is kept with the wave
 
 
@@ -60,10 +61,12 @@ def test_a_facilitator_sets_up_a_wave(login_as, facilitator, org, tree):
     ({"min_group": 2}, "greater than or equal to 3"),
     ({"instrument": "nothing@1"}, "Select a valid choice"),
     ({"title": ""}, "This field is required"),
+    ({"collection": "both"}, "Select a valid choice"),
+    ({"collection": ""}, "How answers are collected: This field is required"),
 ])
 def test_bad_wave_settings_are_refused(login_as, facilitator, org, change, message):
     data = {"title": "X", "instrument": "echo-culture-v1@1", "opens_on": "2026-03-01",
-            "closes_on": "2026-03-20", "min_group": 5, **change}
+            "closes_on": "2026-03-20", "min_group": 5, "collection": "links", **change}
     response = login_as(facilitator).post(reverse("wave_new", kwargs={"slug": org.slug}), data)
     assert response.status_code == 200
     assert message in response.content.decode()

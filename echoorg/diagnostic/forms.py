@@ -20,6 +20,12 @@ class WaveForm(forms.Form):
     min_group = forms.IntegerField(
         label="Smallest group whose figures are shown", min_value=3, max_value=50, initial=5,
         help_text="No figure is shown for fewer people than this. 5 is usual; never below 3.")
+    collection = forms.ChoiceField(
+        label="How answers are collected", widget=forms.RadioSelect, initial="links",
+        choices=[("links", "Through echoorg: each person gets a personal single-use link"),
+                 ("import", "By import: answers collected by another survey tool are uploaded")],
+        help_text="Chosen now and never changed. A wave never mixes the two, so nobody can add "
+                  "rows to the answers echoorg collected.")
     units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Units taking part",

@@ -16,6 +16,7 @@ import uuid
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -56,6 +57,15 @@ class CustomInstrument(models.Model):
 class SurveyWave(models.Model):
     DRAFT, OPEN, CLOSED = "draft", "open", "closed"
     STATUSES = [(DRAFT, "Not yet open"), (OPEN, "Open"), (CLOSED, "Closed")]
+    # How a wave collects its answers, chosen when it is set up and never changed: either
+    # echoorg's own single-use links, or import from another survey tool, never both, so
+    # nobody can add made-up rows to answers echoorg collected (decision 0003).
+    LINKS, IMPORT = "links", "import"
+    COLLECTIONS = [(LINKS, "echoorg's own invitation links"),
+                   (IMPORT, "Import from another survey tool")]
+    # Fields that may not change once the wave exists: changing them would shrink the
+    # smallest group shown or mix collected and imported answers.
+    FIXED_FIELDS = ("collection", "min_group")
 
     organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
                                      related_name="waves")
@@ -67,6 +77,7 @@ class SurveyWave(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField()
     min_group = models.PositiveSmallIntegerField(default=5)
+    collection = models.CharField(max_length=10, choices=COLLECTIONS, default=LINKS)
     status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT)
     whole_organisation = models.BooleanField(default=True)
     units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+")
@@ -84,9 +95,34 @@ class SurveyWave(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):  # noqa: ANN001, ANN206
+        wave = super().from_db(db, field_names, values)
+        wave._fixed = {name: getattr(wave, name) for name in cls.FIXED_FIELDS
+                       if name in field_names}
+        return wave
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        """Refuse to change the collection mode or the smallest group of a stored wave,
+        through any door (pages, API, admin, shell): both are promises to respondents."""
+        for name, value in getattr(self, "_fixed", {}).items():
+            if getattr(self, name) != value:
+                raise ValidationError({name: f"The {name.replace('_', ' ')} of a wave cannot "
+                                             "be changed once it is set up."})
+        super().save(*args, **kwargs)
+        self._fixed = {name: getattr(self, name) for name in self.FIXED_FIELDS}
+
     @cached_property
     def instrument(self) -> Instrument:
         return load_instrument_text(self.instrument_yaml)
+
+    @property
+    def uses_links(self) -> bool:
+        return self.collection == self.LINKS
+
+    @property
+    def uses_import(self) -> bool:
+        return self.collection == self.IMPORT
 
     def accepts_answers(self, today=None) -> bool:  # noqa: ANN001
         today = today or timezone.localdate()
@@ -222,3 +258,42 @@ class FullRowsRelease(models.Model):
 
     class Meta:
         ordering = ["-released"]
+
+
+class ResponseImport(models.Model):
+    """A large import of responses into an import wave, run as a background task.
+
+    The uploaded file is kept only until the task has read it (then emptied); what stays is
+    the outcome a facilitator needs: status, progress, rows imported or the problems found.
+    """
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, "Waiting to start"), (RUNNING, "Importing"), (DONE, "Imported"),
+                (FAILED, "Refused")]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    source = models.CharField(max_length=10, default="import")  # import (page) | api
+    upload = models.BinaryField(default=bytes, blank=True)  # emptied once read
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    imported = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True)  # ["Row 3: ...", ...]
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Import into {self.wave} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)

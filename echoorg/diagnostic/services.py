@@ -17,7 +17,14 @@ from echoorg.core.diagnostic.instrument import (
     load_instrument_text,
     shipped_instruments,
 )
-from echoorg.core.diagnostic.responses import ResponseFileError, ResponseTable, RowProblem
+from echoorg.core.diagnostic.responses import (
+    ResponseFileError,
+    ResponseTable,
+    RowProblem,
+    read_responses_csv,
+    read_responses_xlsx,
+)
+from echoorg.core.diagnostic.xlsx_limits import XlsxLimits, XlsxTooLarge, check_xlsx
 from echoorg.core.units import subtrees
 from echoorg.orgs.models import Membership, Organisation, Unit
 from echoorg.web.tasks import send_email
@@ -29,12 +36,30 @@ from .models import (
     Invitation,
     PendingResponse,
     Response,
+    ResponseImport,
     SurveyWave,
     seal,
     unseal,
 )
 
 MIN_GROUP_FLOOR = 3
+# What a workbook uploaded through the web may hold (checked before it is parsed).
+XLSX_LIMITS = XlsxLimits()
+# Imports of more data rows than this run as a background task with a progress bar.
+BACKGROUND_ROWS = 5_000
+
+LINKS_WAVE_REFUSAL = ("This wave collects its answers through echoorg's own links, so it "
+                      "takes no imported responses: adding rows to answers echoorg collected "
+                      "would let made-up rows count towards the smallest group shown. Set up "
+                      "a separate wave that collects by import for answers from another tool.")
+
+
+class CollectionRefused(Exception):
+    """An action that the wave's collection mode does not allow (nothing was written)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def instrument_choices(organisation: Organisation) -> dict[str, tuple[str, str]]:
@@ -80,8 +105,12 @@ def wave_units(wave: SurveyWave) -> set[int]:
 
 def create_wave(actor, organisation: Organisation, *, title: str, instrument_key: str,  # noqa: ANN001
                 opens_on: dt.date, closes_on: dt.date, min_group: int,
-                units: Iterable[Unit] = ()) -> SurveyWave:
+                units: Iterable[Unit] = (), collection: str = SurveyWave.LINKS) -> SurveyWave:
+    """Set up a wave. `collection` (links or import) is fixed for the wave's life."""
     choices = instrument_choices(organisation)
+    if collection not in dict(SurveyWave.COLLECTIONS):
+        raise ValidationError({"collection": "Choose how the wave collects its answers: "
+                                             "echoorg's links or import from another tool."})
     if instrument_key not in choices:
         raise ValidationError({"instrument": "Choose one of the instruments listed."})
     if closes_on < opens_on:
@@ -96,31 +125,50 @@ def create_wave(actor, organisation: Organisation, *, title: str, instrument_key
             organisation=organisation, title=title, instrument_id=instrument.id,
             instrument_version=instrument.version, instrument_yaml=choices[instrument_key][1],
             opens_on=opens_on, closes_on=closes_on, min_group=min_group,
-            whole_organisation=not units, created_by=actor)
+            collection=collection, whole_organisation=not units, created_by=actor)
         wave.units.set(units)
         record("wave.created", actor=actor, organisation=organisation, obj=wave, title=title,
-               instrument=instrument.key, units=[u.name for u in units] or "whole organisation")
+               instrument=instrument.key, units=[u.name for u in units] or "whole organisation",
+               collection=collection, min_group=min_group)
     return wave
 
 
 def open_wave(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN001
-    """Open a wave: invite every member of the units it covers. Returns invitations sent."""
-    if wave.status != SurveyWave.DRAFT:
-        raise ValidationError("This wave has been opened already.")
-    covered = wave_units(wave)
-    members = (Membership.objects.filter(organisation=wave.organisation, unit_id__in=covered)
-               .select_related("user"))
+    """Open a wave: invite every member of the units it covers. Returns invitations sent.
+
+    A wave that collects by import sends nothing: opening it only lets imports in. Each
+    person is invited once, in the unit they belong to now; nobody is invited later, so
+    the invitations (and who may answer) are fixed when the wave opens.
+    """
     tokens: list[tuple[Invitation, str]] = []
     with transaction.atomic():
-        for member in members:
-            invitation = Invitation(wave=wave, user=member.user, unit_id=member.unit_id,
-                                    audience=audience_of(member))
-            tokens.append((invitation, invitation.new_token()))
-        Invitation.objects.bulk_create([i for i, _ in tokens], batch_size=500)
-        wave.status = SurveyWave.OPEN
-        wave.save(update_fields=["status"])
+        # Locked, so two clicks on "Open" cannot both invite.
+        locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
+        if locked.status != SurveyWave.DRAFT:
+            raise ValidationError("This wave has been opened already.")
+        joined_since_set_up = 0
+        if locked.uses_links:
+            covered = wave_units(wave)
+            members = (Membership.objects.filter(organisation=wave.organisation,
+                                                 unit_id__in=covered)
+                       .select_related("user").order_by("pk"))
+            invited: set[int] = set()
+            for member in members:
+                if member.user_id in invited:  # one person, one invitation, one answer
+                    continue
+                invited.add(member.user_id)
+                joined_since_set_up += member.created > locked.created
+                invitation = Invitation(wave=wave, user=member.user, unit_id=member.unit_id,
+                                        audience=audience_of(member))
+                tokens.append((invitation, invitation.new_token()))
+            Invitation.objects.bulk_create([i for i, _ in tokens], batch_size=500)
+        locked.status = wave.status = SurveyWave.OPEN
+        locked.save(update_fields=["status"])
+        # Accounts added between set-up and opening are how made-up people would be padded
+        # in; their number goes into the audit trail so a review can spot it (threat model).
         record("wave.opened", actor=actor, organisation=wave.organisation, obj=wave,
-               invited=len(tokens))
+               invited=len(tokens), collection=wave.collection,
+               joined_since_set_up=joined_since_set_up)
     for invitation, token in tokens:
         _send_link(invitation, token, base_url, reminder=False)
     return len(tokens)
@@ -137,6 +185,9 @@ def _send_link(invitation: Invitation, token: str, base_url: str, reminder: bool
 
 def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN001
     """Remind everyone who has not answered yet (each gets a fresh link). Returns the count."""
+    if not wave.uses_links:
+        raise ValidationError("This wave collects its answers by import; echoorg sends no "
+                              "links or reminders for it.")
     if not wave.accepts_answers():
         raise ValidationError("Reminders can only be sent while the wave is open.")
     pending = list(wave.invitations.filter(completed=False).select_related("user", "wave"))
@@ -209,6 +260,9 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
     of rows tells nothing about the order of answering. No audit entry either: one per
     response would time each answer (the release records how many were added).
     """
+    if not invitation.wave.uses_links:
+        raise ValidationError("This survey collects its answers elsewhere; this link does "
+                              "not take answers.")
     with transaction.atomic():
         # The wave's row is locked so no response can slip in after its release at close.
         wave = SurveyWave.objects.select_for_update().get(pk=invitation.wave_id)
@@ -217,8 +271,11 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.completed:
             raise ValidationError("This link has been used already.")
-        if invitation.unit_id is None:  # checked now: the release at close must not fail
-            raise ValidationError("This invitation has no unit; ask your facilitator.")
+        if invitation.unit_id is None:
+            # The unit was removed while the wave was open: an answer here could not be
+            # counted in any group, so it is not taken.
+            raise ValidationError("Your team has been removed from this survey since you "
+                                  "were invited, so your answers cannot be counted.")
         draft = Draft.objects.filter(invitation=invitation).first()
         answers = clean_answers(wave.instrument, invitation.audience,
                                 draft.answers if draft else {})
@@ -287,8 +344,19 @@ def answered_count(wave: SurveyWave) -> int:
     return wave.responses.count() + wave.pending_responses.count()
 
 
+def refuse_links_wave(wave: SurveyWave) -> None:
+    """CollectionRefused unless the wave collects its answers by import."""
+    if not wave.uses_import:
+        raise CollectionRefused(LINKS_WAVE_REFUSAL)
+
+
 def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str) -> int:  # noqa: ANN001
-    """Store responses from another tool: all of them, or none (ResponseFileError)."""
+    """Store responses from another tool: all of them, or none (ResponseFileError).
+
+    Only an import wave takes them (CollectionRefused otherwise): rows added to answers
+    echoorg collected through its links could pad a group past the minimum.
+    """
+    refuse_links_wave(wave)
     if wave.status == SurveyWave.CLOSED:
         # Results of a closed wave are released; adding to them would let the two
         # versions be compared.
@@ -326,7 +394,104 @@ def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str)
         rows.append(Response(wave=wave, unit_id=units[table.units[position]], answers=answers,
                              source=source, respondent_digest=digests[position]))
     with transaction.atomic():
+        # Checked again under a lock, in case the wave closed while the file was read.
+        locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
+        refuse_links_wave(locked)
+        if locked.status == SurveyWave.CLOSED:
+            raise ResponseFileError([RowProblem(0, "The wave is closed; it takes no more "
+                                                   "responses.")])
+        if Response.objects.filter(wave=wave, respondent_digest__in=digests).exists():
+            raise ResponseFileError([RowProblem(0, "Some of these respondents were imported "
+                                                   "into this wave meanwhile; nothing was "
+                                                   "written.")])
         Response.objects.bulk_create(rows, batch_size=1000)
         record("survey.responses_imported", actor=actor, organisation=wave.organisation,
                obj=wave, count=len(rows), source=source)
     return len(rows)
+
+
+# --- reading uploaded files, in the request or as a background task ------------------------
+
+def is_workbook(name: str, data: bytes) -> bool:
+    return name.lower().endswith(".xlsx") or data[:2] == b"PK"
+
+
+def count_rows(name: str, data: bytes) -> int:
+    """Data rows in an upload, cheaply: a workbook's counted rows (after its size checks,
+    XlsxTooLarge when too large), a CSV's lines. The header is not counted."""
+    if is_workbook(name, data):
+        rows, _ = check_xlsx(data, XLSX_LIMITS)
+    else:
+        rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    return max(rows - 1, 0)
+
+
+def read_upload(name: str, data: bytes, instrument: Instrument,
+                progress=None) -> ResponseTable:  # noqa: ANN001
+    """Check and read an uploaded responses file (CSV or XLSX); ResponseFileError if bad.
+
+    Workbooks are size-checked before parsing. Files from the web take the general
+    reader (never the C accelerator, which is for trusted files on the command line).
+    """
+    try:
+        if is_workbook(name, data):
+            check_xlsx(data, XLSX_LIMITS)
+            return read_responses_xlsx(data, instrument)
+        return read_responses_csv(data, instrument, progress=progress)
+    except XlsxTooLarge as exc:
+        raise ResponseFileError([RowProblem(0, str(exc))]) from None
+
+
+def queue_import(actor, wave: SurveyWave, name: str, data: bytes,  # noqa: ANN001
+                 source: str = Response.IMPORT) -> ResponseImport:
+    """Keep a large upload and start its import as a background task; returns the job."""
+    from .tasks import run_response_import
+
+    refuse_links_wave(wave)
+    with transaction.atomic():
+        job = ResponseImport.objects.create(
+            organisation=wave.organisation, wave=wave, created_by=actor, file_name=name[:200],
+            file_size=len(data), upload=data, source=source)
+        record("survey.import_queued", actor=actor, organisation=wave.organisation, obj=wave,
+               file=name[:200], size=len(data))
+    run_response_import.enqueue(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def run_import(job_id: str) -> None:
+    """The background task's work: read the kept upload, import it whole or not at all,
+    and record the outcome on the job. The upload is emptied whatever happens."""
+    job = ResponseImport.objects.select_related("wave", "created_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    data, size = bytes(job.upload), max(job.file_size, 1)
+    ResponseImport.objects.filter(pk=job.pk).update(status=ResponseImport.RUNNING, progress=1)
+    last = [0]
+
+    def progress(done: int) -> None:
+        percent = min(80, int(80 * done / size))
+        if percent >= last[0] + 5:
+            last[0] = percent
+            ResponseImport.objects.filter(pk=job.pk).update(progress=percent)
+
+    outcome: dict = {"upload": b"", "progress": 100}
+    try:
+        table = read_upload(job.file_name, data, job.wave.instrument, progress=progress)
+        ResponseImport.objects.filter(pk=job.pk).update(progress=85)
+        count = import_responses(job.created_by, job.wave, table, job.source)
+    except ResponseFileError as exc:
+        outcome.update(status=ResponseImport.FAILED, problems=[str(p) for p in exc.problems],
+                       message="The file was refused; nothing was imported.")
+    except CollectionRefused as exc:
+        outcome.update(status=ResponseImport.FAILED, message=exc.message)
+    except Exception:
+        # Whatever went wrong, the facilitator sees a final status, not a bar stuck halfway.
+        outcome.update(status=ResponseImport.FAILED,
+                       message="The import failed unexpectedly; nothing was imported.")
+        ResponseImport.objects.filter(pk=job.pk).update(**outcome)
+        raise
+    else:
+        outcome.update(status=ResponseImport.DONE, imported=count,
+                       message=f"Imported {count} responses.")
+    ResponseImport.objects.filter(pk=job.pk).update(**outcome)

@@ -13,7 +13,7 @@ from echoorg.web.forms import submitted
 
 from . import services
 from .forms import AnswerPageForm, FinalPageForm
-from .models import Draft, Invitation
+from .models import Draft, Invitation, SurveyWave
 
 ITEMS_PER_PAGE = 8
 
@@ -25,7 +25,8 @@ def _pages(invitation: Invitation) -> list[list]:
 
 def _invitation_or_explain(request: HttpRequest, token: str) -> Invitation | HttpResponse:
     invitation = Invitation.by_token(token)
-    if invitation is None:
+    # A wave that collects by import takes no answers through echoorg's links at all.
+    if invitation is None or not invitation.wave.uses_links:
         return render(request, "diagnostic/take_closed.html", {
             "title": "This link does not work",
             "message": "It may have been replaced by a newer link in a reminder email, or "
@@ -124,7 +125,8 @@ def thanks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_surveys(request: HttpRequest) -> HttpResponse:
-    invitations = (Invitation.objects.filter(user=request.user)
+    invitations = (Invitation.objects.filter(user=request.user,
+                                             wave__collection=SurveyWave.LINKS)
                    .select_related("wave", "wave__organisation").order_by("-wave__opens_on"))
     return render(request, "diagnostic/my_surveys.html", {"invitations": invitations})
 
@@ -134,7 +136,8 @@ def my_surveys(request: HttpRequest) -> HttpResponse:
 def answer_now(request: HttpRequest, invitation_id: int) -> HttpResponse:
     """Open one's own survey from inside the app: a fresh link replaces the emailed one."""
     invitation = get_object_or_404(Invitation, pk=invitation_id, user=request.user)
-    if invitation.completed or not invitation.wave.accepts_answers():
+    if invitation.completed or not invitation.wave.uses_links or \
+            not invitation.wave.accepts_answers():
         return redirect("my_surveys")
     token = invitation.new_token()
     invitation.save(update_fields=["token_digest"])

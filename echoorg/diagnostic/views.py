@@ -20,9 +20,8 @@ from echoorg.core.diagnostic.kanonymity import WITHHELD
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.responses import (
     ResponseFileError,
-    read_responses_csv,
-    read_responses_xlsx,
 )
+from echoorg.core.diagnostic.xlsx_limits import XlsxTooLarge
 from echoorg.core.units import Forest, keyed_forest
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
@@ -32,7 +31,7 @@ from . import services
 from .charts import circles_svg, heat_class, trend_svg
 from .exports import results_csv, results_xlsx, rows_csv, units_csv
 from .forms import FullRowsForm, InstrumentUploadForm, UploadForm, WaveForm
-from .models import PendingResponse, Response, SurveyWave
+from .models import PendingResponse, Response, ResponseImport, SurveyWave
 from .results import (
     WHOLE_ORGANISATION,
     comments_for,
@@ -83,13 +82,16 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
             wave = services.create_wave(
                 request.user, org, title=data["title"], instrument_key=data["instrument"],
                 opens_on=data["opens_on"], closes_on=data["closes_on"],
-                min_group=data["min_group"], units=data["units"])
+                min_group=data["min_group"], units=data["units"],
+                collection=data["collection"])
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, f"Wave '{wave.title}' set up. Open it to send the links.")
+            messages.success(request, f"Wave '{wave.title}' set up. " + (
+                "Open it to send the links." if wave.uses_links else
+                "Open it, then import the answers collected by the other tool."))
             return redirect("wave", slug=org.slug, wave_id=wave.pk)
     return render(request, "diagnostic/wave_new.html", {"org": org, "form": form})
 
@@ -149,7 +151,8 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                                         answered=Count("id", filter=Q(completed=True)))
     return render(request, "diagnostic/wave.html", {
         "org": org, "wave": wave, "may_manage": may_manage, "totals": totals,
-        "responses": services.answered_count(wave), "rates": _response_rates(wave),
+        "responses": services.answered_count(wave),
+        "rates": _response_rates(wave) if wave.uses_links else [],
         "results_ready": _results_ready(wave), "may_export_rows": can(request.user, org,
                                                                       "survey.rows"),
         "may_export_full_rows": can(request.user, org, "survey.rows_full"),
@@ -161,26 +164,47 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wave_import(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     org, wave = _wave(request, slug, wave_id, "survey.manage")
+    if not wave.uses_import:
+        # Not offered, and a POST is refused before its file is even read.
+        return render(request, "diagnostic/wave_import.html", {
+            "org": org, "wave": wave, "refusal": services.LINKS_WAVE_REFUSAL}, status=409)
     form = UploadForm(submitted(request), submitted_files(request))
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            if upload.name.lower().endswith(".xlsx") or data[:2] == b"PK":
-                table = read_responses_xlsx(data, wave.instrument)
-            else:
-                table = read_responses_csv(data, wave.instrument)
+            if services.count_rows(upload.name, data) > services.BACKGROUND_ROWS:
+                job = services.queue_import(request.user, wave, upload.name, data)
+                return redirect("wave_import_job", slug=org.slug, wave_id=wave.pk,
+                                import_id=job.pk)
+            table = services.read_upload(upload.name, data, wave.instrument)
             count = services.import_responses(request.user, wave, table, "import")
         except ResponseFileError as exc:
             problems = [str(p) for p in exc.problems]
+        except XlsxTooLarge as exc:
+            problems = [str(exc)]
+        except services.CollectionRefused as exc:
+            problems = [exc.message]
         else:
             messages.success(request, f"Imported {count} responses.")
             return redirect("wave", slug=org.slug, wave_id=wave.pk)
     status = 400 if request.method == "POST" and (problems or form.errors) else 200
     return render(request, "diagnostic/wave_import.html", {
         "org": org, "wave": wave, "form": form, "problems": problems,
-        "items": wave.instrument.item_ids}, status=status)
+        "items": wave.instrument.item_ids, "background_rows": services.BACKGROUND_ROWS,
+        "limits": services.XLSX_LIMITS, "jobs": wave.imports.all()[:5]}, status=status)
+
+
+@login_required
+def wave_import_job(request: HttpRequest, slug: str, wave_id: int,
+                    import_id: str) -> HttpResponse:
+    """A background import's progress and final status (the page polls the API)."""
+    org, wave = _wave(request, slug, wave_id, "survey.manage")
+    job = get_object_or_404(ResponseImport, pk=import_id, wave=wave, organisation=org)
+    return render(request, "diagnostic/wave_import_job.html", {
+        "org": org, "wave": wave, "job": job,
+        "poll_url": f"/api/organisations/{org.slug}/waves/{wave.pk}/imports/{job.pk}"})
 
 
 def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:  # noqa: ANN001

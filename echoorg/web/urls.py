@@ -75,6 +75,8 @@ urlpatterns = [
     path("o/<slug:slug>/surveys/<int:wave_id>/", diagnostic.wave_detail, name="wave"),
     path("o/<slug:slug>/surveys/<int:wave_id>/import/", diagnostic.wave_import,
          name="wave_import"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/import/<uuid:import_id>/",
+         diagnostic.wave_import_job, name="wave_import_job"),
     path("o/<slug:slug>/surveys/<int:wave_id>/results/", diagnostic.wave_results_page,
          name="wave_results"),
     path("o/<slug:slug>/surveys/<int:wave_id>/results.<str:fmt>",

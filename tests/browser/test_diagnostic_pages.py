@@ -397,9 +397,32 @@ def test_wave_setup_and_import_refusals(web, demo):
     web.check()
     assert SurveyWave.objects.filter(organisation=demo.org).count() == waves_before
 
+    # The pulse wave collects through echoorg's links: it offers no import at all.
     web.goto(f"/o/{demo.org.slug}/surveys/{demo.pulse.pk}/")
+    expect(page.get_by_text("Through echoorg's links")).to_be_visible()
+    expect(page.get_by_role("link", name="Import responses from another survey tool")) \
+        .to_have_count(0)
+    web.goto(f"/o/{demo.org.slug}/surveys/{demo.pulse.pk}/import/", status=409)
+    expect(page.get_by_role("alert")).to_contain_text("takes no imported responses")
+    expect(page.get_by_label("File")).to_have_count(0)
+    web.check()
+
+    # A wave set up to collect by import takes a file from another tool.
+    web.goto(f"/o/{demo.org.slug}/surveys/new/")
+    page.get_by_label("Title").fill("Agency staff survey 2027")
+    page.get_by_label("Opens on").fill("2027-03-01")
+    page.get_by_label("Closes on").fill("2027-03-15")
+    collection = page.get_by_role("group", name="How answers are collected")
+    expect(collection.get_by_role("radio", name=re.compile("^Through echoorg"))).to_be_checked()
+    collection.get_by_role("radio", name=re.compile("^By import")).check()
+    web.submit(page.get_by_role("button", name="Set up the wave"))
+    imported = SurveyWave.objects.get(organisation=demo.org, title="Agency staff survey 2027")
+    assert imported.collection == SurveyWave.IMPORT
+    expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/{imported.pk}/"))
+    expect(page.get_by_text("By import from another tool")).to_be_visible()
+    web.check()
     web.submit(page.get_by_role("link", name="Import responses from another survey tool"))
-    expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/{demo.pulse.pk}/import/"))
+    expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/{imported.pk}/import/"))
     expect(heading(page)).to_have_text("Import responses")
     web.check()
 
@@ -419,3 +442,56 @@ def test_wave_setup_and_import_refusals(web, demo):
     expect(problems.first).to_have_text(re.compile(rf"^Row 3: {re.escape(first)} is 9; "))
     web.check()
     assert Response.objects.filter(wave__organisation=demo.org).count() == responses_before
+
+
+def test_a_large_import_shows_its_progress_and_outcome(web, demo, monkeypatch):
+    from echoorg.diagnostic import services
+
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 10)
+    page = web.page
+    facilitator = demo.user("facilitator")
+    wave = services.create_wave(facilitator, demo.org, title="Imported pulse",
+                                instrument_key=demo.pulse.instrument.key,
+                                opens_on=demo.pulse.opens_on, closes_on=demo.pulse.closes_on,
+                                min_group=5, collection=SurveyWave.IMPORT)
+    web.login_as(facilitator)
+    web.goto(f"/o/{demo.org.slug}/surveys/{wave.pk}/import/")
+    first = wave.instrument.item_ids[0]
+    content = (f"respondent,unit,{first}\n" + "".join(
+        f"ext-{n},Leaving Care Team,{n % 5 + 1}\n" for n in range(30))).encode()
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": content}])
+    web.submit(page.get_by_role("button", name="Import"))
+    expect(heading(page)).to_have_text("Importing responses")
+    expect(page.get_by_role("status")).to_contain_text("Imported 30 responses")
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
+    web.check()
+    assert Response.objects.filter(wave=wave).count() == 30
+
+
+def test_a_running_import_moves_its_progress_bar_and_shows_the_outcome(web, demo):
+    """The job page's script (no inline script under the CSP) polls the job's API and
+    reloads once the job has finished."""
+    from echoorg.diagnostic import services
+    from echoorg.diagnostic.models import ResponseImport
+
+    page = web.page
+    facilitator = demo.user("facilitator")
+    wave = services.create_wave(facilitator, demo.org, title="Imported pulse",
+                                instrument_key=demo.pulse.instrument.key,
+                                opens_on=demo.pulse.opens_on, closes_on=demo.pulse.closes_on,
+                                min_group=5, collection=SurveyWave.IMPORT)
+    job = ResponseImport.objects.create(organisation=demo.org, wave=wave,
+                                        created_by=facilitator, file_name="big.csv",
+                                        status=ResponseImport.RUNNING, progress=40)
+    web.login_as(facilitator)
+    web.goto(f"/o/{demo.org.slug}/surveys/{wave.pk}/import/{job.pk}/")
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "40")
+    expect(page.get_by_role("status")).to_contain_text("Importing")
+    web.check()
+    ResponseImport.objects.filter(pk=job.pk).update(
+        status=ResponseImport.DONE, progress=100, imported=7, message="Imported 7 responses.")
+    expect(page.get_by_role("status")).to_contain_text("Imported 7 responses", timeout=8000)
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
+    expect(page.get_by_role("link", name="Reload to see the latest status")).to_have_count(0)
+    web.check()
