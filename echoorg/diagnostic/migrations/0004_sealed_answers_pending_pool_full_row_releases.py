@@ -35,7 +35,7 @@ def shuffle_stored_responses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostic', '0002_wave_unit_tree'),
+        ('diagnostic', '0003_wave_collection_mode_and_response_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
