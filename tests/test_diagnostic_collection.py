@@ -279,3 +279,28 @@ def test_accounts_added_between_set_up_and_opening_are_counted_in_the_audit_trai
     services.open_wave(facilitator, wave, "http://testserver")
     entry = AuditEntry.objects.get(action="wave.opened")
     assert entry.detail["invited"] == 10 and entry.detail["joined_since_set_up"] == 4
+
+
+def test_imported_rows_are_stored_in_a_random_order_not_the_files(
+        org, tree, support_team, facilitator, client):
+    """The other tool's row order (often the order of answering) must not survive in the
+    table's storage order (SQLite's rowid, PostgreSQL's ctid)."""
+    from django.db import connection
+
+    wave = new_wave(facilitator, org, SurveyWave.IMPORT)
+    url = f"/api/organisations/{org.slug}/waves/{wave.pk}/responses"
+    # Three answers (1 to 5 each) number each row in base 5.
+    def numbered(i: int) -> dict[str, int]:
+        return {"thr1": i // 25 + 1, "thr2": i // 5 % 5 + 1, "thr3": i % 5 + 1}
+
+    body = {"responses": [{"respondent": f"p{i:02d}", "unit": "Support",
+                           "answers": numbered(i)} for i in range(40)]}
+    assert client.post(url, body, content_type="application/json",
+                       **bearer_for(facilitator)).status_code == 201
+    physical = "rowid" if connection.vendor == "sqlite" else "ctid"
+    ordered = Response.objects.raw(f"SELECT * FROM {Response._meta.db_table} "
+                                   f"WHERE wave_id = %s ORDER BY {physical}", [wave.pk])
+    stored = [(r.answers["thr1"] - 1) * 25 + (r.answers["thr2"] - 1) * 5 + r.answers["thr3"] - 1
+              for r in ordered]
+    assert sorted(stored) == list(range(40))
+    assert stored != sorted(stored)  # 1 chance in 40! of a false failure

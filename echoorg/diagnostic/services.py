@@ -404,6 +404,9 @@ def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str)
             raise ResponseFileError([RowProblem(0, "Some of these respondents were imported "
                                                    "into this wave meanwhile; nothing was "
                                                    "written.")])
+        # Stored in a random order, like answers released at close: the other tool's row
+        # order (often the order of answering) must not survive in the table.
+        random.SystemRandom().shuffle(rows)
         Response.objects.bulk_create(rows, batch_size=1000)
         record("survey.responses_imported", actor=actor, organisation=wave.organisation,
                obj=wave, count=len(rows), source=source)
