@@ -14,10 +14,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from echoorg.accounts.invite import invite
+from echoorg.core.roles import GUARDIAN
+from echoorg.core.text import normalise_name
 from echoorg.core.units import UnitImportError
 
 from . import services
-from .models import Membership, Organisation, Unit
+from .models import GuardianRequest, Membership, Organisation, Unit
 from .permissions import organisation_for, organisations_of
 
 router = Router(tags=["organisations"])
@@ -66,6 +68,10 @@ class MembershipOut(Schema):
     full_name: str
     roles: list[str]
     unit: str | None
+    pending_roles: list[str] = Field(
+        default_factory=list,
+        description="Roles asked for but not yet given: 'guardian' until a guardian or board "
+                    "member confirms it on the person's page.")
 
 
 class MembershipIn(Schema):
@@ -108,7 +114,7 @@ def create_unit(request: HttpRequest, slug: str, payload: UnitIn):  # noqa: ANN2
         raise HttpError(422, f"kind must be one of {', '.join(dict(Unit.KINDS))}.")
     parent = None
     if payload.parent:
-        parent = Unit.objects.filter(organisation=org, name=payload.parent).first()
+        parent = services.find_unit(org, payload.parent)
         if parent is None:
             raise HttpError(422, f"parent '{payload.parent}' is not a unit of this organisation.")
     try:
@@ -131,16 +137,19 @@ def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):  # noq
     return Status(201, {"created": len(created)})
 
 
-def _membership_out(m: Membership) -> MembershipOut:
-    return MembershipOut(id=m.pk, email=m.user.email, full_name=m.user.full_name,
-                         roles=m.roles, unit=m.unit.name if m.unit else None)
+def _membership_out(m: Membership, pending: bool = False) -> MembershipOut:
+    return MembershipOut(id=m.pk, email=m.user.email, full_name=m.name,
+                         roles=m.roles, unit=m.unit.name if m.unit else None,
+                         pending_roles=[GUARDIAN] if pending else [])
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
 def list_memberships(request: HttpRequest, slug: str):  # noqa: ANN201
     org, _ = organisation_for(request.auth, slug, "members.view")
     members = Membership.objects.filter(organisation=org).select_related("user", "unit")
-    return [_membership_out(m) for m in members.order_by("user__email")]
+    awaiting = set(GuardianRequest.objects.filter(
+        organisation=org, status=GuardianRequest.PENDING).values_list("member_id", flat=True))
+    return [_membership_out(m, m.pk in awaiting) for m in members.order_by("user__email")]
 
 
 @router.post("/organisations/{slug}/memberships", response={201: MembershipOut})
@@ -148,7 +157,7 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
     org, _ = organisation_for(request.auth, slug, "members.manage")
     unit = None
     if payload.unit:
-        unit = Unit.objects.filter(organisation=org, name=payload.unit).first()
+        unit = services.find_unit(org, payload.unit)
         if unit is None:
             raise HttpError(422, f"unit '{payload.unit}' is not a unit of this organisation.")
     User = get_user_model()
@@ -157,23 +166,32 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
         validate_email(email)
     except ValidationError:
         raise HttpError(422, f"'{payload.email}' is not an email address.") from None
+    name = normalise_name(payload.full_name)
     try:
         with transaction.atomic():  # a refused membership leaves no new account behind
+            # An address with an account elsewhere gets a membership here like any other,
+            # with the same answer (decision 0007): nothing tells it apart.
             user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(
-                email, full_name=payload.full_name)
-            member = services.add_member(request.auth, org, user, payload.roles, unit)
+                email, full_name=name)
+            member = services.add_member(request.auth, org, user, payload.roles, unit,
+                                         name=name)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
-    if not user.has_usable_password():
+    if user.has_usable_password():
+        services.tell_added(member, request.auth, request.build_absolute_uri("/"))
+    else:
         invite(user, org.name, request.auth.display_name, request.build_absolute_uri("/"))
-    return Status(201, _membership_out(member))
+    return Status(201, _membership_out(member, member.guardian_requests.filter(
+        status=GuardianRequest.PENDING).exists()))
 
 
 @router.get("/organisations/{slug}/memberships/{member_id}", response=MembershipOut)
 def get_membership(request: HttpRequest, slug: str, member_id: int):  # noqa: ANN201
     org, _ = organisation_for(request.auth, slug, "members.view")
-    return _membership_out(get_object_or_404(Membership.objects.select_related("user", "unit"),
-                                             pk=member_id, organisation=org))
+    member = get_object_or_404(Membership.objects.select_related("user", "unit"),
+                               pk=member_id, organisation=org)
+    return _membership_out(member, member.guardian_requests.filter(
+        status=GuardianRequest.PENDING).exists())
 
 
 __all__ = ["router", "Organisation"]

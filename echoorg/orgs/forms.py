@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from echoorg.core.roles import ROLES
+from echoorg.core.text import name_key, normalise_name
 
 from .models import Organisation, Unit
 
@@ -16,6 +17,12 @@ class OrganisationForm(forms.Form):
         max_length=60, label="Short name for web addresses",
         help_text="Lower-case letters, digits and hyphens, for example 'northmoor'.",
     )
+
+    def clean_name(self) -> str:
+        name = normalise_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the organisation a name with visible letters.")
+        return name
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
@@ -41,12 +48,17 @@ class UnitForm(forms.Form):
         self.fields["parent"].queryset = choices
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Unit.objects.filter(organisation=self.organisation, name=name)
+        # Compared as the model stores it: normal form, without case (echoorg.core.text).
+        name = normalise_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the unit a name with visible letters (invisible "
+                                        "characters and spaces alone do not count).")
+        taken = Unit.objects.filter(organisation=self.organisation, name_key=name_key(name))
         if self.unit is not None:
             taken = taken.exclude(pk=self.unit.pk)
-        if taken.exists():
-            raise forms.ValidationError(f"There is already a unit called '{name}'.")
+        existing = taken.first()
+        if existing is not None:
+            raise forms.ValidationError(f"There is already a unit called '{existing.name}'.")
         return name
 
 
@@ -90,7 +102,12 @@ class MemberForm(forms.Form):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
+    def clean_full_name(self) -> str:
+        return normalise_name(self.cleaned_data.get("full_name", ""))
+
     def person(self):  # noqa: ANN201
+        """The account for the address, created if there is none (an account may belong
+        to several organisations; each names the person in its own membership)."""
         User = get_user_model()
         user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
         if user is None:

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template import loader
+from django.utils import timezone
 
 from echoorg.audit.log import record
-from echoorg.core.roles import FACILITATOR, clean_roles
+from echoorg.core.roles import BOARD, FACILITATOR, GUARDIAN, STAFF, clean_roles
+from echoorg.core.text import name_key, normalise_name
 from echoorg.core.units import UnitImportError, UnitRow, parse_units_csv
+from echoorg.web.tasks import send_email
 
-from .models import Membership, Organisation, Unit
+from .models import GuardianRequest, Membership, Organisation, Unit
+
+# A request for the guardian role lapses after this long without a decision, so an old
+# request is not confirmed by someone who no longer remembers why it was made.
+GUARDIAN_REQUEST_DAYS = 14
 
 
 def create_organisation(actor, name: str, slug: str) -> Organisation:  # noqa: ANN001
     with transaction.atomic():
-        organisation = Organisation(name=name.strip(), slug=slug.strip().lower())
+        organisation = Organisation(name=normalise_name(name), slug=slug.strip().lower())
         organisation.full_clean()
         organisation.save()
-        Membership.objects.create(user=actor, organisation=organisation, roles=[FACILITATOR])
+        # Only the facilitator role: the guardian role is never part of setting up.
+        Membership.objects.create(user=actor, organisation=organisation, roles=[FACILITATOR],
+                                  name=normalise_name(actor.full_name))
         record("organisation.created", actor=actor, organisation=organisation, obj=organisation,
                name=organisation.name)
     return organisation
@@ -26,7 +39,8 @@ def create_organisation(actor, name: str, slug: str) -> Organisation:  # noqa: A
 def create_unit(actor, organisation: Organisation, name: str, parent: Unit | None,  # noqa: ANN001
                 kind: str = "unit") -> Unit:
     with transaction.atomic():
-        unit = Unit(organisation=organisation, name=name.strip(), parent=parent, kind=kind)
+        unit = Unit(organisation=organisation, name=normalise_name(name), parent=parent,
+                    kind=kind)
         unit.full_clean()
         unit.save()
         record("unit.created", actor=actor, organisation=organisation, obj=unit,
@@ -38,7 +52,7 @@ def update_unit(actor, unit: Unit, name: str, parent: Unit | None, kind: str) ->
     with transaction.atomic():
         before = {"name": unit.name, "parent": unit.parent.name if unit.parent else None,
                   "kind": unit.kind}
-        unit.name, unit.parent, unit.kind = name.strip(), parent, kind
+        unit.name, unit.parent, unit.kind = normalise_name(name), parent, kind
         unit.full_clean()
         unit.save()
         record("unit.updated", actor=actor, organisation=unit.organisation, obj=unit,
@@ -52,43 +66,84 @@ def import_units(actor, organisation: Organisation, text: str) -> list[Unit]:  #
     existing = dict(Unit.objects.filter(organisation=organisation).values_list("name", "id"))
     rows: list[UnitRow] = parse_units_csv(text, existing)
     created: list[Unit] = []
-    by_name: dict[str, int] = dict(existing)
+    by_key: dict[str, int] = {name_key(name): pk for name, pk in existing.items()}
     with transaction.atomic():
         for row in rows:
             unit = Unit.objects.create(
                 organisation=organisation,
                 name=row.unit,
-                parent_id=by_name[row.parent] if row.parent else None,
+                parent_id=by_key[name_key(row.parent)] if row.parent else None,
             )
-            by_name[row.unit] = unit.pk
+            by_key[unit.name_key] = unit.pk
             created.append(unit)
         record("units.imported", actor=actor, organisation=organisation,
                object_type="orgs.unit", count=len(created))
     return created
 
 
+def find_unit(organisation: Organisation, name: str) -> Unit | None:
+    """The organisation's unit with this name, compared as unit names are (case, spaces)."""
+    return Unit.objects.filter(organisation=organisation, name_key=name_key(name)).first()
+
+
+# -- memberships ---------------------------------------------------------------------------
+
+
+def _roles_without_guardian(roles: list[str]) -> list[str]:
+    """The roles that can be written at once; a person needs one, staff by default."""
+    kept = [r for r in roles if r != GUARDIAN]
+    return kept or [STAFF]
+
+
 def add_member(actor, organisation: Organisation, user, roles: list[str],  # noqa: ANN001
-               unit: Unit | None = None) -> Membership:
+               unit: Unit | None = None, name: str = "") -> Membership:
+    """Add a person with roles. The guardian role is not given here but requested
+    (`request_guardian`), to be confirmed by a guardian or board member."""
     with transaction.atomic():
         member = Membership.objects.filter(user=user, organisation=organisation).first()
         if member is not None:
             raise ValidationError("This person is already a member; change their roles instead.")
-        member = Membership(user=user, organisation=organisation, roles=roles, unit=unit)
+        try:
+            wanted = clean_roles(roles)
+        except ValueError as exc:
+            raise ValidationError({"roles": str(exc)}) from None
+        if GUARDIAN in wanted:
+            _check_guardian_request_possible(actor, organisation, user)
+        member = Membership(user=user, organisation=organisation,
+                            roles=_roles_without_guardian(wanted), unit=unit,
+                            name=normalise_name(name))
         member.full_clean()
         member.save()
         record("membership.created", actor=actor, organisation=organisation, obj=member,
                person=user.email, roles=member.roles)
+        if BOARD in member.roles:
+            _notify_oversight(organisation, "board.granted", member, actor)
+        if GUARDIAN in wanted:
+            _request_guardian(actor, member)
     return member
 
 
 def change_member(actor, member: Membership, roles: list[str], unit: Unit | None) -> Membership:  # noqa: ANN001
+    """Change roles and unit. Adding the guardian role makes a request instead (see
+    `request_guardian`); removing it takes effect at once and is notified."""
     with transaction.atomic():
         before = list(member.roles)
-        member.roles, member.unit = clean_roles(roles), unit
+        try:
+            wanted = clean_roles(roles)
+        except ValueError as exc:
+            raise ValidationError({"roles": str(exc)}) from None
+        adding_guardian = GUARDIAN in wanted and GUARDIAN not in before
+        if adding_guardian:
+            _check_guardian_request_possible(actor, member.organisation, member.user)
+            wanted = _roles_without_guardian(wanted)
+        member.roles, member.unit = wanted, unit
         member.full_clean()
         member.save()
         record("membership.changed", actor=actor, organisation=member.organisation, obj=member,
                person=member.user.email, before=before, after=member.roles)
+        _notify_role_changes(actor, member, before, member.roles)
+        if adding_guardian:
+            _request_guardian(actor, member)
     return member
 
 
@@ -96,8 +151,210 @@ def remove_member(actor, member: Membership) -> None:  # noqa: ANN001
     with transaction.atomic():
         record("membership.removed", actor=actor, organisation=member.organisation, obj=member,
                person=member.user.email)
+        _notify_role_changes(actor, member, list(member.roles), [])
         member.delete()
 
 
+def tell_added(member: Membership, actor, base_url: str) -> None:  # noqa: ANN001
+    """Email someone who already has an account that an organisation added them (the
+    counterpart of the set-password invitation that a new address receives)."""
+    body = loader.render_to_string("orgs/email/added.txt", {
+        "member": member, "organisation": member.organisation,
+        "invited_by": getattr(actor, "display_name", "Someone"),
+        "base_url": base_url.rstrip("/")})
+    address = member.user.email
+    subject = f"You have been added to {member.organisation.name} on echoorg"
+    transaction.on_commit(lambda: send_email.enqueue(subject, body, [address]))
+
+
+# -- the guardian role: two people, never oneself ------------------------------------------
+
+
+def guardian_confirmers(organisation: Organisation, exclude: set[int] = frozenset()) -> list:
+    """The people who may confirm a guardian request: guardians and board members."""
+    members = Membership.objects.filter(organisation=organisation).select_related("user")
+    return [m.user for m in members
+            if (GUARDIAN in m.roles or BOARD in m.roles) and m.user.is_active
+            and m.user_id not in exclude]
+
+
+def may_decide(user, request: GuardianRequest) -> bool:  # noqa: ANN001
+    """True when `user` may confirm or decline this request: a guardian or board member
+    of its organisation who neither asked for it nor is the person it concerns."""
+    if not user.is_authenticated or user.pk in (request.requested_by_id, request.member.user_id):
+        return False
+    return any(u.pk == user.pk for u in guardian_confirmers(request.organisation))
+
+
+def _check_guardian_request_possible(actor, organisation: Organisation, user) -> None:  # noqa: ANN001
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise ValidationError({"roles": "You cannot give yourself the guardian role. Another "
+                                        "facilitator may ask for it, and a guardian or board "
+                                        "member must confirm."})
+    exclude = {user.pk} | ({actor.pk} if actor is not None else set())
+    if not guardian_confirmers(organisation, exclude):
+        raise ValidationError({"roles": "Nobody here can confirm a new guardian: that needs a "
+                                        "guardian or board member other than you and the "
+                                        "person. The first guardian is set by whoever runs "
+                                        "echoorg (echoorg grant_guardian)."})
+
+
+def _live(request: GuardianRequest) -> bool:
+    cutoff = timezone.now() - dt.timedelta(days=GUARDIAN_REQUEST_DAYS)
+    return request.status == GuardianRequest.PENDING and request.created >= cutoff
+
+
+def pending_guardian_request(member: Membership) -> GuardianRequest | None:
+    """The member's open request for the guardian role, if any (lapsed ones are closed)."""
+    request = member.guardian_requests.filter(status=GuardianRequest.PENDING).first()
+    if request is not None and not _live(request):
+        request.status, request.decided = GuardianRequest.WITHDRAWN, timezone.now()
+        request.save(update_fields=["status", "decided"])
+        record("guardian.request_lapsed", organisation=member.organisation, obj=request,
+               person=member.user.email)
+        return None
+    return request
+
+
+def _request_guardian(actor, member: Membership) -> GuardianRequest:  # noqa: ANN001
+    existing = pending_guardian_request(member)
+    if existing is not None:
+        return existing
+    request = GuardianRequest.objects.create(organisation=member.organisation, member=member,
+                                             requested_by=actor)
+    record("guardian.requested", actor=actor, organisation=member.organisation, obj=request,
+           person=member.user.email)
+    confirmers = guardian_confirmers(member.organisation, {actor.pk, member.user_id})
+    _email(member.organisation, "orgs/email/guardian_requested.txt",
+           f"Please confirm or decline: a new speak-up guardian for {member.organisation.name}",
+           [u.email for u in confirmers], member=member, actor=actor)
+    return request
+
+
+def request_guardian(actor, member: Membership) -> GuardianRequest:  # noqa: ANN001
+    """Ask that `member` become a guardian; a guardian or board member must confirm."""
+    with transaction.atomic():
+        if GUARDIAN in member.roles:
+            raise ValidationError({"roles": "This person is already a guardian."})
+        _check_guardian_request_possible(actor, member.organisation, member.user)
+        return _request_guardian(actor, member)
+
+
+def decide_guardian_request(actor, request: GuardianRequest, confirm: bool) -> Membership:  # noqa: ANN001
+    """Confirm (the role is given) or decline a pending request, as a second person."""
+    with transaction.atomic():
+        request = GuardianRequest.objects.select_for_update().get(pk=request.pk)
+        member = request.member
+        if not _live(request):
+            raise ValidationError("This request is no longer open.")
+        if not may_decide(actor, request):
+            raise ValidationError("Only a guardian or board member who did not ask for this "
+                                  "and is not the person concerned can decide it.")
+        request.status = GuardianRequest.CONFIRMED if confirm else GuardianRequest.DECLINED
+        request.decided_by, request.decided = actor, timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided"])
+        if not confirm:
+            record("guardian.declined", actor=actor, organisation=member.organisation,
+                   obj=request, person=member.user.email)
+            if request.requested_by is not None:
+                _email(member.organisation, "orgs/email/guardian_declined.txt",
+                       f"Guardian request declined in {member.organisation.name}",
+                       [request.requested_by.email], member=member, actor=actor)
+            return member
+        before = list(member.roles)
+        member.roles = clean_roles([*member.roles, GUARDIAN])
+        member.save(update_fields=["roles"])
+        record("guardian.granted", actor=actor, organisation=member.organisation, obj=member,
+               person=member.user.email, requested_by=getattr(request.requested_by, "email",
+                                                              None),
+               confirmed_by=actor.email, before=before, after=member.roles)
+        _notify_oversight(member.organisation, "guardian.granted", member, actor,
+                          requested_by=request.requested_by)
+    return member
+
+
+def withdraw_guardian_request(actor, request: GuardianRequest) -> None:  # noqa: ANN001
+    """A facilitator withdraws a pending request (asked by mistake, or no longer wanted)."""
+    with transaction.atomic():
+        request = GuardianRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != GuardianRequest.PENDING:
+            raise ValidationError("This request is no longer open.")
+        request.status, request.decided_by, request.decided = (
+            GuardianRequest.WITHDRAWN, actor, timezone.now())
+        request.save(update_fields=["status", "decided_by", "decided"])
+        record("guardian.request_withdrawn", actor=actor, organisation=request.organisation,
+               obj=request, person=request.member.user.email)
+
+
+def grant_guardian_from_command_line(organisation: Organisation, user, name: str = "",  # noqa: ANN001
+                                     reason: str = "") -> Membership:
+    """Make `user` a guardian directly: only for whoever runs the installation (the
+    command line), typically to set an organisation's first guardian."""
+    with transaction.atomic():
+        member = Membership.objects.filter(user=user, organisation=organisation).first()
+        if member is None:
+            member = Membership(user=user, organisation=organisation, roles=[GUARDIAN],
+                                name=normalise_name(name or user.full_name))
+            member.full_clean()
+            member.save()
+            before: list[str] = []
+        elif GUARDIAN in member.roles:
+            raise ValidationError(f"{user.email} is already a guardian of {organisation.name}.")
+        else:
+            before = list(member.roles)
+            member.roles = clean_roles([*member.roles, GUARDIAN])
+            member.save(update_fields=["roles"])
+        GuardianRequest.objects.filter(member=member, status=GuardianRequest.PENDING).update(
+            status=GuardianRequest.WITHDRAWN, decided=timezone.now())
+        record("guardian.granted", organisation=organisation, obj=member, person=user.email,
+               via="command line", reason=reason, before=before, after=member.roles)
+        _notify_oversight(organisation, "guardian.granted", member, None)
+    return member
+
+
+def _notify_role_changes(actor, member: Membership, before: list[str], after: list[str]) -> None:  # noqa: ANN001
+    if GUARDIAN in before and GUARDIAN not in after:
+        record("guardian.removed", actor=actor, organisation=member.organisation, obj=member,
+               person=member.user.email)
+        _notify_oversight(member.organisation, "guardian.removed", member, actor)
+    if BOARD in after and BOARD not in before:
+        _notify_oversight(member.organisation, "board.granted", member, actor)
+    if BOARD in before and BOARD not in after:
+        _notify_oversight(member.organisation, "board.removed", member, actor)
+
+
+_CHANGES = {
+    "guardian.granted": "is now a speak-up guardian",
+    "guardian.removed": "is no longer a speak-up guardian",
+    "board.granted": "is now a board member",
+    "board.removed": "is no longer a board member",
+}
+
+
+def _notify_oversight(organisation: Organisation, change: str, member: Membership, actor,  # noqa: ANN001
+                      requested_by=None) -> None:  # noqa: ANN001
+    """Tell every guardian and board member (the person included) of a change to who
+    can read concerns or confirm guardians."""
+    people = {u.email for u in guardian_confirmers(organisation)} | {member.user.email}
+    what = _CHANGES[change]
+    _email(organisation, "orgs/email/oversight_changed.txt",
+           f"{organisation.name} on echoorg: {member.display_name} {what}",
+           sorted(people), member=member, actor=actor, what=what, requested_by=requested_by)
+
+
+def _email(organisation: Organisation, template: str, subject: str, to: list[str],
+           **context) -> None:  # noqa: ANN003
+    """Queue one email per person once the change is committed (nothing for a rollback)."""
+    if not to:
+        return
+    body = loader.render_to_string(template, {"organisation": organisation,
+                                              "base_url": settings.ECHOORG_BASE_URL, **context})
+    for address in to:
+        transaction.on_commit(lambda a=address: send_email.enqueue(subject, body, [a]))
+
+
 __all__ = ["UnitImportError", "add_member", "change_member", "create_organisation",
-           "create_unit", "import_units", "remove_member", "update_unit"]
+           "create_unit", "decide_guardian_request", "find_unit",
+           "grant_guardian_from_command_line", "guardian_confirmers", "import_units",
+           "may_decide", "pending_guardian_request", "remove_member", "request_guardian",
+           "tell_added", "update_unit", "withdraw_guardian_request"]

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from echoorg.accounts.invite import invite
 from echoorg.audit.log import record
 from echoorg.audit.models import AuditEntry
-from echoorg.core.roles import FACILITATOR, ROLES
+from echoorg.core.roles import FACILITATOR, GUARDIAN, ROLES
 from echoorg.core.units import UnitImportError
 from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm
-from .models import Membership, Unit
+from .models import GuardianRequest, Membership, Unit
 from .permissions import can, organisation_for, organisations_of
 
 
@@ -73,8 +73,14 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     }
     by_role = {label: sum(1 for m in org.memberships.only("roles") if key in m.roles)
                for key, label in ROLES.items()} if can(request.user, org, "members.view") else {}
+    to_decide = []
+    if can(request.user, org, "guardians.confirm"):
+        pending = (GuardianRequest.objects.filter(organisation=org, status=GuardianRequest.PENDING)
+                   .select_related("member__user", "organisation"))
+        to_decide = [r for r in pending if services.may_decide(request.user, r)]
     return render(request, "orgs/organisation.html",
-                  {"org": org, "member": member, "stats": stats, "by_role": by_role})
+                  {"org": org, "member": member, "stats": stats, "by_role": by_role,
+                   "guardian_requests": to_decide})
 
 
 @login_required
@@ -166,48 +172,94 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
                 with transaction.atomic():  # a refused membership leaves no new account
                     member = services.add_member(request.user, org, form.person(),
                                                  form.cleaned_data["roles"],
-                                                 form.cleaned_data["unit"])
+                                                 form.cleaned_data["unit"],
+                                                 name=form.cleaned_data["full_name"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
-                note = ""
-                if not member.user.has_usable_password():
-                    invite(member.user, org.name, request.user.display_name,
-                           request.build_absolute_uri("/"))
-                    note = " They have been emailed a link to choose a password."
-                messages.success(request, f"{member.user.display_name} added.{note}")
+                messages.success(request, added_message(request, org, member,
+                                                        form.cleaned_data["roles"]))
                 return redirect("people", slug=org.slug)
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
-    members = org.memberships.select_related("user", "unit").order_by("user__full_name",
-                                                                       "user__email")
+    members = org.memberships.select_related("user", "unit").order_by("name", "user__email")
     if query:
         members = members.filter(Q(user__email__icontains=query)
-                                 | Q(user__full_name__icontains=query)
+                                 | Q(name__icontains=query)
                                  | Q(unit__name__icontains=query))
     if role in ROLES:
         members = [m for m in members if role in m.roles]
     page = Paginator(members, 50).get_page(request.GET.get("page"))
+    awaiting = set(GuardianRequest.objects.filter(
+        organisation=org, status=GuardianRequest.PENDING).values_list("member_id", flat=True))
     return render(request, "orgs/people.html", {
         "org": org, "page": page, "form": form, "may_manage": may_manage,
-        "query": query, "role": role, "roles": ROLES,
+        "query": query, "role": role, "roles": ROLES, "awaiting_guardian": awaiting,
     })
+
+
+def _add_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
+    """Put a service's refusal on the field it names (roles), or on the whole form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def added_message(request: HttpRequest, org, member: Membership, roles: list[str]) -> str:  # noqa: ANN001
+    """Email the person and say so; the same words whether or not the address already has
+    an account, here or in another organisation (decision 0007)."""
+    if member.user.has_usable_password():
+        services.tell_added(member, request.user, request.build_absolute_uri("/"))
+    else:
+        invite(member.user, org.name, request.user.display_name, request.build_absolute_uri("/"))
+    note = ""
+    if GUARDIAN in roles:
+        note = (" The guardian role waits until a guardian or board member confirms it;"
+                " they have been emailed.")
+    return f"{member.display_name} added. They have been emailed an invitation.{note}"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
-    org, _ = organisation_for(request.user, slug, "members.manage")
+    """A person's roles (facilitators), and a pending guardian request, which a guardian or
+    board member other than the one who asked (and the person) confirms or declines."""
+    org, _ = organisation_for(request.user, slug, "organisation.view")
+    may_manage = can(request.user, org, "members.manage")
+    if not (may_manage or can(request.user, org, "guardians.confirm")):
+        raise PermissionDenied("Your role does not allow this.")
     member = get_object_or_404(Membership.objects.select_related("user"), pk=member_id,
                                organisation=org)
-    form = MemberForm(org, submitted(request), editing=True,
+    pending = services.pending_guardian_request(member)
+    may_decide = pending is not None and services.may_decide(request.user, pending)
+    form = MemberForm(org, submitted(request) if may_manage else None, editing=True,
                       initial={"roles": member.roles, "unit": member.unit_id})
     if request.method == "POST":
+        decision = request.POST.get("guardian")
+        if decision in ("confirm", "decline"):
+            if pending is None:
+                messages.error(request, "There is no open guardian request for this person.")
+                return redirect("person", slug=org.slug, member_id=member.pk)
+            if not may_decide:
+                raise PermissionDenied("Only a guardian or board member who did not ask "
+                                       "(and is not the person) can decide this request.")
+            services.decide_guardian_request(request.user, pending, decision == "confirm")
+            messages.success(request, f"{member.display_name} is now a speak-up guardian."
+                             if decision == "confirm" else "The guardian request is declined.")
+            return redirect("person", slug=org.slug, member_id=member.pk)
+        if not may_manage:
+            raise PermissionDenied("Your role does not allow changing people.")
+        if decision == "withdraw" and pending is not None:
+            services.withdraw_guardian_request(request.user, pending)
+            messages.success(request, "The guardian request is withdrawn.")
+            return redirect("person", slug=org.slug, member_id=member.pk)
         if "remove" in request.POST:
             if member.user_id == request.user.pk:
                 messages.error(request, "You cannot remove yourself.")
                 return redirect("person", slug=org.slug, member_id=member.pk)
-            name = member.user.display_name
+            name = member.display_name
             services.remove_member(request.user, member)
             messages.success(request, f"{name} removed from {org.name}.")
             return redirect("people", slug=org.slug)
@@ -216,11 +268,18 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
                 services.change_member(request.user, member, form.cleaned_data["roles"],
                                        form.cleaned_data["unit"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
-                messages.success(request, f"Roles of {member.user.display_name} saved.")
+                note = ""
+                if GUARDIAN in form.cleaned_data["roles"] and GUARDIAN not in member.roles:
+                    note = (" The guardian role waits until a guardian or board member "
+                            "confirms it; they have been emailed.")
+                messages.success(request, f"Roles of {member.display_name} saved.{note}")
                 return redirect("people", slug=org.slug)
-    return render(request, "orgs/person.html", {"org": org, "member": member, "form": form})
+    return render(request, "orgs/person.html", {
+        "org": org, "member": member, "form": form, "may_manage": may_manage,
+        "pending": pending, "may_decide": may_decide,
+    })
 
 
 @login_required
