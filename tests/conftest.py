@@ -20,6 +20,16 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttles live in the cache (memory): each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(params=["accelerated", "numpy"])
 def both_routes(request, monkeypatch):
     """Run a test with echoorg's C accelerator and again without it (NumPy and Arrow)."""
