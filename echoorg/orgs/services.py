@@ -164,7 +164,7 @@ def tell_added(member: Membership, actor, base_url: str) -> None:  # noqa: ANN00
         "base_url": base_url.rstrip("/")})
     address = member.user.email
     subject = f"You have been added to {member.organisation.name} on echoorg"
-    transaction.on_commit(lambda: send_email.enqueue(subject, body, [address]))
+    send_email.enqueue(subject, body, [address])
 
 
 # -- the guardian role: two people, never oneself ------------------------------------------
@@ -344,13 +344,14 @@ def _notify_oversight(organisation: Organisation, change: str, member: Membershi
 
 def _email(organisation: Organisation, template: str, subject: str, to: list[str],
            **context) -> None:  # noqa: ANN003
-    """Queue one email per person once the change is committed (nothing for a rollback)."""
+    """Queue one email per person, so no one sees who else was told. With the database
+    task backend the queued email is part of the change's transaction."""
     if not to:
         return
     body = loader.render_to_string(template, {"organisation": organisation,
                                               "base_url": settings.ECHOORG_BASE_URL, **context})
     for address in to:
-        transaction.on_commit(lambda a=address: send_email.enqueue(subject, body, [a]))
+        send_email.enqueue(subject, body, [address])
 
 
 __all__ = ["UnitImportError", "add_member", "change_member", "create_organisation",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from echoorg.accounts.invite import set_password_link
+from echoorg.core.text import normalise_name
 from echoorg.orgs import services
 from echoorg.orgs.models import Organisation
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 user = User.objects.filter(email__iexact=address).first()
                 if user is None:
-                    user = User(email=address, full_name=name)
+                    user = User(email=address, full_name=normalise_name(name))
                     user.full_clean(exclude=["password"])
                     user.set_unusable_password()
                     user.save()
