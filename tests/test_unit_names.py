@@ -190,3 +190,38 @@ def test_setup_organisation_normalises_names(db):
     org = Organisation.objects.get(slug="delta")
     assert org.name == "Delta Council"
     assert org.memberships.get().name == "Fay"
+
+
+# -- names that normalising makes longer -------------------------------------------------
+
+LENGTHENING = "\u337f" * 60  # 60 characters typed, 240 once NFKC spells each out
+
+
+def test_the_form_refuses_a_name_that_normalising_makes_too_long(login_as, facilitator, org):
+    response = login_as(facilitator).post(units_url(org), {"name": LENGTHENING, "kind": "team"})
+    assert response.status_code == 200
+    assert "Use at most 200 letters (this has 240)." in response.content.decode()
+    assert not org.units.exists()
+
+
+def test_the_api_refuses_a_name_that_normalising_makes_too_long(client, bearer, org):
+    response = client.post(f"/api/organisations/{org.slug}/units", {"name": LENGTHENING},
+                           content_type="application/json", **bearer)
+    assert response.status_code == 422
+    assert "longer than 200" in response.json()["detail"]
+    member = client.post(f"/api/organisations/{org.slug}/memberships",
+                         {"email": "long@example.org", "full_name": LENGTHENING,
+                          "roles": ["staff"]}, content_type="application/json", **bearer)
+    assert member.status_code == 422
+
+
+def test_the_import_refuses_a_name_that_normalising_makes_too_long(login_as, facilitator, org):
+    response = upload(login_as(facilitator), org, f"unit,parent\n{LENGTHENING},\n")
+    assert "Row 2: names are limited to 200 characters." in response.content.decode()
+    assert not org.units.exists()
+
+
+def test_a_person_name_that_normalising_makes_too_long_is_refused(login_as, facilitator, org):
+    response = login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}), {
+        "email": "long@example.org", "full_name": LENGTHENING, "roles": ["staff"]})
+    assert "Use at most 200 letters" in response.content.decode()

@@ -167,6 +167,8 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
     except ValidationError:
         raise HttpError(422, f"'{payload.email}' is not an email address.") from None
     name = normalise_name(payload.full_name)
+    if len(name) > 200:  # NFKC can lengthen a name
+        raise HttpError(422, "full_name is longer than 200 letters once normalised.")
     try:
         with transaction.atomic():  # a refused membership leaves no new account behind
             # An address with an account elsewhere gets a membership here like any other,

@@ -9,6 +9,14 @@ from echoorg.core.text import name_key, normalise_name
 from .models import Organisation, Unit
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_NAME = 200
+
+
+def _within_limit(name: str) -> str:
+    # Checked again after normalising: NFKC can lengthen a name ("㍿" is four letters).
+    if len(name) > MAX_NAME:
+        raise forms.ValidationError(f"Use at most {MAX_NAME} letters (this has {len(name)}).")
+    return name
 
 
 class OrganisationForm(forms.Form):
@@ -22,7 +30,7 @@ class OrganisationForm(forms.Form):
         name = normalise_name(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError("Give the organisation a name with visible letters.")
-        return name
+        return _within_limit(name)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
@@ -53,6 +61,7 @@ class UnitForm(forms.Form):
         if not name:
             raise forms.ValidationError("Give the unit a name with visible letters (invisible "
                                         "characters and spaces alone do not count).")
+        _within_limit(name)
         taken = Unit.objects.filter(organisation=self.organisation, name_key=name_key(name))
         if self.unit is not None:
             taken = taken.exclude(pk=self.unit.pk)
@@ -103,7 +112,7 @@ class MemberForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_full_name(self) -> str:
-        return normalise_name(self.cleaned_data.get("full_name", ""))
+        return _within_limit(normalise_name(self.cleaned_data.get("full_name", "")))
 
     def person(self):  # noqa: ANN201
         """The account for the address, created if there is none (an account may belong

@@ -27,6 +27,8 @@ class Organisation(models.Model):
         self.name = normalise_name(self.name)
         if not self.name:
             raise ValidationError({"name": "Give the organisation a name with visible letters."})
+        if len(self.name) > 200:  # NFKC can lengthen a name ("㍿" is four letters)
+            raise ValidationError({"name": "The name is longer than 200 letters."})
 
 
 class Unit(models.Model):
@@ -80,6 +82,8 @@ class Unit(models.Model):
             raise ValidationError(
                 {"name": "Give the unit a name with visible letters (invisible characters "
                          "and spaces alone do not count)."})
+        if len(self.name) > 200:  # NFKC can lengthen a name ("㍿" is four letters)
+            raise ValidationError({"name": "The unit name is longer than 200 letters."})
         if self.parent_id is None:
             return
         if self.parent.organisation_id != self.organisation_id:
@@ -126,7 +130,7 @@ class Membership(models.Model):
         return self.name or self.user.email
 
     def clean(self) -> None:
-        self.name = normalise_name(self.name)
+        self.name = normalise_name(self.name)[:200]
         try:
             self.roles = clean_roles(self.roles)
         except ValueError as exc:
