@@ -164,6 +164,13 @@ ECHOORG_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ECHOORG_LOGIN_LOCKOUT_SECOND
 # Reverse proxies in front of echoorg whose X-Forwarded-For is trusted (0: none), so the
 # login throttle sees each client's address rather than the proxy's.
 ECHOORG_TRUSTED_PROXIES = int(os.environ.get("ECHOORG_TRUSTED_PROXIES", "0"))
+# Throttles live in the cache, never the database. The default is each process's own
+# memory; several app servers should share one memory cache (Redis or Memcached).
+CACHES = {"default": {
+    "BACKEND": os.environ.get("ECHOORG_CACHE_BACKEND",
+                              "django.core.cache.backends.locmem.LocMemCache"),
+    "LOCATION": os.environ.get("ECHOORG_CACHE_LOCATION", "echoorg"),
+}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
