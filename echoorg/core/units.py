@@ -116,7 +116,8 @@ def order_unit_rows(rows: Iterable[UnitRow], existing: Iterable[str] = ()) -> li
     stable in file order).
     """
     rows = list(rows)
-    existing_keys = {name_key(name) for name in existing}
+    existing_names = {name_key(name): name for name in existing}
+    existing_keys = set(existing_names)
     problems: list[RowProblem] = []
     first_seen: dict[str, int] = {}
     for row in rows:
@@ -146,12 +147,19 @@ def order_unit_rows(rows: Iterable[UnitRow], existing: Iterable[str] = ()) -> li
     problems.extend(_cycles(by_key, parent_of))
     if problems:
         raise UnitImportError(sorted(set(problems), key=lambda p: (p.line, p.message)))
+    # Each parent is given as the unit itself spells it, whatever case the file used.
+    spelling = {**existing_names, **{k: row.unit for k, row in by_key.items()}}
     ordered: list[UnitRow] = []
     placed = set(existing_keys)
     pending = list(by_key)
     while pending:
         ready = [k for k in pending if parent_of[k] is None or parent_of[k] in placed]
-        ordered.extend(by_key[k] for k in ready)
+        ordered.extend(
+            UnitRow(by_key[k].line, by_key[k].unit, spelling[parent_of[k]])
+            if parent_of[k] is not None
+            else by_key[k]
+            for k in ready
+        )
         placed.update(ready)
         pending = [k for k in pending if k not in placed]
     return ordered
