@@ -77,7 +77,10 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     if can(request.user, org, "guardians.confirm"):
         pending = (GuardianRequest.objects.filter(organisation=org, status=GuardianRequest.PENDING)
                    .select_related("member__user", "organisation"))
-        to_decide = [r for r in pending if services.may_decide(request.user, r)]
+        # Already a guardian or board member here: only who asked and who is asked about
+        # are left to exclude (services.may_decide, without a query per request).
+        to_decide = [r for r in pending
+                     if request.user.pk not in (r.requested_by_id, r.member.user_id)]
     return render(request, "orgs/organisation.html",
                   {"org": org, "member": member, "stats": stats, "by_role": by_role,
                    "guardian_requests": to_decide})
