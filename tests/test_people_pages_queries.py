@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from echoorg.orgs.models import GuardianRequest
+from echoorg.orgs.models import RoleRequest
 
 
 def _populate(org, make_person, facilitator, people: int, requests: int) -> None:  # noqa: ANN001
     members = [make_person(org, "staff").memberships.get() for _ in range(people)]
     for member in members[:requests]:
-        GuardianRequest.objects.create(organisation=org, member=member,
+        RoleRequest.objects.create(organisation=org, member=member,
                                        requested_by=facilitator)
 
 
@@ -41,8 +41,8 @@ def test_person_page_queries_do_not_grow(login_as, facilitator, org, make_person
                                          django_assert_max_num_queries):
     board = make_person(org, "board")
     _populate(org, make_person, facilitator, 6 * scale, 1)
-    member = GuardianRequest.objects.get().member
+    member = RoleRequest.objects.get().member
     client = login_as(board)
     with django_assert_max_num_queries(14):
         page = client.get(reverse("person", kwargs={"slug": org.slug, "member_id": member.pk}))
-    assert "Confirm: make them a guardian" in page.content.decode()
+    assert "Confirm: make them a speak-up guardian" in page.content.decode()

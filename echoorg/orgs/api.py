@@ -14,12 +14,11 @@ from ninja.responses import Status
 from pydantic import Field
 
 from echoorg.accounts.invite import invite
-from echoorg.core.roles import GUARDIAN
 from echoorg.core.text import normalise_name
 from echoorg.core.units import UnitImportError
 
 from . import services
-from .models import GuardianRequest, Membership, Organisation, Unit
+from .models import Membership, Organisation, RoleRequest, Unit
 from .permissions import organisation_for, organisations_of
 
 router = Router(tags=["organisations"])
@@ -70,8 +69,8 @@ class MembershipOut(Schema):
     unit: str | None
     pending_roles: list[str] = Field(
         default_factory=list,
-        description="Roles asked for but not yet given: 'guardian' until a guardian or board "
-                    "member confirms it on the person's page.")
+        description="Roles asked for but not yet given: 'guardian' or 'board' until a "
+                    "guardian or board member confirms on the person's page.")
 
 
 class MembershipIn(Schema):
@@ -137,19 +136,30 @@ def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):  # noq
     return Status(201, {"created": len(created)})
 
 
-def _membership_out(m: Membership, pending: bool = False) -> MembershipOut:
+def _pending(members: list[Membership]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for member_id, role in RoleRequest.objects.filter(
+            member__in=members, status=RoleRequest.PENDING).order_by("role").values_list(
+            "member_id", "role"):
+        found.setdefault(member_id, []).append(role)
+    return found
+
+
+def _membership_out(m: Membership, pending: list[str] | None = None) -> MembershipOut:
+    if pending is None:
+        pending = _pending([m]).get(m.pk, [])
     return MembershipOut(id=m.pk, email=m.user.email, full_name=m.name,
                          roles=m.roles, unit=m.unit.name if m.unit else None,
-                         pending_roles=[GUARDIAN] if pending else [])
+                         pending_roles=pending)
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
 def list_memberships(request: HttpRequest, slug: str):  # noqa: ANN201
     org, _ = organisation_for(request.auth, slug, "members.view")
     members = Membership.objects.filter(organisation=org).select_related("user", "unit")
-    awaiting = set(GuardianRequest.objects.filter(
-        organisation=org, status=GuardianRequest.PENDING).values_list("member_id", flat=True))
-    return [_membership_out(m, m.pk in awaiting) for m in members.order_by("user__email")]
+    listed = list(members.order_by("user__email"))
+    awaiting = _pending(listed)
+    return [_membership_out(m, awaiting.get(m.pk, [])) for m in listed]
 
 
 @router.post("/organisations/{slug}/memberships", response={201: MembershipOut})
@@ -183,8 +193,7 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
         services.tell_added(member, request.auth, request.build_absolute_uri("/"))
     else:
         invite(user, org.name, request.auth.display_name, request.build_absolute_uri("/"))
-    return Status(201, _membership_out(member, member.guardian_requests.filter(
-        status=GuardianRequest.PENDING).exists()))
+    return Status(201, _membership_out(member))
 
 
 @router.get("/organisations/{slug}/memberships/{member_id}", response=MembershipOut)
@@ -192,8 +201,7 @@ def get_membership(request: HttpRequest, slug: str, member_id: int):  # noqa: AN
     org, _ = organisation_for(request.auth, slug, "members.view")
     member = get_object_or_404(Membership.objects.select_related("user", "unit"),
                                pk=member_id, organisation=org)
-    return _membership_out(member, member.guardian_requests.filter(
-        status=GuardianRequest.PENDING).exists())
+    return _membership_out(member)
 
 
 __all__ = ["router", "Organisation"]

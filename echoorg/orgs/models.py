@@ -141,23 +141,26 @@ class Membership(models.Model):
         # because it belongs elsewhere told one organisation about another's people.
 
 
-class GuardianRequest(models.Model):
-    """A request that someone become a speak-up guardian, awaiting a second person.
+class RoleRequest(models.Model):
+    """A request that someone become a speak-up guardian or a board member, awaiting a
+    second person.
 
-    The guardian role opens every concern, so no one grants it alone: a facilitator asks,
-    and a guardian or board member of the organisation (neither the one who asked nor
-    the person concerned) confirms or declines. Only the command line grants it directly
-    (an organisation's first guardian).
+    The guardian role opens every concern, and board members confirm guardians, so no one
+    grants either alone: a facilitator asks, and a guardian or board member of the
+    organisation (neither the one who asked nor the person concerned) confirms or
+    declines. Only the command line grants them directly (an organisation's first).
     """
 
     PENDING, CONFIRMED, DECLINED, WITHDRAWN = "pending", "confirmed", "declined", "withdrawn"
     STATUSES = [(PENDING, "Awaiting confirmation"), (CONFIRMED, "Confirmed"),
                 (DECLINED, "Declined"), (WITHDRAWN, "Withdrawn")]
+    ROLES = [("guardian", "Speak-up guardian"), ("board", "Board member")]
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="guardian_requests")
+                                     related_name="role_requests")
     member = models.ForeignKey(Membership, on_delete=models.CASCADE,
-                               related_name="guardian_requests")
+                               related_name="role_requests")
+    role = models.CharField(max_length=12, choices=ROLES, default="guardian")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                      on_delete=models.SET_NULL, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -169,9 +172,14 @@ class GuardianRequest(models.Model):
     class Meta:
         ordering = ["created"]
         constraints = [
-            models.UniqueConstraint(fields=["member"], condition=models.Q(status="pending"),
-                                    name="one_pending_guardian_request_per_member")
+            models.UniqueConstraint(fields=["member", "role"],
+                                    condition=models.Q(status="pending"),
+                                    name="one_pending_request_per_member_and_role")
         ]
 
     def __str__(self) -> str:
-        return f"guardian request for {self.member} ({self.status})"
+        return f"{self.role} request for {self.member} ({self.status})"
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)

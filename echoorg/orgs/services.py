@@ -11,16 +11,19 @@ from django.template import loader
 from django.utils import timezone
 
 from echoorg.audit.log import record
-from echoorg.core.roles import BOARD, FACILITATOR, GUARDIAN, STAFF, clean_roles
+from echoorg.core.roles import BOARD, FACILITATOR, GUARDIAN, ROLES, STAFF, clean_roles
 from echoorg.core.text import name_key, normalise_name
 from echoorg.core.units import UnitImportError, UnitRow, parse_units_csv
 from echoorg.web.tasks import send_email
 
-from .models import GuardianRequest, Membership, Organisation, Unit
+from .models import Membership, Organisation, RoleRequest, Unit
 
-# A request for the guardian role lapses after this long without a decision, so an old
-# request is not confirmed by someone who no longer remembers why it was made.
-GUARDIAN_REQUEST_DAYS = 14
+# Roles that no one gives alone (a second person confirms) and no one gives themselves:
+# guardians read every concern, and board members confirm guardians.
+CONFIRMED_ROLES = (GUARDIAN, BOARD)
+# A request lapses after this long without a decision, so an old request is not
+# confirmed by someone who no longer remembers why it was made.
+ROLE_REQUEST_DAYS = 14
 
 
 def create_organisation(actor, name: str, slug: str) -> Organisation:  # noqa: ANN001
@@ -89,16 +92,16 @@ def find_unit(organisation: Organisation, name: str) -> Unit | None:
 # -- memberships ---------------------------------------------------------------------------
 
 
-def _roles_without_guardian(roles: list[str]) -> list[str]:
+def _roles_given_at_once(roles: list[str]) -> list[str]:
     """The roles that can be written at once; a person needs one, staff by default."""
-    kept = [r for r in roles if r != GUARDIAN]
+    kept = [r for r in roles if r not in CONFIRMED_ROLES]
     return kept or [STAFF]
 
 
 def add_member(actor, organisation: Organisation, user, roles: list[str],  # noqa: ANN001
                unit: Unit | None = None, name: str = "") -> Membership:
-    """Add a person with roles. The guardian role is not given here but requested
-    (`request_guardian`), to be confirmed by a guardian or board member."""
+    """Add a person with roles. The guardian and board roles are not given here but
+    requested (`request_role`), to be confirmed by a guardian or board member."""
     with transaction.atomic():
         member = Membership.objects.filter(user=user, organisation=organisation).first()
         if member is not None:
@@ -107,43 +110,42 @@ def add_member(actor, organisation: Organisation, user, roles: list[str],  # noq
             wanted = clean_roles(roles)
         except ValueError as exc:
             raise ValidationError({"roles": str(exc)}) from None
-        if GUARDIAN in wanted:
-            _check_guardian_request_possible(actor, organisation, user)
+        asked = [r for r in wanted if r in CONFIRMED_ROLES]
+        for role in asked:
+            _check_request_possible(actor, organisation, user, role)
         member = Membership(user=user, organisation=organisation,
-                            roles=_roles_without_guardian(wanted), unit=unit,
+                            roles=_roles_given_at_once(wanted), unit=unit,
                             name=normalise_name(name))
         member.full_clean()
         member.save()
         record("membership.created", actor=actor, organisation=organisation, obj=member,
                person=user.email, roles=member.roles)
-        if BOARD in member.roles:
-            _notify_oversight(organisation, "board.granted", member, actor)
-        if GUARDIAN in wanted:
-            _request_guardian(actor, member)
+        for role in asked:
+            _request_role(actor, member, role)
     return member
 
 
 def change_member(actor, member: Membership, roles: list[str], unit: Unit | None) -> Membership:  # noqa: ANN001
-    """Change roles and unit. Adding the guardian role makes a request instead (see
-    `request_guardian`); removing it takes effect at once and is notified."""
+    """Change roles and unit. Adding the guardian or board role makes a request instead
+    (see `request_role`); removing one takes effect at once and is notified."""
     with transaction.atomic():
         before = list(member.roles)
         try:
             wanted = clean_roles(roles)
         except ValueError as exc:
             raise ValidationError({"roles": str(exc)}) from None
-        adding_guardian = GUARDIAN in wanted and GUARDIAN not in before
-        if adding_guardian:
-            _check_guardian_request_possible(actor, member.organisation, member.user)
-            wanted = _roles_without_guardian(wanted)
-        member.roles, member.unit = wanted, unit
+        asked = [r for r in wanted if r in CONFIRMED_ROLES and r not in before]
+        for role in asked:
+            _check_request_possible(actor, member.organisation, member.user, role)
+        kept = [r for r in wanted if r not in asked]
+        member.roles, member.unit = kept or [STAFF], unit
         member.full_clean()
         member.save()
         record("membership.changed", actor=actor, organisation=member.organisation, obj=member,
                person=member.user.email, before=before, after=member.roles)
-        _notify_role_changes(actor, member, before, member.roles)
-        if adding_guardian:
-            _request_guardian(actor, member)
+        _notify_removals(actor, member, before, member.roles)
+        for role in asked:
+            _request_role(actor, member, role)
     return member
 
 
@@ -151,7 +153,7 @@ def remove_member(actor, member: Membership) -> None:  # noqa: ANN001
     with transaction.atomic():
         record("membership.removed", actor=actor, organisation=member.organisation, obj=member,
                person=member.user.email)
-        _notify_role_changes(actor, member, list(member.roles), [])
+        _notify_removals(actor, member, list(member.roles), [])
         member.delete()
 
 
@@ -167,160 +169,171 @@ def tell_added(member: Membership, actor, base_url: str) -> None:  # noqa: ANN00
     send_email.enqueue(subject, body, [address])
 
 
-# -- the guardian role: two people, never oneself ------------------------------------------
+# -- guardians and board members: two people, never oneself -------------------------------
 
 
-def guardian_confirmers(organisation: Organisation, exclude: set[int] = frozenset()) -> list:
-    """The people who may confirm a guardian request: guardians and board members."""
+def role_label(role: str) -> str:
+    """'speak-up guardian', 'board member': the role's name inside a sentence."""
+    return ROLES[role].lower()
+
+
+def confirmers(organisation: Organisation, exclude: set[int] = frozenset()) -> list:
+    """The people who may confirm a request: the organisation's guardians and board."""
     members = Membership.objects.filter(organisation=organisation).select_related("user")
     return [m.user for m in members
-            if (GUARDIAN in m.roles or BOARD in m.roles) and m.user.is_active
+            if any(r in m.roles for r in CONFIRMED_ROLES) and m.user.is_active
             and m.user_id not in exclude]
 
 
-def may_decide(user, request: GuardianRequest) -> bool:  # noqa: ANN001
+def may_decide(user, request: RoleRequest) -> bool:  # noqa: ANN001
     """True when `user` may confirm or decline this request: a guardian or board member
     of its organisation who neither asked for it nor is the person it concerns."""
     if not user.is_authenticated or user.pk in (request.requested_by_id, request.member.user_id):
         return False
-    return any(u.pk == user.pk for u in guardian_confirmers(request.organisation))
+    return any(u.pk == user.pk for u in confirmers(request.organisation))
 
 
-def _check_guardian_request_possible(actor, organisation: Organisation, user) -> None:  # noqa: ANN001
+def _check_request_possible(actor, organisation: Organisation, user, role: str) -> None:  # noqa: ANN001
+    label = role_label(role)
     if actor is not None and getattr(actor, "pk", None) == user.pk:
-        raise ValidationError({"roles": "You cannot give yourself the guardian role. Another "
+        raise ValidationError({"roles": f"You cannot give yourself the {label} role. Another "
                                         "facilitator may ask for it, and a guardian or board "
                                         "member must confirm."})
     exclude = {user.pk} | ({actor.pk} if actor is not None else set())
-    if not guardian_confirmers(organisation, exclude):
-        raise ValidationError({"roles": "Nobody here can confirm a new guardian: that needs a "
+    if not confirmers(organisation, exclude):
+        raise ValidationError({"roles": f"Nobody here can confirm a new {label}: that needs a "
                                         "guardian or board member other than you and the "
-                                        "person. The first guardian is set by whoever runs "
-                                        "echoorg (echoorg grant_guardian)."})
+                                        "person. The first is set by whoever runs echoorg "
+                                        "(echoorg grant_guardian)."})
 
 
-def _live(request: GuardianRequest) -> bool:
-    cutoff = timezone.now() - dt.timedelta(days=GUARDIAN_REQUEST_DAYS)
-    return request.status == GuardianRequest.PENDING and request.created >= cutoff
+def _live(request: RoleRequest) -> bool:
+    cutoff = timezone.now() - dt.timedelta(days=ROLE_REQUEST_DAYS)
+    return request.status == RoleRequest.PENDING and request.created >= cutoff
 
 
-def pending_guardian_request(member: Membership) -> GuardianRequest | None:
-    """The member's open request for the guardian role, if any (lapsed ones are closed)."""
-    request = member.guardian_requests.filter(status=GuardianRequest.PENDING).first()
-    if request is not None and not _live(request):
-        request.status, request.decided = GuardianRequest.WITHDRAWN, timezone.now()
+def pending_role_requests(member: Membership) -> list[RoleRequest]:
+    """The member's open requests (lapsed ones are closed on the way, and audited)."""
+    live = []
+    for request in member.role_requests.filter(status=RoleRequest.PENDING):
+        if _live(request):
+            live.append(request)
+            continue
+        request.status, request.decided = RoleRequest.WITHDRAWN, timezone.now()
         request.save(update_fields=["status", "decided"])
-        record("guardian.request_lapsed", organisation=member.organisation, obj=request,
-               person=member.user.email)
-        return None
-    return request
+        record(f"{request.role}.request_lapsed", organisation=member.organisation,
+               obj=request, person=member.user.email)
+    return live
 
 
-def _request_guardian(actor, member: Membership) -> GuardianRequest:  # noqa: ANN001
-    existing = pending_guardian_request(member)
-    if existing is not None:
-        return existing
-    request = GuardianRequest.objects.create(organisation=member.organisation, member=member,
-                                             requested_by=actor)
-    record("guardian.requested", actor=actor, organisation=member.organisation, obj=request,
+def _request_role(actor, member: Membership, role: str) -> RoleRequest:  # noqa: ANN001
+    for existing in pending_role_requests(member):
+        if existing.role == role:
+            return existing
+    request = RoleRequest.objects.create(organisation=member.organisation, member=member,
+                                         role=role, requested_by=actor)
+    record(f"{role}.requested", actor=actor, organisation=member.organisation, obj=request,
            person=member.user.email)
-    confirmers = guardian_confirmers(member.organisation, {actor.pk, member.user_id})
-    _email(member.organisation, "orgs/email/guardian_requested.txt",
-           f"Please confirm or decline: a new speak-up guardian for {member.organisation.name}",
-           [u.email for u in confirmers], member=member, actor=actor)
+    asked = confirmers(member.organisation, {actor.pk, member.user_id})
+    _email(member.organisation, "orgs/email/role_requested.txt",
+           f"Please confirm or decline: a new {role_label(role)} for {member.organisation.name}",
+           [u.email for u in asked], member=member, actor=actor, role=role_label(role))
     return request
 
 
-def request_guardian(actor, member: Membership) -> GuardianRequest:  # noqa: ANN001
-    """Ask that `member` become a guardian; a guardian or board member must confirm."""
+def request_role(actor, member: Membership, role: str) -> RoleRequest:  # noqa: ANN001
+    """Ask that `member` be given `role` (guardian or board); another person confirms."""
     with transaction.atomic():
-        if GUARDIAN in member.roles:
-            raise ValidationError({"roles": "This person is already a guardian."})
-        _check_guardian_request_possible(actor, member.organisation, member.user)
-        return _request_guardian(actor, member)
+        if role in member.roles:
+            raise ValidationError({"roles": f"This person is already a {role_label(role)}."})
+        _check_request_possible(actor, member.organisation, member.user, role)
+        return _request_role(actor, member, role)
 
 
-def decide_guardian_request(actor, request: GuardianRequest, confirm: bool) -> Membership:  # noqa: ANN001
+def decide_role_request(actor, request: RoleRequest, confirm: bool) -> Membership:  # noqa: ANN001
     """Confirm (the role is given) or decline a pending request, as a second person."""
     with transaction.atomic():
-        request = GuardianRequest.objects.select_for_update().get(pk=request.pk)
+        request = RoleRequest.objects.select_for_update().get(pk=request.pk)
         member = request.member
         if not _live(request):
             raise ValidationError("This request is no longer open.")
         if not may_decide(actor, request):
             raise ValidationError("Only a guardian or board member who did not ask for this "
                                   "and is not the person concerned can decide it.")
-        request.status = GuardianRequest.CONFIRMED if confirm else GuardianRequest.DECLINED
+        request.status = RoleRequest.CONFIRMED if confirm else RoleRequest.DECLINED
         request.decided_by, request.decided = actor, timezone.now()
         request.save(update_fields=["status", "decided_by", "decided"])
         if not confirm:
-            record("guardian.declined", actor=actor, organisation=member.organisation,
+            record(f"{request.role}.declined", actor=actor, organisation=member.organisation,
                    obj=request, person=member.user.email)
             if request.requested_by is not None:
-                _email(member.organisation, "orgs/email/guardian_declined.txt",
-                       f"Guardian request declined in {member.organisation.name}",
-                       [request.requested_by.email], member=member, actor=actor)
+                _email(member.organisation, "orgs/email/role_declined.txt",
+                       f"Request declined in {member.organisation.name}",
+                       [request.requested_by.email], member=member, actor=actor,
+                       role=role_label(request.role))
             return member
         before = list(member.roles)
-        member.roles = clean_roles([*member.roles, GUARDIAN])
+        member.roles = clean_roles([*member.roles, request.role])
         member.save(update_fields=["roles"])
-        record("guardian.granted", actor=actor, organisation=member.organisation, obj=member,
-               person=member.user.email, requested_by=getattr(request.requested_by, "email",
-                                                              None),
+        record(f"{request.role}.granted", actor=actor, organisation=member.organisation,
+               obj=member, person=member.user.email,
+               requested_by=getattr(request.requested_by, "email", None),
                confirmed_by=actor.email, before=before, after=member.roles)
-        _notify_oversight(member.organisation, "guardian.granted", member, actor,
+        _notify_oversight(member.organisation, f"{request.role}.granted", member, actor,
                           requested_by=request.requested_by)
     return member
 
 
-def withdraw_guardian_request(actor, request: GuardianRequest) -> None:  # noqa: ANN001
+def withdraw_role_request(actor, request: RoleRequest) -> None:  # noqa: ANN001
     """A facilitator withdraws a pending request (asked by mistake, or no longer wanted)."""
     with transaction.atomic():
-        request = GuardianRequest.objects.select_for_update().get(pk=request.pk)
-        if request.status != GuardianRequest.PENDING:
+        request = RoleRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RoleRequest.PENDING:
             raise ValidationError("This request is no longer open.")
         request.status, request.decided_by, request.decided = (
-            GuardianRequest.WITHDRAWN, actor, timezone.now())
+            RoleRequest.WITHDRAWN, actor, timezone.now())
         request.save(update_fields=["status", "decided_by", "decided"])
-        record("guardian.request_withdrawn", actor=actor, organisation=request.organisation,
-               obj=request, person=request.member.user.email)
+        record(f"{request.role}.request_withdrawn", actor=actor,
+               organisation=request.organisation, obj=request,
+               person=request.member.user.email)
 
 
-def grant_guardian_from_command_line(organisation: Organisation, user, name: str = "",  # noqa: ANN001
-                                     reason: str = "") -> Membership:
-    """Make `user` a guardian directly: only for whoever runs the installation (the
-    command line), typically to set an organisation's first guardian."""
+def grant_role_from_command_line(organisation: Organisation, user, role: str = GUARDIAN,  # noqa: ANN001
+                                 name: str = "", reason: str = "") -> Membership:
+    """Give `user` the guardian or board role directly: only for whoever runs the
+    installation (the command line), typically for an organisation's first guardian."""
+    if role not in CONFIRMED_ROLES:
+        raise ValidationError(f"Only {' and '.join(CONFIRMED_ROLES)} are given this way.")
     with transaction.atomic():
         member = Membership.objects.filter(user=user, organisation=organisation).first()
         if member is None:
-            member = Membership(user=user, organisation=organisation, roles=[GUARDIAN],
+            member = Membership(user=user, organisation=organisation, roles=[role],
                                 name=normalise_name(name or user.full_name))
             member.full_clean()
             member.save()
             before: list[str] = []
-        elif GUARDIAN in member.roles:
-            raise ValidationError(f"{user.email} is already a guardian of {organisation.name}.")
+        elif role in member.roles:
+            raise ValidationError(f"{user.email} is already a {role_label(role)} of "
+                                  f"{organisation.name}.")
         else:
             before = list(member.roles)
-            member.roles = clean_roles([*member.roles, GUARDIAN])
+            member.roles = clean_roles([*member.roles, role])
             member.save(update_fields=["roles"])
-        GuardianRequest.objects.filter(member=member, status=GuardianRequest.PENDING).update(
-            status=GuardianRequest.WITHDRAWN, decided=timezone.now())
-        record("guardian.granted", organisation=organisation, obj=member, person=user.email,
+        RoleRequest.objects.filter(member=member, role=role,
+                                   status=RoleRequest.PENDING).update(
+            status=RoleRequest.WITHDRAWN, decided=timezone.now())
+        record(f"{role}.granted", organisation=organisation, obj=member, person=user.email,
                via="command line", reason=reason, before=before, after=member.roles)
-        _notify_oversight(organisation, "guardian.granted", member, None)
+        _notify_oversight(organisation, f"{role}.granted", member, None)
     return member
 
 
-def _notify_role_changes(actor, member: Membership, before: list[str], after: list[str]) -> None:  # noqa: ANN001
-    if GUARDIAN in before and GUARDIAN not in after:
-        record("guardian.removed", actor=actor, organisation=member.organisation, obj=member,
-               person=member.user.email)
-        _notify_oversight(member.organisation, "guardian.removed", member, actor)
-    if BOARD in after and BOARD not in before:
-        _notify_oversight(member.organisation, "board.granted", member, actor)
-    if BOARD in before and BOARD not in after:
-        _notify_oversight(member.organisation, "board.removed", member, actor)
+def _notify_removals(actor, member: Membership, before: list[str], after: list[str]) -> None:  # noqa: ANN001
+    for role in CONFIRMED_ROLES:
+        if role in before and role not in after:
+            record(f"{role}.removed", actor=actor, organisation=member.organisation,
+                   obj=member, person=member.user.email)
+            _notify_oversight(member.organisation, f"{role}.removed", member, actor)
 
 
 _CHANGES = {
@@ -335,7 +348,7 @@ def _notify_oversight(organisation: Organisation, change: str, member: Membershi
                       requested_by=None) -> None:  # noqa: ANN001
     """Tell every guardian and board member (the person included) of a change to who
     can read concerns or confirm guardians."""
-    people = {u.email for u in guardian_confirmers(organisation)} | {member.user.email}
+    people = {u.email for u in confirmers(organisation)} | {member.user.email}
     what = _CHANGES[change]
     _email(organisation, "orgs/email/oversight_changed.txt",
            f"{organisation.name} on echoorg: {member.display_name} {what}",
@@ -354,8 +367,8 @@ def _email(organisation: Organisation, template: str, subject: str, to: list[str
         send_email.enqueue(subject, body, [address])
 
 
-__all__ = ["UnitImportError", "add_member", "change_member", "create_organisation",
-           "create_unit", "decide_guardian_request", "find_unit",
-           "grant_guardian_from_command_line", "guardian_confirmers", "import_units",
-           "may_decide", "pending_guardian_request", "remove_member", "request_guardian",
-           "tell_added", "update_unit", "withdraw_guardian_request"]
+__all__ = ["CONFIRMED_ROLES", "UnitImportError", "add_member", "change_member", "confirmers",
+           "create_organisation", "create_unit", "decide_role_request", "find_unit",
+           "grant_role_from_command_line", "import_units", "may_decide",
+           "pending_role_requests", "remove_member", "request_role", "role_label", "tell_added",
+           "update_unit", "withdraw_role_request"]

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from echoorg.accounts.invite import invite
 from echoorg.audit.log import record
 from echoorg.audit.models import AuditEntry
-from echoorg.core.roles import FACILITATOR, GUARDIAN, ROLES
+from echoorg.core.roles import FACILITATOR, ROLES
 from echoorg.core.units import UnitImportError
 from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm
-from .models import GuardianRequest, Membership, Unit
+from .models import Membership, RoleRequest, Unit
 from .permissions import can, organisation_for, organisations_of
 
 
@@ -75,7 +75,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
                for key, label in ROLES.items()} if can(request.user, org, "members.view") else {}
     to_decide = []
     if can(request.user, org, "guardians.confirm"):
-        pending = (GuardianRequest.objects.filter(organisation=org, status=GuardianRequest.PENDING)
+        pending = (RoleRequest.objects.filter(organisation=org, status=RoleRequest.PENDING)
                    .select_related("member__user", "organisation"))
         # Already a guardian or board member here: only who asked and who is asked about
         # are left to exclude (services.may_decide, without a query per request).
@@ -83,7 +83,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
                      if request.user.pk not in (r.requested_by_id, r.member.user_id)]
     return render(request, "orgs/organisation.html",
                   {"org": org, "member": member, "stats": stats, "by_role": by_role,
-                   "guardian_requests": to_decide})
+                   "role_requests": to_decide})
 
 
 @login_required
@@ -193,11 +193,16 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
     if role in ROLES:
         members = [m for m in members if role in m.roles]
     page = Paginator(members, 50).get_page(request.GET.get("page"))
-    awaiting = set(GuardianRequest.objects.filter(
-        organisation=org, status=GuardianRequest.PENDING).values_list("member_id", flat=True))
+    shown = list(page)
+    awaiting: dict[int, list[str]] = {}
+    for member_id, asked in RoleRequest.objects.filter(
+            member__in=shown, status=RoleRequest.PENDING).values_list("member_id", "role"):
+        awaiting.setdefault(member_id, []).append(services.role_label(asked))
+    for m in shown:
+        m.awaiting = awaiting.get(m.pk, [])
     return render(request, "orgs/people.html", {
         "org": org, "page": page, "form": form, "may_manage": may_manage,
-        "query": query, "role": role, "roles": ROLES, "awaiting_guardian": awaiting,
+        "query": query, "role": role, "roles": ROLES,
     })
 
 
@@ -217,47 +222,61 @@ def added_message(request: HttpRequest, org, member: Membership, roles: list[str
         services.tell_added(member, request.user, request.build_absolute_uri("/"))
     else:
         invite(member.user, org.name, request.user.display_name, request.build_absolute_uri("/"))
-    note = ""
-    if GUARDIAN in roles:
-        note = (" The guardian role waits until a guardian or board member confirms it;"
-                " they have been emailed.")
-    return f"{member.display_name} added. They have been emailed an invitation.{note}"
+    return (f"{member.display_name} added. They have been emailed an invitation."
+            f"{_waiting_note(roles, [])}")
+
+
+def _waiting_note(wanted: list[str], held: list[str]) -> str:
+    asked = [services.role_label(r) for r in services.CONFIRMED_ROLES
+             if r in wanted and r not in held]
+    if not asked:
+        return ""
+    return (f" The {' and '.join(asked)} role{'s wait' if len(asked) > 1 else ' waits'} until "
+            "a guardian or board member confirms; they have been emailed.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
-    """A person's roles (facilitators), and a pending guardian request, which a guardian or
-    board member other than the one who asked (and the person) confirms or declines."""
+    """A person's roles (facilitators), and their pending requests for the guardian or board
+    role, which a guardian or board member other than the one who asked (and the person)
+    confirms or declines."""
     org, _ = organisation_for(request.user, slug, "organisation.view")
     may_manage = can(request.user, org, "members.manage")
     if not (may_manage or can(request.user, org, "guardians.confirm")):
         raise PermissionDenied("Your role does not allow this.")
     member = get_object_or_404(Membership.objects.select_related("user"), pk=member_id,
                                organisation=org)
-    pending = services.pending_guardian_request(member)
-    may_decide = pending is not None and services.may_decide(request.user, pending)
+    pending = [(r, services.may_decide(request.user, r))
+               for r in services.pending_role_requests(member)]
     form = MemberForm(org, submitted(request) if may_manage else None, editing=True,
                       initial={"roles": member.roles, "unit": member.unit_id})
     if request.method == "POST":
-        decision = request.POST.get("guardian")
-        if decision in ("confirm", "decline"):
-            if pending is None:
-                messages.error(request, "There is no open guardian request for this person.")
+        decision = request.POST.get("decision")
+        if decision in ("confirm", "decline", "withdraw"):
+            chosen = next(((r, ok) for r, ok in pending
+                           if str(r.pk) == request.POST.get("request")), None)
+            if chosen is None:
+                messages.error(request, "That request is no longer open.")
+                return redirect("person", slug=org.slug, member_id=member.pk)
+            role_request, may_decide = chosen
+            label = services.role_label(role_request.role)
+            if decision == "withdraw":
+                if not may_manage:
+                    raise PermissionDenied("Your role does not allow changing people.")
+                services.withdraw_role_request(request.user, role_request)
+                messages.success(request, f"The request for the {label} role is withdrawn.")
                 return redirect("person", slug=org.slug, member_id=member.pk)
             if not may_decide:
                 raise PermissionDenied("Only a guardian or board member who did not ask "
                                        "(and is not the person) can decide this request.")
-            services.decide_guardian_request(request.user, pending, decision == "confirm")
-            messages.success(request, f"{member.display_name} is now a speak-up guardian."
-                             if decision == "confirm" else "The guardian request is declined.")
+            services.decide_role_request(request.user, role_request, decision == "confirm")
+            messages.success(request, f"{member.display_name} is now a {label}."
+                             if decision == "confirm"
+                             else f"The request for the {label} role is declined.")
             return redirect("person", slug=org.slug, member_id=member.pk)
         if not may_manage:
             raise PermissionDenied("Your role does not allow changing people.")
-        if decision == "withdraw" and pending is not None:
-            services.withdraw_guardian_request(request.user, pending)
-            messages.success(request, "The guardian request is withdrawn.")
-            return redirect("person", slug=org.slug, member_id=member.pk)
         if "remove" in request.POST:
             if member.user_id == request.user.pk:
                 messages.error(request, "You cannot remove yourself.")
@@ -267,21 +286,19 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
             messages.success(request, f"{name} removed from {org.name}.")
             return redirect("people", slug=org.slug)
         if form.is_valid():
+            held = list(member.roles)
             try:
                 services.change_member(request.user, member, form.cleaned_data["roles"],
                                        form.cleaned_data["unit"])
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                note = ""
-                if GUARDIAN in form.cleaned_data["roles"] and GUARDIAN not in member.roles:
-                    note = (" The guardian role waits until a guardian or board member "
-                            "confirms it; they have been emailed.")
+                note = _waiting_note(form.cleaned_data["roles"], held)
                 messages.success(request, f"Roles of {member.display_name} saved.{note}")
                 return redirect("people", slug=org.slug)
     return render(request, "orgs/person.html", {
         "org": org, "member": member, "form": form, "may_manage": may_manage,
-        "pending": pending, "may_decide": may_decide,
+        "pending": pending,
     })
 
 

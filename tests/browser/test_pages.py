@@ -275,7 +275,7 @@ def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_
     web.check()
 
     web.goto(f"/o/alpha/people/{member.pk}/")
-    expect(page.get_by_role("heading", name="Guardian role awaiting confirmation")).to_be_visible()
+    expect(page.get_by_role("heading", name="Speak-up guardian role awaiting confirmation")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Confirm"))).to_have_count(0)
     web.check()
 
@@ -284,7 +284,7 @@ def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_
     page.get_by_label("Speak-up guardian").check()
     web.submit(page.get_by_role("button", name="Save"))
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("You cannot give yourself the guardian role")
+    expect(alert).to_contain_text("You cannot give yourself the speak-up guardian role")
     web.check()
 
     board = open_browser()
@@ -292,13 +292,13 @@ def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_
     board.login_as(User.objects.get(email="board@alpha.example"))
     bpage = board.page
     board.goto("/o/alpha/")
-    requests = bpage.get_by_role("region", name="Guardian requests for you to confirm or decline")
-    expect(requests.get_by_role("link", name=member.display_name)).to_be_visible()
+    requests = bpage.get_by_role("region", name="Requests for you to confirm or decline")
+    expect(requests.get_by_role("link", name=member.display_name, exact=True)).to_be_visible()
     board.check()
-    board.submit(requests.get_by_role("link", name=member.display_name))
+    board.submit(requests.get_by_role("link", name=member.display_name, exact=True))
     expect(bpage.get_by_role("button", name="Save")).to_have_count(0)
     board.check()
-    board.submit(bpage.get_by_role("button", name="Confirm: make them a guardian"))
+    board.submit(bpage.get_by_role("button", name="Confirm: make them a speak-up guardian"))
     expect(bpage.get_by_role("status")).to_contain_text("is now a speak-up guardian")
     expect(bpage.get_by_text("Roles: Staff member, Speak-up guardian.")).to_be_visible()
     board.check()
