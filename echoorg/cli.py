@@ -9,6 +9,9 @@
                                also check the trail still reaches a head saved earlier
     echoorg setup_organisation --name N --slug S --facilitator EMAIL
                                a new installation's first organisation and facilitator
+    echoorg grant_guardian --organisation SLUG --email EMAIL
+                               an organisation's first speak-up guardian (on the web,
+                               a guardian or board member confirms every other one)
     echoorg reset_2fa EMAIL --reason R
                                turn off two-factor for someone who lost their device
     echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)

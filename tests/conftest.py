@@ -62,7 +62,7 @@ def make_person(db):
                                         full_name=f"Person {n}")
         if org is not None:
             Membership.objects.create(user=user, organisation=org, unit=unit,
-                                      roles=list(roles) or ["staff"])
+                                      roles=list(roles) or ["staff"], name=user.full_name)
         return user
 
     return make

@@ -1,19 +1,19 @@
-"""Behaviour of accounts: log in and out, lockout, password reset, 2FA and API tokens."""
+"""Behaviour of accounts: log in and out, password reset, 2FA and API tokens.
+
+The login throttle has its own file, tests/test_login_throttle.py."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import time
-from datetime import timedelta
 
 import pyotp
 import pytest
 from django.core import mail
-from django.db.models import F
 from django.test import Client
 
-from echoorg.accounts.models import ApiToken, LoginFailure, User
+from echoorg.accounts.models import ApiToken, User
 from echoorg.audit.models import AuditEntry
 from echoorg.web import settings as production_settings
 
@@ -33,15 +33,6 @@ def log_in(client: Client, email: str, password: str = PASSWORD, **extra: str):
 def logged_in_user_id(client: Client) -> int | None:
     value = client.session.get("_auth_user_id")
     return int(value) if value is not None else None
-
-
-def failures_for(email: str) -> int:
-    return LoginFailure.objects.filter(key=LoginFailure.key_for(email)).count()
-
-
-def age_failures(seconds: int) -> None:
-    """Move every recorded failure `seconds` into the past, as if that time had passed."""
-    LoginFailure.objects.update(at=F("at") - timedelta(seconds=seconds))
 
 
 def wrong_code(secret: str) -> str:
@@ -109,108 +100,32 @@ def test_it_refuses_a_wrong_password(person):
     assert response.status_code == 400
     assert WRONG_LOGIN in response.content.decode()
     assert logged_in_user_id(client) is None
-    assert failures_for("sam@example.org") == 1
 
 
-def test_it_keys_failures_by_a_hash_of_the_address_and_keeps_nothing_else(person):
-    log_in(Client(), "Sam@Example.org", "not the password at all")
-    failure = LoginFailure.objects.get()
-    assert failure.key == hashlib.sha256(b"sam@example.org").hexdigest()
-    assert "sam" not in failure.key
-    assert [f.name for f in LoginFailure._meta.concrete_fields] == ["id", "key", "at"]
 
 
-def test_it_gives_the_same_answer_for_an_unknown_address_and_counts_it(db):
+def test_it_gives_the_same_answer_for_an_unknown_address(db):
     response = log_in(Client(), "nobody@example.org", "whatever it is")
     assert response.status_code == 400
     assert WRONG_LOGIN in response.content.decode()
-    assert failures_for("nobody@example.org") == 1
 
 
-def test_it_locks_an_address_after_too_many_failures_even_with_the_right_password(
-    person, settings
-):
-    client = Client()
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        assert log_in(client, "sam@example.org", "wrong password!").status_code == 400
-    response = log_in(client, "sam@example.org", PASSWORD)
-    assert response.status_code == 429
-    assert "Too many failed attempts" in response.content.decode()
-    assert logged_in_user_id(client) is None
-    # Attempts while locked are not recorded, so the lock does not extend itself.
-    assert failures_for("sam@example.org") == settings.ECHOORG_LOGIN_MAX_FAILURES
 
 
-def test_it_does_not_lock_just_below_the_limit(person, settings):
-    client = Client()
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES - 1):
-        log_in(client, "sam@example.org", "wrong password!")
-    assert log_in(client, "sam@example.org").status_code == 302
 
 
-def test_it_locks_across_differently_cased_spellings_of_an_address(person, settings):
-    for n in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        email = "SAM@example.org" if n % 2 else "sam@EXAMPLE.org"
-        log_in(Client(), email, "wrong password!")
-    assert log_in(Client(), "Sam@Example.Org").status_code == 429
 
 
-def test_it_locks_an_unknown_address_too(db, settings):
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        log_in(Client(), "nobody@example.org", "guess")
-    response = log_in(Client(), "nobody@example.org", "guess")
-    assert response.status_code == 429
-    assert "Too many failed attempts" in response.content.decode()
 
 
-def test_it_does_not_lock_other_addresses(person, make_person, settings):
-    other = make_person(None, email="other@example.org")
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        log_in(Client(), "sam@example.org", "wrong password!")
-    client = Client()
-    assert log_in(client, "other@example.org").status_code == 302
-    assert logged_in_user_id(client) == other.pk
 
 
-def test_it_honours_the_configured_limit(person, settings):
-    settings.ECHOORG_LOGIN_MAX_FAILURES = 2
-    log_in(Client(), "sam@example.org", "wrong password!")
-    log_in(Client(), "sam@example.org", "wrong password!")
-    assert log_in(Client(), "sam@example.org").status_code == 429
 
 
-def test_it_lets_the_address_log_in_again_once_the_lock_expires(person, settings):
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        log_in(Client(), "sam@example.org", "wrong password!")
-    assert log_in(Client(), "sam@example.org").status_code == 429
-
-    age_failures(settings.ECHOORG_LOGIN_LOCKOUT_SECONDS - 30)
-    assert log_in(Client(), "sam@example.org").status_code == 429
-
-    age_failures(31)
-    client = Client()
-    response = log_in(client, "sam@example.org")
-    assert response.status_code == 302
-    assert logged_in_user_id(client) == person.pk
 
 
-def test_it_expires_the_lock_with_a_short_configured_lockout(person, settings):
-    settings.ECHOORG_LOGIN_LOCKOUT_SECONDS = 60
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        log_in(Client(), "sam@example.org", "wrong password!")
-    assert log_in(Client(), "sam@example.org").status_code == 429
-    age_failures(61)
-    assert log_in(Client(), "sam@example.org").status_code == 302
 
 
-def test_it_clears_failures_after_a_successful_login(person, settings):
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES - 1):
-        log_in(Client(), "sam@example.org", "wrong password!")
-    assert log_in(Client(), "sam@example.org").status_code == 302
-    assert failures_for("sam@example.org") == 0
-    # The earlier failures no longer count toward a lock.
-    log_in(Client(), "sam@example.org", "wrong password!")
-    assert log_in(Client(), "sam@example.org").status_code == 302
 
 
 def test_it_follows_a_local_next_path(person):
@@ -243,7 +158,6 @@ def test_it_refuses_an_invalid_email_address_with_an_error(db):
     response = log_in(Client(), "not-an-email", "whatever")
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
-    assert LoginFailure.objects.count() == 0
 
 
 def test_it_refuses_an_empty_login_form(db):
@@ -251,7 +165,6 @@ def test_it_refuses_an_empty_login_form(db):
     response = Client().post("/login/", {"email": "", "password": "", "next": ""})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
-    assert LoginFailure.objects.count() == 0
 
 
 def test_it_refuses_an_inactive_person(person):
@@ -400,7 +313,6 @@ def test_it_refuses_a_wrong_code(totp_person):
     assert response.status_code == 400
     assert "not right" in response.content.decode()
     assert logged_in_user_id(client) is None
-    assert failures_for("tess@example.org") == 1
 
 
 def test_it_logs_in_with_the_right_code(totp_person):
@@ -474,32 +386,8 @@ def test_it_sends_the_2fa_step_back_to_login_without_a_pending_login(db):
     assert response.url == "/login/"
 
 
-def test_it_locks_the_2fa_step_after_too_many_wrong_codes(totp_person, settings):
-    client = Client()
-    log_in(client, "tess@example.org")
-    bad = wrong_code(totp_person.totp_secret)
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES):
-        assert client.post("/login/2fa/", {"code": bad}).status_code == 400
-    response = client.post("/login/2fa/", {"code": pyotp.TOTP(totp_person.totp_secret).now()})
-    assert response.status_code == 429
-    assert "Too many failed attempts" in response.content.decode()
-    assert logged_in_user_id(client) is None
-    # The password step is locked too.
-    assert log_in(Client(), "tess@example.org").status_code == 429
 
 
-def test_it_keeps_counting_wrong_codes_when_the_password_is_entered_again(totp_person, settings):
-    bad = wrong_code(totp_person.totp_secret)
-    client = Client()
-    log_in(client, "tess@example.org")
-    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES - 1):
-        client.post("/login/2fa/", {"code": bad})
-    # Start again: the password is right, but no login has completed.
-    assert log_in(client, "tess@example.org").status_code == 302
-    client.post("/login/2fa/", {"code": bad})
-    response = client.post("/login/2fa/", {"code": pyotp.TOTP(totp_person.totp_secret).now()})
-    assert response.status_code == 429
-    assert logged_in_user_id(client) is None
 
 
 # -- two-factor setup --------------------------------------------------------------------

@@ -21,7 +21,7 @@ from echoorg.concerns.services import raise_concern
 from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.roles import ROLES
 from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
-from echoorg.orgs.models import Membership, Organisation, Unit
+from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
 from echoorg.web.api import api
 
 EVERY_ROLE = frozenset(ROLES)
@@ -35,6 +35,9 @@ GUARDIANS = frozenset({"guardian"})
 CONCERN_STATS = frozenset({"facilitator", "leader", "guardian", "board"})
 RETURNS = frozenset({"guardian", "board"})
 NOBODY_ELSE = frozenset()
+# The person page: facilitators manage roles; guardians and the board confirm or decline a
+# request that someone become a guardian (issue 8, finding 6).
+PERSON_PAGE = frozenset({"facilitator", "guardian", "board"})
 
 
 @dataclass
@@ -147,7 +150,7 @@ PAGES: dict[str, Rule] = {
     "units_import": Rule("GET", _o("units_import"), MANAGERS),
     "unit": Rule("GET", _o("unit", unit_id=lambda c: c.unit.pk), MEMBERS),
     "people": Rule("GET", _o("people"), MANAGERS),
-    "person": Rule("GET", _o("person", member_id=lambda c: c.member.pk), FACILITATORS),
+    "person": Rule("GET", _o("person", member_id=lambda c: c.member.pk), PERSON_PAGE),
     "org_settings": Rule("GET", _o("org_settings"), FACILITATORS),
     "audit": Rule("GET", _o("audit"), FACILITATORS),
     "waves": Rule("GET", _o("waves"), SURVEY_VIEWERS),
@@ -407,3 +410,98 @@ def test_another_organisations_units_stay_hidden_from_a_facilitator(world, make_
     assert listing.status_code == 404
     everything = client.get("/api/organisations").json()
     assert [o["slug"] for o in everything] == ["home-org"]
+
+
+# -- the guardian role: never granted alone, never to oneself (issue 8, finding 6) --------
+
+
+def _try_to_make_guardian(client: Client, org: Organisation, member: Membership,
+                          role: str = "guardian") -> None:
+    """Every way a signed-in person could try to give `member` the guardian role (or the
+    board role, whose holders confirm guardians)."""
+    url = reverse("person", kwargs={"slug": org.slug, "member_id": member.pk})
+    client.post(url, {"roles": [*member.roles, role]})
+    for pending in RoleRequest.objects.filter(member=member, status="pending"):
+        client.post(url, {"decision": "confirm", "request": pending.pk})
+    client.post(f"/api/organisations/{org.slug}/memberships",
+                {"email": member.user.email, "roles": [*member.roles, role]},
+                content_type="application/json")
+    client.post(reverse("people", kwargs={"slug": org.slug}),
+                {"email": f"new-{member.pk}@example.org", "roles": [role]})
+
+
+@pytest.mark.parametrize("role", ["facilitator", "leader", "admin"])
+def test_no_one_makes_anyone_guardian_alone(world, make_person, role):
+    worlds, people = world
+    org, _, target, _, _ = worlds["home-org"]
+    actor = people["facilitator" if role == "admin" else role]
+    if role == "admin":  # Django's superuser flag opens no door of its own
+        actor.is_staff = actor.is_superuser = True
+        actor.save()
+    client = Client()
+    client.force_login(actor)
+    _try_to_make_guardian(client, org, target)
+    target.refresh_from_db()
+    assert "guardian" not in target.roles
+    guardians = {m.user_id for m in Membership.objects.filter(organisation=org)
+                 if "guardian" in m.roles}
+    assert guardians == {people["guardian"].pk}
+
+
+@pytest.mark.parametrize("role", ["facilitator", "leader", "admin"])
+def test_no_one_makes_anyone_a_board_member_alone(world, role):
+    worlds, people = world
+    org, _, target, _, _ = worlds["home-org"]
+    actor = people["facilitator" if role == "admin" else role]
+    if role == "admin":
+        actor.is_staff = actor.is_superuser = True
+        actor.save()
+    client = Client()
+    client.force_login(actor)
+    _try_to_make_guardian(client, org, target, role="board")
+    target.refresh_from_db()
+    assert "board" not in target.roles
+    board = {m.user_id for m in Membership.objects.filter(organisation=org) if "board" in m.roles}
+    assert board == {people["board"].pk}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_no_one_makes_themselves_guardian(world, role):
+    worlds, people = world
+    org = worlds["home-org"][0]
+    user = people[role]
+    own = Membership.objects.get(user=user, organisation=org)
+    client = Client()
+    client.force_login(user)
+    _try_to_make_guardian(client, org, own)
+    own.refresh_from_db()
+    if role == "guardian":
+        assert own.roles == ["guardian"]
+    else:
+        assert "guardian" not in own.roles
+    assert not RoleRequest.objects.filter(member=own).exists()
+
+
+@pytest.mark.parametrize("confirmer", ["guardian", "board"])
+def test_a_facilitators_request_is_granted_when_a_guardian_or_board_member_confirms(
+        world, confirmer):
+    worlds, people = world
+    org, _, target, _, _ = worlds["home-org"]
+    asker = Client()
+    asker.force_login(people["facilitator"])
+    url = reverse("person", kwargs={"slug": org.slug, "member_id": target.pk})
+    asker.post(url, {"roles": [*target.roles, "guardian"]})
+    target.refresh_from_db()
+    assert "guardian" not in target.roles
+    confirm = {"decision": "confirm", "request": RoleRequest.objects.get(member=target).pk}
+    assert asker.post(url, confirm).status_code == 403
+    deciding = Client()
+    deciding.force_login(people[confirmer])
+    assert deciding.post(url, confirm).status_code == 302
+    target.refresh_from_db()
+    assert "guardian" in target.roles
+    # Someone of another organisation's guardians could not have done it.
+    other_org, _, other_target, _, _ = worlds["away-org"]
+    other_url = reverse("person", kwargs={"slug": other_org.slug,
+                                          "member_id": other_target.pk})
+    assert deciding.post(other_url, confirm).status_code == 404

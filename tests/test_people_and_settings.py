@@ -33,13 +33,16 @@ def test_a_person_needs_at_least_one_role(login_as, facilitator, org):
     assert not User.objects.filter(email="nobody@example.org").exists()
 
 
-def test_staff_of_another_organisation_cannot_be_added(login_as, facilitator, org, other_org,
-                                                       make_person):
+def test_staff_of_another_organisation_get_a_separate_membership(login_as, facilitator, org,
+                                                                 other_org, make_person):
+    # Decision 0007: refusing them told one organisation about another's people.
     elsewhere = make_person(other_org, "staff")
     response = login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}), {
-        "email": elsewhere.email, "roles": ["staff"]})
-    assert "Only facilitators may belong to more than one organisation" in response.content.decode()
-    assert elsewhere.memberships.count() == 1
+        "email": elsewhere.email, "full_name": "Typed Here", "roles": ["staff"]})
+    assert response.status_code == 302
+    assert elsewhere.memberships.count() == 2
+    assert elsewhere.memberships.get(organisation=org).name == "Typed Here"
+    assert elsewhere.memberships.get(organisation=other_org).roles == ["staff"]
 
 
 def test_a_facilitator_changes_roles_and_removes_a_person(login_as, facilitator, org,
@@ -48,9 +51,9 @@ def test_a_facilitator_changes_roles_and_removes_a_person(login_as, facilitator,
     member = person.memberships.get()
     client = login_as(facilitator)
     url = reverse("person", kwargs={"slug": org.slug, "member_id": member.pk})
-    assert client.post(url, {"roles": ["staff", "guardian"]}).status_code == 302
+    assert client.post(url, {"roles": ["staff", "mentor"]}).status_code == 302
     member.refresh_from_db()
-    assert member.roles == ["staff", "guardian"]
+    assert member.roles == ["staff", "mentor"]
     assert client.post(url, {"remove": "1"}).status_code == 302
     assert not Membership.objects.filter(pk=member.pk).exists()
     assert AuditEntry.objects.filter(action="membership.removed").exists()

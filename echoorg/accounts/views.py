@@ -1,47 +1,25 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
 from echoorg.core.recovery_codes import DEFAULT_COUNT as RECOVERY_CODE_COUNT
-from echoorg.core.throttle import ThrottlePolicy, locked_until
 from echoorg.web.forms import submitted
 
-from . import twofactor
+from . import login_throttle, twofactor
 from .forms import CodeForm, ConfirmPasswordForm, LoginCodeForm, LoginForm, TokenForm
-from .models import ApiToken, LoginFailure
+from .models import ApiToken
 
 PENDING = "echo_2fa_pending"
 NEW_RECOVERY_CODES = "echo_new_recovery_codes"
-
-
-def _policy() -> ThrottlePolicy:
-    return ThrottlePolicy(
-        max_failures=settings.ECHOORG_LOGIN_MAX_FAILURES,
-        window=dt.timedelta(seconds=settings.ECHOORG_LOGIN_WINDOW_SECONDS),
-        lockout=dt.timedelta(seconds=settings.ECHOORG_LOGIN_LOCKOUT_SECONDS),
-    )
-
-
-def lock_for(email: str) -> dt.datetime | None:
-    """When the lock on this address ends, or None if it may try to log in."""
-    policy = _policy()
-    now = timezone.now()
-    since = now - policy.window - policy.lockout
-    times = list(LoginFailure.objects.filter(key=LoginFailure.key_for(email), at__gte=since)
-                 .values_list("at", flat=True))
-    return locked_until(times, now, policy)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -56,19 +34,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = LoginForm(submitted(request))
-    status = 200
+    status, wait = 200, 0
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        until = lock_for(email)
-        if until is not None:
-            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
-            form.add_error(None, "Too many failed attempts for this address. "
-                                 f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+        # Per address and client, in memory (login_throttle): a stranger hammering this
+        # address from elsewhere does not hold up its owner.
+        wait = login_throttle.seconds_to_wait(request, email)
+        if wait:
+            form.add_error(None, login_throttle.wait_message(wait))
             status = 429
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
             if user is None:
-                LoginFailure.objects.create(key=LoginFailure.key_for(email))
+                login_throttle.record_failure(request, email)
                 form.add_error(None, "The email address or password is not right.")
                 status = 400
             else:
@@ -81,15 +59,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request.session[PENDING] = user.pk
                     request.session["echo_next"] = _next_url(request)
                     return redirect("login_2fa")
-                LoginFailure.objects.filter(key=LoginFailure.key_for(email)).delete()
+                login_throttle.forget(request, email)
                 login(request, user)
                 record("account.login", actor=user, object_type="accounts.user",
                        object_id=str(user.pk))
-                return redirect(_next_url(request))
+                response = redirect(_next_url(request))
+                login_throttle.remember_device(request, response, user.email)
+                return response
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    response = render(request, "accounts/login.html",
+                      {"form": form, "next": request.GET.get("next", "")}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,10 +86,13 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     form = LoginCodeForm(submitted(request))
     status = 200
+    wait = 0
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        if lock_for(user.email) is not None:
-            form.add_error("code", "Too many failed attempts. Wait, then log in again.")
+        # The same count as the password step: codes and passwords share the delay.
+        wait = login_throttle.seconds_to_wait(request, user.email)
+        if wait:
+            form.add_error("code", login_throttle.wait_message(wait))
             status = 429
         elif twofactor.check_code(user, code):
             user.save(update_fields=["totp_last_step"])
@@ -114,13 +100,16 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
         elif (left := twofactor.use_recovery_code(user, code)) is not None:
             return _complete_two_factor_login(request, user, recovery_codes_left=left)
         else:
-            # Wrong recovery codes count towards the same lock as wrong app codes.
-            LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
+            # Wrong recovery codes count towards the same delay as wrong app codes.
+            login_throttle.record_failure(request, user.email)
             form.add_error("code", "That code is not right or has expired.")
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login_2fa.html", {"form": form}, status=status)
+    response = render(request, "accounts/login_2fa.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def _complete_two_factor_login(request: HttpRequest, user,  # noqa: ANN001
@@ -128,14 +117,16 @@ def _complete_two_factor_login(request: HttpRequest, user,  # noqa: ANN001
     target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
     # Start afresh: Django's login() keeps the session's data and only changes its key.
     request.session.flush()
-    LoginFailure.objects.filter(key=LoginFailure.key_for(user.email)).delete()
+    login_throttle.forget(request, user.email)
     login(request, user)
     detail = {"recovery_code": True} if recovery_codes_left is not None else {}
     record("account.login", actor=user, object_type="accounts.user",
            object_id=str(user.pk), two_factor=True, **detail)
     if recovery_codes_left is not None:
         _recovery_code_message(request, recovery_codes_left)
-    return redirect(target)
+    response = redirect(target)
+    login_throttle.remember_device(request, response, user.email)
+    return response
 
 
 def _recovery_code_message(request: HttpRequest, left: int) -> None:
@@ -208,13 +199,14 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
                                 "for your role, so it cannot be turned off.")
         return redirect("account")
     form = LoginCodeForm(request.POST)
-    if lock_for(user.email) is not None:
-        messages.error(request, "Too many failed attempts. Wait, then try again.")
+    wait = login_throttle.seconds_to_wait(request, user.email)
+    if wait:
+        messages.error(request, login_throttle.wait_message(wait))
         return redirect("account")
     code = form.cleaned_data["code"] if form.is_valid() else ""
     if not (twofactor.check_code(user, code)
             or twofactor.use_recovery_code(user, code) is not None):
-        LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
+        login_throttle.record_failure(request, user.email)
         messages.error(request, "Enter a current code from your app, or a recovery code, "
                                 "to turn two-factor off.")
         return redirect("account")
@@ -233,11 +225,12 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     form = ConfirmPasswordForm(submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
-        if lock_for(user.email) is not None:
-            form.add_error("password", "Too many failed attempts. Wait, then try again.")
+        wait = login_throttle.seconds_to_wait(request, user.email)
+        if wait:
+            form.add_error("password", login_throttle.wait_message(wait))
             status = 429
         elif not user.check_password(form.cleaned_data["password"]):
-            LoginFailure.objects.create(key=LoginFailure.key_for(user.email))
+            login_throttle.record_failure(request, user.email)
             form.add_error("password", "That password is not right.")
             status = 400
         else:

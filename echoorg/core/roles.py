@@ -36,6 +36,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "units.manage": frozenset({FACILITATOR, LEADER}),
     "members.view": frozenset({FACILITATOR, LEADER}),
     "members.manage": frozenset({FACILITATOR}),
+    # A second person confirms every new guardian: a guardian or a board member (never
+    # the one who asked, nor the person concerned; checked in echoorg.orgs.services).
+    "guardians.confirm": frozenset({GUARDIAN, BOARD}),
     "audit.view": frozenset({FACILITATOR}),
     # Culture diagnostic. Results are always suppressed figures; rows go to researchers only.
     "survey.view": frozenset({FACILITATOR, LEADER, RESEARCHER, BOARD}),

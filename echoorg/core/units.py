@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from echoorg.core.text import name_key, normalise_name
+
 MAX_UNIT_NAME = 200
 K = TypeVar("K")
 
@@ -84,9 +86,16 @@ def _read_rows(text: str) -> tuple[list[UnitRow], list[RowProblem]]:
                     RowProblem(number, f"expected 2 columns (unit,parent), found {len(record)}.")
                 )
                 continue
-            unit, parent = record[0].strip(), record[1].strip()
+            unit, parent = normalise_name(record[0]), normalise_name(record[1])
             if not unit:
-                problems.append(RowProblem(number, "the unit name is empty."))
+                problems.append(
+                    RowProblem(
+                        number,
+                        "the unit name is empty."
+                        if not record[0].strip()
+                        else "the unit name has only invisible characters.",
+                    )
+                )
                 continue
             if len(unit) > MAX_UNIT_NAME or len(parent) > MAX_UNIT_NAME:
                 problems.append(
@@ -104,63 +113,78 @@ def _read_rows(text: str) -> tuple[list[UnitRow], list[RowProblem]]:
 def order_unit_rows(rows: Iterable[UnitRow], existing: Iterable[str] = ()) -> list[UnitRow]:
     """Check a set of new units against the names that already exist and order them.
 
-    Refuses duplicates (within the file or with an existing unit), unknown parents, a unit
-    that is its own parent and cycles. Returns rows ordered so that each parent precedes
-    its children (a topological order, stable in file order).
+    Names are compared by `echoorg.core.text.name_key` (normal form, case-folded), so
+    "Team A" and "team\u200ba" are the same unit. Refuses duplicates (within the file or
+    with an existing unit), unknown parents, a unit that is its own parent and cycles.
+    Returns rows ordered so that each parent precedes its children (a topological order,
+    stable in file order).
     """
     rows = list(rows)
-    existing = set(existing)
+    existing_names = {name_key(name): name for name in existing}
+    existing_keys = set(existing_names)
     problems: list[RowProblem] = []
     first_seen: dict[str, int] = {}
     for row in rows:
-        if row.unit in existing:
+        key = name_key(row.unit)
+        if key in existing_keys:
             problems.append(RowProblem(row.line, f"unit '{row.unit}' already exists."))
-        elif row.unit in first_seen:
+        elif key in first_seen:
             problems.append(
-                RowProblem(
-                    row.line, f"unit '{row.unit}' is a duplicate of row {first_seen[row.unit]}."
-                )
+                RowProblem(row.line, f"unit '{row.unit}' is a duplicate of row {first_seen[key]}.")
             )
         else:
-            first_seen[row.unit] = row.line
-    by_name = {row.unit: row for row in rows if first_seen.get(row.unit) == row.line}
-    for row in by_name.values():
-        if row.parent is None:
+            first_seen[key] = row.line
+    by_key = {
+        name_key(row.unit): row for row in rows if first_seen.get(name_key(row.unit)) == row.line
+    }
+    parent_of: dict[str, str | None] = {
+        key: name_key(row.parent) if row.parent is not None else None for key, row in by_key.items()
+    }
+    for key, row in by_key.items():
+        parent = parent_of[key]
+        if parent is None:
             continue
-        if row.parent == row.unit:
+        if parent == key:
             problems.append(RowProblem(row.line, f"unit '{row.unit}' is its own parent."))
-        elif row.parent not in by_name and row.parent not in existing:
+        elif parent not in by_key and parent not in existing_keys:
             problems.append(RowProblem(row.line, f"parent '{row.parent}' is not a known unit."))
-    problems.extend(_cycles(by_name))
+    problems.extend(_cycles(by_key, parent_of))
     if problems:
         raise UnitImportError(sorted(set(problems), key=lambda p: (p.line, p.message)))
+    # Each parent is given as the unit itself spells it, whatever case the file used.
+    spelling = {**existing_names, **{k: row.unit for k, row in by_key.items()}}
     # Parents first: by depth within the file (a parent that exists already counts as
     # depth 0), stable in file order; linear, where rounds of "ready" rows were quadratic.
-    names, forest = keyed_forest({row.unit: row.parent for row in by_name.values()})
-    depth = dict(zip(names, forest.depths(), strict=True))
-    return sorted(by_name.values(), key=lambda row: depth[row.unit])
+    keys, forest = keyed_forest(parent_of)
+    depth = dict(zip(keys, forest.depths(), strict=True))
+    return [
+        UnitRow(by_key[k].line, by_key[k].unit, spelling[parent_of[k]])
+        if parent_of[k] is not None
+        else by_key[k]
+        for k in sorted(by_key, key=lambda k: depth[k])
+    ]
 
 
-def _cycles(by_name: dict[str, UnitRow]) -> list[RowProblem]:
+def _cycles(by_key: dict[str, UnitRow], parent_of: dict[str, str | None]) -> list[RowProblem]:
     """Name every row that takes part in a cycle of parents within the file."""
     problems = []
     state: dict[str, str] = {}
-    for start in by_name:
+    for start in by_key:
         path: list[str] = []
         node: str | None = start
-        while node in by_name and node not in state:
+        while node in by_key and node not in state:
             state[node] = "visiting"
             path.append(node)
-            node = by_name[node].parent
+            node = parent_of[node]
             if node == path[-1]:
                 break  # self-parent, reported separately
-        if node in by_name and state.get(node) == "visiting" and node != path[-1]:
+        if node in by_key and state.get(node) == "visiting" and node != path[-1]:
             loop = path[path.index(node) :]
-            chain = " → ".join([*loop, node])
-            for name in loop:
-                problems.append(RowProblem(by_name[name].line, f"cycle of parents: {chain}."))
-        for name in path:
-            state[name] = "done"
+            chain = " → ".join(by_key[k].unit for k in [*loop, node])
+            for key in loop:
+                problems.append(RowProblem(by_key[key].line, f"cycle of parents: {chain}."))
+        for key in path:
+            state[key] = "done"
     return problems
 
 

@@ -14,10 +14,11 @@ from ninja.responses import Status
 from pydantic import Field
 
 from echoorg.accounts.invite import invite
+from echoorg.core.text import normalise_name
 from echoorg.core.units import UnitImportError
 
 from . import services
-from .models import Membership, Organisation, Unit
+from .models import Membership, Organisation, RoleRequest, Unit
 from .permissions import organisation_for, organisations_of
 
 router = Router(tags=["organisations"])
@@ -66,6 +67,10 @@ class MembershipOut(Schema):
     full_name: str
     roles: list[str]
     unit: str | None
+    pending_roles: list[str] = Field(
+        default_factory=list,
+        description="Roles asked for but not yet given: 'guardian' or 'board' until a "
+                    "guardian or board member confirms on the person's page.")
 
 
 class MembershipIn(Schema):
@@ -108,7 +113,7 @@ def create_unit(request: HttpRequest, slug: str, payload: UnitIn):  # noqa: ANN2
         raise HttpError(422, f"kind must be one of {', '.join(dict(Unit.KINDS))}.")
     parent = None
     if payload.parent:
-        parent = Unit.objects.filter(organisation=org, name=payload.parent).first()
+        parent = services.find_unit(org, payload.parent)
         if parent is None:
             raise HttpError(422, f"parent '{payload.parent}' is not a unit of this organisation.")
     try:
@@ -131,16 +136,30 @@ def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):  # noq
     return Status(201, {"created": len(created)})
 
 
-def _membership_out(m: Membership) -> MembershipOut:
-    return MembershipOut(id=m.pk, email=m.user.email, full_name=m.user.full_name,
-                         roles=m.roles, unit=m.unit.name if m.unit else None)
+def _pending(members: list[Membership]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for member_id, role in RoleRequest.objects.filter(
+            member__in=members, status=RoleRequest.PENDING).order_by("role").values_list(
+            "member_id", "role"):
+        found.setdefault(member_id, []).append(role)
+    return found
+
+
+def _membership_out(m: Membership, pending: list[str] | None = None) -> MembershipOut:
+    if pending is None:
+        pending = _pending([m]).get(m.pk, [])
+    return MembershipOut(id=m.pk, email=m.user.email, full_name=m.name,
+                         roles=m.roles, unit=m.unit.name if m.unit else None,
+                         pending_roles=pending)
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
 def list_memberships(request: HttpRequest, slug: str):  # noqa: ANN201
     org, _ = organisation_for(request.auth, slug, "members.view")
     members = Membership.objects.filter(organisation=org).select_related("user", "unit")
-    return [_membership_out(m) for m in members.order_by("user__email")]
+    listed = list(members.order_by("user__email"))
+    awaiting = _pending(listed)
+    return [_membership_out(m, awaiting.get(m.pk, [])) for m in listed]
 
 
 @router.post("/organisations/{slug}/memberships", response={201: MembershipOut})
@@ -148,7 +167,7 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
     org, _ = organisation_for(request.auth, slug, "members.manage")
     unit = None
     if payload.unit:
-        unit = Unit.objects.filter(organisation=org, name=payload.unit).first()
+        unit = services.find_unit(org, payload.unit)
         if unit is None:
             raise HttpError(422, f"unit '{payload.unit}' is not a unit of this organisation.")
     User = get_user_model()
@@ -157,14 +176,22 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
         validate_email(email)
     except ValidationError:
         raise HttpError(422, f"'{payload.email}' is not an email address.") from None
+    name = normalise_name(payload.full_name)
+    if len(name) > 200:  # NFKC can lengthen a name
+        raise HttpError(422, "full_name is longer than 200 letters once normalised.")
     try:
         with transaction.atomic():  # a refused membership leaves no new account behind
+            # An address with an account elsewhere gets a membership here like any other,
+            # with the same answer (decision 0007): nothing tells it apart.
             user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(
-                email, full_name=payload.full_name)
-            member = services.add_member(request.auth, org, user, payload.roles, unit)
+                email, full_name=name)
+            member = services.add_member(request.auth, org, user, payload.roles, unit,
+                                         name=name)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
-    if not user.has_usable_password():
+    if user.has_usable_password():
+        services.tell_added(member, request.auth, request.build_absolute_uri("/"))
+    else:
         invite(user, org.name, request.auth.display_name, request.build_absolute_uri("/"))
     return Status(201, _membership_out(member))
 
@@ -172,8 +199,9 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
 @router.get("/organisations/{slug}/memberships/{member_id}", response=MembershipOut)
 def get_membership(request: HttpRequest, slug: str, member_id: int):  # noqa: ANN201
     org, _ = organisation_for(request.auth, slug, "members.view")
-    return _membership_out(get_object_or_404(Membership.objects.select_related("user", "unit"),
-                                             pk=member_id, organisation=org))
+    member = get_object_or_404(Membership.objects.select_related("user", "unit"),
+                               pk=member_id, organisation=org)
+    return _membership_out(member)
 
 
 __all__ = ["router", "Organisation"]

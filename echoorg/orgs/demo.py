@@ -85,7 +85,7 @@ def load_demo(seed: int = 2026) -> DemoSummary:
                                   for p in demo.people])
         Membership.objects.bulk_create([
             Membership(user_id=user_ids[p.email], organisation=org, unit_id=unit_ids[p.unit],
-                       roles=list(p.roles))
+                       roles=list(p.roles), name=p.full_name)
             for p in demo.people
         ], batch_size=500)
         record("demo.loaded", organisation=org, obj=org, units=len(unit_ids),
@@ -97,9 +97,9 @@ def load_demo(seed: int = 2026) -> DemoSummary:
         facilitator = next(p for p in accounts if "facilitator" in p.roles)
         Membership.objects.bulk_create(
             [Membership(user_id=second_users[e], organisation=second, unit_id=second_units[u],
-                        roles=r) for e, _, u, r in SECOND_ACCOUNTS]
+                        roles=r, name=n) for e, n, u, r in SECOND_ACCOUNTS]
             + [Membership(user_id=user_ids[facilitator.email], organisation=second,
-                          roles=["facilitator"])]
+                          roles=["facilitator"], name=facilitator.full_name)]
         )
         record("demo.loaded", organisation=second, obj=second, units=len(second_units),
                people=len(SECOND_ACCOUNTS) + 1, seed=seed)

@@ -4,10 +4,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from echoorg.core.roles import ROLES
+from echoorg.core.text import name_key, normalise_name
 
 from .models import Organisation, Unit
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_NAME = 200
+
+
+def _within_limit(name: str) -> str:
+    # Checked again after normalising: NFKC can lengthen a name ("㍿" is four letters).
+    if len(name) > MAX_NAME:
+        raise forms.ValidationError(f"Use at most {MAX_NAME} letters (this has {len(name)}).")
+    return name
 
 
 class OrganisationForm(forms.Form):
@@ -16,6 +25,12 @@ class OrganisationForm(forms.Form):
         max_length=60, label="Short name for web addresses",
         help_text="Lower-case letters, digits and hyphens, for example 'northmoor'.",
     )
+
+    def clean_name(self) -> str:
+        name = normalise_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the organisation a name with visible letters.")
+        return _within_limit(name)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
@@ -41,12 +56,18 @@ class UnitForm(forms.Form):
         self.fields["parent"].queryset = choices
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        taken = Unit.objects.filter(organisation=self.organisation, name=name)
+        # Compared as the model stores it: normal form, without case (echoorg.core.text).
+        name = normalise_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Give the unit a name with visible letters (invisible "
+                                        "characters and spaces alone do not count).")
+        _within_limit(name)
+        taken = Unit.objects.filter(organisation=self.organisation, name_key=name_key(name))
         if self.unit is not None:
             taken = taken.exclude(pk=self.unit.pk)
-        if taken.exists():
-            raise forms.ValidationError(f"There is already a unit called '{name}'.")
+        existing = taken.first()
+        if existing is not None:
+            raise forms.ValidationError(f"There is already a unit called '{existing.name}'.")
         return name
 
 
@@ -90,7 +111,12 @@ class MemberForm(forms.Form):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
+    def clean_full_name(self) -> str:
+        return _within_limit(normalise_name(self.cleaned_data.get("full_name", "")))
+
     def person(self):  # noqa: ANN201
+        """The account for the address, created if there is none (an account may belong
+        to several organisations; each names the person in its own membership)."""
         User = get_user_model()
         user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
         if user is None:

@@ -19,7 +19,7 @@ from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm
-from .models import Membership, Unit
+from .models import Membership, RoleRequest, Unit
 from .permissions import can, organisation_for, organisations_of
 
 MAX_INDENT = 12  # deeper units are drawn at this indentation, with their level written
@@ -72,8 +72,17 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     }
     by_role = {label: sum(1 for m in org.memberships.only("roles") if key in m.roles)
                for key, label in ROLES.items()} if can(request.user, org, "members.view") else {}
+    to_decide = []
+    if can(request.user, org, "guardians.confirm"):
+        pending = (RoleRequest.objects.filter(organisation=org, status=RoleRequest.PENDING)
+                   .select_related("member__user", "organisation"))
+        # Already a guardian or board member here: only who asked and who is asked about
+        # are left to exclude (services.may_decide, without a query per request).
+        to_decide = [r for r in pending
+                     if request.user.pk not in (r.requested_by_id, r.member.user_id)]
     return render(request, "orgs/organisation.html",
-                  {"org": org, "member": member, "stats": stats, "by_role": by_role})
+                  {"org": org, "member": member, "stats": stats, "by_role": by_role,
+                   "role_requests": to_decide})
 
 
 @login_required
@@ -167,61 +176,131 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
                 with transaction.atomic():  # a refused membership leaves no new account
                     member = services.add_member(request.user, org, form.person(),
                                                  form.cleaned_data["roles"],
-                                                 form.cleaned_data["unit"])
+                                                 form.cleaned_data["unit"],
+                                                 name=form.cleaned_data["full_name"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
-                note = ""
-                if not member.user.has_usable_password():
-                    invite(member.user, org.name, request.user.display_name,
-                           request.build_absolute_uri("/"))
-                    note = " They have been emailed a link to choose a password."
-                messages.success(request, f"{member.user.display_name} added.{note}")
+                messages.success(request, added_message(request, org, member,
+                                                        form.cleaned_data["roles"]))
                 return redirect("people", slug=org.slug)
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
-    members = org.memberships.select_related("user", "unit").order_by("user__full_name",
-                                                                       "user__email")
+    members = org.memberships.select_related("user", "unit").order_by("name", "user__email")
     if query:
         members = members.filter(Q(user__email__icontains=query)
-                                 | Q(user__full_name__icontains=query)
+                                 | Q(name__icontains=query)
                                  | Q(unit__name__icontains=query))
     if role in ROLES:
         members = [m for m in members if role in m.roles]
     page = Paginator(members, 50).get_page(request.GET.get("page"))
+    shown = list(page)
+    awaiting: dict[int, list[str]] = {}
+    for member_id, asked in RoleRequest.objects.filter(
+            member__in=shown, status=RoleRequest.PENDING).values_list("member_id", "role"):
+        awaiting.setdefault(member_id, []).append(services.role_label(asked))
+    for m in shown:
+        m.awaiting = awaiting.get(m.pk, [])
     return render(request, "orgs/people.html", {
         "org": org, "page": page, "form": form, "may_manage": may_manage,
         "query": query, "role": role, "roles": ROLES,
     })
 
 
+def _add_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
+    """Put a service's refusal on the field it names (roles), or on the whole form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def added_message(request: HttpRequest, org, member: Membership, roles: list[str]) -> str:  # noqa: ANN001
+    """Email the person and say so; the same words whether or not the address already has
+    an account, here or in another organisation (decision 0007)."""
+    if member.user.has_usable_password():
+        services.tell_added(member, request.user, request.build_absolute_uri("/"))
+    else:
+        invite(member.user, org.name, request.user.display_name, request.build_absolute_uri("/"))
+    return (f"{member.display_name} added. They have been emailed an invitation."
+            f"{_waiting_note(roles, [])}")
+
+
+def _waiting_note(wanted: list[str], held: list[str]) -> str:
+    asked = [services.role_label(r) for r in services.CONFIRMED_ROLES
+             if r in wanted and r not in held]
+    if not asked:
+        return ""
+    return (f" The {' and '.join(asked)} role{'s wait' if len(asked) > 1 else ' waits'} until "
+            "a guardian or board member confirms; they have been emailed.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
-    org, _ = organisation_for(request.user, slug, "members.manage")
+    """A person's roles (facilitators), and their pending requests for the guardian or board
+    role, which a guardian or board member other than the one who asked (and the person)
+    confirms or declines."""
+    org, _ = organisation_for(request.user, slug, "organisation.view")
+    may_manage = can(request.user, org, "members.manage")
+    if not (may_manage or can(request.user, org, "guardians.confirm")):
+        raise PermissionDenied("Your role does not allow this.")
     member = get_object_or_404(Membership.objects.select_related("user"), pk=member_id,
                                organisation=org)
-    form = MemberForm(org, submitted(request), editing=True,
+    pending = [(r, services.may_decide(request.user, r))
+               for r in services.pending_role_requests(member)]
+    form = MemberForm(org, submitted(request) if may_manage else None, editing=True,
                       initial={"roles": member.roles, "unit": member.unit_id})
     if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision in ("confirm", "decline", "withdraw"):
+            chosen = next(((r, ok) for r, ok in pending
+                           if str(r.pk) == request.POST.get("request")), None)
+            if chosen is None:
+                messages.error(request, "That request is no longer open.")
+                return redirect("person", slug=org.slug, member_id=member.pk)
+            role_request, may_decide = chosen
+            label = services.role_label(role_request.role)
+            if decision == "withdraw":
+                if not may_manage:
+                    raise PermissionDenied("Your role does not allow changing people.")
+                services.withdraw_role_request(request.user, role_request)
+                messages.success(request, f"The request for the {label} role is withdrawn.")
+                return redirect("person", slug=org.slug, member_id=member.pk)
+            if not may_decide:
+                raise PermissionDenied("Only a guardian or board member who did not ask "
+                                       "(and is not the person) can decide this request.")
+            services.decide_role_request(request.user, role_request, decision == "confirm")
+            messages.success(request, f"{member.display_name} is now a {label}."
+                             if decision == "confirm"
+                             else f"The request for the {label} role is declined.")
+            return redirect("person", slug=org.slug, member_id=member.pk)
+        if not may_manage:
+            raise PermissionDenied("Your role does not allow changing people.")
         if "remove" in request.POST:
             if member.user_id == request.user.pk:
                 messages.error(request, "You cannot remove yourself.")
                 return redirect("person", slug=org.slug, member_id=member.pk)
-            name = member.user.display_name
+            name = member.display_name
             services.remove_member(request.user, member)
             messages.success(request, f"{name} removed from {org.name}.")
             return redirect("people", slug=org.slug)
         if form.is_valid():
+            held = list(member.roles)
             try:
                 services.change_member(request.user, member, form.cleaned_data["roles"],
                                        form.cleaned_data["unit"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
-                messages.success(request, f"Roles of {member.user.display_name} saved.")
+                note = _waiting_note(form.cleaned_data["roles"], held)
+                messages.success(request, f"Roles of {member.display_name} saved.{note}")
                 return redirect("people", slug=org.slug)
-    return render(request, "orgs/person.html", {"org": org, "member": member, "form": form})
+    return render(request, "orgs/person.html", {
+        "org": org, "member": member, "form": form, "may_manage": may_manage,
+        "pending": pending,
+    })
 
 
 @login_required

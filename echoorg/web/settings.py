@@ -160,10 +160,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lock-out: this many failures within the window locks the account's address.
+# Login throttle, per address AND client, in the cache only (decision 0007): after
+# MAX_FAILURES failures one client waits BACKOFF_SECONDS, doubling with each further
+# failure up to LOCKOUT_SECONDS; its failures are forgotten WINDOW_SECONDS after the last.
 ECHOORG_LOGIN_MAX_FAILURES = int(os.environ.get("ECHOORG_LOGIN_MAX_FAILURES", "5"))
-ECHOORG_LOGIN_WINDOW_SECONDS = int(os.environ.get("ECHOORG_LOGIN_WINDOW_SECONDS", "900"))
+ECHOORG_LOGIN_BACKOFF_SECONDS = int(os.environ.get("ECHOORG_LOGIN_BACKOFF_SECONDS", "30"))
+ECHOORG_LOGIN_WINDOW_SECONDS = int(os.environ.get("ECHOORG_LOGIN_WINDOW_SECONDS", "86400"))
 ECHOORG_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ECHOORG_LOGIN_LOCKOUT_SECONDS", "900"))
+# Reverse proxies in front of echoorg whose X-Forwarded-For is trusted (0: none), so the
+# login throttle sees each client's address rather than the proxy's.
+ECHOORG_TRUSTED_PROXIES = int(os.environ.get("ECHOORG_TRUSTED_PROXIES", "0"))
+# Throttles live in the cache, never the database. The default is each process's own
+# memory; several app servers should share one memory cache (Redis or Memcached).
+CACHES = {"default": {
+    "BACKEND": os.environ.get("ECHOORG_CACHE_BACKEND",
+                              "django.core.cache.backends.locmem.LocMemCache"),
+    "LOCATION": os.environ.get("ECHOORG_CACHE_LOCATION", "echoorg"),
+}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -337,4 +337,85 @@ def test_two_factor_setup_recovery_codes_and_login(web, org, make_person):
     web.submit(page.get_by_role("button", name="Make new codes"))
     expect(heading(page)).to_have_text("Your recovery codes")
     expect(page.get_by_role("list", name="Recovery codes").get_by_text(second)).to_have_count(0)
+
+
+# 8. The guardian role needs a second person (issue 8, finding 6) --------------------------
+
+def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_person):
+    make_person(org, "board", email="board@alpha.example")
+    staff = make_person(org, "staff", email="kim@alpha.example")
+    member = staff.memberships.get()
+    web = open_browser()
+    web.login_as(facilitator)
+    page = web.page
+
+    web.goto(f"/o/alpha/people/{member.pk}/")
+    expect(heading(page)).to_have_text(member.display_name)
+    web.check()
+    page.get_by_label("Speak-up guardian").check()
+    web.submit(page.get_by_role("button", name="Save"))
+    expect(page).to_have_url(path_is("/o/alpha/people/"))
+    expect(page.get_by_role("status")).to_contain_text("waits until a guardian or board member")
+    expect(page.get_by_role("row", name=re.compile(member.display_name))).to_contain_text(
+        "guardian role awaiting confirmation")
+    web.check()
+
+    web.goto(f"/o/alpha/people/{member.pk}/")
+    expect(page.get_by_role("heading", name="Speak-up guardian role awaiting confirmation")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Confirm"))).to_have_count(0)
+    web.check()
+
+    # Trying to make oneself guardian is refused on the form, with the field named.
+    web.goto(f"/o/alpha/people/{facilitator.memberships.get().pk}/")
+    page.get_by_label("Speak-up guardian").check()
+    web.submit(page.get_by_role("button", name="Save"))
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("You cannot give yourself the speak-up guardian role")
+    web.check()
+
+    board = open_browser()
+    from echoorg.accounts.models import User
+    board.login_as(User.objects.get(email="board@alpha.example"))
+    bpage = board.page
+    board.goto("/o/alpha/")
+    requests = bpage.get_by_role("region", name="Requests for you to confirm or decline")
+    expect(requests.get_by_role("link", name=member.display_name, exact=True)).to_be_visible()
+    board.check()
+    board.submit(requests.get_by_role("link", name=member.display_name, exact=True))
+    expect(bpage.get_by_role("button", name="Save")).to_have_count(0)
+    board.check()
+    board.submit(bpage.get_by_role("button", name="Confirm: make them a speak-up guardian"))
+    expect(bpage.get_by_role("status")).to_contain_text("is now a speak-up guardian")
+    expect(bpage.get_by_text("Roles: Staff member, Speak-up guardian.")).to_be_visible()
+    board.check()
+
+
+# 9. Login throttle (issue 8, finding 15) and unit names (finding 19) -----------------------
+
+def test_a_client_that_keeps_failing_is_told_how_long_to_wait(web, org, make_person, settings):
+    make_person(org, "staff", email="sam@alpha.example")
+    page = web.page
+    web.goto("/login/")
+    for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES + 2):
+        page.get_by_label("Email address").fill("sam@alpha.example")
+        page.get_by_label("Password").fill("not the password")
+        web.submit(page.get_by_role("button", name="Log in", exact=True))
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(re.compile(r"Try again in \d+ seconds\."))
+    web.check()
+
+
+def test_a_unit_name_of_invisible_characters_is_refused_by_field(web, org, tree, facilitator):
+    web.login_as(facilitator)
+    page = web.page
+    web.goto("/o/alpha/units/")
+    page.get_by_label("Unit name").fill("\u200b\u2060")
+    web.submit(page.get_by_role("button", name="Add unit"))
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("link", name=re.compile(r"^Unit name: Give the unit a name"))
+           ).to_be_visible()
+    web.check()
+    page.get_by_label("Unit name").fill("FOSTER\u200bING")
+    web.submit(page.get_by_role("button", name="Add unit"))
+    expect(page.get_by_role("alert")).to_contain_text("There is already a unit called 'Fostering'")
     web.check()

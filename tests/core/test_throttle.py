@@ -98,3 +98,69 @@ def test_it_excludes_failures_exactly_one_window_old_from_recent():
 
 def test_it_returns_no_recent_failures_when_there_are_none():
     assert recent_failures([], T0, POLICY) == []
+
+
+# -- the growing delay used for logins ---------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from echoorg.core.throttle import (  # noqa: E402
+    Backoff,
+    FailureCount,
+    after_failure,
+    backoff_delay,
+    wait_seconds,
+)
+
+BACKOFF = Backoff(free_failures=5, first_delay=30, factor=2, longest_delay=900, memory=86400)
+
+
+def test_the_first_failures_cost_nothing():
+    assert [backoff_delay(n, BACKOFF) for n in range(6)] == [0, 0, 0, 0, 0, 0]
+
+
+def test_each_further_failure_doubles_the_delay_up_to_the_cap():
+    assert [backoff_delay(n, BACKOFF) for n in range(6, 13)] == [30, 60, 120, 240, 480, 900,
+                                                                   900]
+
+
+def test_a_huge_count_stays_at_the_cap():
+    assert backoff_delay(10**9, BACKOFF) == 900
+
+
+def test_a_client_waits_from_its_last_failure():
+    count = FailureCount(failures=7, last=1000.0)
+    assert wait_seconds(count, 1000.0, BACKOFF) == 60
+    assert wait_seconds(count, 1059.0, BACKOFF) == 1
+    assert wait_seconds(count, 1060.0, BACKOFF) == 0
+
+
+def test_no_count_means_no_wait():
+    assert wait_seconds(None, 0.0, BACKOFF) == 0
+
+
+def test_failures_are_forgotten_after_the_memory():
+    count = FailureCount(failures=50, last=0.0)
+    assert wait_seconds(count, BACKOFF.memory, BACKOFF) == 0
+    assert after_failure(count, BACKOFF.memory, BACKOFF) == FailureCount(1, BACKOFF.memory)
+
+
+def test_a_failure_adds_one_and_moves_the_time():
+    assert after_failure(None, 5.0, BACKOFF) == FailureCount(1, 5.0)
+    assert after_failure(FailureCount(3, 1.0), 5.0, BACKOFF) == FailureCount(4, 5.0)
+
+
+@given(st.integers(min_value=0, max_value=500))
+def test_the_delay_never_shrinks_as_failures_grow(n):
+    assert backoff_delay(n, BACKOFF) <= backoff_delay(n + 1, BACKOFF) <= BACKOFF.longest_delay
+
+
+@given(st.lists(st.floats(min_value=0, max_value=10_000), min_size=1, max_size=40))
+def test_waiting_out_the_delay_always_allows_the_next_attempt(gaps):
+    count, now = None, 0.0
+    for gap in gaps:
+        now += gap
+        now += wait_seconds(count, now, BACKOFF)
+        assert wait_seconds(count, now, BACKOFF) == 0
+        count = after_failure(count, now, BACKOFF)

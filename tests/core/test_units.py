@@ -90,3 +90,18 @@ def test_any_cycle_is_refused_whole(length):
     with pytest.raises(UnitImportError) as caught:
         parse_units_csv("\n".join(lines))
     assert {p.line for p in caught.value.problems} == set(range(2, length + 2))
+
+
+def test_names_are_normalised_and_compared_without_case():
+    rows = parse_units_csv("unit,parent\nTeam\u200b A,SERVICE\nService,\n")
+    assert [(r.unit, r.parent) for r in rows] == [("Service", None), ("Team A", "Service")]
+
+
+def test_a_parent_is_given_as_the_existing_unit_spells_it():
+    rows = parse_units_csv("unit,parent\nNew,fostering\n", existing={"Fostering"})
+    assert rows[0].parent == "Fostering"
+
+
+def test_case_variants_are_duplicates():
+    problems = problems_of("unit,parent\nTeam,\nTEAM,\n")
+    assert "Row 3: unit 'TEAM' is a duplicate of row 2." in problems

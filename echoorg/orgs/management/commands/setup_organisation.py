@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from echoorg.accounts.invite import set_password_link
+from echoorg.core.text import normalise_name
 from echoorg.orgs import services
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 user = User.objects.filter(email__iexact=email).first()
                 if user is None:
-                    user = User(email=email, full_name=facilitator_name)
+                    user = User(email=email, full_name=normalise_name(facilitator_name))
                     user.full_clean(exclude=["password"])
                     user.set_unusable_password()
                     user.save()
