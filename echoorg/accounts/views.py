@@ -130,8 +130,7 @@ def _complete_two_factor_login(request: HttpRequest, user,  # noqa: ANN001
 
 
 def _recovery_code_message(request: HttpRequest, left: int) -> None:
-    text = (f"You used a recovery code; it will not work again. You have {left} "
-            f"left.")
+    text = f"You used a recovery code; it will not work again. You have {left} left."
     if left <= 3:
         text += " Make new recovery codes on your account page."
         messages.warning(request, text)
