@@ -11,6 +11,7 @@ import datetime as dt
 from django.urls import reverse
 
 from echoorg.core.diagnostic.instrument import shipped_instruments
+from echoorg.core.text import name_key
 from echoorg.diagnostic.models import Invitation, SurveyWave
 from echoorg.diagnostic.views import _response_rates
 from echoorg.orgs.models import Unit
@@ -21,10 +22,13 @@ FIRST_PK = 1_000_000  # explicit ids far above any the sequence hands out
 
 def make_chain(org, depth: int, extra_leaves: int = 0) -> list[int]:
     """Level 0 > Level 1 > ... > Level depth-1, and `extra_leaves` units under Level 0."""
+    # bulk_create skips Unit.save(), which fills the name's comparison key.
     units = [Unit(pk=FIRST_PK + i, organisation=org, name=f"Level {i}", kind="team",
-                  parent_id=FIRST_PK + i - 1 if i else None) for i in range(depth)]
+                  name_key=name_key(f"Level {i}"), parent_id=FIRST_PK + i - 1 if i else None)
+             for i in range(depth)]
     units += [Unit(pk=FIRST_PK + depth + i, organisation=org, name=f"Leaf {i}", kind="team",
-                   parent_id=FIRST_PK) for i in range(extra_leaves)]
+                   name_key=name_key(f"Leaf {i}"), parent_id=FIRST_PK)
+              for i in range(extra_leaves)]
     Unit.objects.bulk_create(units, batch_size=2000)
     return [u.pk for u in units]
 
