@@ -32,7 +32,7 @@ def open_wave(org):
     return SurveyWave.objects.create(
         organisation=org, title="Open wave", instrument_id="echo-culture-v1",
         instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN)
+        closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN, collection=SurveyWave.IMPORT)
 
 
 def upload(client, org, wave, data: bytes):
