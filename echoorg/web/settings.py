@@ -170,13 +170,6 @@ ECHOORG_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("ECHOORG_LOGIN_LOCKOUT_SECOND
 # Reverse proxies in front of echoorg whose X-Forwarded-For is trusted (0: none), so the
 # login throttle sees each client's address rather than the proxy's.
 ECHOORG_TRUSTED_PROXIES = int(os.environ.get("ECHOORG_TRUSTED_PROXIES", "0"))
-# Throttles live in the cache, never the database. The default is each process's own
-# memory; several app servers should share one memory cache (Redis or Memcached).
-CACHES = {"default": {
-    "BACKEND": os.environ.get("ECHOORG_CACHE_BACKEND",
-                              "django.core.cache.backends.locmem.LocMemCache"),
-    "LOCATION": os.environ.get("ECHOORG_CACHE_LOCATION", "echoorg"),
-}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -224,7 +217,8 @@ ECHOORG_RECEIPT_ARGON2 = {"time_cost": 3, "memory_cost": 64 * 1024}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
-# Django's cache holds speak-up's counters and used challenges (never the database).
+# Django's cache holds the login throttle, speak-up's counters and used challenges (never
+# the database).
 # Memory of each process by default; several processes or servers should share one,
 # e.g. ECHOORG_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache with
 # ECHOORG_CACHE_LOCATION=redis://cache.internal:6379 (needs the redis package).
