@@ -36,6 +36,7 @@ from echoorg.core.concerns.clocks import (
     case_id_problem,
     date_problem,
     default_place,
+    json_kind,
     parse_cases,
     shape_problem,
 )
@@ -65,17 +66,7 @@ def _shown(value: object) -> str:
     """A value as a message shows it: short text quoted, anything else by its kind."""
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+    return json_kind(value)
 
 
 def _from_csv(text: str, problems: list[str]) -> tuple[list[dict], dict[str, int]]:

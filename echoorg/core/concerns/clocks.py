@@ -240,7 +240,8 @@ class DateOutOfRange(CaseDataError):
     calendar ends)."""
 
 
-def _json_kind(value: object) -> str:
+def json_kind(value: object) -> str:
+    """What kind of JSON value this is, in words, for messages ('a list', 'null')."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -355,7 +356,7 @@ def case_id_problem(value: object, max_length: int = MAX_ID_LENGTH) -> str | Non
     if value is None:
         return "has no id"
     if isinstance(value, bool) or not isinstance(value, str | int):
-        return f"the id must be a string or a whole number, not {_json_kind(value)}"
+        return f"the id must be a string or a whole number, not {json_kind(value)}"
     if isinstance(value, int):
         if value < 0:
             return f"the id must be made of {ID_RULE}"
@@ -408,7 +409,7 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date:
     including a date before 1978 or, when `today` is given, after it (rule 1)."""
     if not isinstance(value, str):
         raise ValueError(f"the date must be a string in the form YYYY-MM-DD, not "
-                         f"{_json_kind(value)}")
+                         f"{json_kind(value)}")
     if not _ISO_DATE.fullmatch(value):
         raise ValueError(f"the date {value!r} is not in the form YYYY-MM-DD")
     try:
@@ -453,14 +454,14 @@ def parse_cases(data: object, *, today: dt.date | None = None,
     external referral or `outcome` on a conclusion that is not one of the allowed values.
     """
     if not isinstance(data, list):
-        raise CaseDataError([f"The cases must be a list of case objects, not {_json_kind(data)}."])
+        raise CaseDataError([f"The cases must be a list of case objects, not {json_kind(data)}."])
     problems: list[str] = []
     cases: list[Case] = []
     seen: dict[str, int] = {}
     for position, raw in enumerate(data, start=1):
         if not isinstance(raw, dict):
             problems.append(f"{place(position, None, None)}: is not an object (found "
-                            f"{_json_kind(raw)}).")
+                            f"{json_kind(raw)}).")
             continue
         shape = shape_problem(raw)
         if shape:
@@ -486,13 +487,13 @@ def parse_cases(data: object, *, today: dt.date | None = None,
         risk = raw.get("risk_of_harm", False)
         if not isinstance(risk, bool):
             problems.append(f"{where(None)}: risk_of_harm must be true or false, not "
-                            f"{_json_kind(risk)} ({risk!r}).")
+                            f"{json_kind(risk)} ({risk!r}).")
         if "events" not in raw:
             problems.append(f"{where(None)}: has no events list.")
             continue
         if not isinstance(raw["events"], list):
             problems.append(f"{where(None)}: events must be a list, not "
-                            f"{_json_kind(raw['events'])}.")
+                            f"{json_kind(raw['events'])}.")
             continue
         events, event_problems = _parse_events(where, raw["events"], today)
         problems.extend(event_problems)
@@ -513,7 +514,7 @@ def _parse_events(where: Callable[[int | None], str], raw_events: list,
     for position, raw in enumerate(raw_events, start=1):
         here = where(position)
         if not isinstance(raw, dict):
-            problems.append(f"{here}: is not an object (found {_json_kind(raw)}).")
+            problems.append(f"{here}: is not an object (found {json_kind(raw)}).")
             continue
         kind = raw.get("type")
         ok = True
@@ -521,7 +522,7 @@ def _parse_events(where: Callable[[int | None], str], raw_events: list,
             problems.append(f"{here}: has no type.")
             ok = False
         elif kind not in EVENT_TYPES:
-            shown = repr(kind) if isinstance(kind, str) else _json_kind(kind)
+            shown = repr(kind) if isinstance(kind, str) else json_kind(kind)
             problems.append(f"{here}: unknown event type {shown}; expected one of "
                             f"{', '.join(EVENT_TYPES)}.")
             ok = False
@@ -539,7 +540,7 @@ def _parse_events(where: Callable[[int | None], str], raw_events: list,
             key, allowed = DETAIL_CHOICES[kind]
             if key in detail and detail[key] not in allowed:
                 shown = repr(detail[key]) if isinstance(detail[key], str) \
-                    else _json_kind(detail[key])
+                    else json_kind(detail[key])
                 problems.append(f"{here}: '{key}' must be one of {', '.join(allowed)}, "
                                 f"not {shown}.")
                 ok = False
