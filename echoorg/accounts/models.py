@@ -69,20 +69,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.totp_secret_encrypted = vault().encrypt_text(secret) if secret else None
 
 
-class LoginFailure(models.Model):
-    """A failed login, keyed by a hash of the address tried (so unknown addresses too).
-
-    No IP address or user agent is kept.
-    """
-
-    key = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    @staticmethod
-    def key_for(email: str) -> str:
-        return hashlib.sha256(email.strip().lower().encode()).hexdigest()
-
-
 class RecoveryCode(models.Model):
     """A single-use two-factor recovery code. Only a SHA-256 bound to the account is kept
     (see echoorg/core/recovery_codes.py); the code itself is shown once."""
