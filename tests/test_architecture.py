@@ -150,11 +150,25 @@ def test_the_pages_of_the_other_parts_still_resolve_with_a_new_part(new_part, or
     assert reverse("healthz") == "/healthz"
 
 
-@pytest.mark.django_db
-def test_a_new_part_loads_its_own_demo_data(new_part):
+def test_a_new_part_loads_its_own_demo_data(new_part, monkeypatch):
+    from echoorg.common.parts import DemoOutcome, demo_loaders
+    from echoorg.web.management.commands import demo as demo_command
+    from tests.new_part.demo import demo as new_part_demo
+
+    loaders = demo_loaders()
+    # After the apps it builds on (INSTALLED_APPS order): organisations come first.
+    assert loaders[-1] is new_part_demo
+    assert loaders[0].__module__ == "echoorg.orgs.demo"
+
+    # The whole demo is loaded in test_demo_load.py; here the organisations' loader is
+    # a stand-in, to see the new part's line printed before the logins.
+    def organisations(seed: int) -> DemoOutcome:
+        return DemoOutcome(["Loaded: the organisations."], ["", "Demo logins: ..."])
+
+    monkeypatch.setattr(demo_command, "demo_loaders", lambda: [organisations, *loaders[-1:]])
     out = io.StringIO()
-    call_command("demo", stdout=out)
-    lines = out.getvalue().splitlines()
-    assert "Added the new part's demo data (seed 2026)." in lines
-    # The parts' lines come before the demo logins, which stay last.
-    assert lines.index("Added the new part's demo data (seed 2026).") < lines.index("")
+    call_command("demo", "--seed", "7", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Loaded: the organisations.", "Added the new part's demo data (seed 7).", "",
+        "Demo logins: ...",
+    ]
