@@ -25,6 +25,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "echoorg.web.settings")
+    # Before Django reads the settings: the data folder and any secret the environment
+    # does not give, generated once (the settings themselves only read them).
+    from echoorg.web.data_folder import prepare
+
+    prepare()
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)

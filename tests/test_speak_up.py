@@ -369,7 +369,7 @@ def test_earlier_cases_import_from_json_through_the_api(org, make_person, client
 
 
 def test_keys_rotate_and_old_texts_still_read(org, db, settings, capsys):
-    from echoorg.concerns.crypto import vault
+    from echoorg.common.crypto import vault
     from echoorg.core.crypto import new_key
 
     raised = services.raise_concern(org, mode="named", category="other", at_risk=[],

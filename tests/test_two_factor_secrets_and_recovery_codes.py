@@ -17,7 +17,7 @@ from django.test import Client
 
 from echoorg.accounts.models import RecoveryCode, User
 from echoorg.audit.models import AuditEntry
-from echoorg.concerns.crypto import vault
+from echoorg.common.crypto import vault
 from echoorg.core.recovery_codes import normalise_recovery_code, recovery_code_digest
 
 from .conftest import PASSWORD

@@ -5,3 +5,4 @@ class AccountsConfig(AppConfig):
     name = "echoorg.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+    urls = "echoorg.accounts.urls"

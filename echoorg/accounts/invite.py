@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from echoorg.web.tasks import send_email
+from echoorg.common.tasks import send_email
 
 
 def set_password_link(user, base_url: str) -> str:  # noqa: ANN001

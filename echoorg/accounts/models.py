@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from echoorg.concerns.crypto import vault
+from echoorg.common.crypto import vault
 
 
 class UserManager(BaseUserManager["User"]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.forms import PasswordResetForm
 from django.template import loader
 
-from echoorg.web.tasks import send_email
+from echoorg.common.tasks import send_email
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import pyotp
 import segno
@@ -19,7 +20,6 @@ from django.utils import timezone
 from echoorg.audit.log import record
 from echoorg.core.crypto import DecryptionError
 from echoorg.core.recovery_codes import new_recovery_codes, recovery_code_digest
-from echoorg.orgs.models import Membership
 
 from .models import RecoveryCode
 
@@ -70,12 +70,22 @@ def check_code(user, code: str, secret: str | None = None) -> bool:  # noqa: ANN
     return False
 
 
+# Rules that say a person must use 2FA, added by the apps that know (echoorg.orgs adds
+# "a role the organisation requires it for" when it is ready).
+_rules: list[Callable[..., bool]] = []
+
+
+def add_two_factor_rule(rule: Callable[..., bool]) -> None:
+    """Make `rule(user) -> bool` one of the reasons a person must use 2FA (once only,
+    however often the app that adds it is made ready)."""
+    if rule not in _rules:
+        _rules.append(rule)
+
+
 def two_factor_required(user) -> bool:  # noqa: ANN001
-    """True when any organisation the user belongs to requires 2FA for one of their roles."""
-    for member in Membership.objects.filter(user=user).select_related("organisation"):
-        if set(member.roles) & set(member.organisation.require_2fa_roles):
-            return True
-    return False
+    """True when any added rule requires 2FA for the user (with echoorg.orgs: when any
+    organisation they belong to requires it for one of their roles)."""
+    return any(rule(user) for rule in _rules)
 
 
 # -- turning it on and off ----------------------------------------------------------------

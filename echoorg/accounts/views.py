@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.audit.log import record
+from echoorg.common.forms import submitted
 from echoorg.core.recovery_codes import DEFAULT_COUNT as RECOVERY_CODE_COUNT
-from echoorg.web.forms import submitted
 
 from . import login_throttle, twofactor
 from .forms import CodeForm, ConfirmPasswordForm, LoginCodeForm, LoginForm, TokenForm

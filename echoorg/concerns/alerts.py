@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from echoorg.common.tasks import send_email
 from echoorg.orgs.models import Organisation
-from echoorg.web.tasks import send_email
 
 from .services import queue
 

@@ -7,7 +7,9 @@ import json
 
 from django.utils import timezone
 
+from echoorg.common.parts import DemoOutcome
 from echoorg.core.concerns.simulate import composite_case, simulate_cases
+from echoorg.core.demo import ORG_SLUG
 from echoorg.orgs.models import Organisation
 
 from .importing import import_cases
@@ -25,3 +27,10 @@ def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
     cases = simulate_cases(teams, leaders, seed, today) + [composite_case(today)]
     return import_cases(None, organisation, "demo.json", json.dumps(cases).encode(),
                         source=Concern.DEMO, prefix="C-")
+
+
+def demo(seed: int = 2026) -> DemoOutcome:
+    """Speak-up cases for the demo council, for `echoorg demo`."""
+    concerns = load_demo_concerns(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
+    return DemoOutcome([f"Added {concerns} speak-up cases, one a fictional composite."]
+                       if concerns else [])

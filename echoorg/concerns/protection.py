@@ -19,10 +19,10 @@ from django.db.models import Sum
 from django.http import HttpRequest
 
 from echoorg.audit.log import record
+from echoorg.common.tasks import send_email
 from echoorg.core import proof_of_work as pow_core
 from echoorg.core.concerns.intake import RATE, intake_refusal
 from echoorg.orgs.models import Organisation
-from echoorg.web.tasks import send_email
 
 RAISE, FOLLOW_UP = "raise", "follow_up"
 CHALLENGE_FIELD, NONCE_FIELD = "pow_challenge", "pow_nonce"

@@ -14,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
+from echoorg.common.forms import submitted, submitted_files
 from echoorg.core.concerns.clocks import EVENT_LABELS
 from echoorg.core.concerns.intake import RATE, STORAGE
 from echoorg.core.proof_of_work import Verdict
 from echoorg.orgs.models import Organisation
 from echoorg.orgs.permissions import membership
-from echoorg.web.forms import submitted, submitted_files
 
 from . import protection, services
 from .forms import MessageForm, ReceiptForm, ReportForm, SpeakAgainForm

@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
+from echoorg.common.forms import submitted, submitted_files
 from echoorg.core.concerns.clocks import BREACH_LABELS, DEFENSIVE_RESPONSES, EVENT_LABELS
 from echoorg.core.spreadsheet import csv_row
 from echoorg.orgs.permissions import can, organisation_for
-from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .charts import timeline_svg

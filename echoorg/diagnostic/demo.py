@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from echoorg.audit.log import record
+from echoorg.common.parts import DemoOutcome
+from echoorg.core.demo import ORG_SLUG
 from echoorg.core.diagnostic.instrument import find_instrument, shipped_instruments
 from echoorg.core.diagnostic.simulate import assign_climates, simulate_wave
 from echoorg.orgs.models import Membership, Organisation
@@ -84,3 +86,10 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
                    responses=len(answered))
             made += 1
     return made
+
+
+def demo(seed: int = 2026) -> DemoOutcome:
+    """Survey waves for the demo council, for `echoorg demo`."""
+    waves = load_demo_waves(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
+    return DemoOutcome([f"Added {waves} culture-survey waves; the latest is open."]
+                       if waves else [])

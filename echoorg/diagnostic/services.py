@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.template import loader
 
 from echoorg.audit.log import record
+from echoorg.common.tasks import send_email
 from echoorg.core.diagnostic.instrument import (
     Instrument,
     InstrumentError,
@@ -27,7 +28,6 @@ from echoorg.core.diagnostic.responses import (
 from echoorg.core.diagnostic.xlsx_limits import XlsxLimits, XlsxTooLarge, check_xlsx
 from echoorg.core.units import subtrees
 from echoorg.orgs.models import Membership, Organisation, Unit
-from echoorg.web.tasks import send_email
 
 from .models import (
     CustomInstrument,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from echoorg.web.forms import submitted
+from echoorg.common.forms import submitted
 
 from . import services
 from .forms import AnswerPageForm, FinalPageForm

@@ -1,4 +1,4 @@
-"""Background tasks of the culture diagnostic (django-tasks; see echoorg/web/tasks.py)."""
+"""Background tasks of the culture diagnostic (django-tasks; see echoorg/common/tasks.py)."""
 
 from __future__ import annotations
 

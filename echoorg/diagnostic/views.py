@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
+from echoorg.common.forms import submitted, submitted_files
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy
 from echoorg.core.diagnostic.instrument import InstrumentError, load_instrument_text
 from echoorg.core.diagnostic.kanonymity import WITHHELD
@@ -25,7 +26,6 @@ from echoorg.core.diagnostic.xlsx_limits import XlsxTooLarge
 from echoorg.core.units import Forest, keyed_forest
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
-from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .charts import circles_svg, heat_class, trend_svg

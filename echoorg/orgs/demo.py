@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from echoorg.audit.log import record
+from echoorg.common.parts import DemoOutcome
 from echoorg.core.demo import demo_accounts, generate_demo_organisation
 
 from .models import Membership, Organisation, Unit
@@ -104,3 +105,16 @@ def load_demo(seed: int = 2026) -> DemoSummary:
         record("demo.loaded", organisation=second, obj=second, units=len(second_units),
                people=len(SECOND_ACCOUNTS) + 1, seed=seed)
     return DemoSummary(True, [org.name, second.name], logins, len(unit_ids), len(demo.people))
+
+
+def demo(seed: int = 2026) -> DemoOutcome:
+    """The demo organisations, for `echoorg demo`: what was loaded, and the logins to
+    print after every part has added its data."""
+    summary = load_demo(seed=seed)
+    state = "Loaded" if summary.created else "Already loaded"
+    lines = [f"{state}: {', '.join(summary.organisations)} "
+             f"({summary.units} units, {summary.people} people)."]
+    footer = ["", f"Demo logins (all fictional; password for each: {DEMO_PASSWORD}):"]
+    width = max(len(email) for email, _ in summary.accounts)
+    footer += [f"  {email.ljust(width)}  {roles}" for email, roles in summary.accounts]
+    return DemoOutcome(lines, footer)

@@ -11,10 +11,10 @@ from django.template import loader
 from django.utils import timezone
 
 from echoorg.audit.log import record
+from echoorg.common.tasks import send_email
 from echoorg.core.roles import BOARD, FACILITATOR, GUARDIAN, ROLES, STAFF, clean_roles
 from echoorg.core.text import name_key, normalise_name
 from echoorg.core.units import UnitImportError, UnitRow, parse_units_csv
-from echoorg.web.tasks import send_email
 
 from .models import Membership, Organisation, RoleRequest, Unit
 

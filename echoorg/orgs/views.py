@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from echoorg.accounts.invite import invite
 from echoorg.audit.log import current_head, record
 from echoorg.audit.models import AuditEntry
+from echoorg.common.forms import submitted, submitted_files
 from echoorg.core.roles import FACILITATOR, ROLES
 from echoorg.core.units import UnitImportError, keyed_forest
-from echoorg.web.forms import submitted, submitted_files
 
 from . import services
 from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from echoorg.accounts.models import ApiToken
 from echoorg.accounts.twofactor import two_factor_required
+from echoorg.common.parts import api_routers
 
 
 def _usable(user):  # noqa: ANN001, ANN202
@@ -58,10 +59,6 @@ def forbidden(request: HttpRequest, exc: PermissionDenied):  # noqa: ANN201
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
 
 
-from echoorg.concerns.api import router as concerns_router  # noqa: E402
-from echoorg.diagnostic.api import router as diagnostic_router  # noqa: E402
-from echoorg.orgs.api import router as orgs_router  # noqa: E402
-
-api.add_router("/", orgs_router)
-api.add_router("/", diagnostic_router)
-api.add_router("/", concerns_router)
+# Each installed app's router (its AppConfig's `api_router`), in INSTALLED_APPS order.
+for router in api_routers():
+    api.add_router("/", router)

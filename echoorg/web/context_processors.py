@@ -1,38 +1,17 @@
-"""What every page needs to draw its navigation: the current organisation and its parts."""
+"""What every page needs to draw its navigation: the current organisation and its parts.
+
+The links come from the installed apps (each AppConfig's `navigation`, gathered by
+echoorg.common.parts); this module lists none of them.
+"""
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
+from echoorg.common.parts import navigation_entries
 from echoorg.orgs.models import Organisation
 from echoorg.orgs.permissions import can, organisations_of
-
-# Each part of the product adds its link here when it lands: (label, url name, action).
-PARTS = [
-    ("Overview", "organisation", "organisation.view"),
-    ("Units", "units", "units.view"),
-    ("People", "people", "members.view"),
-    ("Culture diagnostic", "waves", "survey.view"),
-    ("Speak up", "speak_up", "concerns.raise"),
-    ("Concerns", "concerns", "concerns.handle"),
-    ("Speak-up statistics", "concern_insights", "concerns.stats"),
-    ("Audit trail", "audit", "audit.view"),
-    ("Settings", "org_settings", "organisation.configure"),
-]
-
-
-def _overdue_count(organisation: Organisation) -> int:
-    """Concerns past a deadline, for the guardian's navigation (cached for a minute)."""
-    key = f"overdue-concerns:{organisation.pk}"
-    count = cache.get(key)
-    if count is None:
-        from echoorg.concerns.alerts import overdue
-
-        count = len(overdue(organisation))
-        cache.set(key, count, 60)
-    return count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -50,12 +29,12 @@ def navigation(request: HttpRequest) -> dict:
         current = organisations[0]
     links = []
     if current is not None:
-        for label, name, action in PARTS:
-            if can(user, current, action):
-                url = reverse(name, kwargs={"slug": current.slug})
-                if name == "concerns":
-                    late = _overdue_count(current)
-                    label = f"{label} ({late} overdue)" if late else label
+        for entry in navigation_entries():
+            if can(user, current, entry.action):
+                url = reverse(entry.url_name, kwargs={"slug": current.slug})
+                label = entry.label
+                if entry.label_for is not None:
+                    label = entry.label_for(label, current)
                 links.append({"label": label, "url": url,
-                              "active": match is not None and match.url_name == name})
+                              "active": match is not None and match.url_name == entry.url_name})
     return {"nav_organisations": organisations, "nav_current": current, "nav_links": links}

@@ -7,17 +7,17 @@ SQLite in ./var, the console email backend and in-process background tasks.
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from echoorg.core.audit import new_audit_key
-from echoorg.core.crypto import new_key as new_encryption_key
+from echoorg.web import data_folder
 
+# Importing these settings writes nothing: the data folder and its generated secrets are
+# made by `echoorg.web.data_folder.prepare()`, which the `echoorg` command runs first.
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("ECHOORG_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR = data_folder.data_dir()
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -27,46 +27,26 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    key = os.environ.get("ECHOORG_SECRET_KEY")
-    if key:
-        return key
-    # A laptop install keeps a generated key in its data folder so sessions survive restarts.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-def _file_secret(variable: str, filename: str, make: Callable[[], str]) -> str:
-    """A secret from the environment, or one generated once into the data folder."""
-    value = os.environ.get(variable)
-    if value:
-        return value
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / filename
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
+def _secret(variable: str) -> str:
+    """A secret from the environment, or from the data folder (a laptop install keeps
+    generated ones there so sessions and encrypted data survive restarts)."""
+    value = data_folder.secret(variable)
+    if not value:
+        raise ImproperlyConfigured(data_folder.missing_message(variable))
+    return value
 
 
 DEBUG = _flag("ECHOORG_DEBUG")
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret("ECHOORG_SECRET_KEY")
 # Speak-up data at rest: comma-separated Fernet keys, the first encrypts, all decrypt.
-ECHOORG_ENCRYPTION_KEYS = [k.strip() for k in _file_secret(
-    "ECHOORG_ENCRYPTION_KEYS", "encryption_keys",
-    new_encryption_key).split(",")
-    if k.strip()]
+ECHOORG_ENCRYPTION_KEYS = [k.strip() for k in _secret("ECHOORG_ENCRYPTION_KEYS").split(",")
+                           if k.strip()]
 # Salt for receipt-code hashes; changing it makes existing receipt codes stop working.
-ECHOORG_RECEIPT_SECRET = _file_secret("ECHOORG_RECEIPT_SECRET", "receipt_secret",
-                                      lambda: secrets.token_urlsafe(32))
+ECHOORG_RECEIPT_SECRET = _secret("ECHOORG_RECEIPT_SECRET")
 # Audit trail: comma-separated HMAC keys, the first seals new entries, all verify. Keep
 # them outside the database (and out of its backups); never remove one that sealed entries.
-ECHOORG_AUDIT_KEYS = [k.strip() for k in _file_secret(
-    "ECHOORG_AUDIT_KEYS", "audit_keys", new_audit_key).split(",") if k.strip()]
+ECHOORG_AUDIT_KEYS = [k.strip() for k in _secret("ECHOORG_AUDIT_KEYS").split(",")
+                      if k.strip()]
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ECHOORG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -132,7 +112,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -231,8 +210,7 @@ CACHES = {
 }
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+STATIC_ROOT = DATA_DIR / "static"  # made by data_folder.prepare(); whitenoise warns without it
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,12 +1,8 @@
-"""Background tasks shared by the apps (django-tasks: in-process by default, or a worker)."""
+"""Where `send_email` lived before it moved to echoorg.common.tasks.
 
-from __future__ import annotations
+Kept only so that emails queued by an earlier version (the database task backend stores
+each task's import path, "echoorg.web.tasks.send_email") still run on a new worker.
+Nothing in echoorg imports this module; remove it once no such task can be waiting.
+"""
 
-from django.core.mail import send_mail
-from django_tasks import task
-
-
-@task()
-def send_email(subject: str, body: str, to: list[str]) -> int:
-    """Send a plain-text email; runs on a task worker when one is configured."""
-    return send_mail(subject, body, None, to)
+from echoorg.common.tasks import send_email  # noqa: F401

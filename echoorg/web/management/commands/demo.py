@@ -1,9 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from echoorg.concerns.demo import load_demo_concerns
-from echoorg.diagnostic.demo import load_demo_waves
-from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
-from echoorg.orgs.models import Organisation
+from echoorg.common.parts import demo_loaders
 
 
 class Command(BaseCommand):
@@ -14,22 +11,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
 
     def handle(self, *args, seed: int, quiet: bool, **options) -> None:  # noqa: ANN002, ANN003
-        summary = load_demo(seed=seed)
-        council = Organisation.objects.get(slug="northmoor")
-        waves = load_demo_waves(council, seed=seed)
-        concerns = load_demo_concerns(council, seed=seed)
+        # Each installed app loads its own demo data (its AppConfig's `demo`), in
+        # INSTALLED_APPS order: the organisations first, then the parts that fill them.
+        outcomes = [load(seed) for load in demo_loaders()]
         if quiet:
             return
-        state = "Loaded" if summary.created else "Already loaded"
-        self.stdout.write(f"{state}: {', '.join(summary.organisations)} "
-                          f"({summary.units} units, {summary.people} people).")
-        if waves:
-            self.stdout.write(f"Added {waves} culture-survey waves; the latest is open.")
-        if concerns:
-            self.stdout.write(f"Added {concerns} speak-up cases, one a fictional composite.")
-        self.stdout.write("")
-        self.stdout.write("Demo logins (all fictional; password for each: "
-                          f"{DEMO_PASSWORD}):")
-        width = max(len(e) for e, _ in summary.accounts)
-        for email, roles in summary.accounts:
-            self.stdout.write(f"  {email.ljust(width)}  {roles}")
+        for line in [line for o in outcomes for line in o.lines]:
+            self.stdout.write(line)
+        for line in [line for o in outcomes for line in o.footer]:
+            self.stdout.write(line)

@@ -1,0 +1,78 @@
+"""How each app contributes its part of echoorg: URLs, API router, navigation, demo data.
+
+An app says what it brings with attributes on its AppConfig (all optional):
+
+    class SurveysConfig(AppConfig):
+        name = "echoorg.surveys"
+        urls = "echoorg.surveys.urls"              # a module with `urlpatterns`
+        api_router = "echoorg.surveys.api.router"  # a django-ninja Router
+        navigation = (NavigationEntry("Surveys", "surveys", "survey.view", order=40),)
+        demo = "echoorg.surveys.demo.load"         # (seed) -> DemoOutcome
+
+The shell (`echoorg.web`) reads them from INSTALLED_APPS in order, so a new part is one
+new folder and one line in settings; nothing else lists the apps. Read on every call
+(a loop over a dozen app configs), so a test that changes INSTALLED_APPS sees its app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavigationEntry:
+    """One link in an organisation's navigation.
+
+    `url_name` is reversed with the organisation's slug; the link shows when the person
+    may do `action` there (the permission table, echoorg.orgs.permissions). `order`
+    places it among every app's links (lower first). `label_for`, if given, turns the
+    label and the organisation into the label shown (a count of overdue cases, say).
+    """
+
+    label: str
+    url_name: str
+    action: str
+    order: int = 100
+    label_for: Callable[[str, Any], str] | None = None
+
+
+@dataclass
+class DemoOutcome:
+    """What an app's demo loader did: lines to print, and lines to print after every
+    app's lines (the demo logins)."""
+
+    lines: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+
+def part_configs() -> Iterator[AppConfig]:
+    """The installed apps, in INSTALLED_APPS order."""
+    yield from apps.get_app_configs()
+
+
+def url_modules() -> list[str]:
+    """Each app's URL module (dotted path), to include at the site's root."""
+    return [c.urls for c in part_configs() if getattr(c, "urls", None)]
+
+
+def api_routers() -> list[Any]:
+    """Each app's django-ninja Router."""
+    return [import_string(c.api_router) for c in part_configs()
+            if getattr(c, "api_router", None)]
+
+
+def navigation_entries() -> list[NavigationEntry]:
+    """Every app's navigation links, by `order` (then INSTALLED_APPS order)."""
+    entries = [e for c in part_configs() for e in getattr(c, "navigation", ())]
+    return sorted(entries, key=lambda e: e.order)
+
+
+def demo_loaders() -> list[Callable[[int], DemoOutcome]]:
+    """Each app's demo loader, in INSTALLED_APPS order (organisations before the parts
+    that fill them)."""
+    return [import_string(c.demo) for c in part_configs() if getattr(c, "demo", None)]

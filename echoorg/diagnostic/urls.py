@@ -1,0 +1,33 @@
+"""The culture diagnostic: survey waves and their results, instruments, and answering."""
+
+from django.urls import path
+
+from . import take, views
+
+urlpatterns = [
+    path("o/<slug:slug>/surveys/", views.waves, name="waves"),
+    path("o/<slug:slug>/surveys/new/", views.wave_new, name="wave_new"),
+    path("o/<slug:slug>/surveys/trends/", views.trends, name="trends"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/", views.wave_detail, name="wave"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/import/", views.wave_import,
+         name="wave_import"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/import/<uuid:import_id>/",
+         views.wave_import_job, name="wave_import_job"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/results/", views.wave_results_page,
+         name="wave_results"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/results.<str:fmt>",
+         views.wave_results_export, name="wave_results_export"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/responses.zip", views.wave_rows_export,
+         name="wave_rows_export"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/reliability/", views.wave_psychometrics,
+         name="wave_psychometrics"),
+    path("o/<slug:slug>/instruments/", views.instruments, name="instruments"),
+    path("o/<slug:slug>/instruments/<str:key>/", views.instrument_detail,
+         name="instrument"),
+    # Answering a survey: a person's own list, and the link-token pages.
+    path("surveys/", take.my_surveys, name="my_surveys"),
+    path("surveys/<int:invitation_id>/answer/", take.answer_now, name="answer_now"),
+    path("s/thanks/", take.thanks, name="survey_thanks"),
+    path("s/<str:token>/", take.start, name="survey_start"),
+    path("s/<str:token>/<int:number>/", take.page, name="survey_page"),
+]
