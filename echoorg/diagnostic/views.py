@@ -6,7 +6,7 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -131,7 +131,7 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     may_manage = can(request.user, org, "survey.manage")
     if request.method == "POST":
         if not may_manage:
-            raise Http404
+            raise PermissionDenied("Your role does not allow changing waves.")
         base = request.build_absolute_uri("/")
         try:
             if "open" in request.POST:
@@ -424,7 +424,7 @@ def instruments(request: HttpRequest, slug: str) -> HttpResponse:
     problem = ""
     if request.method == "POST":
         if not may_manage:
-            raise Http404
+            raise PermissionDenied("Your role does not allow adding instruments.")
         if form.is_valid():
             try:
                 custom = services.add_instrument(request.user, org, form.cleaned_data["file"])
