@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 
 from django.contrib import messages
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 from echoorg.audit.log import record
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy
 from echoorg.core.diagnostic.instrument import InstrumentError, load_instrument_text
-from echoorg.core.diagnostic.kanonymity import WITHHELD
 from echoorg.core.diagnostic.profile import PATTERNS
+from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
+from echoorg.core.diagnostic.research_readme import rows_readme
 from echoorg.core.diagnostic.responses import (
     ResponseFileError,
 )
@@ -299,10 +299,8 @@ def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
         record("wave.rows_exported", actor=request.user, organisation=org, obj=wave,
                variant="k-anonymous")
     responses, background, release = rows_csv(wave, full=full)
-    readme = ROWS_README.format(wave=wave.title, k=wave.min_group,
-                                instrument=wave.instrument.key)
-    readme += (FULL_ROWS_NOTE.format(reference=reference) if full
-               else _k_anonymous_note(wave, release))
+    readme = rows_readme(wave.title, wave.instrument.key, wave.min_group, release,
+                         agreement_reference=reference if full else None)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("responses.csv", responses)
@@ -316,46 +314,6 @@ def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
     return response
 
 
-ROWS_README = """De-identified responses of "{wave}" ({instrument}).
-
-responses.csv   one row per response, shuffled: respondent (a row number made for this
-                file), unit, and one column per item. Units named here each stand for
-                at least {k} responses; smaller units are reported as the unit above.
-background.csv  the same respondents' audience (staff or leaders) and background answers.
-units.csv       the unit tree (unit,parent) as it was when the wave closed.
-
-Score it with:
-  echoorg survey score --instrument {instrument} --responses responses.csv \\
-      --units units.csv --min-group {k} --out results
-
-No names, links, dates or comments are included. Keep the files as research data.
-"""
-
-FULL_ROWS_NOTE = """
-Variant: FULL ROWS. Audience and background answers are as the respondents gave them, so
-a combination of unit, audience and background answers may belong to one person. These
-rows were released to you under data-sharing agreement "{reference}" (recorded with your
-name in the organisation's audit trail). Keep them only as that agreement allows, and
-never publish a figure for fewer people than the smallest group above.
-"""
-
-
-def _k_anonymous_note(wave: SurveyWave, release) -> str:  # noqa: ANN001
-    lines = ["", f"Variant: K-ANONYMOUS (k = {wave.min_group}). Every combination of unit, "
-             "audience and background", f"answers in these files is shared by at least "
-             f"{wave.min_group} rows. To get there:"]
-    lines.append(f"- {release.units_generalised} rows report an enclosing unit instead of "
-                 "their own;")
-    for question, count in release.withheld.items():
-        lines.append(f"- {count} rows have their answer to '{question}' withheld;")
-    if release.rows_left_out:
-        lines.append(f"- {release.rows_left_out} rows are left out: the wave has fewer than "
-                     f"{wave.min_group} responses;")
-    lines.append(f'Withheld answers read "{WITHHELD}"; an empty cell means not answered.')
-    lines.append("A researcher may ask for the full rows under a data-sharing agreement.")
-    return "\n".join(lines) + "\n"
-
-
 @login_required
 def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     org, wave = _wave(request, slug, wave_id, "survey.view")
@@ -364,25 +322,12 @@ def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpRes
     reliability = wave_reliability(wave)
     names = {s.id: s.name for s in wave.instrument.scales}
     # Item means of a handful of people are figures like any other: none below k.
-    rows = [{"r": r, "name": names[r.scale], "alpha": _fmt(r.alpha), "omega": _fmt(r.omega),
-             "verdict": _verdict(r.alpha), "shown": r.n_complete >= wave.min_group}
+    rows = [{"r": r, "name": names[r.scale], "alpha": three_decimals(r.alpha),
+             "omega": three_decimals(r.omega), "verdict": reliability_verdict(r.alpha),
+             "shown": r.n_complete >= wave.min_group}
             for r in reliability]
     return render(request, "diagnostic/psychometrics.html", {"org": org, "wave": wave,
                                                              "rows": rows})
-
-
-def _fmt(value: float) -> str | None:
-    return None if value is None or math.isnan(value) else f"{value:.3f}"
-
-
-def _verdict(alpha: float) -> str:
-    if alpha is None or math.isnan(alpha):
-        return "Too few complete answers to estimate"
-    if alpha >= 0.8:
-        return "Good enough for team feedback (0.80 or more)"
-    if alpha >= 0.7:
-        return "Good enough for research use (0.70 to 0.79)"
-    return "Below 0.70: read with caution"
 
 
 @login_required
