@@ -14,7 +14,7 @@ from echoorg.accounts.invite import invite
 from echoorg.audit.log import current_head
 from echoorg.audit.models import AuditEntry
 from echoorg.core.roles import ROLES
-from echoorg.core.units import UnitImportError, keyed_forest
+from echoorg.core.units import UnitImportError, keyed_forest, tree_order_by_name
 from echoorg.web.forms import submitted, submitted_files
 
 from . import services
@@ -31,7 +31,7 @@ def _unit_tree(units: list[Unit], counts: dict[int, int]) -> list[dict]:
     keys, forest = keyed_forest({u.pk: u.parent_id for u in units})
     by_pk = {u.pk: u for u in units}
     depths = forest.depths()
-    order = forest.depth_first(lambda i: by_pk[keys[i]].name.lower())
+    order = tree_order_by_name(forest, [by_pk[key].name for key in keys])
     return [{"unit": by_pk[keys[i]], "members": counts.get(keys[i], 0), "depth": depths[i],
              "indent": min(depths[i], MAX_INDENT), "deep": depths[i] > MAX_INDENT}
             for i in order]
