@@ -13,7 +13,7 @@ from django.urls import reverse
 from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.text import name_key
 from echoorg.diagnostic.models import Invitation, SurveyWave
-from echoorg.diagnostic.views import _response_rates
+from echoorg.diagnostic.views.waves import _response_rates
 from echoorg.orgs.models import Unit
 
 YAML = shipped_instruments()["echo-culture-v1"].read_text()

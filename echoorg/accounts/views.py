@@ -14,7 +14,7 @@ from echoorg.audit.log import record
 from echoorg.common.forms import submitted
 from echoorg.core.recovery_codes import DEFAULT_COUNT as RECOVERY_CODE_COUNT
 
-from . import login_throttle, twofactor
+from . import login_throttle, services, twofactor
 from .forms import CodeForm, ConfirmPasswordForm, LoginCodeForm, LoginForm, TokenForm
 from .models import ApiToken
 
@@ -94,8 +94,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
         if wait:
             form.add_error("code", login_throttle.wait_message(wait))
             status = 429
-        elif twofactor.check_code(user, code):
-            user.save(update_fields=["totp_last_step"])
+        elif services.use_login_code(user, code):
             return _complete_two_factor_login(request, user)
         elif (left := twofactor.use_recovery_code(user, code)) is not None:
             return _complete_two_factor_login(request, user, recovery_codes_left=left)
@@ -267,8 +266,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give the token a name of up to 100 characters.")
         return redirect("account")
-    token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
-    record("api_token.created", actor=request.user, obj=token, name=token.name)
+    _, secret = services.issue_token(request.user, form.cleaned_data["name"])
     request.session["echo_new_token"] = secret
     return redirect("account")
 
@@ -277,7 +275,6 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    record("api_token.revoked", actor=request.user, obj=token, name=token.name)
-    token.delete()
+    services.revoke_token(request.user, token)
     messages.success(request, f"Token '{token.name}' revoked.")
     return redirect("account")

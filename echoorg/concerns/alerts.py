@@ -11,6 +11,7 @@ from django.conf import settings
 
 from echoorg.common.tasks import send_email
 from echoorg.orgs.models import Organisation
+from echoorg.orgs.permissions import members_who_may
 
 from .services import queue
 
@@ -26,8 +27,7 @@ def send_overdue_alerts(dry_run: bool = False,
         late = overdue(organisation)
         if not late:
             continue
-        guardians = [m.user.email for m in organisation.memberships.select_related("user")
-                     if "guardian" in m.roles]
+        guardians = [m.user.email for m in members_who_may(organisation, "concerns.alerted")]
         lines = [f"- {r['concern'].reference}: {r['clock']} was due {r['due']:%-d %B %Y}"
                  for r in late]
         link = f"{settings.ECHOORG_BASE_URL.rstrip('/')}/o/{organisation.slug}/concerns/"

@@ -11,6 +11,7 @@ from echoorg.common.parts import DemoOutcome
 from echoorg.core.concerns.simulate import composite_case, simulate_cases
 from echoorg.core.demo import ORG_SLUG
 from echoorg.orgs.models import Organisation
+from echoorg.orgs.permissions import members_who_may
 
 from .importing import import_cases
 from .models import Concern
@@ -22,8 +23,8 @@ def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
     today = timezone.localdate()
     teams = list(organisation.units.filter(children__isnull=True).order_by("name")
                  .values_list("name", flat=True))
-    leaders = sorted(m.user.email for m in organisation.memberships.select_related("user")
-                     if "leader" in m.roles)
+    leaders = sorted(m.user.email
+                     for m in members_who_may(organisation, "concerns.be_responsible"))
     cases = simulate_cases(teams, leaders, seed, today) + [composite_case(today)]
     return import_cases(None, organisation, "demo.json", json.dumps(cases).encode(),
                         source=Concern.DEMO, prefix="C-")

@@ -6,6 +6,7 @@ from django.conf import settings
 from echoorg.core.concerns.clocks import EVENT_LABELS, OUTCOMES, REFERRAL_TARGETS
 from echoorg.core.file_types import check_file
 from echoorg.orgs.models import Unit
+from echoorg.orgs.permissions import members_who_may
 
 from .models import AT_RISK, CATEGORIES, MODES, SPEAK_AGAIN, Attachment
 
@@ -153,7 +154,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation) \
             .order_by("name")
-        leaders = [m.user_id for m in organisation.memberships.all() if "leader" in m.roles]
+        leaders = [m.user_id for m in members_who_may(organisation, "concerns.be_responsible")]
         self.fields["responsible_leader"].queryset = get_user_model().objects.filter(
             pk__in=leaders).order_by("full_name")
 

@@ -40,6 +40,7 @@ from echoorg.core.concerns.clocks import (
     parse_cases,
     shape_problem,
 )
+from echoorg.orgs.permissions import members_who_may
 
 from . import services
 from .crypto import vault
@@ -237,8 +238,8 @@ def _import(actor, organisation, cases: list, problems: list[str],  # noqa: ANN0
     today = services.today_for(organisation)
     max_id = Concern._meta.get_field("reference").max_length - len(prefix)
     units = dict(organisation.units.values_list("name", "id"))
-    leaders = {m.user.email: m.user_id for m in organisation.memberships.select_related("user")
-               if "leader" in m.roles}
+    leaders = {m.user.email: m.user_id
+               for m in members_who_may(organisation, "concerns.be_responsible")}
     taken = set(Concern.objects.filter(organisation=organisation).values_list("reference",
                                                                               flat=True))
     for position, case in enumerate(cases, start=1):

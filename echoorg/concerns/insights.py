@@ -13,6 +13,7 @@ from echoorg.core.concerns.metrics import (
     CATEGORY_LABELS,
     SPEAK_AGAIN_ANSWERS,
     CaseSummary,
+    current_quarter,
     group_stats,
     protect_across,
     quarterly_return,
@@ -64,13 +65,6 @@ def insights(organisation, by: str = "unit") -> dict:  # noqa: ANN001
             "left_out_for_dates": len(cases) < len(every),
             "defensive": [(t, EVENT_LABELS[t]) for t in DEFENSIVE_RESPONSES],
             "answers": SPEAK_AGAIN_ANSWERS}
-
-
-def current_quarter(today) -> tuple[int, int]:  # noqa: ANN001
-    """The NHS financial year (by its starting year) and quarter that contain `today`."""
-    if today.month >= 4:
-        return today.year, (today.month - 4) // 3 + 1
-    return today.year - 1, 4
 
 
 def return_years(today) -> range:  # noqa: ANN001

@@ -23,6 +23,7 @@ from echoorg.common.tasks import send_email
 from echoorg.core import proof_of_work as pow_core
 from echoorg.core.concerns.intake import RATE, intake_refusal
 from echoorg.orgs.models import Organisation
+from echoorg.orgs.permissions import members_who_may
 
 RAISE, FOLLOW_UP = "raise", "follow_up"
 CHALLENGE_FIELD, NONCE_FIELD = "pow_challenge", "pow_nonce"
@@ -154,8 +155,7 @@ def alert_guardians(organisation: Organisation, limit: str) -> bool:
     if not cache.add(f"{_PREFIX}:alerted:{limit}:{organisation.pk}", 1,
                      timeout=settings.ECHOORG_SPEAKUP_ALERT_SECONDS):
         return False
-    guardians = [m.user.email for m in organisation.memberships.select_related("user")
-                 if "guardian" in m.roles]
+    guardians = [m.user.email for m in members_who_may(organisation, "concerns.alerted")]
     what = (f"more than {settings.ECHOORG_SPEAKUP_MAX_PER_HOUR} concerns in an hour"
             if limit == RATE else
             "attachments beyond the storage quota "

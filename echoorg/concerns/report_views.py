@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from echoorg.audit.log import record
 from echoorg.common.forms import submitted, submitted_files
 from echoorg.core.concerns.clocks import EVENT_LABELS
 from echoorg.core.concerns.intake import RATE, STORAGE
@@ -217,9 +216,8 @@ def _reporter_page(request: HttpRequest, organisation: Organisation, concern: Co
                                       "been treated badly for speaking up.")
             return redirect(request.path)
         if "speak_again" in request.POST and speak_form.is_valid():
-            concern.would_speak_up_again = speak_form.cleaned_data["would_speak_up_again"]
-            concern.save(update_fields=["would_speak_up_again"])
-            record("concern.speak_up_again_answered", organisation=organisation, obj=concern)
+            services.answer_speak_up_again(organisation, concern,
+                                           speak_form.cleaned_data["would_speak_up_again"])
             messages.success(request, "Thank you for answering.")
             return redirect(request.path)
         if "leave" in request.POST:

@@ -236,6 +236,35 @@ def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: AN
                                        r["concern"].received_on))
 
 
+def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> Concern:  # noqa: ANN001
+    """Say which unit a concern is about and which leader is responsible for it."""
+    concern.unit = unit
+    concern.responsible_leader = responsible_leader
+    concern.save(update_fields=["unit", "responsible_leader"])
+    record("concern.assigned", actor=actor, organisation=organisation, obj=concern)
+    return concern
+
+
+def change_clocks(actor, organisation, **values: int) -> ConcernPolicy:  # noqa: ANN001
+    """Set the organisation's clocks (acknowledge, feedback, protection) and its minimum
+    group for statistics."""
+    policy = policy_for(organisation)
+    for key, value in values.items():
+        setattr(policy, key, value)
+    policy.save()
+    record("concern.clocks_changed", actor=actor, organisation=organisation, obj=policy,
+           **values)
+    return policy
+
+
+def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concern:  # noqa: ANN001
+    """The reporter's answer to "would you speak up again?" (recorded without an actor)."""
+    concern.would_speak_up_again = answer
+    concern.save(update_fields=["would_speak_up_again"])
+    record("concern.speak_up_again_answered", organisation=organisation, obj=concern)
+    return concern
+
+
 def report_detriment(concern: Concern) -> CaseEvent:
     """The reporter says they have been treated badly for speaking up (no actor kept)."""
     with transaction.atomic():

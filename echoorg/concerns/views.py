@@ -76,10 +76,8 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
                                           "next follow up.")
                 return redirect("concern", slug=org.slug, reference=concern.reference)
             if action == "assign" and assign_form.is_valid():
-                concern.unit = assign_form.cleaned_data["unit"]
-                concern.responsible_leader = assign_form.cleaned_data["responsible_leader"]
-                concern.save(update_fields=["unit", "responsible_leader"])
-                record("concern.assigned", actor=request.user, organisation=org, obj=concern)
+                services.assign(request.user, org, concern, assign_form.cleaned_data["unit"],
+                                assign_form.cleaned_data["responsible_leader"])
                 messages.success(request, "Saved.")
                 return redirect("concern", slug=org.slug, reference=concern.reference)
         except ValidationError as exc:
@@ -123,11 +121,7 @@ def clock_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "protection_working_days": policy.protection_working_days,
         "min_group": policy.min_group})
     if request.method == "POST" and form.is_valid():
-        for key, value in form.cleaned_data.items():
-            setattr(policy, key, value)
-        policy.save()
-        record("concern.clocks_changed", actor=request.user, organisation=org,
-               obj=policy, **form.cleaned_data)
+        services.change_clocks(request.user, org, **form.cleaned_data)
         messages.success(request, "Clocks saved.")
         return redirect("concern_settings", slug=org.slug)
     return render(request, "concerns/settings.html", {"org": org, "form": form})

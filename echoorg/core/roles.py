@@ -32,6 +32,9 @@ EVERYONE = frozenset(ROLES)
 ACTIONS: dict[str, frozenset[str]] = {
     "organisation.view": EVERYONE,
     "organisation.configure": frozenset({FACILITATOR}),
+    # Set up a new organisation: a facilitator of any organisation (asked across all of
+    # the person's memberships, `echoorg.orgs.permissions.can_anywhere`).
+    "organisations.create": frozenset({FACILITATOR}),
     "units.view": EVERYONE,
     "units.manage": frozenset({FACILITATOR, LEADER}),
     "members.view": frozenset({FACILITATOR, LEADER}),
@@ -44,6 +47,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "survey.view": frozenset({FACILITATOR, LEADER, RESEARCHER, BOARD}),
     "survey.manage": frozenset({FACILITATOR, LEADER}),
     "survey.rows": frozenset({RESEARCHER}),
+    # Who answers the leaders' items (their self-ratings) rather than the staff's.
+    "survey.answer_as_leader": frozenset({LEADER}),
     # Rows with every background answer as given: a researcher, under a recorded
     # data-sharing agreement (the default rows are k-anonymous).
     "survey.rows_full": frozenset({RESEARCHER}),
@@ -52,6 +57,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     # oversee; the quarterly return for guardians and the board.
     "concerns.raise": EVERYONE,
     "concerns.handle": frozenset({GUARDIAN}),
+    # Emailed when a concern is overdue or the speak-up form refuses concerns: those
+    # who handle concerns.
+    "concerns.alerted": frozenset({GUARDIAN}),
+    # May be named the leader responsible for the area a concern is about.
+    "concerns.be_responsible": frozenset({LEADER}),
     "concerns.stats": frozenset({FACILITATOR, LEADER, GUARDIAN, BOARD}),
     "concerns.return": frozenset({GUARDIAN, BOARD}),
 }

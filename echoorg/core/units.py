@@ -326,6 +326,14 @@ def children_first_order(parent_index: Sequence[int]) -> list[int]:
     return Forest.from_parents(parent_index).children_first()
 
 
+def tree_order_by_name(forest: Forest, names: Sequence[str]) -> list[int]:
+    """The order units are listed in on every page: each unit, then its children by name
+    (case-insensitive), at any depth (`Forest.depth_first`). `names[u]` is unit u's."""
+    if len(names) != len(forest):
+        raise ValueError(f"names: has {len(names)} entries for {len(forest)} units.")
+    return forest.depth_first(lambda u: names[u].lower())
+
+
 def keyed_forest(parents: Mapping[K, K | None]) -> tuple[list[K], Forest]:
     """A forest over keys (unit ids or names): the keys in mapping order, and the Forest
     over their positions. A parent that is not itself a key makes its unit a root."""

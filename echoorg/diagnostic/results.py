@@ -13,17 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.cache import cache
 
-from echoorg.core.diagnostic.anonymity import (
-    Cell,
-    suppress_cells,
-    suppress_hierarchy,
-    suppress_units_and_scales,
-)
+from echoorg.core.diagnostic.anonymity import suppress_hierarchy, suppress_units_and_scales
+from echoorg.core.diagnostic.cuts import CutRow
+from echoorg.core.diagnostic.cuts import cut_table as core_cut_table
 from echoorg.core.diagnostic.instrument import Instrument
 from echoorg.core.diagnostic.profile import Profile, three_systems
 from echoorg.core.diagnostic.psychometrics import ScaleReliability, scale_reliability
-from echoorg.core.diagnostic.scoring import respondent_scale_scores, unit_figures
-from echoorg.core.units import Forest, subtree
+from echoorg.core.diagnostic.scoring import unit_figures
+from echoorg.core.units import Forest, subtree, tree_order_by_name
 from echoorg.orgs.models import Unit
 
 from .models import Response, SurveyWave
@@ -152,8 +149,7 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
                                            low=instrument.response_scale.min,
                                            high=instrument.response_scale.max)
         results.append(result)
-    # Tree order: each unit, then its children by name (iterative: any depth works).
-    return [results[u] for u in forest.depth_first(lambda u: results[u].unit.name.lower())]
+    return [results[u] for u in tree_order_by_name(forest, [u.name for u in data.units])]
 
 
 def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> list[str] | None:
@@ -170,85 +166,26 @@ def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> lis
     return comments
 
 
-@dataclass
-class CutRow:
-    value: str
-    n: int | None
-    means: dict[str, float | None]
-
-
-# Splits are checked for the whole tree at once (see `cut_table`); beyond this many
-# groups the check would take too long for a page, so splits are not offered.
-MAX_CUT_ATOMS = 3000
-
-
 def cut_table(wave: SurveyWave, demographic_id: str,
               results: list[UnitResult]) -> dict[int, list[CutRow]] | None:
-    """Every shown unit's figures split by one background question, or None when the
-    organisation is too large for splits.
-
-    Why the whole tree at once: a split of one unit can be subtracted from the split of
-    its parent or of a unit below it. Here every group is an atom (a unit's own
-    respondents with one answer), the published totals of units are fixed cells, and
-    every unit-and-answer figure is a candidate cell; `suppress_cells` then withholds
-    candidates until no combination of everything shown isolates fewer than k people.
-    The same is done per scale for the means.
-    """
+    """Every shown unit's figures split by one background question (by unit pk), or None
+    when the organisation is too large for splits; computed by
+    `echoorg.core.diagnostic.cuts.cut_table`, which explains why the whole tree at once."""
     key = f"wave-cut:{wave.pk}:{demographic_id}:{wave.responses.count()}:{wave.min_group}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     data = load_wave(wave)
-    instrument, k = data.instrument, wave.min_group
-    demographic = next(d for d in instrument.demographics if d.id == demographic_id)
-    options = [*demographic.options, "Not answered"]
-    if len(data.units) * len(options) > MAX_CUT_ATOMS:
-        return None
+    demographic = next(d for d in data.instrument.demographics if d.id == demographic_id)
     by_pk = {r.unit.pk: r for r in results}
-    forest = Forest.from_parents(data.parents)
-    subtree_of = {u: forest.subtree(u) for u in range(len(data.units))}
-    scores = respondent_scale_scores(instrument, data.answers)
-    answered = ~np.all(np.isnan(data.answers), axis=1)
-    value_of = np.array([d.get(demographic.id, "Not answered") for d in data.demographics],
-                        dtype=object)
-    if value_of.size:
-        value_of[~np.isin(value_of, options)] = "Not answered"
-    shown_units = [u for u, unit in enumerate(data.units) if by_pk[unit.pk].shown]
-
-    def shown_cells(include: np.ndarray, totals: list[int]) -> set:
-        atom_n: dict[tuple[int, str], int] = {(u, o): 0 for u in range(len(data.units))
-                                              for o in options}
-        for unit, value in zip(data.unit_index[include], value_of[include], strict=True):
-            atom_n[(int(unit), value)] += 1
-        cells = [Cell(("total", u), frozenset((v, o) for v in subtree_of[u] for o in options),
-                      fixed=True) for u in totals]
-        cells += [Cell((u, o), frozenset((v, o) for v in subtree_of[u]))
-                  for u in shown_units for o in options]
-        return suppress_cells(cells, atom_n, k)
-
-    overall = shown_cells(answered, shown_units)
-    per_scale = {}
-    for s, scale in enumerate(instrument.scales):
-        has = ~np.isnan(scores[:, s])
-        totals = [u for u in shown_units
-                  if by_pk[data.units[u].pk].means.get(scale.id) is not None]
-        per_scale[scale.id] = shown_cells(has, totals) & overall
-    table: dict[int, list[CutRow]] = {}
-    position = {u: set(subtree_of[u]) for u in shown_units}
-    for u in shown_units:
-        inside = np.isin(data.unit_index, list(position[u]))
-        rows = []
-        for option in options:
-            member = inside & answered & (value_of == option)
-            means: dict[str, float | None] = {}
-            for s, scale in enumerate(instrument.scales):
-                column = scores[member, s]
-                column = column[~np.isnan(column)]
-                visible = (u, option) in per_scale[scale.id] and len(column) > 0
-                means[scale.id] = float(column.mean()) if visible else None
-            rows.append(CutRow(option, int(member.sum()) if (u, option) in overall else None,
-                               means))
-        table[data.units[u].pk] = rows
+    unit_results = [by_pk[unit.pk] for unit in data.units]
+    by_position = core_cut_table(
+        data.instrument, data.answers, data.unit_index, data.parents,
+        [d.get(demographic.id) for d in data.demographics], demographic.options,
+        [r.shown for r in unit_results], [r.means for r in unit_results], wave.min_group)
+    if by_position is None:
+        return None
+    table = {data.units[u].pk: rows for u, rows in by_position.items()}
     cache.set(key, table, 300)
     return table
 

@@ -26,6 +26,7 @@ from echoorg.core.diagnostic.responses import (
     read_responses_xlsx,
 )
 from echoorg.core.diagnostic.xlsx_limits import XlsxLimits, XlsxTooLarge, check_xlsx
+from echoorg.core.roles import allowed
 from echoorg.core.units import subtrees
 from echoorg.orgs.models import Membership, Organisation, Unit
 
@@ -89,9 +90,17 @@ def add_instrument(actor, organisation: Organisation, yaml_text: str) -> CustomI
     return custom
 
 
+def fresh_link(invitation: Invitation) -> str:
+    """A new single-use link token for `invitation`, replacing the one emailed (the old
+    link stops working). Not audited: which invitation is whose must not be written down."""
+    token = invitation.new_token()
+    invitation.save(update_fields=["token_digest"])
+    return token
+
+
 def audience_of(member: Membership) -> str:
     """Leaders answer the leaders' items (their self-ratings); everyone else the staff's."""
-    return "leaders" if "leader" in member.roles else "staff"
+    return "leaders" if allowed(member.roles, "survey.answer_as_leader") else "staff"
 
 
 def wave_units(wave: SurveyWave) -> set[int]:

@@ -139,6 +139,5 @@ def answer_now(request: HttpRequest, invitation_id: int) -> HttpResponse:
     if invitation.completed or not invitation.wave.uses_links or \
             not invitation.wave.accepts_answers():
         return redirect("my_surveys")
-    token = invitation.new_token()
-    invitation.save(update_fields=["token_digest"])
+    token = services.fresh_link(invitation)
     return redirect("survey_start", token=token)

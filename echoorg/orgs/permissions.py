@@ -30,6 +30,21 @@ def can(user, organisation: Organisation, action: str) -> bool:  # noqa: ANN001
     return member is not None and allowed(member.roles, action)
 
 
+def can_anywhere(user, action: str) -> bool:  # noqa: ANN001
+    """True when any of `user`'s memberships allows `action` (setting up an organisation
+    belongs to no organisation yet)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return any(allowed(m.roles, action) for m in user.memberships.all())
+
+
+def members_who_may(organisation: Organisation, action: str) -> list[Membership]:
+    """The organisation's members whose roles allow `action`, with their accounts, in the
+    order they joined (one query)."""
+    return [m for m in organisation.memberships.select_related("user").order_by("pk")
+            if allowed(m.roles, action)]
+
+
 def organisation_for(user, slug: str, action: str) -> tuple[Organisation, Membership]:  # noqa: ANN001
     """The organisation named by `slug` if `user` may perform `action` in it.
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from echoorg.audit.log import record
 from echoorg.common.tasks import send_email
-from echoorg.core.roles import BOARD, FACILITATOR, GUARDIAN, ROLES, STAFF, clean_roles
+from echoorg.core.roles import BOARD, FACILITATOR, GUARDIAN, ROLES, STAFF, allowed, clean_roles
 from echoorg.core.text import name_key, normalise_name
 from echoorg.core.units import UnitImportError, UnitRow, parse_units_csv
 
@@ -172,6 +172,15 @@ def tell_added(member: Membership, actor, base_url: str) -> None:  # noqa: ANN00
 # -- guardians and board members: two people, never oneself -------------------------------
 
 
+def change_security(actor, organisation: Organisation, require_2fa_roles: list[str]) -> None:  # noqa: ANN001
+    """Set the roles that must use two-factor authentication here (in the table's order)."""
+    before = organisation.require_2fa_roles
+    organisation.require_2fa_roles = [r for r in ROLES if r in require_2fa_roles]
+    organisation.save(update_fields=["require_2fa_roles"])
+    record("organisation.security_changed", actor=actor, organisation=organisation,
+           obj=organisation, before=before, after=organisation.require_2fa_roles)
+
+
 def role_label(role: str) -> str:
     """'speak-up guardian', 'board member': the role's name inside a sentence."""
     return ROLES[role].lower()
@@ -181,7 +190,7 @@ def confirmers(organisation: Organisation, exclude: set[int] = frozenset()) -> l
     """The people who may confirm a request: the organisation's guardians and board."""
     members = Membership.objects.filter(organisation=organisation).select_related("user")
     return [m.user for m in members
-            if any(r in m.roles for r in CONFIRMED_ROLES) and m.user.is_active
+            if allowed(m.roles, "guardians.confirm") and m.user.is_active
             and m.user_id not in exclude]
 
 

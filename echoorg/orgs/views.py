@@ -11,16 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.accounts.invite import invite
-from echoorg.audit.log import current_head, record
+from echoorg.audit.log import current_head
 from echoorg.audit.models import AuditEntry
 from echoorg.common.forms import submitted, submitted_files
-from echoorg.core.roles import FACILITATOR, ROLES
-from echoorg.core.units import UnitImportError, keyed_forest
+from echoorg.core.roles import ROLES
+from echoorg.core.units import UnitImportError, keyed_forest, tree_order_by_name
 
 from . import services
 from .forms import MemberForm, OrganisationForm, SecuritySettingsForm, UnitForm, UnitImportForm
 from .models import Membership, RoleRequest, Unit
-from .permissions import can, organisation_for, organisations_of
+from .permissions import can, can_anywhere, organisation_for, organisations_of
 
 MAX_INDENT = 12  # deeper units are drawn at this indentation, with their level written
 
@@ -31,7 +31,7 @@ def _unit_tree(units: list[Unit], counts: dict[int, int]) -> list[dict]:
     keys, forest = keyed_forest({u.pk: u.parent_id for u in units})
     by_pk = {u.pk: u for u in units}
     depths = forest.depths()
-    order = forest.depth_first(lambda i: by_pk[keys[i]].name.lower())
+    order = tree_order_by_name(forest, [by_pk[key].name for key in keys])
     return [{"unit": by_pk[keys[i]], "members": counts.get(keys[i], 0), "depth": depths[i],
              "indent": min(depths[i], MAX_INDENT), "deep": depths[i] > MAX_INDENT}
             for i in order]
@@ -42,15 +42,15 @@ def home(request: HttpRequest) -> HttpResponse:
     organisations = organisations_of(request.user)
     if len(organisations) == 1:
         return redirect("organisation", slug=organisations[0].slug)
-    is_facilitator = any(FACILITATOR in m.roles for m in request.user.memberships.all())
-    return render(request, "orgs/home.html",
-                  {"organisations": organisations, "can_create": is_facilitator})
+    return render(request, "orgs/home.html", {
+        "organisations": organisations,
+        "can_create": can_anywhere(request.user, "organisations.create")})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_new(request: HttpRequest) -> HttpResponse:
-    if not any(FACILITATOR in m.roles for m in request.user.memberships.all()):
+    if not can_anywhere(request.user, "organisations.create"):
         raise PermissionDenied("Only facilitators can set up organisations.")
     form = OrganisationForm(submitted(request))
     if request.method == "POST" and form.is_valid():
@@ -82,7 +82,8 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
                      if request.user.pk not in (r.requested_by_id, r.member.user_id)]
     return render(request, "orgs/organisation.html",
                   {"org": org, "member": member, "stats": stats, "by_role": by_role,
-                   "role_requests": to_decide})
+                   "role_requests": to_decide,
+                   "can_create": can(request.user, org, "organisations.create")})
 
 
 @login_required
@@ -310,11 +311,7 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = SecuritySettingsForm(submitted(request),
                                 initial={"require_2fa_roles": org.require_2fa_roles})
     if request.method == "POST" and form.is_valid():
-        before = org.require_2fa_roles
-        org.require_2fa_roles = [r for r in ROLES if r in form.cleaned_data["require_2fa_roles"]]
-        org.save(update_fields=["require_2fa_roles"])
-        record("organisation.security_changed", actor=request.user, organisation=org, obj=org,
-               before=before, after=org.require_2fa_roles)
+        services.change_security(request.user, org, form.cleaned_data["require_2fa_roles"])
         messages.success(request, "Security settings saved.")
         return redirect("org_settings", slug=org.slug)
     return render(request, "orgs/settings.html", {"org": org, "form": form})

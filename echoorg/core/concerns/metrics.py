@@ -297,6 +297,17 @@ def protect_across(groups: list[dict], overall: dict | None,
             _hide(min(visible, key=lambda g: true[g["group"]]), cell)
 
 
+def current_quarter(today: dt.date) -> tuple[int, int]:
+    """The NHS financial year (by its starting year) and quarter that contain `today`.
+
+    Input: a date. Output: (year, quarter), e.g. 2025-05-14 gives (2025, 1) and 2026-02-01
+    gives (2025, 4); the quarters are those of `quarter_dates`.
+    """
+    if today.month >= 4:
+        return today.year, (today.month - 4) // 3 + 1
+    return today.year - 1, 4
+
+
 def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter of the NHS financial year starting 1 April `year`.
 

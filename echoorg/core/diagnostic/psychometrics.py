@@ -80,6 +80,28 @@ class ScaleReliability:
 # Public functions on a complete item-score matrix
 
 
+def three_decimals(value: float | None) -> str | None:
+    """A coefficient as shown (0.812), or None when there is none (None or NaN)."""
+    return None if value is None or math.isnan(value) else f"{value:.3f}"
+
+
+def reliability_verdict(alpha: float | None) -> str:
+    """How far a scale's Cronbach's alpha can be trusted, in words for the page.
+
+    The 0.70 and 0.80 marks are the conventional ones (Nunnally 1978, Psychometric
+    Theory, 2nd ed.: 0.70 for early research, 0.80 for basic research); echoorg reads 0.80
+    as enough for feedback to a team. None or NaN (too few complete answers) gives a
+    sentence saying so.
+    """
+    if alpha is None or math.isnan(alpha):
+        return "Too few complete answers to estimate"
+    if alpha >= 0.8:
+        return "Good enough for team feedback (0.80 or more)"
+    if alpha >= 0.7:
+        return "Good enough for research use (0.70 to 0.79)"
+    return "Below 0.70: read with caution"
+
+
 def cronbach_alpha(x: ArrayLike) -> float:
     """Cronbach's (1951) alpha of the items in `x` (n respondents, p items; no NaN).
 

@@ -1,0 +1,188 @@
+"""A closed wave's results: the results page, exports, researchers' rows, reliability, and
+trends across waves."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from echoorg.audit.log import record
+from echoorg.core.diagnostic.profile import PATTERNS
+from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
+from echoorg.core.diagnostic.research_readme import rows_readme
+from echoorg.core.units import keyed_forest
+from echoorg.orgs.models import Unit
+from echoorg.orgs.permissions import can, organisation_for
+
+from .. import services
+from ..charts import circles_svg, heat_class, trend_svg
+from ..exports import results_csv, results_xlsx, rows_csv, units_csv
+from ..forms import FullRowsForm
+from ..models import SurveyWave
+from ..results import (
+    WHOLE_ORGANISATION,
+    comments_for,
+    demographic_cut,
+    wave_reliability,
+    wave_results,
+    whole_organisation,
+)
+from ._common import results_ready, wave_for
+
+
+def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:  # noqa: ANN001
+    low, high = wave.instrument.response_scale.min, wave.instrument.response_scale.max
+    return [{"result": r, "cells": [
+        {"value": r.means[s.id], "css": heat_class(r.means[s.id], low, high)} for s in scales]}
+        for r in results]
+
+
+@login_required
+def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    org, wave = wave_for(request, slug, wave_id, "survey.view")
+    if not results_ready(wave):
+        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave})
+    instrument = wave.instrument
+    results = wave_results(wave)
+    by_pk = {r.unit.pk: r for r in results}
+    unit_id = request.GET.get("unit", "")
+    focus = by_pk.get(int(unit_id)) if unit_id.isdigit() else None
+    focus = focus or by_pk[WHOLE_ORGANISATION]
+    parent_of = {r.unit.pk: (r.unit.parent_id if r.unit.parent_id else WHOLE_ORGANISATION)
+                 for r in results if r.unit.pk != WHOLE_ORGANISATION}
+    children = [r for r in results if parent_of.get(r.unit.pk, -1) == focus.unit.pk]
+    keys, forest = keyed_forest(parent_of)
+    position = {key: i for i, key in enumerate(keys)}
+    path = [by_pk[WHOLE_ORGANISATION].unit] if focus.unit.pk != WHOLE_ORGANISATION else []
+    if focus.unit.pk in position:
+        path += [by_pk[keys[a]].unit for a in forest.ancestors(position[focus.unit.pk])]
+    cut_id = request.GET.get("cut", "")
+    demographics = {d.id: d for d in instrument.demographics}
+    cut_rows = demographic_cut(wave, focus.unit, cut_id, results) if cut_id in demographics \
+        else None
+    return render(request, "diagnostic/results.html", {
+        "org": org, "wave": wave, "instrument": instrument, "focus": focus,
+        "children": children, "path": path, "scales": instrument.scales,
+        "circles": circles_svg(focus.profile, focus.unit.name) if focus.profile else None,
+        "child_rows": _scale_rows(wave, [focus, *children], instrument.scales),
+        "heat_rows": _scale_rows(wave, results, instrument.scales),
+        "patterns": PATTERNS, "cut": demographics.get(cut_id), "cut_rows": cut_rows,
+        "demographics": instrument.demographics,
+        "comments": comments_for(wave, focus.unit, results),
+        "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
+        "may_export_rows": can(request.user, org, "survey.rows"),
+    })
+
+
+@login_required
+def wave_results_export(request: HttpRequest, slug: str, wave_id: int,
+                        fmt: str) -> HttpResponse:
+    org, wave = wave_for(request, slug, wave_id, "survey.view")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Exports are CSV or XLSX.")
+    if not results_ready(wave):
+        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
+                      status=409)
+    results = wave_results(wave)
+    name = f"{org.slug}-wave{wave.pk}-units"
+    record("wave.results_exported", actor=request.user, organisation=org, obj=wave, format=fmt)
+    if fmt == "xlsx":
+        response = HttpResponse(results_xlsx(wave, results), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    else:
+        response = HttpResponse(results_csv(wave, results), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    """For researchers: a zip of responses.csv (scoring format), background.csv and
+    units.csv, ready for `echoorg survey score`.
+
+    GET gives k-anonymous rows (no combination of unit, audience and background answers
+    shared by fewer than k). POST with a data-sharing agreement reference gives the
+    background answers as given, to a researcher only; the reference is stored and
+    written to the audit trail.
+    """
+    full = request.method == "POST"
+    org, wave = wave_for(request, slug, wave_id, "survey.rows_full" if full else "survey.rows")
+    if not results_ready(wave):
+        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
+                      status=409)
+    if full:
+        form = FullRowsForm(request.POST)
+        if not form.is_valid():
+            return render(request, "diagnostic/rows_full.html",
+                          {"org": org, "wave": wave, "form": form}, status=400)
+        reference = form.cleaned_data["agreement_reference"]
+        services.release_full_rows(request.user, wave, reference)
+    else:
+        record("wave.rows_exported", actor=request.user, organisation=org, obj=wave,
+               variant="k-anonymous")
+    responses, background, release = rows_csv(wave, full=full)
+    readme = rows_readme(wave.title, wave.instrument.key, wave.min_group, release,
+                         agreement_reference=reference if full else None)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("responses.csv", responses)
+        bundle.writestr("background.csv", background)
+        bundle.writestr("units.csv", units_csv(wave))
+        bundle.writestr("README.txt", readme)
+    response = HttpResponse(archive.getvalue(), content_type="application/zip")
+    variant = "full" if full else "deidentified"
+    response["Content-Disposition"] = (f'attachment; filename="{org.slug}-wave{wave.pk}-'
+                                       f'{variant}.zip"')
+    return response
+
+
+@login_required
+def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    org, wave = wave_for(request, slug, wave_id, "survey.view")
+    if not results_ready(wave):
+        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave})
+    reliability = wave_reliability(wave)
+    names = {s.id: s.name for s in wave.instrument.scales}
+    # Item means of a handful of people are figures like any other: none below k.
+    rows = [{"r": r, "name": names[r.scale], "alpha": three_decimals(r.alpha),
+             "omega": three_decimals(r.omega), "verdict": reliability_verdict(r.alpha),
+             "shown": r.n_complete >= wave.min_group}
+            for r in reliability]
+    return render(request, "diagnostic/psychometrics.html", {"org": org, "wave": wave,
+                                                             "rows": rows})
+
+
+@login_required
+def trends(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _ = organisation_for(request.user, slug, "survey.view")
+    closed = list(org.waves.filter(status=SurveyWave.CLOSED).order_by("closes_on", "pk"))
+    units = list(Unit.objects.filter(organisation=org).order_by("name"))
+    if closed:
+        units.insert(0, whole_organisation(closed[-1]))
+    unit_id = request.GET.get("unit", "")
+    unit = next((u for u in units if str(u.pk) == unit_id), units[0] if units else None)
+    chart, table, scales = None, [], []
+    same_instrument = [w for w in closed if closed and w.instrument_id == closed[-1].instrument_id]
+    if unit is not None and same_instrument:
+        scales = same_instrument[-1].instrument.scales
+        series: dict[str, list[float | None]] = {s.name: [] for s in scales}
+        for wave in same_instrument:
+            found = next((r for r in wave_results(wave) if r.unit.pk == unit.pk), None)
+            row = {"wave": wave, "values": []}
+            for s in scales:
+                value = found.means.get(s.id) if found else None
+                series[s.name].append(value)
+                row["values"].append(value)
+            table.append(row)
+        scale = same_instrument[-1].instrument.response_scale
+        chart = trend_svg(f"Scale means of {unit.name} across waves",
+                          [w.title for w in same_instrument], series, scale.min, scale.max)
+    return render(request, "diagnostic/trends.html", {
+        "org": org, "units": units, "unit": unit, "chart": chart, "table": table,
+        "scales": scales, "waves": same_instrument})
