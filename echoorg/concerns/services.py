@@ -39,8 +39,35 @@ RISK_LEVELS = ("none", "low", "medium", "high")
 
 
 def policy_for(organisation) -> ConcernPolicy:  # noqa: ANN001
+    """The organisation's stored clocks, created with the defaults when missing (for the
+    pages that change them)."""
     policy, _ = ConcernPolicy.objects.get_or_create(organisation=organisation)
     return policy
+
+
+def read_policy(organisation) -> ConcernPolicy:  # noqa: ANN001
+    """The organisation's clocks for reading, in one query and without writing: an
+    organisation that never saved its clocks gets the defaults (unsaved)."""
+    return ConcernPolicy.objects.filter(organisation=organisation).first() \
+        or ConcernPolicy(organisation=organisation)
+
+
+# What the lists of many cases read: the encrypted text, names and notes stay in the
+# database (each blob is read only on the page of one case).
+LIST_FIELDS = ("id", "organisation_id", "reference", "mode", "category", "risk_of_harm",
+               "unit_id", "responsible_leader_id", "received_on", "would_speak_up_again",
+               "title")
+EVENT_FIELDS = ("id", "concern_id", "type", "date", "detail")
+
+
+def listed_concerns(organisation):  # noqa: ANN001, ANN201
+    """The organisation's concerns as the lists need them: no encrypted field, and the
+    steps of every case fetched in one more query (type, date and detail only)."""
+    from django.db.models import Prefetch
+
+    return (Concern.objects.filter(organisation=organisation).only(*LIST_FIELDS)
+            .prefetch_related(Prefetch("events",
+                                       queryset=CaseEvent.objects.only(*EVENT_FIELDS))))
 
 
 def today_for(organisation) -> dt.date:  # noqa: ANN001
@@ -195,7 +222,7 @@ def core_case(concern: Concern) -> Case:
 def review(concern: Concern, today: dt.date | None = None,
            policy: ClockPolicy | None = None) -> CaseReview:
     """The case's clocks, or "date out of range" with the reasons, whatever is stored."""
-    policy = policy or policy_for(concern.organisation).as_core()
+    policy = policy or read_policy(concern.organisation).as_core()
     return review_case(core_case(concern), today or today_for(concern.organisation), policy,
                        received_on=concern.received_on)
 
@@ -215,10 +242,9 @@ def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: AN
     """Open concerns ordered by the nearest clock (overdue first); a case whose dates are
     out of range comes first of all, marked, so that it is corrected."""
     today = today or today_for(organisation)
-    policy = policy_for(organisation).as_core()
+    policy = read_policy(organisation).as_core()
     rows = []
-    for concern in (Concern.objects.filter(organisation=organisation)
-                    .prefetch_related("events").select_related("unit")):
+    for concern in listed_concerns(organisation):
         found = review(concern, today, policy)
         if found.out_of_range:
             rows.append({"concern": concern, "clock": OUT_OF_RANGE_CLOCK, "due": None,
