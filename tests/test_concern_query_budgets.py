@@ -41,7 +41,7 @@ def test_speak_up_pages_make_the_same_queries_at_any_size(
         django_assert_max_num_queries):
     _cases(org, make_person, scale)
     client = login_as(guardian)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse(page, kwargs={"slug": org.slug}), query)
     assert response.status_code == 200
 
@@ -51,7 +51,7 @@ def test_the_api_list_makes_the_same_queries_at_any_size(client, guardian, org, 
                                                          scale, django_assert_max_num_queries):
     _cases(org, make_person, scale)
     _, token = ApiToken.issue(guardian, "t")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = client.get(f"/api/organisations/{org.slug}/concerns",
                               HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200

@@ -77,14 +77,14 @@ class ProblemsOut(Schema):
     problems: list[str]
 
 
-def _out(concern: Concern, policy=None, today: dt.date | None = None) -> dict:  # noqa: ANN001
+def _out(concern: Concern, policy=None, today: dt.date | None = None, case=None) -> dict:  # noqa: ANN001
     # `analysis` has date_out_of_range and date_problems: a stored case whose dates the
     # clocks cannot use is reported, not fatal (services.review).
     return {"reference": concern.reference, "received_on": concern.received_on,
             "category": concern.category, "mode": concern.mode,
             "risk_of_harm": concern.risk_of_harm,
             "unit": concern.unit.name if concern.unit_id else None,
-            "analysis": services.review(concern, today, policy).analysis}
+            "analysis": services.review(concern, today, policy, case).analysis}
 
 
 @router.get("/organisations/{slug}/concerns", response=ConcernPageOut)
@@ -97,8 +97,8 @@ def list_concerns(request: HttpRequest, slug: str, page: Query[PageIn]):  # noqa
     chosen = services.listed_concerns(org).select_related("unit").only(
         *services.LIST_FIELDS, "unit__name")
     return {"count": Concern.objects.filter(organisation=org).count(),
-            "items": [_out(c, policy, today)
-                      for c in chosen[page.offset:page.offset + page.limit]]}
+            "items": [_out(c, policy, today, case) for c, case in
+                      services.with_steps(chosen[page.offset:page.offset + page.limit])]}
 
 
 @router.get("/organisations/{slug}/concerns/{reference}", response=ConcernDetailOut)

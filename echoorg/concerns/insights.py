@@ -38,7 +38,7 @@ def summaries(organisation, received_between: tuple | None = None,  # noqa: ANN0
     if received_between is not None:
         chosen = chosen.filter(received_on__range=received_between)
     found = []
-    for concern in chosen:
+    for concern, case in services.with_steps(chosen):
         found.append(CaseSummary(
             unit=concern.unit.name if concern.unit_id else None,
             leader=concern.responsible_leader.display_name if concern.responsible_leader_id
@@ -46,9 +46,8 @@ def summaries(organisation, received_between: tuple | None = None,  # noqa: ANN0
             category=concern.category if concern.category in CATEGORY_LABELS else "other",
             anonymous=concern.mode == "anonymous",
             received=concern.received_on,
-            analysis=services.review(concern, today, policy).analysis,
-            detriment_reported=any(e.type == "detriment_reported"
-                                   for e in concern.events.all()),
+            analysis=services.review(concern, today, policy, case).analysis,
+            detriment_reported=any(e.type == "detriment_reported" for e in case.events),
             would_speak_up_again=concern.would_speak_up_again or None))
     return found
 

@@ -25,6 +25,7 @@ from echoorg.core.concerns.clocks import (
     CaseReview,
     ClockPolicy,
     Event,
+    is_closed,
     review_case,
     timeline_problems,
 )
@@ -57,17 +58,26 @@ def read_policy(organisation) -> ConcernPolicy:  # noqa: ANN001
 LIST_FIELDS = ("id", "organisation_id", "reference", "mode", "category", "risk_of_harm",
                "unit_id", "responsible_leader_id", "received_on", "would_speak_up_again",
                "title")
-EVENT_FIELDS = ("id", "concern_id", "type", "date", "detail")
 
 
 def listed_concerns(organisation):  # noqa: ANN001, ANN201
-    """The organisation's concerns as the lists need them: no encrypted field, and the
-    steps of every case fetched in one more query (type, date and detail only)."""
-    from django.db.models import Prefetch
+    """The organisation's concerns as the lists need them: no encrypted field."""
+    return Concern.objects.filter(organisation=organisation).only(*LIST_FIELDS)
 
-    return (Concern.objects.filter(organisation=organisation).only(*LIST_FIELDS)
-            .prefetch_related(Prefetch("events",
-                                       queryset=CaseEvent.objects.only(*EVENT_FIELDS))))
+
+def with_steps(concerns) -> list[tuple[Concern, Case]]:  # noqa: ANN001
+    """Each concern of a queryset with its timeline as a core `Case`. The steps of all of
+    them come in one more query as plain values (type, date and detail: no note, and no
+    model object per step), in timeline order (date, then order of recording)."""
+    chosen = list(concerns)
+    cases = {c.pk: core_case(c, []) for c in chosen}
+    within = [c.pk for c in chosen] if concerns.query.is_sliced else concerns.values("pk")
+    for concern_id, kind, date, detail in (
+            CaseEvent.objects.filter(concern__in=within).order_by("date", "pk")
+            .values_list("concern_id", "type", "date", "detail")):
+        cases[concern_id].events.append(
+            Event(kind, date, dict(detail) if isinstance(detail, dict) else {}))
+    return [(c, cases[c.pk]) for c in chosen]
 
 
 def today_for(organisation) -> dt.date:  # noqa: ANN001
@@ -212,19 +222,22 @@ def send_message(concern: Concern, body: str, *, from_reporter: bool, author=Non
     return message
 
 
-def core_case(concern: Concern) -> Case:
+def core_case(concern: Concern, events: list[Event] | None = None) -> Case:
+    """The concern as the core's clocks see it, with its stored steps (or `events`)."""
     # A detail that is not an object can only come from outside echoorg (the database).
-    return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm,
-                events=[Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict)
-                              else {}) for e in concern.events.all()])
+    if events is None:
+        events = [Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict) else {})
+                  for e in concern.events.all()]
+    return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm, events=events)
 
 
 def review(concern: Concern, today: dt.date | None = None,
-           policy: ClockPolicy | None = None) -> CaseReview:
-    """The case's clocks, or "date out of range" with the reasons, whatever is stored."""
+           policy: ClockPolicy | None = None, case: Case | None = None) -> CaseReview:
+    """The case's clocks, or "date out of range" with the reasons, whatever is stored.
+    `case` is the concern's `core_case` when the caller has it already (`with_steps`)."""
     policy = policy or read_policy(concern.organisation).as_core()
-    return review_case(core_case(concern), today or today_for(concern.organisation), policy,
-                       received_on=concern.received_on)
+    return review_case(case or core_case(concern), today or today_for(concern.organisation),
+                       policy, received_on=concern.received_on)
 
 
 def analysis(concern: Concern, today: dt.date | None = None) -> dict:
@@ -244,14 +257,14 @@ def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: AN
     today = today or today_for(organisation)
     policy = read_policy(organisation).as_core()
     rows = []
-    for concern in listed_concerns(organisation):
-        found = review(concern, today, policy)
+    for concern, case in with_steps(listed_concerns(organisation)):
+        found = review(concern, today, policy, case)
         if found.out_of_range:
             rows.append({"concern": concern, "clock": OUT_OF_RANGE_CLOCK, "due": None,
                          "overdue": False, "days": None, "out_of_range": True})
             continue
         upcoming = found.next_clock
-        if upcoming is None and concern.is_concluded:
+        if upcoming is None and is_closed(case):
             continue
         label, due = upcoming if upcoming else ("No clock running", None)
         rows.append({"concern": concern, "clock": label, "due": due,
