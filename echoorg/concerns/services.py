@@ -66,17 +66,17 @@ def listed_concerns(organisation):  # noqa: ANN001, ANN201
 
 
 def with_steps(concerns) -> list[tuple[Concern, Case]]:  # noqa: ANN001
-    """Each concern of a queryset with its timeline as a core `Case`. The steps of all of
-    them come in one more query as plain values (type, date and detail: no note, and no
-    model object per step), in timeline order (date, then order of recording)."""
+    """Each concern of a queryset with its timeline as a core `Case` for the clocks. The
+    steps of all of them come in one more query as plain values, type and date only (the
+    clocks read neither details nor notes; no model object per step), in timeline order
+    (date, then order of recording)."""
     chosen = list(concerns)
     cases = {c.pk: core_case(c, []) for c in chosen}
     within = [c.pk for c in chosen] if concerns.query.is_sliced else concerns.values("pk")
-    for concern_id, kind, date, detail in (
-            CaseEvent.objects.filter(concern__in=within).order_by("date", "pk")
-            .values_list("concern_id", "type", "date", "detail")):
-        cases[concern_id].events.append(
-            Event(kind, date, dict(detail) if isinstance(detail, dict) else {}))
+    for concern_id, kind, date in (CaseEvent.objects.filter(concern__in=within)
+                                   .order_by("date", "pk")
+                                   .values_list("concern_id", "type", "date")):
+        cases[concern_id].events.append(Event(kind, date))
     return [(c, cases[c.pk]) for c in chosen]
 
 
