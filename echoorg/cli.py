@@ -22,8 +22,17 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands of the pure core: they read and write files only, so they start without
+# setting Django up (no settings, no system checks, no database).
+CORE_COMMANDS = {"survey": "echoorg.core.diagnostic.command"}
+
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] and args[0] in CORE_COMMANDS:
+        from importlib import import_module
+
+        raise SystemExit(import_module(CORE_COMMANDS[args[0]]).main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "echoorg.web.settings")
     # Before Django reads the settings: the data folder and any secret the environment
     # does not give, generated once (the settings themselves only read them).
@@ -32,7 +41,6 @@ def main(argv: list[str] | None = None) -> None:
     prepare()
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["worker"]:
         args[0] = "db_worker"
     execute_from_command_line(["echoorg", *args])

@@ -122,7 +122,7 @@ def test_statistics_and_the_return_answer_with_dates_out_of_range(login_as, guar
 def test_the_api_answers_with_dates_out_of_range(client, org, broken, api, make_person):
     listed = client.get(f"/api/organisations/{org.slug}/concerns", **api)
     assert listed.status_code == 200
-    marks = {c["reference"]: c["analysis"]["date_out_of_range"] for c in listed.json()}
+    marks = {c["reference"]: c["analysis"]["date_out_of_range"] for c in listed.json()["items"]}
     assert marks[broken["far"].reference] and not marks[broken["ordinary"].reference]
     one = client.get(f"/api/organisations/{org.slug}/concerns/{broken['far'].reference}",
                      **api)

@@ -259,3 +259,27 @@ def test_answers_that_are_not_whole_numbers_are_still_refused(tmp_path, written)
     with pytest.raises(CommandError, match=r"Row 2: thr2 is '.+'; answers must be whole"):
         run(tmp_path)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_shell_command_starts_without_django_or_arrow(tmp_path):
+    """The researcher's command is pure core: no Django set up, no system checks, and no
+    Arrow on the accelerated route (issue 9); SciPy loads only for omega."""
+    make_data(tmp_path)
+    probe = ("import sys\n"
+             "from echoorg.cli import main\n"
+             "try:\n"
+             f"    main(['survey', 'score', '--instrument', 'echo-culture-v1', '--responses',"
+             f" {str(tmp_path / 'responses.csv')!r}, '--out', {str(tmp_path / 'o')!r},"
+             " '--quiet'])\n"
+             "except SystemExit as exc:\n"
+             "    assert exc.code == 0, exc.code\n"
+             "from echoorg.core.diagnostic import fastread\n"
+             "print(fastread.available(),"
+             " sorted(m for m in ('django', 'pyarrow', 'rich') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items()
+                                 if k not in ("DJANGO_SETTINGS_MODULE", "ECHOORG_PURE_PYTHON")})
+    assert result.returncode == 0, result.stderr
+    accelerated, loaded = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert loaded == ("[]" if accelerated == "True" else "['pyarrow']")
+    assert (tmp_path / "o" / "summary.json").exists()

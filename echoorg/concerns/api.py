@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
@@ -54,6 +54,20 @@ class EventIn(Schema):
     detriment_risk: str | None = None
 
 
+class ConcernPageOut(Schema):
+    count: int = Field(description="How many concerns the organisation has in all.")
+    items: list[ConcernOut]
+
+
+MAX_PAGE_SIZE = 500
+
+
+class PageIn(Schema):
+    limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE,
+                       description=f"How many concerns to return (at most {MAX_PAGE_SIZE}).")
+    offset: int = Field(0, ge=0, description="How many concerns to skip first.")
+
+
 class ImportedOut(Schema):
     created: int
 
@@ -63,22 +77,28 @@ class ProblemsOut(Schema):
     problems: list[str]
 
 
-def _out(concern: Concern, policy=None) -> dict:  # noqa: ANN001
+def _out(concern: Concern, policy=None, today: dt.date | None = None, case=None) -> dict:  # noqa: ANN001
     # `analysis` has date_out_of_range and date_problems: a stored case whose dates the
     # clocks cannot use is reported, not fatal (services.review).
     return {"reference": concern.reference, "received_on": concern.received_on,
             "category": concern.category, "mode": concern.mode,
             "risk_of_harm": concern.risk_of_harm,
             "unit": concern.unit.name if concern.unit_id else None,
-            "analysis": services.review(concern, policy=policy).analysis}
+            "analysis": services.review(concern, today, policy, case).analysis}
 
 
-@router.get("/organisations/{slug}/concerns", response=list[ConcernOut])
-def list_concerns(request: HttpRequest, slug: str):  # noqa: ANN201
+@router.get("/organisations/{slug}/concerns", response=ConcernPageOut)
+def list_concerns(request: HttpRequest, slug: str, page: Query[PageIn]):  # noqa: ANN201
+    """The organisation's concerns, newest first, a page at a time (`limit` at most
+    500, `offset`), with `count`, the number of concerns in all."""
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
-    policy = services.policy_for(org).as_core()
-    return [_out(c, policy) for c in Concern.objects.filter(organisation=org)
-            .select_related("unit").prefetch_related("events")]
+    policy = services.read_policy(org).as_core()
+    today = services.today_for(org)
+    chosen = services.listed_concerns(org).select_related("unit").only(
+        *services.LIST_FIELDS, "unit__name")
+    return {"count": Concern.objects.filter(organisation=org).count(),
+            "items": [_out(c, policy, today, case) for c, case in
+                      services.with_steps(chosen[page.offset:page.offset + page.limit])]}
 
 
 @router.get("/organisations/{slug}/concerns/{reference}", response=ConcernDetailOut)

@@ -16,23 +16,30 @@ from echoorg.core.concerns.metrics import (
     current_quarter,
     group_stats,
     protect_across,
+    quarter_dates,
     quarterly_return,
 )
 
 from . import services
-from .models import Concern
 
 
-def summaries(organisation) -> list[CaseSummary]:  # noqa: ANN001
-    """Every concern of the organisation as a `CaseSummary`. A concern whose dates are out
-    of range (`services.review`) has an analysis with `date_out_of_range` and no figures;
-    a category that is not one of echoorg's (only possible from outside echoorg) counts as
-    "other", so that one odd row cannot stop the return."""
-    policy = services.policy_for(organisation).as_core()
+def summaries(organisation, received_between: tuple | None = None,  # noqa: ANN001
+              policy=None) -> list[CaseSummary]:  # noqa: ANN001
+    """Every concern of the organisation as a `CaseSummary` (only those received between
+    the two dates given, inclusive, when `received_between` is given). A concern whose
+    dates are out of range (`services.review`) has an analysis with `date_out_of_range`
+    and no figures; a category that is not one of echoorg's (only possible from outside
+    echoorg) counts as "other", so that one odd row cannot stop the return."""
+    policy = (policy or services.read_policy(organisation)).as_core()
     today = services.today_for(organisation)
+    chosen = services.listed_concerns(organisation).select_related(
+        "unit", "responsible_leader").only(
+        *services.LIST_FIELDS, "unit__name", "responsible_leader__full_name",
+        "responsible_leader__email")
+    if received_between is not None:
+        chosen = chosen.filter(received_on__range=received_between)
     found = []
-    for concern in (Concern.objects.filter(organisation=organisation)
-                    .select_related("unit", "responsible_leader").prefetch_related("events")):
+    for concern, case in services.with_steps(chosen):
         found.append(CaseSummary(
             unit=concern.unit.name if concern.unit_id else None,
             leader=concern.responsible_leader.display_name if concern.responsible_leader_id
@@ -40,9 +47,8 @@ def summaries(organisation) -> list[CaseSummary]:  # noqa: ANN001
             category=concern.category if concern.category in CATEGORY_LABELS else "other",
             anonymous=concern.mode == "anonymous",
             received=concern.received_on,
-            analysis=services.review(concern, today, policy).analysis,
-            detriment_reported=any(e.type == "detriment_reported"
-                                   for e in concern.events.all()),
+            analysis=services.review(concern, today, policy, case).analysis,
+            detriment_reported=any(e.type == "detriment_reported" for e in case.events),
             would_speak_up_again=concern.would_speak_up_again or None))
     return found
 
@@ -51,8 +57,9 @@ def insights(organisation, by: str = "unit") -> dict:  # noqa: ANN001
     """Per unit or per responsible leader, and for the whole organisation. Concerns whose
     dates are out of range are left out (their clocks cannot be computed);
     `left_out_for_dates` says whether there were any (not how many)."""
-    k = services.policy_for(organisation).min_group
-    every = summaries(organisation)
+    policy = services.read_policy(organisation)
+    k = policy.min_group
+    every = summaries(organisation, policy=policy)
     cases = [c for c in every if not c.analysis.get("date_out_of_range")]
     key = (lambda c: c.unit) if by == "unit" else (lambda c: c.leader)
     groups = group_stats(cases, key, k=k)
@@ -82,8 +89,11 @@ def quarterly(organisation, year: int | None, quarter: int | None,  # noqa: ANN0
         or (quarter is not None and quarter not in (1, 2, 3, 4))
     if year is None or quarter not in (1, 2, 3, 4) or unknown:
         year, quarter = current_quarter(today)
-    k = services.policy_for(organisation).min_group
-    result = quarterly_return(summaries(organisation), year, quarter, k=k, suppress=suppress)
+    policy = services.read_policy(organisation)
+    k = policy.min_group
+    # Only the quarter's cases are read: the return counts cases by their date received.
+    cases = summaries(organisation, quarter_dates(year, quarter), policy=policy)
+    result = quarterly_return(cases, year, quarter, k=k, suppress=suppress)
     result["labels"] = CATEGORY_LABELS
     result["asked_for_unknown"] = unknown
     return result

@@ -25,6 +25,7 @@ from echoorg.core.concerns.clocks import (
     CaseReview,
     ClockPolicy,
     Event,
+    is_closed,
     review_case,
     timeline_problems,
 )
@@ -39,8 +40,44 @@ RISK_LEVELS = ("none", "low", "medium", "high")
 
 
 def policy_for(organisation) -> ConcernPolicy:  # noqa: ANN001
+    """The organisation's stored clocks, created with the defaults when missing (for the
+    pages that change them)."""
     policy, _ = ConcernPolicy.objects.get_or_create(organisation=organisation)
     return policy
+
+
+def read_policy(organisation) -> ConcernPolicy:  # noqa: ANN001
+    """The organisation's clocks for reading, in one query and without writing: an
+    organisation that never saved its clocks gets the defaults (unsaved)."""
+    return ConcernPolicy.objects.filter(organisation=organisation).first() \
+        or ConcernPolicy(organisation=organisation)
+
+
+# What the lists of many cases read: the encrypted text, names and notes stay in the
+# database (each blob is read only on the page of one case).
+LIST_FIELDS = ("id", "organisation_id", "reference", "mode", "category", "risk_of_harm",
+               "unit_id", "responsible_leader_id", "received_on", "would_speak_up_again",
+               "title")
+
+
+def listed_concerns(organisation):  # noqa: ANN001, ANN201
+    """The organisation's concerns as the lists need them: no encrypted field."""
+    return Concern.objects.filter(organisation=organisation).only(*LIST_FIELDS)
+
+
+def with_steps(concerns) -> list[tuple[Concern, Case]]:  # noqa: ANN001
+    """Each concern of a queryset with its timeline as a core `Case` for the clocks. The
+    steps of all of them come in one more query as plain values, type and date only (the
+    clocks read neither details nor notes; no model object per step), in timeline order
+    (date, then order of recording)."""
+    chosen = list(concerns)
+    cases = {c.pk: core_case(c, []) for c in chosen}
+    within = [c.pk for c in chosen] if concerns.query.is_sliced else concerns.values("pk")
+    for concern_id, kind, date in (CaseEvent.objects.filter(concern__in=within)
+                                   .order_by("date", "pk")
+                                   .values_list("concern_id", "type", "date")):
+        cases[concern_id].events.append(Event(kind, date))
+    return [(c, cases[c.pk]) for c in chosen]
 
 
 def today_for(organisation) -> dt.date:  # noqa: ANN001
@@ -185,19 +222,22 @@ def send_message(concern: Concern, body: str, *, from_reporter: bool, author=Non
     return message
 
 
-def core_case(concern: Concern) -> Case:
+def core_case(concern: Concern, events: list[Event] | None = None) -> Case:
+    """The concern as the core's clocks see it, with its stored steps (or `events`)."""
     # A detail that is not an object can only come from outside echoorg (the database).
-    return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm,
-                events=[Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict)
-                              else {}) for e in concern.events.all()])
+    if events is None:
+        events = [Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict) else {})
+                  for e in concern.events.all()]
+    return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm, events=events)
 
 
 def review(concern: Concern, today: dt.date | None = None,
-           policy: ClockPolicy | None = None) -> CaseReview:
-    """The case's clocks, or "date out of range" with the reasons, whatever is stored."""
-    policy = policy or policy_for(concern.organisation).as_core()
-    return review_case(core_case(concern), today or today_for(concern.organisation), policy,
-                       received_on=concern.received_on)
+           policy: ClockPolicy | None = None, case: Case | None = None) -> CaseReview:
+    """The case's clocks, or "date out of range" with the reasons, whatever is stored.
+    `case` is the concern's `core_case` when the caller has it already (`with_steps`)."""
+    policy = policy or read_policy(concern.organisation).as_core()
+    return review_case(case or core_case(concern), today or today_for(concern.organisation),
+                       policy, received_on=concern.received_on)
 
 
 def analysis(concern: Concern, today: dt.date | None = None) -> dict:
@@ -215,17 +255,16 @@ def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: AN
     """Open concerns ordered by the nearest clock (overdue first); a case whose dates are
     out of range comes first of all, marked, so that it is corrected."""
     today = today or today_for(organisation)
-    policy = policy_for(organisation).as_core()
+    policy = read_policy(organisation).as_core()
     rows = []
-    for concern in (Concern.objects.filter(organisation=organisation)
-                    .prefetch_related("events").select_related("unit")):
-        found = review(concern, today, policy)
+    for concern, case in with_steps(listed_concerns(organisation)):
+        found = review(concern, today, policy, case)
         if found.out_of_range:
             rows.append({"concern": concern, "clock": OUT_OF_RANGE_CLOCK, "due": None,
                          "overdue": False, "days": None, "out_of_range": True})
             continue
         upcoming = found.next_clock
-        if upcoming is None and concern.is_concluded:
+        if upcoming is None and is_closed(case):
             continue
         label, due = upcoming if upcoming else ("No clock running", None)
         rows.append({"concern": concern, "clock": label, "due": due,

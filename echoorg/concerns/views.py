@@ -192,7 +192,7 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
     years = range(today.year - 3, today.year + 1)
     return render(request, "concerns/return.html", {"org": org, "r": result,
                                                     "years": years, "suppressed": suppress,
-                                                    "k": services.policy_for(org).min_group})
+                                                    "k": services.read_policy(org).min_group})
 
 
 def _small_whole_number(value: str | None) -> int | None:

@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from echoorg.core.crypto import Vault
-from echoorg.core.diagnostic.instrument import Instrument, load_instrument_text
+from echoorg.core.diagnostic.instrument import Instrument, cached_instrument
 
 
 def digest(token: str) -> str:
@@ -51,7 +51,7 @@ class CustomInstrument(models.Model):
 
     @cached_property
     def instrument(self) -> Instrument:
-        return load_instrument_text(self.yaml_text)
+        return cached_instrument(self.yaml_text, self.instrument_id, self.version)
 
 
 class SurveyWave(models.Model):
@@ -114,7 +114,8 @@ class SurveyWave(models.Model):
 
     @cached_property
     def instrument(self) -> Instrument:
-        return load_instrument_text(self.instrument_yaml)
+        return cached_instrument(self.instrument_yaml, self.instrument_id,
+                                 self.instrument_version)
 
     @property
     def uses_links(self) -> bool:

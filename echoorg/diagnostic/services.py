@@ -15,6 +15,7 @@ from echoorg.common.tasks import send_email
 from echoorg.core.diagnostic.instrument import (
     Instrument,
     InstrumentError,
+    cached_instrument,
     load_instrument_text,
     shipped_instruments,
 )
@@ -68,7 +69,7 @@ def instrument_choices(organisation: Organisation) -> dict[str, tuple[str, str]]
     choices: dict[str, tuple[str, str]] = {}
     for path in shipped_instruments().values():
         text = path.read_text(encoding="utf-8")
-        instrument = load_instrument_text(text)
+        instrument = cached_instrument(text, path.stem)
         choices[instrument.key] = (f"{instrument.title} (shipped)", text)
     for custom in CustomInstrument.objects.filter(organisation=organisation):
         choices[f"{custom.instrument_id}@{custom.version}"] = (custom.title, custom.yaml_text)

@@ -14,7 +14,9 @@ the field, for example ``items[3].scale: 'thret' is not one of the scales``.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -229,6 +231,27 @@ def load_instrument_text(text: str) -> Instrument:
         where = f" (line {mark.line + 1})" if mark else ""
         raise InstrumentError(f"instrument: not valid YAML{where}.") from None
     return parse_instrument(data)
+
+
+_PARSED: dict[tuple[str, int, str], Instrument] = {}
+_PARSED_MAX = 64
+_PARSED_LOCK = threading.Lock()
+
+
+def cached_instrument(text: str, instrument_id: str = "", version: int = 0) -> Instrument:
+    """`load_instrument_text`, parsed once per process for each (id, version, SHA-256 of
+    the text), the last 64 kept: pages that show a wave's instrument on every request
+    reuse the parse. Instruments are frozen dataclasses of tuples, so one parse can be
+    shared. A text that is not a valid instrument raises InstrumentError every time."""
+    key = (instrument_id, version, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    found = _PARSED.get(key)
+    if found is None:
+        found = load_instrument_text(text)
+        with _PARSED_LOCK:
+            if len(_PARSED) >= _PARSED_MAX:
+                del _PARSED[next(iter(_PARSED))]  # the oldest
+            _PARSED[key] = found
+    return found
 
 
 def shipped_instruments() -> dict[str, Path]:

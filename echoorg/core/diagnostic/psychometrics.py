@@ -29,11 +29,11 @@ Formulas
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 
 from echoorg.core.diagnostic.coded import CodedAnswers, complete_moments
 from echoorg.core.diagnostic.instrument import Instrument
@@ -74,6 +74,17 @@ class ScaleReliability:
     alpha: float
     omega: float
     items: list[ItemStatistic]
+
+
+def import_optimiser_in_background() -> None:
+    """Start importing SciPy's optimiser (omega needs it; the import takes most of a
+    second) on another thread, so that a command can read its file meanwhile. Importing
+    it again later waits for this import to finish rather than repeating it."""
+    threading.Thread(target=_import_optimiser, name="import-scipy", daemon=True).start()
+
+
+def _import_optimiser() -> None:
+    import scipy.optimize  # noqa: F401
 
 
 # ---------------------------------------------------------------------------------------
@@ -367,6 +378,8 @@ def _minres_gradient(psi: FloatArray, corr: FloatArray) -> FloatArray:
 
 def _minres_one_factor(corr: FloatArray) -> FloatArray:
     """Minres one-factor loadings of a correlation matrix, as psych::fa's fit()."""
+    from scipy.optimize import minimize  # imported when first needed: it is slow to load
+
     p = corr.shape[0]
     lower = np.tril_indices(p, -1)
     smc = _smc(corr)
