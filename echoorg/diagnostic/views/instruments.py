@@ -11,7 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from echoorg.common.forms import submitted, submitted_files
-from echoorg.core.diagnostic.instrument import InstrumentError, load_instrument_text
+from echoorg.core.diagnostic.instrument import (
+    InstrumentError,
+    cached_instrument,
+)
 from echoorg.orgs.permissions import can, organisation_for
 
 from .. import services
@@ -36,7 +39,7 @@ def instruments(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, f"Instrument {custom} added.")
                 return redirect("instruments", slug=org.slug)
-    listed = [(key, title, load_instrument_text(text))
+    listed = [(key, title, cached_instrument(text))
               for key, (title, text) in services.instrument_choices(org).items()]
     return render(request, "diagnostic/instruments.html", {
         "org": org, "instruments": listed, "form": form, "may_manage": may_manage,
@@ -49,7 +52,7 @@ def instrument_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse
     choices = services.instrument_choices(org)
     if key not in choices:
         raise Http404("No such instrument.")
-    instrument = load_instrument_text(choices[key][1])
+    instrument = cached_instrument(choices[key][1])
     return render(request, "diagnostic/instrument.html", {
         "org": org, "instrument": instrument,
         "scales": [(s, instrument.items_of(s.id)) for s in instrument.scales]})
