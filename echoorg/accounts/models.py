@@ -24,6 +24,18 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def for_address(self, email: str, full_name: str = "") -> User:
+        """The account with this address, or a new one with no usable password yet (set
+        through a link). ValidationError for an address or name that would be refused."""
+        address = email.strip().lower()
+        user = self.filter(email__iexact=address).first()
+        if user is None:
+            user = self.model(email=address, full_name=full_name)
+            user.full_clean(exclude=["password"])
+            user.set_unusable_password()
+            user.save(using=self._db)
+        return user
+
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)

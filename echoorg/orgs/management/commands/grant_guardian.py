@@ -34,15 +34,9 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"There is no organisation '{organisation}'.")
         User = get_user_model()
-        address = email.strip().lower()
         try:
             with transaction.atomic():
-                user = User.objects.filter(email__iexact=address).first()
-                if user is None:
-                    user = User(email=address, full_name=normalise_name(name))
-                    user.full_clean(exclude=["password"])
-                    user.set_unusable_password()
-                    user.save()
+                user = User.objects.for_address(email, normalise_name(name))
                 services.grant_role_from_command_line(org, user, role, name=name,
                                                       reason=reason)
         except ValidationError as exc:

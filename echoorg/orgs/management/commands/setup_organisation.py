@@ -25,15 +25,9 @@ class Command(BaseCommand):
         from django.conf import settings
 
         User = get_user_model()
-        email = facilitator.strip().lower()
         try:
             with transaction.atomic():
-                user = User.objects.filter(email__iexact=email).first()
-                if user is None:
-                    user = User(email=email, full_name=normalise_name(facilitator_name))
-                    user.full_clean(exclude=["password"])
-                    user.set_unusable_password()
-                    user.save()
+                user = User.objects.for_address(facilitator, normalise_name(facilitator_name))
                 organisation = services.create_organisation(user, name, slug)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
