@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from echoorg.core.crypto import Vault
+from echoorg.common.crypto import vault
 from echoorg.core.diagnostic.instrument import Instrument, cached_instrument
 
 
@@ -177,12 +177,12 @@ class Invitation(models.Model):
 def seal(value: object) -> bytes:
     """`value` as JSON, encrypted with the keys kept outside the database (the speak-up
     keys, ECHOORG_ENCRYPTION_KEYS), so a copy of the database cannot read it."""
-    return Vault(settings.ECHOORG_ENCRYPTION_KEYS).encrypt(
+    return vault().encrypt(
         json.dumps(value, separators=(",", ":")).encode())
 
 
 def unseal(token: bytes) -> object:
-    return json.loads(Vault(settings.ECHOORG_ENCRYPTION_KEYS).decrypt(bytes(token)))
+    return json.loads(vault().decrypt(bytes(token)))
 
 
 class Draft(models.Model):
