@@ -37,6 +37,7 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check echoorg tests benchmarks
+	$(BIN)/ruff format --check echoorg tests benchmarks
 	$(BIN)/lint-imports --no-cache
 
 clean:

@@ -42,7 +42,7 @@ def _setup(folder: Path) -> None:
     logging.getLogger("echoorg.requests").setLevel(logging.WARNING)
 
 
-def _organisation():  # noqa: ANN202
+def _organisation():
     from django.utils import timezone
 
     from echoorg.accounts.models import User
@@ -56,32 +56,37 @@ def _organisation():  # noqa: ANN202
     teams = []
     for d in range(6):
         division = Unit.objects.create(organisation=org, name=f"Division {d}", parent=root)
-        teams += [Unit.objects.create(organisation=org, name=f"Team {d}-{t}", parent=division)
-                  for t in range(10)]
+        teams += [
+            Unit.objects.create(organisation=org, name=f"Team {d}-{t}", parent=division)
+            for t in range(10)
+        ]
     leaders = []
     for n in range(12):
-        user = User.objects.create_user(f"leader{n}@example.org", "x" * 20,
-                                        full_name=f"Leader {n}")
-        Membership.objects.create(user=user, organisation=org, roles=["leader"],
-                                  name=user.full_name)
+        user = User.objects.create_user(f"leader{n}@example.org", "x" * 20, full_name=f"Leader {n}")
+        Membership.objects.create(
+            user=user, organisation=org, roles=["leader"], name=user.full_name
+        )
         leaders.append(user.email)
-    guardian = User.objects.create_user("guardian@example.org", "x" * 20,
-                                        full_name="Guardian")
-    Membership.objects.create(user=guardian, organisation=org, roles=["guardian", "board"],
-                              name="Guardian")
+    guardian = User.objects.create_user("guardian@example.org", "x" * 20, full_name="Guardian")
+    Membership.objects.create(
+        user=guardian, organisation=org, roles=["guardian", "board"], name="Guardian"
+    )
     cases = simulate_cases([t.name for t in teams], leaders, 9, timezone.localdate(), n=CASES)
     for case in cases:
         case["summary"] = "A concern written at some length. " * 30
     started = time.perf_counter()
-    import_cases(None, org, "bench.json", json.dumps(cases).encode(), source=Concern.IMPORT,
-                 prefix="B-")
-    print(f"   data: {CASES:,} cases with "
-          f"{sum(len(c['events']) for c in cases):,} events imported in "
-          f"{time.perf_counter() - started:.1f} s")
+    import_cases(
+        None, org, "bench.json", json.dumps(cases).encode(), source=Concern.IMPORT, prefix="B-"
+    )
+    print(
+        f"   data: {CASES:,} cases with "
+        f"{sum(len(c['events']) for c in cases):,} events imported in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return org, guardian
 
 
-def _time(client, url: str, query: dict | None = None) -> tuple[list[float], int, int]:  # noqa: ANN001
+def _time(client, url: str, query: dict | None = None) -> tuple[list[float], int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -119,23 +124,35 @@ def run() -> None:
         pages = [
             ("guardian queue", client, reverse("concerns", kwargs=slug), None),
             ("statistics by unit", client, reverse("concern_insights", kwargs=slug), None),
-            ("statistics by leader", client, reverse("concern_insights", kwargs=slug),
-             {"by": "leader"}),
+            (
+                "statistics by leader",
+                client,
+                reverse("concern_insights", kwargs=slug),
+                {"by": "leader"},
+            ),
             ("quarterly return", client, reverse("concern_return", kwargs=slug), None),
-            ("quarterly return CSV", client, reverse("concern_return", kwargs=slug),
-             {"format": "csv"}),
+            (
+                "quarterly return CSV",
+                client,
+                reverse("concern_return", kwargs=slug),
+                {"format": "csv"},
+            ),
             ("API concerns list", api, f"/api/organisations/{org.slug}/concerns", None),
-            ("API statistics", api, f"/api/organisations/{org.slug}/concerns-statistics",
-             None),
+            ("API statistics", api, f"/api/organisations/{org.slug}/concerns-statistics", None),
         ]
         verdicts = []
         for name, who, url, query in pages:
             took, size, queries = _time(who, url, query)
             p95 = _p95(took)
-            print(f"   {name:<22} median {statistics.median(took):7.1f} ms, p95 {p95:7.1f} ms,"
-                  f" {queries:>3} queries, {size / 1000:8.1f} kB")
+            print(
+                f"   {name:<22} median {statistics.median(took):7.1f} ms, p95 {p95:7.1f} ms,"
+                f" {queries:>3} queries, {size / 1000:8.1f} kB"
+            )
             if not name.startswith("API"):
                 verdicts.append(p95 < TARGET_MS)
-        print(f"   (each page requested {REQUESTS} times by one user; target p95 under "
-              f"{TARGET_MS} ms for the pages: "
-              + ("met" if all(verdicts) else f"MISSED on {verdicts.count(False)}") + ")")
+        print(
+            f"   (each page requested {REQUESTS} times by one user; target p95 under "
+            f"{TARGET_MS} ms for the pages: "
+            + ("met" if all(verdicts) else f"MISSED on {verdicts.count(False)}")
+            + ")"
+        )

@@ -17,8 +17,17 @@ from echoorg.core.units import parse_units_csv
 def _chain(n: int) -> list[ChainEntry]:
     entries, prev = [], GENESIS
     for seq in range(1, n + 1):
-        e = ChainEntry(seq, "2026-11-26T10:00:00.000000+00:00", "7", "1", "unit.created",
-                       "orgs.unit", str(seq), {"name": f"Team {seq}", "parent": None}, prev)
+        e = ChainEntry(
+            seq,
+            "2026-11-26T10:00:00.000000+00:00",
+            "7",
+            "1",
+            "unit.created",
+            "orgs.unit",
+            str(seq),
+            {"name": f"Team {seq}", "parent": None},
+            prev,
+        )
         e = replace(e, hash=entry_hash(e))
         entries.append(e)
         prev = e.hash
@@ -43,8 +52,10 @@ def run() -> None:
         result = verify_chain(entries, n, entries[-1].hash)
         took = time.perf_counter() - started
         assert result.ok
-        print(f"   audit chain of {n:>9,} entries verified in {took:6.2f} s "
-              f"({n / took:,.0f} entries/s)")
+        print(
+            f"   audit chain of {n:>9,} entries verified in {took:6.2f} s "
+            f"({n / took:,.0f} entries/s)"
+        )
     for n in (10_000, 100_000):
         text = _units_csv(n)
         started = time.perf_counter()

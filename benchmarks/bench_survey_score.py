@@ -52,8 +52,10 @@ def make_responses(path: Path, teams: list[str], n: int, seed: int = 7) -> None:
     rng = np.random.default_rng(seed)
     sizes = rng.gamma(2.0, 1.0, len(teams))
     team_of = rng.choice(len(teams), size=n, p=sizes / sizes.sum())
-    columns = {"respondent": pa.array([f"R{i}" for i in range(n)]),
-               "unit": pa.array(np.array(teams, dtype=object)[team_of].tolist())}
+    columns = {
+        "respondent": pa.array([f"R{i}" for i in range(n)]),
+        "unit": pa.array(np.array(teams, dtype=object)[team_of].tolist()),
+    }
     base = rng.normal(3, 0.8, size=n)
     for item in instrument.items:
         values = np.clip(np.rint(base + rng.normal(0, 0.9, size=n)), 1, 5).astype(np.int64)
@@ -62,19 +64,33 @@ def make_responses(path: Path, teams: list[str], n: int, seed: int = 7) -> None:
     pacsv.write_csv(pa.table(columns), path)
 
 
-def run_impl(which: str, responses: Path, units: Path, out: Path,
-             pure: bool = False) -> dict:
+def run_impl(which: str, responses: Path, units: Path, out: Path, pure: bool = False) -> dict:
     """The median wall time (and the largest peak memory) of REPEAT fresh processes."""
     runs = []
     env = {**os.environ, "ECHOORG_PURE_PYTHON": "1"} if pure else None
     for _ in range(REPEAT):
-        result = subprocess.run([sys.executable, "-m", "benchmarks.survey_impl", which,
-                                 str(responses), str(units), str(out)],
-                                capture_output=True, text=True, check=True, env=env)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.survey_impl",
+                which,
+                str(responses),
+                str(units),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
         runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
     seconds = sorted(r["seconds"] for r in runs)
-    return {"seconds": seconds[len(seconds) // 2], "all_seconds": seconds,
-            "peak_mb": max(r["peak_mb"] for r in runs)}
+    return {
+        "seconds": seconds[len(seconds) // 2],
+        "all_seconds": seconds,
+        "peak_mb": max(r["peak_mb"] for r in runs),
+    }
 
 
 def whole_process(which: str, responses: Path, units: Path, out: Path) -> dict:
@@ -85,12 +101,32 @@ def whole_process(which: str, responses: Path, units: Path, out: Path) -> dict:
     walls, startups = [], []
     for _ in range(REPEAT):
         if which == "echoorg":
-            command = [sys.executable, "-m", "echoorg.cli", "survey", "score", "--instrument",
-                       "echo-culture-v1", "--responses", str(responses), "--units",
-                       str(units), "--out", str(out), "--quiet"]
+            command = [
+                sys.executable,
+                "-m",
+                "echoorg.cli",
+                "survey",
+                "score",
+                "--instrument",
+                "echo-culture-v1",
+                "--responses",
+                str(responses),
+                "--units",
+                str(units),
+                "--out",
+                str(out),
+                "--quiet",
+            ]
         else:
-            command = [sys.executable, "-m", "benchmarks.survey_impl", "pandas",
-                       str(responses), str(units), str(out)]
+            command = [
+                sys.executable,
+                "-m",
+                "benchmarks.survey_impl",
+                "pandas",
+                str(responses),
+                str(units),
+                str(out),
+            ]
         started = time.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True, check=True)
         wall = time.perf_counter() - started
@@ -100,8 +136,10 @@ def whole_process(which: str, responses: Path, units: Path, out: Path) -> dict:
             work = json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
         walls.append(wall)
         startups.append(wall - work)
-    return {"seconds": sorted(walls)[len(walls) // 2],
-            "startup": sorted(startups)[len(startups) // 2]}
+    return {
+        "seconds": sorted(walls)[len(walls) // 2],
+        "startup": sorted(startups)[len(startups) // 2],
+    }
 
 
 def read(path: Path) -> list[dict]:
@@ -140,15 +178,33 @@ def time_refusal(responses: Path, units: Path, folder: Path, row: int, cell: byt
     bad = folder / "bad.csv"
     bad.write_bytes(b"\n".join(lines))
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "echoorg.cli", "survey", "score",
-                             "--instrument", "echo-culture-v1", "--responses", str(bad),
-                             "--units", str(units), "--out", str(folder / "refused"),
-                             "--quiet"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "echoorg.cli",
+            "survey",
+            "score",
+            "--instrument",
+            "echo-culture-v1",
+            "--responses",
+            str(bad),
+            "--units",
+            str(units),
+            "--out",
+            str(folder / "refused"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     named = f"Row {row}:" in result.stderr and not (folder / "refused").exists()
     bad.unlink()
-    return f"{seconds:.1f} s ({'refused, row named' if result.returncode and named else 'NOT'} " \
-           "as expected)"
+    return (
+        f"{seconds:.1f} s ({'refused, row named' if result.returncode and named else 'NOT'} "
+        "as expected)"
+    )
 
 
 def run() -> None:
@@ -158,8 +214,10 @@ def run() -> None:
         teams = make_units(folder / "units.csv")
         make_responses(folder / "responses.csv", teams, RESPONDENTS)
         size = (folder / "responses.csv").stat().st_size / 1e6
-        print(f"   data: {RESPONDENTS:,} respondents x 52 items, 2,000 units, {size:,.0f} MB "
-              f"CSV, made in {time.perf_counter() - started:.1f} s")
+        print(
+            f"   data: {RESPONDENTS:,} respondents x 52 items, 2,000 units, {size:,.0f} MB "
+            f"CSV, made in {time.perf_counter() - started:.1f} s"
+        )
         inputs = (folder / "responses.csv", folder / "units.csv")
         ours = run_impl("echoorg", *inputs, folder / "ours")
         summary = json.loads((folder / "ours" / "summary.json").read_text())
@@ -168,42 +226,63 @@ def run() -> None:
         theirs = run_impl("pandas", *inputs, folder / "pandas")
         difference = agree(folder / "ours", folder / "pandas")
         between_routes = agree(folder / "ours", folder / "pure")
-        route = "with the C accelerator" if fastread.available() else \
-            "WITHOUT the C accelerator (it was not built)"
-        for name, result, stages in ((f"echoorg ({route})", ours, summary),
-                                     ("echoorg (Arrow and NumPy only)", pure, pure_summary)):
+        route = (
+            "with the C accelerator"
+            if fastread.available()
+            else "WITHOUT the C accelerator (it was not built)"
+        )
+        for name, result, stages in (
+            (f"echoorg ({route})", ours, summary),
+            ("echoorg (Arrow and NumPy only)", pure, pure_summary),
+        ):
             seconds = stages["seconds"]
-            print(f"   {name}: {result['seconds']:.2f} s, peak {result['peak_mb']:,.0f} MB "
-                  f"(read {seconds['read']:.2f} s, score {seconds['score']:.2f} s, suppress "
-                  f"{seconds['suppress']:.2f} s, reliability beside scoring "
-                  f"{seconds['reliability']:.2f} s)")
+            print(
+                f"   {name}: {result['seconds']:.2f} s, peak {result['peak_mb']:,.0f} MB "
+                f"(read {seconds['read']:.2f} s, score {seconds['score']:.2f} s, suppress "
+                f"{seconds['suppress']:.2f} s, reliability beside scoring "
+                f"{seconds['reliability']:.2f} s)"
+            )
         print(f"   pandas: {theirs['seconds']:.2f} s, peak {theirs['peak_mb']:,.0f} MB")
-        print(f"   (medians of {REPEAT} runs each; echoorg "
-              + ", ".join(f"{x:.2f}" for x in ours["all_seconds"]) + " s; Arrow and NumPy only "
-              + ", ".join(f"{x:.2f}" for x in pure["all_seconds"]) + " s; pandas "
-              + ", ".join(f"{x:.2f}" for x in theirs["all_seconds"]) + " s)")
-        print(f"   speed ratio {theirs['seconds'] / ours['seconds']:.1f}x (Arrow and NumPy only: "
-              f"{theirs['seconds'] / pure['seconds']:.1f}x); largest difference from pandas "
-              f"{difference:.2e}, between echoorg's two routes {between_routes:.2e}; "
-              f"{summary['units_suppressed']} of 2,000 units suppressed")
+        print(
+            f"   (medians of {REPEAT} runs each; echoorg "
+            + ", ".join(f"{x:.2f}" for x in ours["all_seconds"])
+            + " s; Arrow and NumPy only "
+            + ", ".join(f"{x:.2f}" for x in pure["all_seconds"])
+            + " s; pandas "
+            + ", ".join(f"{x:.2f}" for x in theirs["all_seconds"])
+            + " s)"
+        )
+        print(
+            f"   speed ratio {theirs['seconds'] / ours['seconds']:.1f}x (Arrow and NumPy only: "
+            f"{theirs['seconds'] / pure['seconds']:.1f}x); largest difference from pandas "
+            f"{difference:.2e}, between echoorg's two routes {between_routes:.2e}; "
+            f"{summary['units_suppressed']} of 2,000 units suppressed"
+        )
         middle = RESPONDENTS * 7 // 10 + 2
-        print(f"   refusing the file with one answer out of range on row {middle:,}: "
-              + time_refusal(folder / "responses.csv", folder / "units.csv", folder, middle,
-                             b"9")
-              + "; with one answer that is not a number: "
-              + time_refusal(folder / "responses.csv", folder / "units.csv", folder, middle,
-                             b"3.5"))
+        print(
+            f"   refusing the file with one answer out of range on row {middle:,}: "
+            + time_refusal(folder / "responses.csv", folder / "units.csv", folder, middle, b"9")
+            + "; with one answer that is not a number: "
+            + time_refusal(folder / "responses.csv", folder / "units.csv", folder, middle, b"3.5")
+        )
         ours_whole = whole_process("echoorg", *inputs, folder / "whole-ours")
         theirs_whole = whole_process("pandas", *inputs, folder / "whole-pandas")
-        print(f"   whole processes, start-up included: `echoorg survey score` "
-              f"{ours_whole['seconds']:.2f} s (start-up {ours_whole['startup']:.2f} s), pandas "
-              f"pipeline {theirs_whole['seconds']:.2f} s (start-up "
-              f"{theirs_whole['startup']:.2f} s): "
-              f"{theirs_whole['seconds'] / ours_whole['seconds']:.1f}x (target >=3x: "
-              + ("met" if theirs_whole["seconds"] >= 3 * ours_whole["seconds"] else "MISSED")
-              + ")")
-        verdicts = [ours["seconds"] < 10, ours["peak_mb"] < 3072,
-                    theirs["seconds"] / ours["seconds"] >= 3, difference <= 1e-9]
-        print("   targets (<10 s, <3 GB, >=3x, <=1e-9): "
-              + ", ".join("met" if v else "MISSED" for v in verdicts))
-
+        print(
+            f"   whole processes, start-up included: `echoorg survey score` "
+            f"{ours_whole['seconds']:.2f} s (start-up {ours_whole['startup']:.2f} s), pandas "
+            f"pipeline {theirs_whole['seconds']:.2f} s (start-up "
+            f"{theirs_whole['startup']:.2f} s): "
+            f"{theirs_whole['seconds'] / ours_whole['seconds']:.1f}x (target >=3x: "
+            + ("met" if theirs_whole["seconds"] >= 3 * ours_whole["seconds"] else "MISSED")
+            + ")"
+        )
+        verdicts = [
+            ours["seconds"] < 10,
+            ours["peak_mb"] < 3072,
+            theirs["seconds"] / ours["seconds"] >= 3,
+            difference <= 1e-9,
+        ]
+        print(
+            "   targets (<10 s, <3 GB, >=3x, <=1e-9): "
+            + ", ".join("met" if v else "MISSED" for v in verdicts)
+        )

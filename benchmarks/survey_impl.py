@@ -58,10 +58,13 @@ def run_pandas(responses: Path, units: Path, out: Path) -> None:
     index = {name: i for i, name in enumerate(names)}
     parents = [index[parent_of[n]] if parent_of[n] else -1 for n in names]
     subtree_n = {n: int(own_n.get(n, 0)) for n in names}
-    subtree_sum = {n: sums.loc[n].copy() if n in sums.index else pd.Series(0.0, sums.columns)
-                   for n in names}
-    subtree_count = {n: counts.loc[n].copy() if n in counts.index
-                     else pd.Series(0, counts.columns) for n in names}
+    subtree_sum = {
+        n: sums.loc[n].copy() if n in sums.index else pd.Series(0.0, sums.columns) for n in names
+    }
+    subtree_count = {
+        n: counts.loc[n].copy() if n in counts.index else pd.Series(0, counts.columns)
+        for n in names
+    }
     depth = {}
     for n in names:
         d, node = 0, n
@@ -90,8 +93,9 @@ def run_pandas(responses: Path, units: Path, out: Path) -> None:
                 count = subtree_count[n][s.id]
                 ok = visible[(n, s.id)] and count > 0
                 cells.append(repr(float(subtree_sum[n][s.id] / count)) if ok else "")
-            handle.write(f"{n},{subtree_n[n]},{'false' if shown[u] else 'true'},"
-                         + ",".join(cells) + "\n")
+            handle.write(
+                f"{n},{subtree_n[n]},{'false' if shown[u] else 'true'}," + ",".join(cells) + "\n"
+            )
     with open(out / "reliability.csv", "w") as handle:
         handle.write("scale,n_items,n_complete,alpha,omega\n")
         for scale in instrument.scales:
@@ -120,14 +124,19 @@ def peak_resident_mb() -> float:
 
 
 def main() -> None:
-    which, responses, units, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), \
-        Path(sys.argv[4])
+    which, responses, units, out = (
+        sys.argv[1],
+        Path(sys.argv[2]),
+        Path(sys.argv[3]),
+        Path(sys.argv[4]),
+    )
     out.mkdir(parents=True, exist_ok=True)
     if which == "echoorg":
         import echoorg.core.diagnostic.report  # noqa: F401
     else:
         import pandas  # noqa: F401
     import scipy.optimize  # noqa: F401  (omega, in both)
+
     started = time.perf_counter()
     (run_echoorg if which == "echoorg" else run_pandas)(responses, units, out)
     seconds = time.perf_counter() - started

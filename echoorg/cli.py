@@ -1,20 +1,20 @@
 """The `echoorg` command: Django's management commands with echoorg's settings.
 
-    echoorg migrate            set up or upgrade the database
-    echoorg demo               load the fictional demo organisations (idempotent)
-    echoorg serve --port 8000  serve the application with gunicorn
-    echoorg audit verify       check the audit trail's keyed hash chain
-    echoorg audit head         print the chain head as JSON, to keep outside the database
-    echoorg audit verify --against FILE
-                               also check the trail still reaches a head saved earlier
-    echoorg setup_organisation --name N --slug S --facilitator EMAIL
-                               a new installation's first organisation and facilitator
-    echoorg grant_guardian --organisation SLUG --email EMAIL
-                               an organisation's first speak-up guardian (on the web,
-                               a guardian or board member confirms every other one)
-    echoorg reset_2fa EMAIL --reason R
-                               turn off two-factor for someone who lost their device
-    echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)
+echoorg migrate            set up or upgrade the database
+echoorg demo               load the fictional demo organisations (idempotent)
+echoorg serve --port 8000  serve the application with gunicorn
+echoorg audit verify       check the audit trail's keyed hash chain
+echoorg audit head         print the chain head as JSON, to keep outside the database
+echoorg audit verify --against FILE
+                           also check the trail still reaches a head saved earlier
+echoorg setup_organisation --name N --slug S --facilitator EMAIL
+                           a new installation's first organisation and facilitator
+echoorg grant_guardian --organisation SLUG --email EMAIL
+                           an organisation's first speak-up guardian (on the web,
+                           a guardian or board member confirms every other one)
+echoorg reset_2fa EMAIL --reason R
+                           turn off two-factor for someone who lost their device
+echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)
 """
 
 from __future__ import annotations

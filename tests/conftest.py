@@ -48,21 +48,34 @@ def both_routes(request, monkeypatch):
 def make_org(db):
     def make(slug: str | None = None, name: str | None = None) -> Organisation:
         n = next(_numbers)
-        return Organisation.objects.create(slug=slug or f"org-{n}", name=name or f"Organisation {n}")
+        return Organisation.objects.create(
+            slug=slug or f"org-{n}", name=name or f"Organisation {n}"
+        )
 
     return make
 
 
 @pytest.fixture
 def make_person(db):
-    def make(org: Organisation | None, *roles: str, email: str | None = None,
-             unit: Unit | None = None, password: str = PASSWORD) -> User:
+    def make(
+        org: Organisation | None,
+        *roles: str,
+        email: str | None = None,
+        unit: Unit | None = None,
+        password: str = PASSWORD,
+    ) -> User:
         n = next(_numbers)
-        user = User.objects.create_user(email or f"person{n}@example.org", password,
-                                        full_name=f"Person {n}")
+        user = User.objects.create_user(
+            email or f"person{n}@example.org", password, full_name=f"Person {n}"
+        )
         if org is not None:
-            Membership.objects.create(user=user, organisation=org, unit=unit,
-                                      roles=list(roles) or ["staff"], name=user.full_name)
+            Membership.objects.create(
+                user=user,
+                organisation=org,
+                unit=unit,
+                roles=list(roles) or ["staff"],
+                name=user.full_name,
+            )
         return user
 
     return make
@@ -97,10 +110,12 @@ def login_as():
 def tree(org) -> dict[str, Unit]:
     """Alpha's units: Children > Fostering > {Recruitment, Support}; Adults."""
     children = Unit.objects.create(organisation=org, name="Children", kind="directorate")
-    fostering = Unit.objects.create(organisation=org, name="Fostering", parent=children,
-                                    kind="service")
-    recruitment = Unit.objects.create(organisation=org, name="Recruitment", parent=fostering,
-                                      kind="team")
+    fostering = Unit.objects.create(
+        organisation=org, name="Fostering", parent=children, kind="service"
+    )
+    recruitment = Unit.objects.create(
+        organisation=org, name="Recruitment", parent=fostering, kind="team"
+    )
     support = Unit.objects.create(organisation=org, name="Support", parent=fostering, kind="team")
     adults = Unit.objects.create(organisation=org, name="Adults", kind="directorate")
     return {u.name: u for u in (children, fostering, recruitment, support, adults)}

@@ -17,8 +17,8 @@ os.environ.setdefault("ECHOORG_ENCRYPTION_KEYS", new_key())
 os.environ.setdefault("ECHOORG_RECEIPT_SECRET", secrets.token_urlsafe(32))
 os.environ.setdefault("ECHOORG_AUDIT_KEYS", new_audit_key())
 
-from echoorg.web.settings import *  # noqa: E402, F403
-from echoorg.web.settings import PACKAGE_DIR  # noqa: E402
+from echoorg.web.settings import *  # noqa: F403
+from echoorg.web.settings import PACKAGE_DIR
 
 # Any existing folder: static files come from the apps (WHITENOISE_USE_FINDERS); this only
 # keeps whitenoise from warning that the data folder's static folder is missing.

@@ -102,30 +102,10 @@ def test_it_refuses_a_wrong_password(person):
     assert logged_in_user_id(client) is None
 
 
-
-
 def test_it_gives_the_same_answer_for_an_unknown_address(db):
     response = log_in(Client(), "nobody@example.org", "whatever it is")
     assert response.status_code == 400
     assert WRONG_LOGIN in response.content.decode()
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def test_it_follows_a_local_next_path(person):
@@ -135,13 +115,15 @@ def test_it_follows_a_local_next_path(person):
 
 
 def test_it_follows_next_from_the_query_string(person):
-    response = Client().post("/login/?next=/account/",
-                             {"email": "sam@example.org", "password": PASSWORD})
+    response = Client().post(
+        "/login/?next=/account/", {"email": "sam@example.org", "password": PASSWORD}
+    )
     assert response.url == "/account/"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
-                                    "https://evil.example/account/"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "https://evil.example/account/"]
+)
 def test_it_ignores_an_external_next_url(person, target):
     response = log_in(Client(), "sam@example.org", next=target)
     assert response.status_code == 302
@@ -243,8 +225,9 @@ def test_it_sets_a_new_password_through_the_reset_link(person):
     assert 'name="new_password1"' in form.content.decode()
 
     new_password = "purple elephants juggle quietly"
-    response = client.post(set_password_url, {"new_password1": new_password,
-                                              "new_password2": new_password})
+    response = client.post(
+        set_password_url, {"new_password1": new_password, "new_password2": new_password}
+    )
     assert response.status_code == 302
     assert response.url == "/password-reset/done/"
 
@@ -282,8 +265,9 @@ def test_it_refuses_a_too_short_new_password(person):
     Client().post("/password-reset/", {"email": "sam@example.org"})
     client = Client()
     set_password_url = client.get(reset_link(mail.outbox[0])).url
-    response = client.post(set_password_url, {"new_password1": "short1pw",
-                                              "new_password2": "short1pw"})
+    response = client.post(
+        set_password_url, {"new_password1": "short1pw", "new_password2": "short1pw"}
+    )
     assert response.status_code == 200
     assert "This password is too short" in response.content.decode()
     person.refresh_from_db()
@@ -386,10 +370,6 @@ def test_it_sends_the_2fa_step_back_to_login_without_a_pending_login(db):
     assert response.url == "/login/"
 
 
-
-
-
-
 # -- two-factor setup --------------------------------------------------------------------
 
 
@@ -442,8 +422,9 @@ def test_it_then_asks_for_a_code_at_login(person, login_as):
 
 def test_it_lets_a_person_turn_2fa_off_when_not_required(totp_person, login_as):
     client = login_as(totp_person)
-    response = client.post("/account/2fa/disable/",
-                           {"code": pyotp.TOTP(totp_person.totp_secret).now()})
+    response = client.post(
+        "/account/2fa/disable/", {"code": pyotp.TOTP(totp_person.totp_secret).now()}
+    )
     assert response.status_code == 302
     totp_person.refresh_from_db()
     assert not totp_person.totp_enabled
@@ -514,8 +495,9 @@ def test_it_refuses_to_turn_2fa_off_while_required(strict_org, make_person, logi
     leader.totp_secret, leader.totp_enabled = pyotp.random_base32(), True
     leader.save()
     client = login_as(leader)
-    response = client.post("/account/2fa/disable/",
-                           {"code": pyotp.TOTP(leader.totp_secret).now()}, follow=True)
+    response = client.post(
+        "/account/2fa/disable/", {"code": pyotp.TOTP(leader.totp_secret).now()}, follow=True
+    )
     assert response.status_code == 200
     assert "cannot be turned off" in response.content.decode()
     leader.refresh_from_db()

@@ -24,7 +24,9 @@ def test_no_interactive_docs_page_pulls_from_a_cdn(client):
 
 def test_it_needs_a_token_or_a_session(client, org):
     assert client.get("/api/organisations").status_code == 401
-    assert client.get("/api/organisations", HTTP_AUTHORIZATION="Bearer echo_wrong").status_code == 401
+    assert (
+        client.get("/api/organisations", HTTP_AUTHORIZATION="Bearer echo_wrong").status_code == 401
+    )
 
 
 def test_it_lists_units_with_their_parents(client, bearer, org, tree):
@@ -33,31 +35,41 @@ def test_it_lists_units_with_their_parents(client, bearer, org, tree):
 
 
 def test_it_creates_a_unit(client, bearer, org, tree):
-    response = client.post(f"/api/organisations/{org.slug}/units", {"name": "Kinship",
-                           "kind": "team", "parent": "Fostering"},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units",
+        {"name": "Kinship", "kind": "team", "parent": "Fostering"},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 201
     assert response.json()["parent"] == "Fostering"
     assert Unit.objects.get(name="Kinship").parent == tree["Fostering"]
 
 
-@pytest.mark.parametrize(("payload", "message"), [
-    ({"name": "X", "parent": "Nowhere"}, "not a unit of this organisation"),
-    ({"name": "X", "kind": "galaxy"}, "kind must be one of"),
-    ({"name": "Fostering"}, "There is already a unit called"),
-])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"name": "X", "parent": "Nowhere"}, "not a unit of this organisation"),
+        ({"name": "X", "kind": "galaxy"}, "kind must be one of"),
+        ({"name": "Fostering"}, "There is already a unit called"),
+    ],
+)
 def test_it_refuses_a_bad_unit(client, bearer, org, tree, payload, message):
-    response = client.post(f"/api/organisations/{org.slug}/units", payload,
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units", payload, content_type="application/json", **bearer
+    )
     assert response.status_code == 422
     assert message in str(response.json())
     assert Unit.objects.filter(organisation=org).count() == 5
 
 
 def test_an_import_with_a_cycle_is_refused_with_rows(client, bearer, org, tree):
-    response = client.post(f"/api/organisations/{org.slug}/units/import",
-                           {"csv": "unit,parent\nA,B\nB,A\nC,\n"},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units/import",
+        {"csv": "unit,parent\nA,B\nB,A\nC,\n"},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["detail"] == "The import was refused; nothing was written."
@@ -66,17 +78,27 @@ def test_an_import_with_a_cycle_is_refused_with_rows(client, bearer, org, tree):
 
 
 def test_an_import_creates_units(client, bearer, org):
-    response = client.post(f"/api/organisations/{org.slug}/units/import",
-                           {"csv": "unit,parent\nTeam,Root\nRoot,\n"},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units/import",
+        {"csv": "unit,parent\nTeam,Root\nRoot,\n"},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 201 and response.json() == {"created": 2}
 
 
 def test_it_adds_a_member_with_roles(client, bearer, org, tree):
-    response = client.post(f"/api/organisations/{org.slug}/memberships",
-                           {"email": "New.Person@Example.org", "full_name": "New Person",
-                            "roles": ["leader", "mentor"], "unit": "Recruitment"},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/memberships",
+        {
+            "email": "New.Person@Example.org",
+            "full_name": "New Person",
+            "roles": ["leader", "mentor"],
+            "unit": "Recruitment",
+        },
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 201, response.content
     member = Membership.objects.get(user__email="new.person@example.org")
     assert member.roles == ["leader", "mentor"] and member.unit == tree["Recruitment"]
@@ -85,20 +107,27 @@ def test_it_adds_a_member_with_roles(client, bearer, org, tree):
 
 
 def test_a_refused_member_leaves_no_account_behind(client, bearer, org):
-    response = client.post(f"/api/organisations/{org.slug}/memberships",
-                           {"email": "ghost@example.org", "roles": ["wizard"]},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/memberships",
+        {"email": "ghost@example.org", "roles": ["wizard"]},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 422
     assert "Unknown role" in response.json()["detail"]
     assert not User.objects.filter(email="ghost@example.org").exists()
 
 
-def test_staff_of_another_organisation_get_a_separate_membership(client, bearer, org,
-                                                                 other_org, make_person):
+def test_staff_of_another_organisation_get_a_separate_membership(
+    client, bearer, org, other_org, make_person
+):
     staff_elsewhere = make_person(other_org, "staff")
-    response = client.post(f"/api/organisations/{org.slug}/memberships",
-                           {"email": staff_elsewhere.email, "roles": ["staff"]},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/memberships",
+        {"email": staff_elsewhere.email, "roles": ["staff"]},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 201
     assert response.json()["full_name"] == ""  # not the name the other organisation gave
     assert staff_elsewhere.memberships.count() == 2

@@ -27,8 +27,9 @@ SECRET_VARIABLES = [s.variable for s in data_folder.SECRETS]
 
 def test_the_import_contracts_hold():
     lint_imports = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
 
@@ -36,13 +37,20 @@ def test_the_import_contracts_hold():
 def test_a_broken_contract_fails_the_check(tmp_path):
     # The same checker, given a contract the code breaks, must say so (it is not a no-op).
     config = tmp_path / "contracts.toml"
-    config.write_text('[tool.importlinter]\nroot_packages = ["echoorg"]\n\n'
-                      '[[tool.importlinter.contracts]]\nname = "web imports nothing"\n'
-                      'type = "forbidden"\nsource_modules = ["echoorg.web"]\n'
-                      'forbidden_modules = ["echoorg.orgs"]\n')
+    config.write_text(
+        '[tool.importlinter]\nroot_packages = ["echoorg"]\n\n'
+        '[[tool.importlinter.contracts]]\nname = "web imports nothing"\n'
+        'type = "forbidden"\nsource_modules = ["echoorg.web"]\n'
+        'forbidden_modules = ["echoorg.orgs"]\n'
+    )
     lint_imports = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint_imports), "--no-cache", str(config)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache", str(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
 
@@ -51,12 +59,17 @@ def test_a_broken_contract_fails_the_check(tmp_path):
 
 
 def _import_settings(data_dir: Path, cwd: Path, *, with_secrets: bool):
-    env = {k: v for k, v in os.environ.items()
-           if with_secrets or k not in SECRET_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if with_secrets or k not in SECRET_VARIABLES}
     env["ECHOORG_DATA_DIR"] = str(data_dir)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "-c", "import echoorg.web.settings"], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "import echoorg.web.settings"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_importing_the_settings_writes_nothing(tmp_path):
@@ -78,8 +91,7 @@ def test_settings_without_secrets_say_how_to_get_them_and_write_nothing(tmp_path
     assert list(data_dir.iterdir()) == []
 
 
-def test_a_local_install_generates_its_secrets_once_before_django_starts(tmp_path,
-                                                                          monkeypatch):
+def test_a_local_install_generates_its_secrets_once_before_django_starts(tmp_path, monkeypatch):
     monkeypatch.setenv("ECHOORG_DATA_DIR", str(tmp_path / "var"))
     for variable in SECRET_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
@@ -130,8 +142,7 @@ def test_without_the_new_part_its_url_does_not_exist(org):
         reverse("new_part_home", kwargs={"slug": org.slug})
 
 
-def test_a_new_part_brings_its_page_and_its_navigation_link(new_part, org, make_person,
-                                                            client):
+def test_a_new_part_brings_its_page_and_its_navigation_link(new_part, org, make_person, client):
     client.force_login(make_person(org, "staff"))
     url = reverse("new_part_home", kwargs={"slug": org.slug})
     assert url == f"/o/{org.slug}/new-part/"
@@ -169,6 +180,8 @@ def test_a_new_part_loads_its_own_demo_data(new_part, monkeypatch):
     out = io.StringIO()
     call_command("demo", "--seed", "7", stdout=out)
     assert out.getvalue().splitlines() == [
-        "Loaded: the organisations.", "Added the new part's demo data (seed 7).", "",
+        "Loaded: the organisations.",
+        "Added the new part's demo data (seed 7).",
+        "",
         "Demo logins: ...",
     ]

@@ -24,8 +24,14 @@ from echoorg.core.audit import (
 @pytest.fixture
 def entries(org, facilitator):
     for n in range(1, 6):
-        record("unit.created", actor=facilitator, organisation=org, object_type="orgs.unit",
-               object_id=str(n), name=f"Team {n}")
+        record(
+            "unit.created",
+            actor=facilitator,
+            organisation=org,
+            object_type="orgs.unit",
+            object_id=str(n),
+            name=f"Team {n}",
+        )
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -47,7 +53,7 @@ def test_entries_cannot_be_changed_or_deleted_through_the_application(entries):
         AuditEntry.objects.all().delete()
 
 
-def raw(sql: str, *params) -> None:  # noqa: ANN002
+def raw(sql: str, *params) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -96,22 +102,47 @@ def test_anonymous_actions_record_no_person(org):
 
 # -- attacks by someone who can write to the database (issue 8, finding 5) ---------------
 
+
 @pytest.fixture
 def concern_trail(org, facilitator, make_person):
     """A trail in which entry 3 records an anonymous concern."""
-    record("unit.created", actor=facilitator, organisation=org, object_type="orgs.unit",
-           object_id="1", name="Team 1")
-    record("unit.created", actor=facilitator, organisation=org, object_type="orgs.unit",
-           object_id="2", name="Team 2")
-    record("concern.received", organisation=org, object_type="concerns.concern",
-           object_id="7", reference="SPK-7", mode="anonymous")
+    record(
+        "unit.created",
+        actor=facilitator,
+        organisation=org,
+        object_type="orgs.unit",
+        object_id="1",
+        name="Team 1",
+    )
+    record(
+        "unit.created",
+        actor=facilitator,
+        organisation=org,
+        object_type="orgs.unit",
+        object_id="2",
+        name="Team 2",
+    )
+    record(
+        "concern.received",
+        organisation=org,
+        object_type="concerns.concern",
+        object_id="7",
+        reference="SPK-7",
+        mode="anonymous",
+    )
     for _ in range(3):
-        record("concern.event", actor=facilitator, organisation=org,
-               object_type="concerns.concern", object_id="7", event="acknowledged")
+        record(
+            "concern.event",
+            actor=facilitator,
+            organisation=org,
+            object_type="concerns.concern",
+            object_id="7",
+            event="acknowledged",
+        )
     return make_person(org, "staff", email="reporter@alpha.example")
 
 
-def rewrite_chain(forge_hash, change=None) -> None:  # noqa: ANN001
+def rewrite_chain(forge_hash, change=None) -> None:
     """What an insider with database access does: change an entry with `change`, then
     recompute every hash after it with `forge_hash` and put the head back in line."""
     prev = GENESIS
@@ -122,24 +153,31 @@ def rewrite_chain(forge_hash, change=None) -> None:  # noqa: ANN001
             entry = change(entry)
         entry = replace(entry, prev_hash=prev)
         entry = replace(entry, hash=forge_hash(entry))
-        raw("UPDATE audit_auditentry SET actor_id = %s, detail = %s, prev_hash = %s, "
+        raw(
+            "UPDATE audit_auditentry SET actor_id = %s, detail = %s, prev_hash = %s, "
             "hash = %s, key_id = %s WHERE seq = %s",
-            entry.actor, json.dumps(entry.detail), entry.prev_hash, entry.hash, entry.key_id,
-            entry.seq)
+            entry.actor,
+            json.dumps(entry.detail),
+            entry.prev_hash,
+            entry.hash,
+            entry.key_id,
+            entry.seq,
+        )
         prev = entry.hash
     raw("UPDATE audit_audithead SET seq = %s, hash = %s WHERE id = 1", len(rows), prev)
 
 
-def name_the_reporter(reporter):  # noqa: ANN001, ANN201
-    def change(entry):  # noqa: ANN001, ANN202
+def name_the_reporter(reporter):
+    def change(entry):
         if entry.action == "concern.received":
             return replace(entry, actor=str(reporter.pk), detail={**entry.detail, "mode": "named"})
         return entry
+
     return change
 
 
 def test_naming_an_anonymous_reporter_and_recomputing_plain_hashes_is_caught(concern_trail):
-    def plain_sha256(entry):  # noqa: ANN001, ANN202
+    def plain_sha256(entry):
         return entry_hash(replace(entry, key_id=UNKEYED))
 
     rewrite_chain(plain_sha256, name_the_reporter(concern_trail))
@@ -150,11 +188,11 @@ def test_naming_an_anonymous_reporter_and_recomputing_plain_hashes_is_caught(con
 
 
 def test_recomputing_plain_hashes_without_a_key_id_is_caught(concern_trail):
-    def legacy(entry):  # noqa: ANN001, ANN202
+    def legacy(entry):
         entry = replace(entry, key_id=UNKEYED)
         return entry_hash(entry)
 
-    def change(entry):  # noqa: ANN001, ANN202
+    def change(entry):
         return replace(name_the_reporter(concern_trail)(entry), key_id=UNKEYED)
 
     rewrite_chain(legacy, change)
@@ -168,10 +206,10 @@ def test_recomputing_plain_hashes_without_a_key_id_is_caught(concern_trail):
 def test_naming_a_reporter_and_recomputing_with_a_guessed_key_is_caught(concern_trail):
     guessed = AuditKeys([new_audit_key()])
 
-    def wrong_key(entry):  # noqa: ANN001, ANN202
+    def wrong_key(entry):
         return entry_hash(replace(entry, key_id=guessed.signing_id), guessed)
 
-    def change(entry):  # noqa: ANN001, ANN202
+    def change(entry):
         return replace(name_the_reporter(concern_trail)(entry), key_id=guessed.signing_id)
 
     rewrite_chain(wrong_key, change)
@@ -183,19 +221,18 @@ def test_wrong_key_under_the_real_key_id_is_caught(concern_trail):
     guessed = AuditKeys([new_audit_key()])
     real_id = audit_keys().signing_id
 
-    def wrong_key(entry):  # noqa: ANN001, ANN202
+    def wrong_key(entry):
         return hmac_with(guessed, entry)
 
-    def hmac_with(keys, entry):  # noqa: ANN001, ANN202
+    def hmac_with(keys, entry):
         return entry_hash(replace(entry, key_id=keys.signing_id), keys)
 
-    rewrite_chain(wrong_key, lambda e: replace(name_the_reporter(concern_trail)(e),
-                                               key_id=real_id))
+    rewrite_chain(wrong_key, lambda e: replace(name_the_reporter(concern_trail)(e), key_id=real_id))
     with pytest.raises(CommandError, match="entry 1: entry 1 was changed"):
         call_command("audit", "verify")
 
 
-def save_head(tmp_path, capsys):  # noqa: ANN001, ANN201
+def save_head(tmp_path, capsys):
     call_command("audit", "head")
     path = tmp_path / "head.json"
     path.write_text(capsys.readouterr().out)
@@ -206,8 +243,14 @@ def test_head_prints_position_count_hash_and_time_as_json(concern_trail, capsys)
     call_command("audit", "head")
     head = json.loads(capsys.readouterr().out)
     last = AuditEntry.objects.order_by("-seq").first()
-    assert head == {"format": "echoorg-audit-head/1", "seq": last.seq, "entries": 6,
-                    "hash": last.hash, "at": head["at"], "key_id": audit_keys().signing_id}
+    assert head == {
+        "format": "echoorg-audit-head/1",
+        "seq": last.seq,
+        "entries": 6,
+        "hash": last.hash,
+        "at": head["at"],
+        "key_id": audit_keys().signing_id,
+    }
     assert head["at"].startswith(str(last.at.year)) and head["at"].endswith("+00:00")
 
 
@@ -219,7 +262,8 @@ def test_head_refuses_to_print_for_a_broken_trail(concern_trail, capsys):
 
 
 def test_verify_against_a_saved_head_passes_and_counts_what_came_after(
-        concern_trail, org, tmp_path, capsys):
+    concern_trail, org, tmp_path, capsys
+):
     saved = save_head(tmp_path, capsys)
     record("unit.created", organisation=org, object_type="orgs.unit", object_id="3")
     call_command("audit", "verify", "--against", str(saved))
@@ -236,14 +280,16 @@ def test_deleting_every_entry_fails_against_a_saved_head(concern_trail, tmp_path
     call_command("audit", "verify")
     assert "0 entries" in capsys.readouterr().out
     # ... with it, the deletion is named and the command fails.
-    with pytest.raises(CommandError, match="the trail is empty, but the saved head is "
-                                           "entry 6") as caught:
+    with pytest.raises(
+        CommandError, match="the trail is empty, but the saved head is entry 6"
+    ) as caught:
         call_command("audit", "verify", "--against", str(saved))
     assert caught.value.returncode == 1
 
 
 def test_deleting_every_entry_and_the_head_row_fails_against_a_saved_head(
-        concern_trail, tmp_path, capsys):
+    concern_trail, tmp_path, capsys
+):
     saved = save_head(tmp_path, capsys)
     raw("DELETE FROM audit_auditentry")
     raw("DELETE FROM audit_audithead")
@@ -261,8 +307,7 @@ def test_deleting_the_last_entries_fails_against_a_saved_head(concern_trail, tmp
         call_command("audit", "verify", "--against", str(saved))
 
 
-def test_rewriting_with_the_real_key_fails_against_a_saved_head(
-        concern_trail, tmp_path, capsys):
+def test_rewriting_with_the_real_key_fails_against_a_saved_head(concern_trail, tmp_path, capsys):
     """Even someone who stole the audit key cannot match a head kept outside."""
     saved = save_head(tmp_path, capsys)
     keys = audit_keys()
@@ -272,12 +317,19 @@ def test_rewriting_with_the_real_key_fails_against_a_saved_head(
         call_command("audit", "verify", "--against", str(saved))
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "not JSON"),
-    ('{"seq": 3}', "not an echoorg audit head"),
-    ('{"format": "echoorg-audit-head/1", "seq": "3", "entries": 3, "hash": "' + "a" * 64 + '"}',
-     "'seq' must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "not JSON"),
+        ('{"seq": 3}', "not an echoorg audit head"),
+        (
+            '{"format": "echoorg-audit-head/1", "seq": "3", "entries": 3, "hash": "'
+            + "a" * 64
+            + '"}',
+            "'seq' must be a whole number",
+        ),
+    ],
+)
 def test_verify_against_a_malformed_head_says_what_is_wrong(entries, tmp_path, content, message):
     path = tmp_path / "head.json"
     path.write_text(content)
@@ -324,13 +376,29 @@ def test_a_leaked_old_key_cannot_append_after_rotation(entries, org, settings):
     # The insider appends a forged entry sealed with the old key they hold.
     head = AuditHead.objects.get(id=1)
     old = AuditKeys([old_key])
-    forged = replace(_as_chain_entry(AuditEntry.objects.get(seq=head.seq)), seq=head.seq + 1,
-                     prev_hash=head.hash, key_id=old.signing_id, action="concern.closed")
+    forged = replace(
+        _as_chain_entry(AuditEntry.objects.get(seq=head.seq)),
+        seq=head.seq + 1,
+        prev_hash=head.hash,
+        key_id=old.signing_id,
+        action="concern.closed",
+    )
     forged = replace(forged, hash=entry_hash(forged, old))
-    raw("INSERT INTO audit_auditentry (seq, at, action, object_type, object_id, detail, "
+    raw(
+        "INSERT INTO audit_auditentry (seq, at, action, object_type, object_id, detail, "
         "prev_hash, hash, key_id, organisation_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
-        "%s, %s)", forged.seq, forged.at, forged.action, forged.object_type, forged.object_id,
-        json.dumps(forged.detail), forged.prev_hash, forged.hash, forged.key_id, org.pk)
+        "%s, %s)",
+        forged.seq,
+        forged.at,
+        forged.action,
+        forged.object_type,
+        forged.object_id,
+        json.dumps(forged.detail),
+        forged.prev_hash,
+        forged.hash,
+        forged.key_id,
+        org.pk,
+    )
     raw("UPDATE audit_audithead SET seq = %s, hash = %s WHERE id = 1", forged.seq, forged.hash)
     with pytest.raises(CommandError, match="retired key was used after rotation"):
         call_command("audit", "verify")
@@ -339,18 +407,16 @@ def test_a_leaked_old_key_cannot_append_after_rotation(entries, org, settings):
 # -- a trail written before audit keys -----------------------------------------------------
 
 
-def write_unkeyed_trail(org, n: int) -> None:  # noqa: ANN001
+def write_unkeyed_trail(org, n: int) -> None:
     """Entries as echoorg wrote them before audit keys: plain SHA-256, no key id."""
     for _ in range(n):
         entry = record("unit.created", organisation=org, object_type="orgs.unit", object_id="1")
         plain = replace(_as_chain_entry(entry), key_id=UNKEYED)
         digest = entry_hash(plain)
-        raw("UPDATE audit_auditentry SET key_id = '', hash = %s WHERE seq = %s", digest,
-            entry.seq)
+        raw("UPDATE audit_auditentry SET key_id = '', hash = %s WHERE seq = %s", digest, entry.seq)
         raw("UPDATE audit_audithead SET hash = %s WHERE id = 1", digest)
         if entry.seq < n:
-            raw("UPDATE audit_auditentry SET prev_hash = %s WHERE seq = %s", digest,
-                entry.seq + 1)
+            raw("UPDATE audit_auditentry SET prev_hash = %s WHERE seq = %s", digest, entry.seq + 1)
 
 
 def test_an_unkeyed_trail_must_be_sealed_then_verifies(org, capsys):
@@ -370,14 +436,19 @@ def test_an_unkeyed_trail_must_be_sealed_then_verifies(org, capsys):
     for row in rows[:3]:
         entry = replace(_as_chain_entry(row), prev_hash=prev, object_id="666")
         digest = entry_hash(entry)
-        raw("UPDATE audit_auditentry SET object_id = '666', prev_hash = %s, hash = %s "
-            "WHERE seq = %s", prev, digest, row.seq)
+        raw(
+            "UPDATE audit_auditentry SET object_id = '666', prev_hash = %s, hash = %s "
+            "WHERE seq = %s",
+            prev,
+            digest,
+            row.seq,
+        )
         prev = digest
     with pytest.raises(CommandError, match="entry 4 does not follow entry 3"):
         call_command("audit", "verify")
 
 
-def test_the_upgrade_migration_seals_an_unkeyed_trail(org, transactional_db):  # noqa: ARG001
+def test_the_upgrade_migration_seals_an_unkeyed_trail(org, transactional_db):
     from django.db import connection as conn
     from django.db.migrations.executor import MigrationExecutor
 
@@ -398,8 +469,9 @@ def test_the_upgrade_migration_seals_an_unkeyed_trail(org, transactional_db):  #
 
 def test_a_key_id_is_not_the_key(settings):
     key = settings.ECHOORG_AUDIT_KEYS[0]
-    assert audit_key_id(key) not in key and hashlib.sha256(key.encode()).hexdigest()[:12] \
-        != audit_key_id(key)
+    assert audit_key_id(key) not in key and hashlib.sha256(key.encode()).hexdigest()[
+        :12
+    ] != audit_key_id(key)
 
 
 # -- the audit page ------------------------------------------------------------------------
@@ -413,8 +485,9 @@ def test_the_audit_page_shows_the_chain_head(entries, org, facilitator, login_as
     assert "Chain head" in page and last.hash in page and audit_keys().signing_id in page
 
 
-def test_the_audit_page_keeps_to_its_query_budget(entries, org, facilitator, login_as,
-                                                  django_assert_max_num_queries):
+def test_the_audit_page_keeps_to_its_query_budget(
+    entries, org, facilitator, login_as, django_assert_max_num_queries
+):
     client = login_as(facilitator)
     with django_assert_max_num_queries(12):
         assert client.get(f"/o/{org.slug}/audit/").status_code == 200

@@ -77,13 +77,15 @@ def _invitation_url(c: Context) -> str:
     """The person's own invitation (in their own organisation's wave)."""
     wave = SurveyWave.objects.filter(organisation__memberships__user=c.user).first()
     invitation, _ = Invitation.objects.get_or_create(
-        wave=wave, user=c.user, defaults={"token_digest": f"matrix-{c.user.pk}"})
+        wave=wave, user=c.user, defaults={"token_digest": f"matrix-{c.user.pk}"}
+    )
     return reverse("answer_now", kwargs={"invitation_id": invitation.pk})
 
 
 def _survey_token_url(c: Context) -> str:
     invitation, _ = Invitation.objects.get_or_create(
-        wave=c.wave, user=c.member.user, defaults={"unit": c.unit, "token_digest": "x"})
+        wave=c.wave, user=c.member.user, defaults={"unit": c.unit, "token_digest": "x"}
+    )
     token = invitation.new_token()
     invitation.save()
     return reverse("survey_start", kwargs={"token": token})
@@ -92,8 +94,9 @@ def _survey_token_url(c: Context) -> str:
 def _import_job(c: Context) -> ResponseImport:
     """A background import of the context's wave."""
     job = ResponseImport.objects.filter(wave=c.wave).first()
-    return job or ResponseImport.objects.create(organisation=c.org, wave=c.wave,
-                                                status=ResponseImport.DONE)
+    return job or ResponseImport.objects.create(
+        organisation=c.org, wave=c.wave, status=ResponseImport.DONE
+    )
 
 
 def _c(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
@@ -103,11 +106,17 @@ def _c(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], s
 def _own_concern_url(c: Context) -> str:
     """The person's own named concern, raised in their own organisation."""
     home = c.user.memberships.first().organisation
-    raised = raise_concern(home, mode="named", category="other", at_risk=[],
-                           risk_of_harm=False, text="Matrix", reporter=c.user,
-                           with_receipt=False)
-    return reverse("my_concern", kwargs={"slug": home.slug,
-                                         "reference": raised.concern.reference})
+    raised = raise_concern(
+        home,
+        mode="named",
+        category="other",
+        at_risk=[],
+        risk_of_harm=False,
+        text="Matrix",
+        reporter=c.user,
+        with_receipt=False,
+    )
+    return reverse("my_concern", kwargs={"slug": home.slug, "reference": raised.concern.reference})
 
 
 def _token_url(c: Context) -> str:
@@ -122,29 +131,43 @@ PAGES: dict[str, Rule] = {
     "login_2fa": Rule("GET", lambda c: reverse("login_2fa"), PUBLIC, org_scoped=False),
     "logout": Rule("POST", lambda c: reverse("logout"), PUBLIC, org_scoped=False),
     "password_reset": Rule("GET", lambda c: reverse("password_reset"), PUBLIC, org_scoped=False),
-    "password_reset_done": Rule("GET", lambda c: reverse("password_reset_done"), PUBLIC,
-                                org_scoped=False),
+    "password_reset_done": Rule(
+        "GET", lambda c: reverse("password_reset_done"), PUBLIC, org_scoped=False
+    ),
     "password_reset_confirm": Rule(
-        "GET", lambda c: reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "x"}),
-        PUBLIC, org_scoped=False),
-    "password_reset_complete": Rule("GET", lambda c: reverse("password_reset_complete"), PUBLIC,
-                                    org_scoped=False),
+        "GET",
+        lambda c: reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "x"}),
+        PUBLIC,
+        org_scoped=False,
+    ),
+    "password_reset_complete": Rule(
+        "GET", lambda c: reverse("password_reset_complete"), PUBLIC, org_scoped=False
+    ),
     "account": Rule("GET", lambda c: reverse("account"), MEMBERS, org_scoped=False),
-    "two_factor_setup": Rule("GET", lambda c: reverse("two_factor_setup"), MEMBERS,
-                             org_scoped=False),
-    "two_factor_disable": Rule("POST", lambda c: reverse("two_factor_disable"), MEMBERS,
-                               org_scoped=False),
-    "recovery_codes": Rule("GET", lambda c: reverse("recovery_codes"), MEMBERS,
-                           org_scoped=False),
-    "recovery_codes_new": Rule("GET", lambda c: reverse("recovery_codes_new"), MEMBERS,
-                               org_scoped=False),
-    "token_create": Rule("POST", lambda c: reverse("token_create"), MEMBERS, org_scoped=False,
-                         data={"name": "matrix"}),
+    "two_factor_setup": Rule(
+        "GET", lambda c: reverse("two_factor_setup"), MEMBERS, org_scoped=False
+    ),
+    "two_factor_disable": Rule(
+        "POST", lambda c: reverse("two_factor_disable"), MEMBERS, org_scoped=False
+    ),
+    "recovery_codes": Rule("GET", lambda c: reverse("recovery_codes"), MEMBERS, org_scoped=False),
+    "recovery_codes_new": Rule(
+        "GET", lambda c: reverse("recovery_codes_new"), MEMBERS, org_scoped=False
+    ),
+    "token_create": Rule(
+        "POST",
+        lambda c: reverse("token_create"),
+        MEMBERS,
+        org_scoped=False,
+        data={"name": "matrix"},
+    ),
     "token_revoke": Rule("POST", _token_url, MEMBERS, org_scoped=False),
-    "organisation_new": Rule("GET", lambda c: reverse("organisation_new"), FACILITATORS,
-                             org_scoped=False),
-    "switch_organisation": Rule("POST", lambda c: reverse("switch_organisation"), MEMBERS,
-                                data={"organisation": "__slug__"}),
+    "organisation_new": Rule(
+        "GET", lambda c: reverse("organisation_new"), FACILITATORS, org_scoped=False
+    ),
+    "switch_organisation": Rule(
+        "POST", lambda c: reverse("switch_organisation"), MEMBERS, data={"organisation": "__slug__"}
+    ),
     "organisation": Rule("GET", _o("organisation"), MEMBERS),
     "units": Rule("GET", _o("units"), MEMBERS),
     "units_import": Rule("GET", _o("units_import"), MANAGERS),
@@ -158,31 +181,37 @@ PAGES: dict[str, Rule] = {
     "trends": Rule("GET", _o("trends"), SURVEY_VIEWERS),
     "wave": Rule("GET", _w("wave"), SURVEY_VIEWERS),
     "wave_import": Rule("GET", _w("wave_import"), MANAGERS),
-    "wave_import_job": Rule("GET", lambda c: reverse("wave_import_job", kwargs={
-        "slug": c.slug, "wave_id": c.wave.pk, "import_id": _import_job(c).pk}), MANAGERS),
+    "wave_import_job": Rule(
+        "GET",
+        lambda c: reverse(
+            "wave_import_job",
+            kwargs={"slug": c.slug, "wave_id": c.wave.pk, "import_id": _import_job(c).pk},
+        ),
+        MANAGERS,
+    ),
     "wave_results": Rule("GET", _w("wave_results"), SURVEY_VIEWERS),
-    "wave_results_export": Rule("GET", _w("wave_results_export", fmt=lambda c: "csv"),
-                                SURVEY_VIEWERS),
+    "wave_results_export": Rule(
+        "GET", _w("wave_results_export", fmt=lambda c: "csv"), SURVEY_VIEWERS
+    ),
     "wave_rows_export": Rule("GET", _w("wave_rows_export"), RESEARCHERS),
     "wave_psychometrics": Rule("GET", _w("wave_psychometrics"), SURVEY_VIEWERS),
     "instruments": Rule("GET", _o("instruments"), SURVEY_VIEWERS),
-    "instrument": Rule("GET", _o("instrument", key=lambda c: "echo-culture-v1@1"),
-                       SURVEY_VIEWERS),
+    "instrument": Rule("GET", _o("instrument", key=lambda c: "echo-culture-v1@1"), SURVEY_VIEWERS),
     "my_surveys": Rule("GET", lambda c: reverse("my_surveys"), MEMBERS, org_scoped=False),
     "answer_now": Rule("POST", _invitation_url, MEMBERS, org_scoped=False),
     # Answering needs no account: the single-use link is the key.
     "survey_start": Rule("GET", _survey_token_url, PUBLIC, org_scoped=False),
-    "survey_page": Rule("GET", lambda c: _survey_token_url(c) + "1/", PUBLIC,
-                        org_scoped=False),
-    "survey_thanks": Rule("GET", lambda c: reverse("survey_thanks"), PUBLIC,
-                          org_scoped=False),
+    "survey_page": Rule("GET", lambda c: _survey_token_url(c) + "1/", PUBLIC, org_scoped=False),
+    "survey_thanks": Rule("GET", lambda c: reverse("survey_thanks"), PUBLIC, org_scoped=False),
     # Speaking up needs no account; following up needs the receipt code (a session).
     "speak_up": Rule("GET", _o("speak_up"), PUBLIC, org_scoped=False),
     "speak_up_follow_up": Rule("GET", _o("speak_up_follow_up"), PUBLIC, org_scoped=False),
     "speak_up_case": Rule("GET", _o("speak_up_case"), PUBLIC, org_scoped=False),
     "speak_up_attachment": Rule(
-        "GET", _o("speak_up_attachment", attachment_id=lambda c: c.concern.attachments
-                  .first().pk), NOBODY_ELSE),
+        "GET",
+        _o("speak_up_attachment", attachment_id=lambda c: c.concern.attachments.first().pk),
+        NOBODY_ELSE,
+    ),
     "my_concerns": Rule("GET", lambda c: reverse("my_concerns"), MEMBERS, org_scoped=False),
     "my_concern": Rule("GET", _own_concern_url, MEMBERS, org_scoped=False),
     "concerns": Rule("GET", _o("concerns"), GUARDIANS),
@@ -191,8 +220,11 @@ PAGES: dict[str, Rule] = {
     "concern_insights": Rule("GET", _o("concern_insights"), CONCERN_STATS),
     "concern_return": Rule("GET", _o("concern_return"), RETURNS),
     "concern": Rule("GET", _c("concern"), GUARDIANS),
-    "concern_attachment": Rule("GET", _c("concern_attachment", attachment_id=lambda c: c
-                                         .concern.attachments.first().pk), GUARDIANS),
+    "concern_attachment": Rule(
+        "GET",
+        _c("concern_attachment", attachment_id=lambda c: c.concern.attachments.first().pk),
+        GUARDIANS,
+    ),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -201,21 +233,33 @@ PAGE_POSTS: dict[str, Rule] = {
     "unit": Rule("POST", _o("unit", unit_id=lambda c: c.unit.pk), MANAGERS, data={"name": ""}),
     "units_import": Rule("POST", _o("units_import"), MANAGERS, data={}),
     "people": Rule("POST", _o("people"), FACILITATORS, data={"email": "not-an-email"}),
-    "person": Rule("POST", _o("person", member_id=lambda c: c.member.pk), FACILITATORS,
-                   data={"roles": ["nonsense"]}),
-    "org_settings": Rule("POST", _o("org_settings"), FACILITATORS,
-                         data={"require_2fa_roles": ["nonsense"]}),
-    "organisation_new": Rule("POST", lambda c: reverse("organisation_new"), FACILITATORS,
-                             org_scoped=False, data={"name": ""}),
+    "person": Rule(
+        "POST",
+        _o("person", member_id=lambda c: c.member.pk),
+        FACILITATORS,
+        data={"roles": ["nonsense"]},
+    ),
+    "org_settings": Rule(
+        "POST", _o("org_settings"), FACILITATORS, data={"require_2fa_roles": ["nonsense"]}
+    ),
+    "organisation_new": Rule(
+        "POST",
+        lambda c: reverse("organisation_new"),
+        FACILITATORS,
+        org_scoped=False,
+        data={"name": ""},
+    ),
     "wave": Rule("POST", _w("wave"), MANAGERS, data={}),
     "wave_new": Rule("POST", _o("wave_new"), MANAGERS, data={"title": ""}),
     "wave_import": Rule("POST", _w("wave_import"), MANAGERS, data={}),
-    "wave_rows_export": Rule("POST", _w("wave_rows_export"), RESEARCHERS,
-                             data={"agreement_reference": ""}),
+    "wave_rows_export": Rule(
+        "POST", _w("wave_rows_export"), RESEARCHERS, data={"agreement_reference": ""}
+    ),
     "instruments": Rule("POST", _o("instruments"), FACILITATORS, data={}),
     "speak_up": Rule("POST", _o("speak_up"), PUBLIC, org_scoped=False, data={}),
-    "speak_up_follow_up": Rule("POST", _o("speak_up_follow_up"), PUBLIC, org_scoped=False,
-                               data={"code": "1"}),
+    "speak_up_follow_up": Rule(
+        "POST", _o("speak_up_follow_up"), PUBLIC, org_scoped=False, data={"code": "1"}
+    ),
     "concern": Rule("POST", _c("concern"), GUARDIANS, data={"action": "event"}),
     "concern_import": Rule("POST", _o("concern_import"), GUARDIANS, data={}),
     "concern_settings": Rule("POST", _o("concern_settings"), GUARDIANS, data={}),
@@ -223,69 +267,108 @@ PAGE_POSTS: dict[str, Rule] = {
 
 
 def _api(path: str) -> Callable[[Context], str]:
-    return lambda c: "/api" + path.format(slug=c.slug, member_id=c.member.pk,
-                                          wave_id=c.wave.pk if c.wave else 0,
-                                          reference=c.concern.reference if c.concern else "")
+    return lambda c: (
+        "/api"
+        + path.format(
+            slug=c.slug,
+            member_id=c.member.pk,
+            wave_id=c.wave.pk if c.wave else 0,
+            reference=c.concern.reference if c.concern else "",
+        )
+    )
 
 
 API: dict[str, Rule] = {
     "GET /api/organisations": Rule("GET", _api("/organisations"), MEMBERS, org_scoped=False),
     "GET /api/organisations/{slug}": Rule("GET", _api("/organisations/{slug}"), MEMBERS),
-    "GET /api/organisations/{slug}/units": Rule("GET", _api("/organisations/{slug}/units"),
-                                                MEMBERS),
+    "GET /api/organisations/{slug}/units": Rule(
+        "GET", _api("/organisations/{slug}/units"), MEMBERS
+    ),
     "POST /api/organisations/{slug}/units": Rule(
-        "POST", _api("/organisations/{slug}/units"), MANAGERS, data={"name": "Matrix team"}),
+        "POST", _api("/organisations/{slug}/units"), MANAGERS, data={"name": "Matrix team"}
+    ),
     "POST /api/organisations/{slug}/units/import": Rule(
-        "POST", _api("/organisations/{slug}/units/import"), MANAGERS, data={"csv": "nonsense"}),
+        "POST", _api("/organisations/{slug}/units/import"), MANAGERS, data={"csv": "nonsense"}
+    ),
     "GET /api/organisations/{slug}/memberships": Rule(
-        "GET", _api("/organisations/{slug}/memberships"), MANAGERS),
+        "GET", _api("/organisations/{slug}/memberships"), MANAGERS
+    ),
     "POST /api/organisations/{slug}/memberships": Rule(
-        "POST", _api("/organisations/{slug}/memberships"), FACILITATORS,
-        data={"email": "bad", "roles": []}),
+        "POST",
+        _api("/organisations/{slug}/memberships"),
+        FACILITATORS,
+        data={"email": "bad", "roles": []},
+    ),
     "GET /api/organisations/{slug}/memberships/{member_id}": Rule(
-        "GET", _api("/organisations/{slug}/memberships/{member_id}"), MANAGERS),
-    "GET /api/openapi.json": Rule("GET", lambda c: "/api/openapi.json", PUBLIC,
-                                  org_scoped=False),
+        "GET", _api("/organisations/{slug}/memberships/{member_id}"), MANAGERS
+    ),
+    "GET /api/openapi.json": Rule("GET", lambda c: "/api/openapi.json", PUBLIC, org_scoped=False),
     "GET /api/organisations/{slug}/instruments": Rule(
-        "GET", _api("/organisations/{slug}/instruments"), SURVEY_VIEWERS),
+        "GET", _api("/organisations/{slug}/instruments"), SURVEY_VIEWERS
+    ),
     "GET /api/organisations/{slug}/instruments/{key}": Rule(
-        "GET", _api("/organisations/{slug}/instruments/echo-culture-v1@1"), SURVEY_VIEWERS),
+        "GET", _api("/organisations/{slug}/instruments/echo-culture-v1@1"), SURVEY_VIEWERS
+    ),
     "GET /api/organisations/{slug}/waves": Rule(
-        "GET", _api("/organisations/{slug}/waves"), SURVEY_VIEWERS),
+        "GET", _api("/organisations/{slug}/waves"), SURVEY_VIEWERS
+    ),
     "POST /api/organisations/{slug}/waves": Rule(
-        "POST", _api("/organisations/{slug}/waves"), MANAGERS,
-        data={"title": "Matrix wave", "instrument": "echo-culture-v1@1",
-              "opens_on": "2027-01-04", "closes_on": "2027-01-29", "collection": "links"}),
+        "POST",
+        _api("/organisations/{slug}/waves"),
+        MANAGERS,
+        data={
+            "title": "Matrix wave",
+            "instrument": "echo-culture-v1@1",
+            "opens_on": "2027-01-04",
+            "closes_on": "2027-01-29",
+            "collection": "links",
+        },
+    ),
     "POST /api/organisations/{slug}/waves/{wave_id}/imports": Rule(
-        "POST", _api("/organisations/{slug}/waves/{wave_id}/imports"), MANAGERS, data={}),
+        "POST", _api("/organisations/{slug}/waves/{wave_id}/imports"), MANAGERS, data={}
+    ),
     "GET /api/organisations/{slug}/waves/{wave_id}/imports/{import_id}": Rule(
-        "GET", lambda c: f"/api/organisations/{c.slug}/waves/{c.wave.pk}/imports/"
-                         f"{_import_job(c).pk}", MANAGERS),
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/waves/{c.wave.pk}/imports/{_import_job(c).pk}",
+        MANAGERS,
+    ),
     "GET /api/organisations/{slug}/waves/{wave_id}": Rule(
-        "GET", _api("/organisations/{slug}/waves/{wave_id}"), SURVEY_VIEWERS),
+        "GET", _api("/organisations/{slug}/waves/{wave_id}"), SURVEY_VIEWERS
+    ),
     "POST /api/organisations/{slug}/waves/{wave_id}/responses": Rule(
-        "POST", _api("/organisations/{slug}/waves/{wave_id}/responses"), MANAGERS,
-        data={"responses": []}),
+        "POST",
+        _api("/organisations/{slug}/waves/{wave_id}/responses"),
+        MANAGERS,
+        data={"responses": []},
+    ),
     "GET /api/organisations/{slug}/waves/{wave_id}/results": Rule(
-        "GET", _api("/organisations/{slug}/waves/{wave_id}/results"), SURVEY_VIEWERS),
+        "GET", _api("/organisations/{slug}/waves/{wave_id}/results"), SURVEY_VIEWERS
+    ),
     "GET /api/organisations/{slug}/concerns": Rule(
-        "GET", _api("/organisations/{slug}/concerns"), GUARDIANS),
+        "GET", _api("/organisations/{slug}/concerns"), GUARDIANS
+    ),
     "GET /api/organisations/{slug}/concerns/{reference}": Rule(
-        "GET", _api("/organisations/{slug}/concerns/{reference}"), GUARDIANS),
+        "GET", _api("/organisations/{slug}/concerns/{reference}"), GUARDIANS
+    ),
     "POST /api/organisations/{slug}/concerns/{reference}/events": Rule(
-        "POST", _api("/organisations/{slug}/concerns/{reference}/events"), GUARDIANS,
-        data={"type": "acknowledged", "date": "2020-01-01"}),
+        "POST",
+        _api("/organisations/{slug}/concerns/{reference}/events"),
+        GUARDIANS,
+        data={"type": "acknowledged", "date": "2020-01-01"},
+    ),
     "POST /api/organisations/{slug}/concerns-import": Rule(
-        "POST", _api("/organisations/{slug}/concerns-import"), GUARDIANS, data=[]),
+        "POST", _api("/organisations/{slug}/concerns-import"), GUARDIANS, data=[]
+    ),
     "GET /api/organisations/{slug}/concerns-statistics": Rule(
-        "GET", _api("/organisations/{slug}/concerns-statistics"), CONCERN_STATS),
+        "GET", _api("/organisations/{slug}/concerns-statistics"), CONCERN_STATS
+    ),
 }
 
 
 def _page_names() -> set[str]:
     names: set[str] = set()
 
-    def walk(patterns, namespace: str = "") -> None:  # noqa: ANN001
+    def walk(patterns, namespace: str = "") -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
                 if p.namespace == "api":
@@ -300,8 +383,9 @@ def _page_names() -> set[str]:
 
 def _api_operations() -> set[str]:
     schema = api.get_openapi_schema()
-    operations = {f"{method.upper()} {path}" for path, item in schema["paths"].items()
-                  for method in item}
+    operations = {
+        f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item
+    }
     return operations | {"GET /api/openapi.json"}
 
 
@@ -324,18 +408,30 @@ def world(make_org, make_person):
         unit = Unit.objects.create(organisation=org, name="Team A", kind="team")
         someone = make_person(org, "staff", unit=unit)
         wave = SurveyWave.objects.create(
-            organisation=org, title="Wave", instrument_id="echo-culture-v1",
-            instrument_version=1, instrument_yaml=yaml_text, opens_on=dt.date(2026, 1, 1),
-            closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN)
-        raised = raise_concern(org, mode="anonymous", category="other", at_risk=[],
-                               risk_of_harm=False, text="A matrix concern.",
-                               files=[SimpleUploadedFile("a.txt", b"x", "text/plain")])
+            organisation=org,
+            title="Wave",
+            instrument_id="echo-culture-v1",
+            instrument_version=1,
+            instrument_yaml=yaml_text,
+            opens_on=dt.date(2026, 1, 1),
+            closes_on=dt.date(2099, 1, 1),
+            status=SurveyWave.OPEN,
+        )
+        raised = raise_concern(
+            org,
+            mode="anonymous",
+            category="other",
+            at_risk=[],
+            risk_of_harm=False,
+            text="A matrix concern.",
+            files=[SimpleUploadedFile("a.txt", b"x", "text/plain")],
+        )
         worlds[slug] = (org, unit, someone.memberships.get(), wave, raised.concern)
     people = {role: make_person(worlds["home-org"][0], role) for role in ROLES}
     return worlds, people
 
 
-def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):  # noqa: ANN202
+def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):
     if isinstance(rule.data, list):
         return client.post(url, data=rule.data, content_type="application/json")
     data = dict(rule.data or {})
@@ -348,7 +444,7 @@ def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):  
     return client.post(url, data=data)
 
 
-def _outcome(response, logged_in: bool, public: bool) -> str:  # noqa: ANN001
+def _outcome(response, logged_in: bool, public: bool) -> str:
     """What the person met: "allowed", "forbidden" (403: a member whose role does not
     allow it), "not found" (404: the organisation or object is not theirs to know of) or
     "login" (not signed in)."""
@@ -397,8 +493,10 @@ def test_each_role_gets_what_the_table_declares(world, name, rule, api_call):
     for role, user in [("anonymous", None), *people.items()]:
         for which, ctx in (
             ("own", Context(org, unit, member, user, wave, concern)),
-            ("other", Context(other_org, other_unit, other_member, user, other_wave,
-                              other_concern)),
+            (
+                "other",
+                Context(other_org, other_unit, other_member, user, other_wave, other_concern),
+            ),
         ):
             client = Client(enforce_csrf_checks=False)
             if user is not None:
@@ -409,8 +507,10 @@ def test_each_role_gets_what_the_table_declares(world, name, rule, api_call):
             got = _outcome(response, user is not None, rule.allowed == PUBLIC)
             expected = _expected(rule, role, user is not None, which)
             if got != expected:
-                mismatches.append(f"{role} ({which} organisation): expected {expected}, "
-                                  f"got {got} ({response.status_code})")
+                mismatches.append(
+                    f"{role} ({which} organisation): expected {expected}, "
+                    f"got {got} ({response.status_code})"
+                )
     assert not mismatches, f"{rule.method} {name}:\n" + "\n".join(mismatches)
 
 
@@ -431,19 +531,24 @@ def test_another_organisations_units_stay_hidden_from_a_facilitator(world, make_
 # -- the guardian role: never granted alone, never to oneself (issue 8, finding 6) --------
 
 
-def _try_to_make_guardian(client: Client, org: Organisation, member: Membership,
-                          role: str = "guardian") -> None:
+def _try_to_make_guardian(
+    client: Client, org: Organisation, member: Membership, role: str = "guardian"
+) -> None:
     """Every way a signed-in person could try to give `member` the guardian role (or the
     board role, whose holders confirm guardians)."""
     url = reverse("person", kwargs={"slug": org.slug, "member_id": member.pk})
     client.post(url, {"roles": [*member.roles, role]})
     for pending in RoleRequest.objects.filter(member=member, status="pending"):
         client.post(url, {"decision": "confirm", "request": pending.pk})
-    client.post(f"/api/organisations/{org.slug}/memberships",
-                {"email": member.user.email, "roles": [*member.roles, role]},
-                content_type="application/json")
-    client.post(reverse("people", kwargs={"slug": org.slug}),
-                {"email": f"new-{member.pk}@example.org", "roles": [role]})
+    client.post(
+        f"/api/organisations/{org.slug}/memberships",
+        {"email": member.user.email, "roles": [*member.roles, role]},
+        content_type="application/json",
+    )
+    client.post(
+        reverse("people", kwargs={"slug": org.slug}),
+        {"email": f"new-{member.pk}@example.org", "roles": [role]},
+    )
 
 
 @pytest.mark.parametrize("role", ["facilitator", "leader", "admin"])
@@ -459,8 +564,9 @@ def test_no_one_makes_anyone_guardian_alone(world, make_person, role):
     _try_to_make_guardian(client, org, target)
     target.refresh_from_db()
     assert "guardian" not in target.roles
-    guardians = {m.user_id for m in Membership.objects.filter(organisation=org)
-                 if "guardian" in m.roles}
+    guardians = {
+        m.user_id for m in Membership.objects.filter(organisation=org) if "guardian" in m.roles
+    }
     assert guardians == {people["guardian"].pk}
 
 
@@ -500,7 +606,8 @@ def test_no_one_makes_themselves_guardian(world, role):
 
 @pytest.mark.parametrize("confirmer", ["guardian", "board"])
 def test_a_facilitators_request_is_granted_when_a_guardian_or_board_member_confirms(
-        world, confirmer):
+    world, confirmer
+):
     worlds, people = world
     org, _, target, _, _ = worlds["home-org"]
     asker = Client()
@@ -518,6 +625,5 @@ def test_a_facilitators_request_is_granted_when_a_guardian_or_board_member_confi
     assert "guardian" in target.roles
     # Someone of another organisation's guardians could not have done it.
     other_org, _, other_target, _, _ = worlds["away-org"]
-    other_url = reverse("person", kwargs={"slug": other_org.slug,
-                                          "member_id": other_target.pk})
+    other_url = reverse("person", kwargs={"slug": other_org.slug, "member_id": other_target.pk})
     assert deciding.post(other_url, confirm).status_code == 404

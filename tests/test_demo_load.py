@@ -12,13 +12,21 @@ from echoorg.orgs.models import Membership, Organisation, Unit
 def test_the_demo_loads_once_and_a_second_run_changes_nothing(db, capsys):
     call_command("demo")
     first = capsys.readouterr().out
-    counts = (Organisation.objects.count(), Unit.objects.count(), User.objects.count(),
-              Membership.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
     call_command("demo")
     second = capsys.readouterr().out
     assert "Loaded" in first and "Already loaded" in second
-    assert (Organisation.objects.count(), Unit.objects.count(), User.objects.count(),
-            Membership.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert DEMO_PASSWORD in first and DEMO_PASSWORD in second
     assert verify().ok
 
@@ -47,10 +55,24 @@ def test_every_printed_demo_login_works(db, capsys, settings):
 
 def test_ordinary_demo_staff_cannot_log_in(db):
     call_command("demo", "--quiet")
-    ordinary = User.objects.exclude(email__endswith="@eastbrook.example").exclude(
-        email__in=[f"{r}@northmoor.example" for r in
-                   ("facilitator", "leader", "staff", "guardian", "mentor", "researcher",
-                    "board")]).first()
+    ordinary = (
+        User.objects.exclude(email__endswith="@eastbrook.example")
+        .exclude(
+            email__in=[
+                f"{r}@northmoor.example"
+                for r in (
+                    "facilitator",
+                    "leader",
+                    "staff",
+                    "guardian",
+                    "mentor",
+                    "researcher",
+                    "board",
+                )
+            ]
+        )
+        .first()
+    )
     assert not ordinary.has_usable_password()
 
 

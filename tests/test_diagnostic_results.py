@@ -29,17 +29,31 @@ def answers(level: int, audience: str = "staff") -> dict[str, int]:
 def closed_wave(org, tree):
     """Recruitment: 8 answers (threat high), Support: 2, Fostering itself: 1, Adults: 6."""
     wave = SurveyWave.objects.create(
-        organisation=org, title="Closed wave", instrument_id="echo-culture-v1",
-        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2026, 1, 31), status=SurveyWave.CLOSED)
-    rows = [(tree["Recruitment"], 4, "A comment from recruitment.")] * 8 + \
-        [(tree["Support"], 2, "")] * 2 + [(tree["Fostering"], 3, "")] + \
-        [(tree["Adults"], 2, "")] * 6
+        organisation=org,
+        title="Closed wave",
+        instrument_id="echo-culture-v1",
+        instrument_version=1,
+        instrument_yaml=YAML,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31),
+        status=SurveyWave.CLOSED,
+    )
+    rows = (
+        [(tree["Recruitment"], 4, "A comment from recruitment.")] * 8
+        + [(tree["Support"], 2, "")] * 2
+        + [(tree["Fostering"], 3, "")]
+        + [(tree["Adults"], 2, "")] * 6
+    )
     for n, (unit, level, comment) in enumerate(rows):
-        Response.objects.create(wave=wave, unit=unit, answers=answers(level),
-                                demographics={"staff_group": "Other" if n % 2 else
-                                              "Business support and administration"},
-                                comment=comment)
+        Response.objects.create(
+            wave=wave,
+            unit=unit,
+            answers=answers(level),
+            demographics={
+                "staff_group": "Other" if n % 2 else "Business support and administration"
+            },
+            comment=comment,
+        )
     return wave
 
 
@@ -48,15 +62,15 @@ def results_url(org, wave, **query):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def test_the_whole_organisation_is_shown_with_its_profile(login_as, facilitator, org,
-                                                          closed_wave):
+def test_the_whole_organisation_is_shown_with_its_profile(login_as, facilitator, org, closed_wave):
     html = login_as(facilitator).get(results_url(org, closed_wave)).content.decode()
     assert "whole organisation" in html and "17 people answered" in html
     assert '<svg class="circles"' in html and "<title" in html
 
 
-def test_small_units_and_what_would_reveal_them_are_suppressed(login_as, facilitator, org,
-                                                               tree, closed_wave):
+def test_small_units_and_what_would_reveal_them_are_suppressed(
+    login_as, facilitator, org, tree, closed_wave
+):
     from echoorg.diagnostic.results import wave_results
 
     results = {r.unit.name: r for r in wave_results(closed_wave)}
@@ -65,21 +79,24 @@ def test_small_units_and_what_would_reveal_them_are_suppressed(login_as, facilit
     # showing both would reveal those three, so one of them is withheld.
     assert not (results["Fostering"].shown and results["Recruitment"].shown)
     assert results["Adults"].shown and results["Adults"].means["threat"] == pytest.approx(2.0)
-    page = login_as(facilitator).get(results_url(org, closed_wave,
-                                                 unit=tree["Support"].pk)).content.decode()
+    page = (
+        login_as(facilitator)
+        .get(results_url(org, closed_wave, unit=tree["Support"].pk))
+        .content.decode()
+    )
     assert "Too few people answered" in page
 
 
-def test_comments_need_ten_people_and_come_without_dates(login_as, facilitator, org, tree,
-                                                         closed_wave):
+def test_comments_need_ten_people_and_come_without_dates(
+    login_as, facilitator, org, tree, closed_wave
+):
     page = login_as(facilitator).get(results_url(org, closed_wave, unit=tree["Fostering"].pk))
     assert page.content.decode().count("A comment from recruitment.") == 8  # 11 people
     small = login_as(facilitator).get(results_url(org, closed_wave, unit=tree["Recruitment"].pk))
     assert "A comment from recruitment." not in small.content.decode()
 
 
-def test_a_background_question_split_hides_small_groups(login_as, facilitator, org,
-                                                        closed_wave):
+def test_a_background_question_split_hides_small_groups(login_as, facilitator, org, closed_wave):
     page = login_as(facilitator).get(results_url(org, closed_wave, unit=0, cut="staff_group"))
     html = page.content.decode()
     assert "Which best describes your role?" in html
@@ -88,8 +105,9 @@ def test_a_background_question_split_hides_small_groups(login_as, facilitator, o
 
 def test_unit_figures_export_as_csv_and_xlsx(login_as, facilitator, org, closed_wave):
     client = login_as(facilitator)
-    url = reverse("wave_results_export", kwargs={"slug": org.slug, "wave_id": closed_wave.pk,
-                                                 "fmt": "csv"})
+    url = reverse(
+        "wave_results_export", kwargs={"slug": org.slug, "wave_id": closed_wave.pk, "fmt": "csv"}
+    )
     rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
     support = next(r for r in rows if r["unit"] == "Support")
     assert support["suppressed"] == "true" and support["threat"] == "" and support["n"] == ""
@@ -98,8 +116,9 @@ def test_unit_figures_export_as_csv_and_xlsx(login_as, facilitator, org, closed_
     assert client.get(url.replace(".csv", ".pdf")).status_code == 404
 
 
-def test_researchers_get_deidentified_rows_ready_for_scoring(login_as, make_person, org,
-                                                             tree, closed_wave, tmp_path):
+def test_researchers_get_deidentified_rows_ready_for_scoring(
+    login_as, make_person, org, tree, closed_wave, tmp_path
+):
     import zipfile
 
     from django.core.management import call_command
@@ -107,8 +126,7 @@ def test_researchers_get_deidentified_rows_ready_for_scoring(login_as, make_pers
     researcher = make_person(org, "researcher")
     url = reverse("wave_rows_export", kwargs={"slug": org.slug, "wave_id": closed_wave.pk})
     bundle = zipfile.ZipFile(io.BytesIO(login_as(researcher).get(url).content))
-    assert set(bundle.namelist()) == {"responses.csv", "background.csv", "units.csv",
-                                      "README.txt"}
+    assert set(bundle.namelist()) == {"responses.csv", "background.csv", "units.csv", "README.txt"}
     text = bundle.read("responses.csv").decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 17 and "comment" not in rows[0]
@@ -121,9 +139,19 @@ def test_researchers_get_deidentified_rows_ready_for_scoring(login_as, make_pers
     background = list(csv.DictReader(io.StringIO(bundle.read("background.csv").decode())))
     assert [r["respondent"] for r in background] == [r["respondent"] for r in rows]
     bundle.extractall(tmp_path)
-    call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
-                 str(tmp_path / "responses.csv"), "--units", str(tmp_path / "units.csv"),
-                 "--out", str(tmp_path / "scored"), "--quiet")
+    call_command(
+        "survey",
+        "score",
+        "--instrument",
+        "echo-culture-v1",
+        "--responses",
+        str(tmp_path / "responses.csv"),
+        "--units",
+        str(tmp_path / "units.csv"),
+        "--out",
+        str(tmp_path / "scored"),
+        "--quiet",
+    )
     assert (tmp_path / "scored" / "units.csv").exists()
 
 
@@ -158,20 +186,27 @@ def test_the_reliability_page_lists_every_scale(login_as, facilitator, org, clos
 
 
 def test_trends_draw_a_line_per_scale(login_as, facilitator, org, closed_wave):
-    html = login_as(facilitator).get(reverse("trends", kwargs={"slug": org.slug})) \
-        .content.decode()
+    html = login_as(facilitator).get(reverse("trends", kwargs={"slug": org.slug})).content.decode()
     assert '<svg class="trend"' in html and "Closed wave" in html
 
 
 # --- imports ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def open_wave(org):
     """An open wave that collects its answers by import (a links wave takes none)."""
     return SurveyWave.objects.create(
-        organisation=org, title="Open wave", instrument_id="echo-culture-v1",
-        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN, collection=SurveyWave.IMPORT)
+        organisation=org,
+        title="Open wave",
+        instrument_id="echo-culture-v1",
+        instrument_version=1,
+        instrument_yaml=YAML,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2099, 1, 1),
+        status=SurveyWave.OPEN,
+        collection=SurveyWave.IMPORT,
+    )
 
 
 def upload(client, org, wave, name: str, data: bytes):
@@ -186,14 +221,18 @@ def test_a_good_csv_is_imported(login_as, facilitator, org, tree, open_wave):
     assert Response.objects.filter(wave=open_wave, source="import").count() == 2
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"respondent,unit,nope\nA,Recruitment,1\n", "Row 1: &#x27;nope&#x27; is not an item"),
-    (b"respondent,unit,thr1\nA,Recruitment,1\nB,Recruitment,8\n", "Row 3: thr1 is 8"),
-    (b"respondent,unit,thr1\nA,Recruitment,1\nA,Recruitment,2\n", "duplicate of row 2"),
-    (b"respondent,unit,thr1\nA,Nowhere,1\n", "Row 2: unit &#x27;Nowhere&#x27; is not a unit"),
-])
-def test_a_bad_import_names_rows_and_writes_nothing(login_as, facilitator, org, tree,
-                                                    open_wave, data, message):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"respondent,unit,nope\nA,Recruitment,1\n", "Row 1: &#x27;nope&#x27; is not an item"),
+        (b"respondent,unit,thr1\nA,Recruitment,1\nB,Recruitment,8\n", "Row 3: thr1 is 8"),
+        (b"respondent,unit,thr1\nA,Recruitment,1\nA,Recruitment,2\n", "duplicate of row 2"),
+        (b"respondent,unit,thr1\nA,Nowhere,1\n", "Row 2: unit &#x27;Nowhere&#x27; is not a unit"),
+    ],
+)
+def test_a_bad_import_names_rows_and_writes_nothing(
+    login_as, facilitator, org, tree, open_wave, data, message
+):
     response = upload(login_as(facilitator), org, open_wave, "r.csv", data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -219,12 +258,21 @@ def xlsx(rows) -> bytes:
 
 def test_an_xlsx_file_is_imported_and_checked(login_as, facilitator, org, tree, open_wave):
     client = login_as(facilitator)
-    bad = upload(client, org, open_wave, "r.xlsx",
-                 xlsx([["respondent", "unit", "thr1"], ["A", "Recruitment", 2.5]]))
+    bad = upload(
+        client,
+        org,
+        open_wave,
+        "r.xlsx",
+        xlsx([["respondent", "unit", "thr1"], ["A", "Recruitment", 2.5]]),
+    )
     assert "Row 2: thr1 is &#x27;2.5&#x27;" in bad.content.decode()
-    good = upload(client, org, open_wave, "r.xlsx",
-                  xlsx([["respondent", "unit", "thr1"], ["A", "Recruitment", 3],
-                        ["B", "Support", None]]))
+    good = upload(
+        client,
+        org,
+        open_wave,
+        "r.xlsx",
+        xlsx([["respondent", "unit", "thr1"], ["A", "Recruitment", 3], ["B", "Support", None]]),
+    )
     assert good.status_code == 302
     assert Response.objects.count() == 1  # B answered nothing, so there is nothing to keep
 
@@ -236,6 +284,7 @@ def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(login_as, facilitator, o
 
 # --- API ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def bearer(facilitator):
     _, token = ApiToken.issue(facilitator, "survey tool")
@@ -244,29 +293,32 @@ def bearer(facilitator):
 
 def test_external_tools_submit_responses(client, bearer, org, tree, open_wave):
     url = f"/api/organisations/{org.slug}/waves/{open_wave.pk}/responses"
-    body = {"responses": [{"respondent": "x1", "unit": "Recruitment", "answers": {"thr1": 3}},
-                          {"respondent": "x2", "unit": "Support", "answers": {"thr1": 9}}]}
+    body = {
+        "responses": [
+            {"respondent": "x1", "unit": "Recruitment", "answers": {"thr1": 3}},
+            {"respondent": "x2", "unit": "Support", "answers": {"thr1": 9}},
+        ]
+    }
     refused = client.post(url, body, content_type="application/json", **bearer)
     assert refused.status_code == 422
-    assert refused.json()["problems"] == [{"row": 2, "message":
-                                           "thr1 is 9; answers must be whole numbers from "
-                                           "1 to 5."}]
+    assert refused.json()["problems"] == [
+        {"row": 2, "message": "thr1 is 9; answers must be whole numbers from 1 to 5."}
+    ]
     body["responses"][1]["answers"]["thr1"] = 2
-    assert client.post(url, body, content_type="application/json", **bearer) \
-        .status_code == 201
+    assert client.post(url, body, content_type="application/json", **bearer).status_code == 201
     assert Response.objects.filter(source="api").count() == 2
     unknown = {"responses": [{"respondent": "x3", "unit": "Support", "answers": {"zz": 1}}]}
-    assert client.post(url, unknown, content_type="application/json", **bearer) \
-        .status_code == 422
+    assert client.post(url, unknown, content_type="application/json", **bearer).status_code == 422
 
 
-def test_the_api_gives_suppressed_results_only_after_closing(client, bearer, org,
-                                                             closed_wave, open_wave):
-    waiting = client.get(f"/api/organisations/{org.slug}/waves/{open_wave.pk}/results",
-                         **bearer)
+def test_the_api_gives_suppressed_results_only_after_closing(
+    client, bearer, org, closed_wave, open_wave
+):
+    waiting = client.get(f"/api/organisations/{org.slug}/waves/{open_wave.pk}/results", **bearer)
     assert waiting.status_code == 409
-    results = client.get(f"/api/organisations/{org.slug}/waves/{closed_wave.pk}/results",
-                         **bearer).json()
+    results = client.get(
+        f"/api/organisations/{org.slug}/waves/{closed_wave.pk}/results", **bearer
+    ).json()
     support = next(r for r in results if r["unit"] == "Support")
     assert support["suppressed"] and support["n"] is None
     assert all(v is None for v in support["means"].values())
@@ -275,19 +327,22 @@ def test_the_api_gives_suppressed_results_only_after_closing(client, bearer, org
 def test_the_api_describes_instruments(client, bearer, org):
     listed = client.get(f"/api/organisations/{org.slug}/instruments", **bearer).json()
     assert listed[0]["key"] == "echo-culture-v1@1"
-    detail = client.get(f"/api/organisations/{org.slug}/instruments/echo-culture-v1@1",
-                        **bearer).json()
+    detail = client.get(
+        f"/api/organisations/{org.slug}/instruments/echo-culture-v1@1", **bearer
+    ).json()
     assert len(detail["items"]) >= 40 and detail["response_max"] == 5
 
 
 # --- instruments --------------------------------------------------------------------------
 
+
 def test_a_facilitator_adds_an_instrument_and_a_bad_one_is_named(login_as, facilitator, org):
     client = login_as(facilitator)
     url = reverse("instruments", kwargs={"slug": org.slug})
     good = YAML.replace("id: echo-culture-v1", "id: our-survey", 1)
-    assert client.post(url, {"file": SimpleUploadedFile("i.yaml", good.encode())}) \
-        .status_code == 302
+    assert (
+        client.post(url, {"file": SimpleUploadedFile("i.yaml", good.encode())}).status_code == 302
+    )
     assert CustomInstrument.objects.get().instrument_id == "our-survey"
     again = client.post(url, {"file": SimpleUploadedFile("i.yaml", good.encode())})
     assert "exists already" in again.content.decode()
@@ -300,12 +355,20 @@ def test_a_facilitator_adds_an_instrument_and_a_bad_one_is_named(login_as, facil
 
 def test_a_closed_wave_takes_no_imports(login_as, facilitator, org, tree):
     closed_wave = SurveyWave.objects.create(
-        organisation=org, title="Closed import wave", instrument_id="echo-culture-v1",
-        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2026, 1, 31), status=SurveyWave.CLOSED, collection=SurveyWave.IMPORT)
+        organisation=org,
+        title="Closed import wave",
+        instrument_id="echo-culture-v1",
+        instrument_version=1,
+        instrument_yaml=YAML,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31),
+        status=SurveyWave.CLOSED,
+        collection=SurveyWave.IMPORT,
+    )
     before = Response.objects.count()
-    response = upload(login_as(facilitator), org, closed_wave, "r.csv",
-                      b"respondent,unit,thr1\nZ,Recruitment,1\n")
+    response = upload(
+        login_as(facilitator), org, closed_wave, "r.csv", b"respondent,unit,thr1\nZ,Recruitment,1\n"
+    )
     assert response.status_code == 400 and "The wave is closed" in response.content.decode()
     assert Response.objects.count() == before
 
@@ -316,8 +379,9 @@ def test_splits_published_on_every_page_isolate_nobody(org, tree, closed_wave):
     from echoorg.diagnostic.results import cut_table, load_wave, wave_results
 
     # Make Fostering's own answer and Support's answers share a background answer.
-    for response in Response.objects.filter(wave=closed_wave, unit__in=[tree["Support"],
-                                                                         tree["Fostering"]]):
+    for response in Response.objects.filter(
+        wave=closed_wave, unit__in=[tree["Support"], tree["Fostering"]]
+    ):
         response.demographics = {"staff_group": "Other"}
         response.save()
     results = wave_results(closed_wave)
@@ -349,23 +413,32 @@ def test_splits_published_on_every_page_isolate_nobody(org, tree, closed_wave):
         cells.append(Cell(("total", r.unit.pk), frozenset(a for a in atom_n if a[0] in inside)))
         for row in table.get(r.unit.pk, []):
             if row.n is not None and row.value in options:
-                cells.append(Cell((r.unit.pk, row.value),
-                                  frozenset(a for a in atom_n if a[0] in inside
-                                            and a[1] == row.value)))
+                cells.append(
+                    Cell(
+                        (r.unit.pk, row.value),
+                        frozenset(a for a in atom_n if a[0] in inside and a[1] == row.value),
+                    )
+                )
     assert not violations(cells, atom_n, closed_wave.min_group)
 
 
 def test_api_rows_count_from_the_first_response(client, bearer, org, tree, open_wave):
     url = f"/api/organisations/{org.slug}/waves/{open_wave.pk}/responses"
-    body = {"responses": [{"respondent": "same", "unit": "Support", "answers": {"thr1": 2}},
-                          {"respondent": "same", "unit": "Support", "answers": {"thr1": 3}}]}
+    body = {
+        "responses": [
+            {"respondent": "same", "unit": "Support", "answers": {"thr1": 2}},
+            {"respondent": "same", "unit": "Support", "answers": {"thr1": 3}},
+        ]
+    }
     problems = client.post(url, body, content_type="application/json", **bearer).json()
-    assert problems["problems"] == [{"row": 2, "message":
-                                     "respondent 'same' is a duplicate of row 1."}]
+    assert problems["problems"] == [
+        {"row": 2, "message": "respondent 'same' is a duplicate of row 1."}
+    ]
 
 
-def test_the_reliability_page_hides_scales_with_too_few_complete_answers(login_as, facilitator,
-                                                                         org, closed_wave):
+def test_the_reliability_page_hides_scales_with_too_few_complete_answers(
+    login_as, facilitator, org, closed_wave
+):
     url = reverse("wave_psychometrics", kwargs={"slug": org.slug, "wave_id": closed_wave.pk})
     html = login_as(facilitator).get(url).content.decode()
     # Only staff answered this wave, so the leaders' self-rating scale has nobody.

@@ -29,10 +29,15 @@ def staffed(org, tree, make_person):
 @pytest.fixture
 def wave(org, facilitator):
     today = timezone.localdate()
-    return services.create_wave(facilitator, org, title="Spring survey",
-                                instrument_key="echo-culture-v1@1",
-                                opens_on=today - dt.timedelta(days=1),
-                                closes_on=today + dt.timedelta(days=20), min_group=5)
+    return services.create_wave(
+        facilitator,
+        org,
+        title="Spring survey",
+        instrument_key="echo-culture-v1@1",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=20),
+        min_group=5,
+    )
 
 
 def links(outbox) -> dict[str, str]:
@@ -45,10 +50,18 @@ def links(outbox) -> dict[str, str]:
 
 def test_a_facilitator_sets_up_a_wave(login_as, facilitator, org, tree):
     today = timezone.localdate()
-    response = login_as(facilitator).post(reverse("wave_new", kwargs={"slug": org.slug}), {
-        "title": "Autumn", "instrument": "echo-culture-v1@1", "opens_on": today,
-        "closes_on": today + dt.timedelta(days=10), "min_group": 5,
-        "units": [tree["Fostering"].pk], "collection": "links"})
+    response = login_as(facilitator).post(
+        reverse("wave_new", kwargs={"slug": org.slug}),
+        {
+            "title": "Autumn",
+            "instrument": "echo-culture-v1@1",
+            "opens_on": today,
+            "closes_on": today + dt.timedelta(days=10),
+            "min_group": 5,
+            "units": [tree["Fostering"].pk],
+            "collection": "links",
+        },
+    )
     assert response.status_code == 302
     wave = SurveyWave.objects.get(title="Autumn")
     assert wave.status == SurveyWave.DRAFT and not wave.whole_organisation
@@ -56,17 +69,27 @@ def test_a_facilitator_sets_up_a_wave(login_as, facilitator, org, tree):
     assert "thr1" in wave.instrument_yaml  # the instrument is kept with the wave
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"closes_on": "2026-01-01", "opens_on": "2026-02-01"}, "close on or after"),
-    ({"min_group": 2}, "greater than or equal to 3"),
-    ({"instrument": "nothing@1"}, "Select a valid choice"),
-    ({"title": ""}, "This field is required"),
-    ({"collection": "both"}, "Select a valid choice"),
-    ({"collection": ""}, "How answers are collected: This field is required"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"closes_on": "2026-01-01", "opens_on": "2026-02-01"}, "close on or after"),
+        ({"min_group": 2}, "greater than or equal to 3"),
+        ({"instrument": "nothing@1"}, "Select a valid choice"),
+        ({"title": ""}, "This field is required"),
+        ({"collection": "both"}, "Select a valid choice"),
+        ({"collection": ""}, "How answers are collected: This field is required"),
+    ],
+)
 def test_bad_wave_settings_are_refused(login_as, facilitator, org, change, message):
-    data = {"title": "X", "instrument": "echo-culture-v1@1", "opens_on": "2026-03-01",
-            "closes_on": "2026-03-20", "min_group": 5, "collection": "links", **change}
+    data = {
+        "title": "X",
+        "instrument": "echo-culture-v1@1",
+        "opens_on": "2026-03-01",
+        "closes_on": "2026-03-20",
+        "min_group": 5,
+        "collection": "links",
+        **change,
+    }
     response = login_as(facilitator).post(reverse("wave_new", kwargs={"slug": org.slug}), data)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -95,8 +118,10 @@ def test_a_staff_member_answers_and_the_answer_cannot_be_traced(staffed, wave, f
     pages = 1 + len(invitation.wave.instrument.items_for("staff")) // 8
     last = client.get(f"/s/{token}/{pages + 1}/")
     assert "Send my answers" in last.content.decode()
-    done = client.post(f"/s/{token}/{pages + 1}/", {"send": "1", "comment": "Fine here.",
-                                                    "demo_staff_group": "Other"})
+    done = client.post(
+        f"/s/{token}/{pages + 1}/",
+        {"send": "1", "comment": "Fine here.", "demo_staff_group": "Other"},
+    )
     assert done["Location"] == reverse("survey_thanks")
     invitation.refresh_from_db()
     assert invitation.completed and not Draft.objects.exists()
@@ -183,8 +208,7 @@ def test_the_wave_page_shows_counts_not_names(login_as, staffed, wave, facilitat
     for person in people[:6]:
         services.save_draft(Invitation.objects.get(user=person), {"thr1": 3}, 1)
         services.submit_response(Invitation.objects.get(user=person), {}, "")
-    page = login_as(facilitator).get(reverse("wave", kwargs={"slug": org.slug,
-                                                            "wave_id": wave.pk}))
+    page = login_as(facilitator).get(reverse("wave", kwargs={"slug": org.slug, "wave_id": wave.pk}))
     html = page.content.decode()
     assert people[0].email not in html and people[0].full_name not in html
     # Fostering: 6 of 16 invited answered (all of them in Recruitment). Recruitment's own
@@ -196,12 +220,12 @@ def test_the_wave_page_shows_counts_not_names(login_as, staffed, wave, facilitat
 def test_results_wait_until_the_wave_closes(login_as, staffed, wave, facilitator, org):
     services.open_wave(facilitator, wave, "http://testserver")
     url = reverse("wave_results", kwargs={"slug": org.slug, "wave_id": wave.pk})
-    assert "Results appear when the wave closes" in login_as(facilitator).get(url) \
-        .content.decode()
+    assert "Results appear when the wave closes" in login_as(facilitator).get(url).content.decode()
 
 
-def test_the_staff_member_opens_their_survey_from_inside_echoorg(staffed, wave, facilitator,
-                                                                  login_as):
+def test_the_staff_member_opens_their_survey_from_inside_echoorg(
+    staffed, wave, facilitator, login_as
+):
     people, _ = staffed
     services.open_wave(facilitator, wave, "http://testserver")
     client = login_as(people[1])
@@ -211,8 +235,7 @@ def test_the_staff_member_opens_their_survey_from_inside_echoorg(staffed, wave, 
     started = client.post(reverse("answer_now", kwargs={"invitation_id": invitation.pk}))
     assert started["Location"].startswith("/s/")
     other = Invitation.objects.get(user=people[2])
-    assert client.post(reverse("answer_now", kwargs={"invitation_id": other.pk})) \
-        .status_code == 404
+    assert client.post(reverse("answer_now", kwargs={"invitation_id": other.pk})).status_code == 404
 
 
 def test_opening_twice_is_refused(staffed, wave, facilitator):
@@ -224,9 +247,16 @@ def test_opening_twice_is_refused(staffed, wave, facilitator):
 
 def test_a_wave_for_chosen_units_invites_only_their_people(org, tree, staffed, facilitator):
     today = timezone.localdate()
-    wave = services.create_wave(facilitator, org, title="Support only",
-                                instrument_key="echo-culture-v1@1", opens_on=today,
-                                closes_on=today, min_group=5, units=[tree["Support"]])
+    wave = services.create_wave(
+        facilitator,
+        org,
+        title="Support only",
+        instrument_key="echo-culture-v1@1",
+        opens_on=today,
+        closes_on=today,
+        min_group=5,
+        units=[tree["Support"]],
+    )
     assert services.open_wave(facilitator, wave, "http://testserver") == 3
     assert set(Invitation.objects.values_list("unit__name", flat=True)) == {"Support"}
     assert isinstance(Unit.objects.get(name="Support"), Unit)

@@ -43,9 +43,15 @@ def _answers(level: int) -> dict[str, int]:
 def attack_wave(org):
     """A closed wave over units named like formulas, each with six answers."""
     wave = SurveyWave.objects.create(
-        organisation=org, title="=1+1", instrument_id="echo-culture-v1",
-        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2026, 1, 31), status=SurveyWave.CLOSED)
+        organisation=org,
+        title="=1+1",
+        instrument_id="echo-culture-v1",
+        instrument_version=1,
+        instrument_yaml=YAML,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31),
+        status=SurveyWave.CLOSED,
+    )
     top = Unit.objects.create(organisation=org, name="-Top", kind="directorate")
     for name in ATTACKS:
         unit = Unit.objects.create(organisation=org, name=name, parent=top, kind="team")
@@ -53,8 +59,12 @@ def attack_wave(org):
         # by someone with the database) may still start with a tab or carriage return.
         Unit.objects.filter(pk=unit.pk).update(name=name)
         for level in (1, 2, 3, 4, 5, 3):
-            Response.objects.create(wave=wave, unit=unit, answers=_answers(level),
-                                    demographics={"staff_group": "=cmd|' /C calc'!A0"})
+            Response.objects.create(
+                wave=wave,
+                unit=unit,
+                answers=_answers(level),
+                demographics={"staff_group": "=cmd|' /C calc'!A0"},
+            )
     return wave
 
 
@@ -66,15 +76,23 @@ def _assert_neutral(rows: list[list[str]]) -> None:
 
 def test_the_helper_quotes_formula_text_and_leaves_numbers_alone():
     assert csv_row(ATTACKS) == ["'" + a for a in ATTACKS]
-    assert csv_row([-2, -0.5, 3, None, "-2", "+0.5", "plain", "a=b"]) == \
-        [-2, -0.5, 3, None, "-2", "+0.5", "plain", "a=b"]
+    assert csv_row([-2, -0.5, 3, None, "-2", "+0.5", "plain", "a=b"]) == [
+        -2,
+        -0.5,
+        3,
+        None,
+        "-2",
+        "+0.5",
+        "plain",
+        "a=b",
+    ]
     assert csv_cell("-1e3+A1") == "'-1e3+A1" and csv_cell("'=x") == "'=x"
 
 
-def test_results_csv_shows_formula_like_unit_names_as_text(login_as, facilitator, org,
-                                                           attack_wave):
-    url = reverse("wave_results_export", kwargs={"slug": org.slug, "wave_id": attack_wave.pk,
-                                                 "fmt": "csv"})
+def test_results_csv_shows_formula_like_unit_names_as_text(login_as, facilitator, org, attack_wave):
+    url = reverse(
+        "wave_results_export", kwargs={"slug": org.slug, "wave_id": attack_wave.pk, "fmt": "csv"}
+    )
     rows = list(csv.reader(io.StringIO(login_as(facilitator).get(url).content.decode())))
     names = [row[0] for row in rows[1:]]
     for attack in ATTACKS:
@@ -85,10 +103,12 @@ def test_results_csv_shows_formula_like_unit_names_as_text(login_as, facilitator
     assert float(shown[5]) > 0  # figures stay numbers
 
 
-def test_results_xlsx_writes_formula_like_unit_names_as_string_cells(login_as, facilitator,
-                                                                     org, attack_wave):
-    url = reverse("wave_results_export", kwargs={"slug": org.slug, "wave_id": attack_wave.pk,
-                                                 "fmt": "xlsx"})
+def test_results_xlsx_writes_formula_like_unit_names_as_string_cells(
+    login_as, facilitator, org, attack_wave
+):
+    url = reverse(
+        "wave_results_export", kwargs={"slug": org.slug, "wave_id": attack_wave.pk, "fmt": "xlsx"}
+    )
     content = login_as(facilitator).get(url).content
     book = load_workbook(io.BytesIO(content))
     cells = {c.value: c for c in book["Units"]["A"][1:]}
@@ -106,8 +126,7 @@ def test_results_xlsx_writes_formula_like_unit_names_as_string_cells(login_as, f
                 assert b"<f>" not in archive.read(name)  # not one formula in the workbook
 
 
-def test_the_researchers_zip_quotes_formula_like_text(login_as, make_person, org,
-                                                      attack_wave):
+def test_the_researchers_zip_quotes_formula_like_text(login_as, make_person, org, attack_wave):
     researcher = make_person(org, "researcher")
     url = reverse("wave_rows_export", kwargs={"slug": org.slug, "wave_id": attack_wave.pk})
     bundle = zipfile.ZipFile(io.BytesIO(login_as(researcher).get(url).content))
@@ -128,23 +147,33 @@ def test_the_scoring_command_writes_unit_names_as_text(tmp_path):
         quoted = '"' + name.replace('"', '""') + '"'
         lines.append(f"R{number},{quoted},{','.join(str(1 + number % 5) for _ in items)}")
     (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n")
-    call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
-                 str(tmp_path / "responses.csv"), "--out", str(tmp_path / "out"), "--quiet")
+    call_command(
+        "survey",
+        "score",
+        "--instrument",
+        "echo-culture-v1",
+        "--responses",
+        str(tmp_path / "responses.csv"),
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+    )
     rows = list(csv.reader(open(tmp_path / "out" / "units.csv", encoding="utf-8")))
     assert sorted(row[0] for row in rows[1:]) == sorted("'" + a for a in ATTACKS[:4])
     _assert_neutral(rows)
 
 
 def test_the_quarterly_return_csv_passes_every_label_through_the_helper(
-        login_as, make_person, org, monkeypatch):
+    login_as, make_person, org, monkeypatch
+):
     from echoorg.core.concerns import metrics
 
     # No label there is typed by a user today; if one ever is, it is still neutralised.
-    monkeypatch.setitem(metrics.CATEGORY_LABELS, "fraud", "=HYPERLINK(\"http://x\",\"y\")")
+    monkeypatch.setitem(metrics.CATEGORY_LABELS, "fraud", '=HYPERLINK("http://x","y")')
     guardian = make_person(org, "guardian")
     url = reverse("concern_return", kwargs={"slug": org.slug}) + "?format=csv"
     response = login_as(guardian).get(url)
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert any(row[2] == "'=HYPERLINK(\"http://x\",\"y\")" for row in rows)
+    assert any(row[2] == '\'=HYPERLINK("http://x","y")' for row in rows)
     _assert_neutral(rows)

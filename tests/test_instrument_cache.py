@@ -28,16 +28,24 @@ def parses(monkeypatch):
     return counted
 
 
-def test_a_second_page_load_does_not_parse_the_instrument_again(login_as, facilitator, org,
-                                                                tree, parses):
+def test_a_second_page_load_does_not_parse_the_instrument_again(
+    login_as, facilitator, org, tree, parses
+):
     wave = SurveyWave.objects.create(
-        organisation=org, title="Closed wave", instrument_id="echo-culture-v1",
-        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2026, 1, 31), status=SurveyWave.CLOSED)
+        organisation=org,
+        title="Closed wave",
+        instrument_id="echo-culture-v1",
+        instrument_version=1,
+        instrument_yaml=YAML,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31),
+        status=SurveyWave.CLOSED,
+    )
     items = cached_instrument(YAML, "echo-culture-v1", 1).items
     for _ in range(6):
-        Response.objects.create(wave=wave, unit=tree["Recruitment"],
-                                answers={i.id: 3 for i in items})
+        Response.objects.create(
+            wave=wave, unit=tree["Recruitment"], answers={i.id: 3 for i in items}
+        )
     assert len(parses) == 1
     client = login_as(facilitator)
     url = reverse("wave_results", kwargs={"slug": org.slug, "wave_id": wave.pk})

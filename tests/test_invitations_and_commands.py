@@ -26,31 +26,51 @@ def choose_password(link: str, password: str) -> Client:
 
 
 def test_a_new_person_is_emailed_a_link_to_choose_a_password(login_as, facilitator, org):
-    login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}), {
-        "email": "new.starter@example.org", "roles": ["staff"]})
+    login_as(facilitator).post(
+        reverse("people", kwargs={"slug": org.slug}),
+        {"email": "new.starter@example.org", "roles": ["staff"]},
+    )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.starter@example.org"] and org.name in message.subject
     link = re.search(r"https?://\S+/password-reset/\S+/", message.body).group(0)
     choose_password(link, "a long new passphrase 42")
-    assert Client().post("/login/", {"email": "new.starter@example.org",
-                                     "password": "a long new passphrase 42"}).status_code == 302
+    assert (
+        Client()
+        .post(
+            "/login/", {"email": "new.starter@example.org", "password": "a long new passphrase 42"}
+        )
+        .status_code
+        == 302
+    )
 
 
-def test_someone_who_already_has_a_password_is_told_without_a_link(login_as, facilitator, org,
-                                                                   other_org, make_person):
+def test_someone_who_already_has_a_password_is_told_without_a_link(
+    login_as, facilitator, org, other_org, make_person
+):
     # Emailed all the same (decision 0007), so the facilitator sees the same thing; the
     # email has no set-password link, since they already have a password.
     elsewhere_facilitator = make_person(other_org, "facilitator")
-    login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}), {
-        "email": elsewhere_facilitator.email, "roles": ["facilitator"]})
+    login_as(facilitator).post(
+        reverse("people", kwargs={"slug": org.slug}),
+        {"email": elsewhere_facilitator.email, "roles": ["facilitator"]},
+    )
     assert [m.to for m in mail.outbox] == [[elsewhere_facilitator.email]]
     assert "/password-reset/" not in mail.outbox[0].body
 
 
 def test_setup_organisation_makes_the_first_facilitator(db, capsys):
-    call_command("setup_organisation", "--name", "Delta Council", "--slug", "delta",
-                 "--facilitator", "Lead@Delta.example", "--base-url", "https://echo.delta.example")
+    call_command(
+        "setup_organisation",
+        "--name",
+        "Delta Council",
+        "--slug",
+        "delta",
+        "--facilitator",
+        "Lead@Delta.example",
+        "--base-url",
+        "https://echo.delta.example",
+    )
     out = capsys.readouterr().out
     org = Organisation.objects.get(slug="delta")
     assert org.memberships.get().user.email == "lead@delta.example"
@@ -58,10 +78,13 @@ def test_setup_organisation_makes_the_first_facilitator(db, capsys):
     choose_password(link, "delta facilitator passphrase")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--name", "X", "--slug", "not a slug", "--facilitator", "a@b.example"], "slug"),
-    (["--name", "X", "--slug", "x", "--facilitator", "not-an-email"], "email"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "X", "--slug", "not a slug", "--facilitator", "a@b.example"], "slug"),
+        (["--name", "X", "--slug", "x", "--facilitator", "not-an-email"], "email"),
+    ],
+)
 def test_setup_organisation_refuses_bad_input_and_writes_nothing(db, args, message):
     with pytest.raises(CommandError, match=f"(?i){message}"):
         call_command("setup_organisation", *args)

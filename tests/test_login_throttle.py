@@ -124,7 +124,8 @@ def test_refused_attempts_are_not_counted(victim, clock, settings):
     log_in(client, "victim@example.org", "wrong password!")
     # Still only the second step of the ladder, not the twentieth.
     assert int(log_in(client, "victim@example.org")["Retry-After"]) == (
-        2 * settings.ECHOORG_LOGIN_BACKOFF_SECONDS)
+        2 * settings.ECHOORG_LOGIN_BACKOFF_SECONDS
+    )
 
 
 def test_no_delay_just_below_the_limit(victim, clock, settings):
@@ -150,8 +151,7 @@ def test_unknown_addresses_are_slowed_the_same_way(db, clock, settings):
     assert "Try again in" in response.content.decode()
 
 
-def test_other_addresses_from_the_same_client_are_not_slowed(victim, make_person, clock,
-                                                              settings):
+def test_other_addresses_from_the_same_client_are_not_slowed(victim, make_person, clock, settings):
     make_person(None, email="other@example.org")
     client = client_at(ATTACKER_IP)
     for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES + 3):
@@ -184,8 +184,9 @@ def test_the_owners_browser_keeps_its_own_count_behind_the_attackers_address(vic
     assert log_in(owner, "victim@example.org").status_code == 302
 
 
-def test_a_device_cookie_for_another_address_or_forged_gives_no_own_count(victim, make_person,
-                                                                          clock, settings):
+def test_a_device_cookie_for_another_address_or_forged_gives_no_own_count(
+    victim, make_person, clock, settings
+):
     make_person(None, email="attacker@example.org")
     attacker = client_at(ATTACKER_IP)
     assert log_in(attacker, "attacker@example.org").status_code == 302  # a cookie of theirs
@@ -211,8 +212,11 @@ def test_nothing_about_failures_is_written_to_the_database(victim, clock, settin
     with CaptureQueriesContext(connection) as queries:
         for _ in range(settings.ECHOORG_LOGIN_MAX_FAILURES + 2):
             log_in(client, "victim@example.org", "wrong password!")
-    writes = [q["sql"] for q in queries.captured_queries
-              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert writes == []
 
 
@@ -247,8 +251,9 @@ def totp_victim(victim) -> User:
     return victim
 
 
-def test_wrong_codes_are_slowed_per_client_and_the_owner_still_gets_in(totp_victim, clock,
-                                                                       settings):
+def test_wrong_codes_are_slowed_per_client_and_the_owner_still_gets_in(
+    totp_victim, clock, settings
+):
     attacker = client_at(ATTACKER_IP)  # knows the password, not the device
     assert log_in(attacker, "victim@example.org").status_code == 302
     bad = wrong_code(totp_victim.totp_secret)
@@ -270,8 +275,9 @@ def test_wrong_codes_are_slowed_per_client_and_the_owner_still_gets_in(totp_vict
     assert logged_in(owner)
 
 
-def test_entering_the_password_again_does_not_reset_the_count_of_wrong_codes(totp_victim,
-                                                                            clock, settings):
+def test_entering_the_password_again_does_not_reset_the_count_of_wrong_codes(
+    totp_victim, clock, settings
+):
     bad = wrong_code(totp_victim.totp_secret)
     client = client_at(ATTACKER_IP)
     log_in(client, "victim@example.org")

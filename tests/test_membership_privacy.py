@@ -36,15 +36,18 @@ def elsewhere(other_org, make_person):
 
 
 def _add_on_the_page(client, org, address: str):
-    response = client.post(reverse("people", kwargs={"slug": org.slug}), {
-        "email": address, "full_name": "Alex Typed", "roles": ["staff"]})
+    response = client.post(
+        reverse("people", kwargs={"slug": org.slug}),
+        {"email": address, "full_name": "Alex Typed", "roles": ["staff"]},
+    )
     page = client.get(response["Location"])
     member = Membership.objects.get(organisation=org, user__email=address)
     return response, page, member
 
 
 def test_the_people_page_answers_the_same_for_an_address_of_another_organisation(
-        login_as, facilitator, org, elsewhere):
+    login_as, facilitator, org, elsewhere
+):
     client = login_as(facilitator)
     first, first_page, first_member = _add_on_the_page(client, org, ELSEWHERE)
     services.remove_member(facilitator, first_member)  # the same list for the second try
@@ -53,8 +56,9 @@ def test_the_people_page_answers_the_same_for_an_address_of_another_organisation
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert first_page.status_code == second_page.status_code == 200
-    assert (_normalised(first_page.content.decode(), ELSEWHERE)
-            == _normalised(second_page.content.decode(), NEW))
+    assert _normalised(first_page.content.decode(), ELSEWHERE) == _normalised(
+        second_page.content.decode(), NEW
+    )
     text = first_page.content.decode()
     assert "Alex Typed added. They have been emailed an invitation." in text
     assert "belongs to another" not in text
@@ -62,8 +66,9 @@ def test_the_people_page_answers_the_same_for_an_address_of_another_organisation
     assert {m.to[0] for m in mail.outbox} == {ELSEWHERE, NEW}
 
 
-def test_the_other_organisation_sees_its_member_unchanged(login_as, facilitator, org,
-                                                          other_org, elsewhere):
+def test_the_other_organisation_sees_its_member_unchanged(
+    login_as, facilitator, org, other_org, elsewhere
+):
     _add_on_the_page(login_as(facilitator), org, ELSEWHERE)
     theirs = Membership.objects.get(organisation=other_org, user=elsewhere)
     assert theirs.roles == ["staff"] and theirs.name == elsewhere.full_name
@@ -76,14 +81,18 @@ def test_the_other_organisation_sees_its_member_unchanged(login_as, facilitator,
 
 
 def test_the_api_answers_the_same_for_an_address_of_another_organisation(
-        client, facilitator, org, elsewhere):
+    client, facilitator, org, elsewhere
+):
     _, token = ApiToken.issue(facilitator, "t")
     headers = {"Authorization": f"Bearer {token}"}
 
     def add(address: str):
-        return client.post(f"/api/organisations/{org.slug}/memberships",
-                           {"email": address, "full_name": "Alex Typed", "roles": ["staff"]},
-                           content_type="application/json", headers=headers)
+        return client.post(
+            f"/api/organisations/{org.slug}/memberships",
+            {"email": address, "full_name": "Alex Typed", "roles": ["staff"]},
+            content_type="application/json",
+            headers=headers,
+        )
 
     first, second = add(ELSEWHERE), add(NEW)
     assert first.status_code == second.status_code == 201
@@ -94,10 +103,12 @@ def test_the_api_answers_the_same_for_an_address_of_another_organisation(
     assert a == b
 
 
-def test_an_address_already_here_is_still_refused_as_before(login_as, facilitator, org,
-                                                            make_person):
+def test_an_address_already_here_is_still_refused_as_before(
+    login_as, facilitator, org, make_person
+):
     # Membership of this organisation is this facilitator's business.
     here = make_person(org, "staff")
-    response = login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}),
-                                          {"email": here.email, "roles": ["staff"]})
+    response = login_as(facilitator).post(
+        reverse("people", kwargs={"slug": org.slug}), {"email": here.email, "roles": ["staff"]}
+    )
     assert "already a member" in response.content.decode()

@@ -11,10 +11,12 @@ from echoorg.orgs.models import Membership
 def _add_members(org, count: int, start: int) -> None:
     users = User.objects.bulk_create(
         User(email=f"member{start + n}@example.org", full_name=f"Member {start + n}")
-        for n in range(count))
+        for n in range(count)
+    )
     Membership.objects.bulk_create(
         Membership(user=user, organisation=org, roles=["staff", "leader"][: 1 + n % 2])
-        for n, user in enumerate(users))
+        for n, user in enumerate(users)
+    )
 
 
 def _queries(client, org) -> tuple[int, str]:
@@ -25,8 +27,7 @@ def _queries(client, org) -> tuple[int, str]:
 
 
 @pytest.mark.django_db
-def test_the_overview_costs_the_same_queries_for_50_and_500_members(org, facilitator,
-                                                                   login_as):
+def test_the_overview_costs_the_same_queries_for_50_and_500_members(org, facilitator, login_as):
     client = login_as(facilitator)
     _add_members(org, 50, 0)
     small, page = _queries(client, org)

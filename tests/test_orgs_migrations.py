@@ -20,10 +20,10 @@ def test_old_units_and_names_survive_the_migration():
     Unit = old.get_model("orgs", "Unit")
     first = Unit.objects.create(organisation=org, name="Team A")
     second = Unit.objects.create(organisation=org, name="team a")  # allowed before
-    user = old.get_model("accounts", "User").objects.create(email="p@old.example",
-                                                            full_name="Pat Old")
-    old.get_model("orgs", "Membership").objects.create(user=user, organisation=org,
-                                                       roles=["staff"])
+    user = old.get_model("accounts", "User").objects.create(
+        email="p@old.example", full_name="Pat Old"
+    )
+    old.get_model("orgs", "Membership").objects.create(user=user, organisation=org, roles=["staff"])
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -9,16 +9,16 @@ from django.urls import reverse
 from echoorg.orgs.models import RoleRequest
 
 
-def _populate(org, make_person, facilitator, people: int, requests: int) -> None:  # noqa: ANN001
+def _populate(org, make_person, facilitator, people: int, requests: int) -> None:
     members = [make_person(org, "staff").memberships.get() for _ in range(people)]
     for member in members[:requests]:
-        RoleRequest.objects.create(organisation=org, member=member,
-                                       requested_by=facilitator)
+        RoleRequest.objects.create(organisation=org, member=member, requested_by=facilitator)
 
 
 @pytest.mark.parametrize("scale", [1, 10])
-def test_people_page_queries_do_not_grow(login_as, facilitator, org, make_person, scale,
-                                         django_assert_max_num_queries):
+def test_people_page_queries_do_not_grow(
+    login_as, facilitator, org, make_person, scale, django_assert_max_num_queries
+):
     _populate(org, make_person, facilitator, 6 * scale, 2 * scale)
     client = login_as(facilitator)
     with django_assert_max_num_queries(14):
@@ -27,7 +27,8 @@ def test_people_page_queries_do_not_grow(login_as, facilitator, org, make_person
 
 @pytest.mark.parametrize("scale", [1, 10])
 def test_overview_with_guardian_requests_queries_do_not_grow(
-        login_as, facilitator, org, make_person, scale, django_assert_max_num_queries):
+    login_as, facilitator, org, make_person, scale, django_assert_max_num_queries
+):
     board = make_person(org, "board")
     _populate(org, make_person, facilitator, 6 * scale, 3 * scale)
     client = login_as(board)
@@ -37,8 +38,9 @@ def test_overview_with_guardian_requests_queries_do_not_grow(
 
 
 @pytest.mark.parametrize("scale", [1, 10])
-def test_person_page_queries_do_not_grow(login_as, facilitator, org, make_person, scale,
-                                         django_assert_max_num_queries):
+def test_person_page_queries_do_not_grow(
+    login_as, facilitator, org, make_person, scale, django_assert_max_num_queries
+):
     board = make_person(org, "board")
     _populate(org, make_person, facilitator, 6 * scale, 1)
     member = RoleRequest.objects.get().member

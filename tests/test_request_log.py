@@ -33,8 +33,10 @@ def test_gunicorn_writes_no_access_line_and_scrubs_its_error_log():
     log.access_log.addHandler(handler)
     try:
         log.access(None, None, {"PATH_INFO": "/s/SECRETTOKEN/"}, None)
-        log.warning("Invalid request from ip=2001:db8::7: Invalid HTTP request line: "
-                    "'GET /s/SECRETTOKEN/1/ HTTP/1.1'")
+        log.warning(
+            "Invalid request from ip=2001:db8::7: Invalid HTTP request line: "
+            "'GET /s/SECRETTOKEN/1/ HTTP/1.1'"
+        )
         log.exception("Error handling request GET /speak-up/alpha/follow-up/")
     finally:
         log.error_log.removeHandler(handler)
@@ -45,10 +47,15 @@ def test_gunicorn_writes_no_access_line_and_scrubs_its_error_log():
     assert "Invalid request from ip=[withheld]:" in written
 
 
-@pytest.mark.parametrize("line", [
-    "GET /s/abc_DEF-123/4/ HTTP/1.1", "https://echo.example/s/abc/", "/speak-up/alpha/case/",
-    "/password-reset/MQ/abc-123/",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GET /s/abc_DEF-123/4/ HTTP/1.1",
+        "https://echo.example/s/abc/",
+        "/speak-up/alpha/case/",
+        "/password-reset/MQ/abc-123/",
+    ],
+)
 def test_private_paths_are_blanked(line):
     assert scrub(line).count("[path withheld]") == 1
     assert "abc" not in scrub(line) and "alpha" not in scrub(line)
@@ -62,5 +69,8 @@ def test_each_request_is_logged_by_route_name(client, caplog):
     client.get("/no/such/page/")
     lines = [r.getMessage() for r in caplog.records if r.name == "echoorg.requests"]
     assert [line.rsplit(" ", 1)[0] for line in lines] == [
-        "GET survey_start 404", "GET static 404", "GET unmatched 404"]
+        "GET survey_start 404",
+        "GET static 404",
+        "GET unmatched 404",
+    ]
     assert not any("SECRETTOKEN" in r.getMessage() for r in caplog.records)

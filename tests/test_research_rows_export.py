@@ -23,8 +23,11 @@ from echoorg.orgs.models import Organisation
 def demo_wave(db):
     call_command("demo", "--quiet")
     org = Organisation.objects.get(slug="northmoor")
-    wave = SurveyWave.objects.filter(organisation=org, status=SurveyWave.CLOSED) \
-        .order_by("-pk").first()
+    wave = (
+        SurveyWave.objects.filter(organisation=org, status=SurveyWave.CLOSED)
+        .order_by("-pk")
+        .first()
+    )
     return org, wave
 
 
@@ -37,13 +40,14 @@ def _read(content: bytes) -> tuple[list[dict], list[dict], str]:
 
 def _combinations(responses: list[dict], background: list[dict]) -> Counter:
     assert [r["respondent"] for r in responses] == [b["respondent"] for b in background]
-    return Counter((r["unit"], *[v for k, v in b.items() if k != "respondent"])
-                   for r, b in zip(responses, background, strict=True))
+    return Counter(
+        (r["unit"], *[v for k, v in b.items() if k != "respondent"])
+        for r, b in zip(responses, background, strict=True)
+    )
 
 
-def _researcher(org: Organisation):  # noqa: ANN202
-    return next(m.user for m in org.memberships.select_related("user")
-                if "researcher" in m.roles)
+def _researcher(org: Organisation):
+    return next(m.user for m in org.memberships.select_related("user") if "researcher" in m.roles)
 
 
 def test_a_demo_wave_exported_by_default_has_no_combination_below_k(demo_wave, login_as):
@@ -66,8 +70,12 @@ def test_the_full_rows_need_an_agreement_reference(demo_wave, login_as):
     org, wave = demo_wave
     url = reverse("wave_rows_export", kwargs={"slug": org.slug, "wave_id": wave.pk})
     client = login_as(_researcher(org))
-    for bad in ({}, {"agreement_reference": ""}, {"agreement_reference": "  x "},
-                {"agreement_reference": "DSA\x00-1"}):
+    for bad in (
+        {},
+        {"agreement_reference": ""},
+        {"agreement_reference": "  x "},
+        {"agreement_reference": "DSA\x00-1"},
+    ):
         refused = client.post(url, bad)
         assert refused.status_code == 400
         assert refused["Content-Type"].startswith("text/html")
@@ -88,8 +96,7 @@ def test_the_full_rows_need_an_agreement_reference(demo_wave, login_as):
     assert entry.actor_id == release.researcher_id
 
 
-def test_the_full_rows_are_refused_to_everyone_but_researchers(demo_wave, login_as,
-                                                               make_person):
+def test_the_full_rows_are_refused_to_everyone_but_researchers(demo_wave, login_as, make_person):
     org, wave = demo_wave
     url = reverse("wave_rows_export", kwargs={"slug": org.slug, "wave_id": wave.pk})
     page = reverse("wave", kwargs={"slug": org.slug, "wave_id": wave.pk})

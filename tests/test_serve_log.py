@@ -27,25 +27,35 @@ def _free_port() -> int:
 
 def _status(url: str, data: bytes | None = None) -> int:
     try:
-        with urllib.request.urlopen(url, data=data, timeout=10) as reply:  # noqa: S310
+        with urllib.request.urlopen(url, data=data, timeout=10) as reply:
             return reply.status
     except urllib.error.HTTPError as error:
         return error.code
 
 
 def _serve_and_attack(data_dir: Path) -> str:
-    env = {**os.environ, "ECHOORG_DATA_DIR": str(data_dir),
-           "DATABASE_URL": f"sqlite:///{data_dir / 'echoorg.sqlite3'}",
-           "ECHOORG_LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "-m", "echoorg.cli", "migrate", "--noinput", "-v0"],
-                   env=env, check=True, timeout=300)
+    env = {
+        **os.environ,
+        "ECHOORG_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'echoorg.sqlite3'}",
+        "ECHOORG_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "echoorg.cli", "migrate", "--noinput", "-v0"],
+        env=env,
+        check=True,
+        timeout=300,
+    )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = data_dir / "server.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "echoorg.cli", "serve", "--port", str(port),
-             "--workers", "1"], env=env, stdout=out, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "echoorg.cli", "serve", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -33,11 +33,11 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
-def follow_up_url(org) -> str:  # noqa: ANN001
+def follow_up_url(org) -> str:
     return reverse("speak_up_follow_up", kwargs={"slug": org.slug})
 
 
-def case_url(org) -> str:  # noqa: ANN001
+def case_url(org) -> str:
     return reverse("speak_up_case", kwargs={"slug": org.slug})
 
 
@@ -47,8 +47,7 @@ def session_rows() -> dict[str, dict]:
 
 def page_bits(client: Client, url: str) -> int:
     page = client.get(url).content.decode()
-    return int(re.search(r'name="pow_challenge" value="[^"]+" data-bits="(\d+)"', page)
-               .group(1))
+    return int(re.search(r'name="pow_challenge" value="[^"]+" data-bits="(\d+)"', page).group(1))
 
 
 @pytest.fixture
@@ -58,8 +57,8 @@ def receipt(org) -> str:
 
 # 3. Sessions -----------------------------------------------------------------------------
 
-def test_logging_in_after_following_up_starts_a_session_without_the_case(org, make_person,
-                                                                        receipt):
+
+def test_logging_in_after_following_up_starts_a_session_without_the_case(org, make_person, receipt):
     person = make_person(org, "staff")
     browser = Client()
     assert follow_up(browser, org, receipt)["Location"] == case_url(org)
@@ -78,8 +77,9 @@ def test_logging_in_after_following_up_starts_a_session_without_the_case(org, ma
     assert browser.get(case_url(org))["Location"] == follow_up_url(org)
 
 
-def test_logging_in_with_two_factor_keeps_no_case_at_either_step(org, make_person, receipt,
-                                                                 monkeypatch):
+def test_logging_in_with_two_factor_keeps_no_case_at_either_step(
+    org, make_person, receipt, monkeypatch
+):
     from echoorg.accounts import twofactor
 
     person = make_person(org, "guardian")
@@ -153,16 +153,17 @@ def test_leaving_the_case_empties_the_session(org, receipt):
 
 # 4. Guessing receipt codes ---------------------------------------------------------------
 
+
 def wrong_codes(count: int) -> list[str]:
     """A mix of well-formed wrong codes and malformed ones, as an attacker sends them."""
     malformed = ["1", "abcd efgh ijkl mnop", "1" * 17, "9" * 15, "x" * 500, "١٢٣٤" * 4]
-    return [malformed[(n // 3) % len(malformed)] if n % 3 == 0 else f"{n:016d}"
-            for n in range(count)]
+    return [
+        malformed[(n // 3) % len(malformed)] if n % 3 == 0 else f"{n:016d}" for n in range(count)
+    ]
 
 
 @pytest.mark.parametrize("attempts", [20, 200])
-def test_wrong_codes_never_lock_a_genuine_reporter_out(org, other_org, receipt, attempts,
-                                                       settings):
+def test_wrong_codes_never_lock_a_genuine_reporter_out(org, other_org, receipt, attempts, settings):
     settings.ECHOORG_POW_FAILURES_PER_BIT = 20
     attacker = Client()
     for code in wrong_codes(attempts):
@@ -170,8 +171,7 @@ def test_wrong_codes_never_lock_a_genuine_reporter_out(org, other_org, receipt, 
         assert response.status_code == 400
         assert WRONG_CODE in response.content.decode()
     # The guessing made the form dearer for this organisation only, within the ceiling.
-    expected = min(settings.ECHOORG_POW_MAX_BITS,
-                   settings.ECHOORG_POW_BITS + attempts // 20)
+    expected = min(settings.ECHOORG_POW_MAX_BITS, settings.ECHOORG_POW_BITS + attempts // 20)
     assert page_bits(Client(), follow_up_url(org)) == expected > settings.ECHOORG_POW_BITS
     assert page_bits(Client(), follow_up_url(other_org)) == settings.ECHOORG_POW_BITS
     # (That nothing about the failures is written to the database is checked by
@@ -197,8 +197,9 @@ def hashes(monkeypatch) -> list[str]:
     return seen
 
 
-def test_a_follow_up_without_a_valid_solution_is_refused_before_hashing(org, receipt,
-                                                                        hashes, settings):
+def test_a_follow_up_without_a_valid_solution_is_refused_before_hashing(
+    org, receipt, hashes, settings
+):
     url = follow_up_url(org)
     browser = Client()
 
@@ -213,9 +214,11 @@ def test_a_follow_up_without_a_valid_solution_is_refused_before_hashing(org, rec
     refused({"pow_challenge": fresh["pow_challenge"]}, "Turn on JavaScript")
     token = fresh["pow_challenge"]
     bits = int(token.split(".")[3])
-    unsolved = next(str(n) for n in range(100_000)
-                    if proof_of_work.leading_zero_bits(proof_of_work.work(token, str(n)))
-                    < bits)
+    unsolved = next(
+        str(n)
+        for n in range(100_000)
+        if proof_of_work.leading_zero_bits(proof_of_work.work(token, str(n))) < bits
+    )
     refused({"pow_challenge": token, "pow_nonce": unsolved}, "did not pass")
     eased = token.split(".")
     eased[3] = "0"
@@ -234,8 +237,7 @@ def test_a_follow_up_without_a_valid_solution_is_refused_before_hashing(org, rec
     assert len(hashes) == 1
 
 
-def test_a_challenge_issued_before_the_difficulty_rose_must_be_redone(org, receipt,
-                                                                      settings):
+def test_a_challenge_issued_before_the_difficulty_rose_must_be_redone(org, receipt, settings):
     settings.ECHOORG_POW_FAILURES_PER_BIT = 1
     url = follow_up_url(org)
     reporter = Client()
@@ -271,16 +273,23 @@ def test_difficulty_is_capped_so_the_form_always_stays_solvable(org, settings):
 
 # 9. Limits on raising concerns -----------------------------------------------------------
 
+
 def test_raising_a_concern_without_a_solution_is_refused(org, db):
     url = reverse("speak_up", kwargs={"slug": org.slug})
-    response = Client().post(url, {"mode": "anonymous", "category": "fraud",
-                                   "risk_now": "no", "text": "Invoices are doubled."})
+    response = Client().post(
+        url,
+        {
+            "mode": "anonymous",
+            "category": "fraud",
+            "risk_now": "no",
+            "text": "Invoices are doubled.",
+        },
+    )
     assert response.status_code == 400 and "Turn on JavaScript" in response.content.decode()
     assert not Concern.objects.exists()
 
 
-def test_the_hourly_limit_refuses_clearly_and_alerts_the_guardians_once(org, make_person,
-                                                                        settings):
+def test_the_hourly_limit_refuses_clearly_and_alerts_the_guardians_once(org, make_person, settings):
     settings.ECHOORG_SPEAKUP_MAX_PER_HOUR = 3
     guardians = [make_person(org, "guardian"), make_person(org, "guardian")]
     make_person(org, "leader")
@@ -288,8 +297,9 @@ def test_the_hourly_limit_refuses_clearly_and_alerts_the_guardians_once(org, mak
         assert report(Client(), org).status_code == 200
     mail.outbox.clear()
     for _ in range(3):
-        refused = report(Client(), org, attachments=[
-            SimpleUploadedFile("n.txt", b"evidence", "text/plain")])
+        refused = report(
+            Client(), org, attachments=[SimpleUploadedFile("n.txt", b"evidence", "text/plain")]
+        )
         assert refused.status_code == 429
         page = refused.content.decode()
         assert "cannot take more just now" in page
@@ -306,12 +316,20 @@ def test_the_hourly_limit_refuses_clearly_and_alerts_the_guardians_once(org, mak
 def test_the_storage_quota_refuses_files_and_writes_nothing(org, make_person, settings):
     settings.ECHOORG_SPEAKUP_STORAGE_BYTES = 100
     guardian = make_person(org, "guardian")
-    assert report(Client(), org, attachments=[
-        SimpleUploadedFile("a.txt", b"a" * 60, "text/plain")]).status_code == 200
+    assert (
+        report(
+            Client(), org, attachments=[SimpleUploadedFile("a.txt", b"a" * 60, "text/plain")]
+        ).status_code
+        == 200
+    )
     mail.outbox.clear()
     for _ in range(2):
-        refused = report(Client(), org, text="Second concern", attachments=[
-            SimpleUploadedFile("b.txt", b"b" * 60, "text/plain")])
+        refused = report(
+            Client(),
+            org,
+            text="Second concern",
+            attachments=[SimpleUploadedFile("b.txt", b"b" * 60, "text/plain")],
+        )
         assert refused.status_code == 507
         assert "no room left for attached files" in refused.content.decode()
     assert Concern.objects.count() == 1 and Attachment.objects.count() == 1
@@ -324,21 +342,30 @@ def test_the_storage_quota_also_holds_for_a_reporters_message(org, receipt, sett
     settings.ECHOORG_SPEAKUP_STORAGE_BYTES = 50
     browser = Client()
     follow_up(browser, org, receipt)
-    response = browser.post(case_url(org), {"message": "1", "body": "More evidence",
-                                            "attachments": [SimpleUploadedFile(
-                                                "c.txt", b"c" * 60, "text/plain")]})
+    response = browser.post(
+        case_url(org),
+        {
+            "message": "1",
+            "body": "More evidence",
+            "attachments": [SimpleUploadedFile("c.txt", b"c" * 60, "text/plain")],
+        },
+    )
     assert response.status_code == 400 and "no room left" in response.content.decode()
     assert not Message.objects.exists() and not Attachment.objects.exists()
 
 
 # 18. Attachments typed by their bytes ----------------------------------------------------
 
-@pytest.mark.parametrize(("name", "data", "declared"), [
-    ("report.pdf", HTML, "application/pdf"),
-    ("report.pdf", EXE, "application/pdf"),
-    ("photo.png", b"%PDF-1.4 not an image", "image/png"),
-    ("notes.txt", HTML, "text/html"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "data", "declared"),
+    [
+        ("report.pdf", HTML, "application/pdf"),
+        ("report.pdf", EXE, "application/pdf"),
+        ("photo.png", b"%PDF-1.4 not an image", "image/png"),
+        ("notes.txt", HTML, "text/html"),
+    ],
+)
 def test_a_file_whose_bytes_do_not_match_is_refused(org, db, name, data, declared):
     response = report(Client(), org, attachments=[SimpleUploadedFile(name, data, declared)])
     page = response.content.decode()
@@ -347,35 +374,52 @@ def test_a_file_whose_bytes_do_not_match_is_refused(org, db, name, data, declare
     assert not Concern.objects.exists() and not Attachment.objects.exists()
 
 
-def test_files_are_stored_and_served_with_the_type_found_in_them(org, make_person,
-                                                                 login_as):
-    report(Client(), org, attachments=[
-        SimpleUploadedFile("photo.png", PNG, "application/octet-stream")])
+def test_files_are_stored_and_served_with_the_type_found_in_them(org, make_person, login_as):
+    report(
+        Client(),
+        org,
+        attachments=[SimpleUploadedFile("photo.png", PNG, "application/octet-stream")],
+    )
     stored = Attachment.objects.get()
     assert stored.content_type == "image/png"
     concern = Concern.objects.get()
     # A file stored before types were checked, typed by what the browser claimed.
     legacy = Attachment.objects.create(
-        concern=concern, name_encrypted=stored.name_encrypted, content_type="text/html",
-        size=len(HTML), data_encrypted=services.vault().encrypt(HTML))
+        concern=concern,
+        name_encrypted=stored.name_encrypted,
+        content_type="text/html",
+        size=len(HTML),
+        data_encrypted=services.vault().encrypt(HTML),
+    )
     guardian = login_as(make_person(org, "guardian"))
     for attachment, served_as in ((stored, "image/png"), (legacy, "text/plain")):
-        response = guardian.get(reverse("concern_attachment", kwargs={
-            "slug": org.slug, "reference": concern.reference,
-            "attachment_id": attachment.pk}))
+        response = guardian.get(
+            reverse(
+                "concern_attachment",
+                kwargs={
+                    "slug": org.slug,
+                    "reference": concern.reference,
+                    "attachment_id": attachment.pk,
+                },
+            )
+        )
         assert response["Content-Type"] == served_as
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_wrong_code_writes_nothing_and_the_pages_keep_a_query_budget(
-        org, receipt, django_assert_max_num_queries):
+    org, receipt, django_assert_max_num_queries
+):
     browser = Client()
     data = {"code": "0000 0000 0000 0001", **solved(browser, follow_up_url(org))}
     with django_assert_max_num_queries(4) as wrong:
         assert browser.post(follow_up_url(org), data).status_code == 400
-    assert not [q for q in wrong.captured_queries
-                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not [
+        q
+        for q in wrong.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     with django_assert_max_num_queries(3):
         Client().get(follow_up_url(org))
     with django_assert_max_num_queries(4):

@@ -20,26 +20,42 @@ from django.utils import timezone
 from echoorg.accounts.models import ApiToken
 from echoorg.concerns import services
 
-DERIVED = ("median_days_to_acknowledge", "median_days_to_protection",
-           "median_days_to_feedback", "share_with_breach")
+DERIVED = (
+    "median_days_to_acknowledge",
+    "median_days_to_protection",
+    "median_days_to_feedback",
+    "share_with_breach",
+)
 
 
-def handled(org, unit, *, concluded: bool, anonymous: bool = False):  # noqa: ANN001
+def handled(org, unit, *, concluded: bool, anonymous: bool = False):
     """A concern received 40 days ago and acknowledged after 2 days; when `concluded`, a
     risk-of-harm case protected after 1 day, acknowledged late (10 days: a missed clock),
     given feedback after 13 days and concluded after 14."""
     received = timezone.localdate() - dt.timedelta(days=40)
     concern = services.raise_concern(
-        org, mode="anonymous" if anonymous else "named", category="bullying_harassment",
-        at_risk=[], risk_of_harm=concluded, text="x", unit=unit, received_on=received,
-        with_receipt=False, name="N").concern
+        org,
+        mode="anonymous" if anonymous else "named",
+        category="bullying_harassment",
+        at_risk=[],
+        risk_of_harm=concluded,
+        text="x",
+        unit=unit,
+        received_on=received,
+        with_receipt=False,
+        name="N",
+    ).concern
     steps = [("acknowledged", 10 if concluded else 2, {})]
     if concluded:
-        steps += [("protective_action", 1, {}), ("feedback_given", 13, {}),
-                  ("concluded", 14, {"outcome": "substantiated"})]
+        steps += [
+            ("protective_action", 1, {}),
+            ("feedback_given", 13, {}),
+            ("concluded", 14, {"outcome": "substantiated"}),
+        ]
     for kind, days, detail in steps:
-        services.add_event(None, concern, type=kind, date=received + dt.timedelta(days=days),
-                           detail=detail)
+        services.add_event(
+            None, concern, type=kind, date=received + dt.timedelta(days=days), detail=detail
+        )
     return concern
 
 
@@ -51,14 +67,15 @@ def one_concluded(org, tree):
         handled(org, tree["Recruitment"], concluded=False)
 
 
-def statistics_as(client, org) -> dict:  # noqa: ANN001
+def statistics_as(client, org) -> dict:
     response = client.get(f"/api/organisations/{org.slug}/concerns-statistics")
     assert response.status_code == 200
     return response.json()
 
 
 def test_no_figure_from_the_one_concluded_case_on_the_page_or_in_the_api(
-        org, one_concluded, make_person, login_as):
+    org, one_concluded, make_person, login_as
+):
     leader = make_person(org, "leader")
     page = login_as(leader).get(reverse("concern_insights", kwargs={"slug": org.slug}))
     assert page.status_code == 200
@@ -67,8 +84,7 @@ def test_no_figure_from_the_one_concluded_case_on_the_page_or_in_the_api(
     assert len(shown) == 2  # Recruitment and the whole organisation: six concerns each
     for row in shown:
         assert row["cases"] == 6 and row["median_days_to_acknowledge"] == 2
-        for name in ("median_days_to_protection", "median_days_to_feedback",
-                     "share_with_breach"):
+        for name in ("median_days_to_protection", "median_days_to_feedback", "share_with_breach"):
             assert row[name] is None and row["hidden"][name] == "fewer_than_k", name
     html = page.content.decode()
     # three figures in each of the two rows
@@ -86,9 +102,9 @@ def test_no_figure_from_the_one_concluded_case_on_the_page_or_in_the_api(
         assert row["hidden"]["median_days_to_feedback"] in ("fewer_than_k", "complementary")
 
 
-def test_an_organisation_with_a_single_concluded_case_shows_nothing_of_it(org, tree,
-                                                                         make_person,
-                                                                         login_as):
+def test_an_organisation_with_a_single_concluded_case_shows_nothing_of_it(
+    org, tree, make_person, login_as
+):
     concern = handled(org, tree["Recruitment"], concluded=True, anonymous=True)
     board = make_person(org, "board")
     client = login_as(board)
@@ -101,14 +117,21 @@ def test_an_organisation_with_a_single_concluded_case_shows_nothing_of_it(org, t
         assert row["suppressed"] and all(row[name] is None for name in DERIVED)
     # The board's quarterly return: no count or share of that one case either.
     received = concern.received_on
-    year, quarter = (received.year, (received.month - 4) // 3 + 1) if received.month >= 4 \
+    year, quarter = (
+        (received.year, (received.month - 4) // 3 + 1)
+        if received.month >= 4
         else (received.year - 1, 4)
+    )
     url = reverse("concern_return", kwargs={"slug": org.slug})
-    csv_text = client.get(url, {"year": year, "quarter": quarter, "format": "csv"}) \
-        .content.decode()
+    csv_text = client.get(url, {"year": year, "quarter": quarter, "format": "csv"}).content.decode()
     values = {row[1]: row[3] for row in csv.reader(io.StringIO(csv_text))}
-    for measure in ("total", "anonymous", "anonymous_share", "detriment_any_share",
-                    "bullying_harassment"):
+    for measure in (
+        "total",
+        "anonymous",
+        "anonymous_share",
+        "detriment_any_share",
+        "bullying_harassment",
+    ):
         assert values[measure] == "", measure
 
 
@@ -117,7 +140,8 @@ def test_with_five_concluded_cases_the_figures_show(org, tree, make_person, logi
         handled(org, tree["Recruitment"], concluded=True)
     handled(org, tree["Recruitment"], concluded=False)
     page = login_as(make_person(org, "leader")).get(
-        reverse("concern_insights", kwargs={"slug": org.slug}))
+        reverse("concern_insights", kwargs={"slug": org.slug})
+    )
     overall = page.context["overall"]
     assert overall["median_days_to_protection"] == 1
     assert overall["median_days_to_feedback"] == 13

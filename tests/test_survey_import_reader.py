@@ -30,9 +30,16 @@ class NoNativeCode:
 @pytest.fixture
 def open_wave(org):
     return SurveyWave.objects.create(
-        organisation=org, title="Open wave", instrument_id="echo-culture-v1",
-        instrument_version=1, instrument_yaml=YAML, opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2099, 1, 1), status=SurveyWave.OPEN, collection=SurveyWave.IMPORT)
+        organisation=org,
+        title="Open wave",
+        instrument_id="echo-culture-v1",
+        instrument_version=1,
+        instrument_yaml=YAML,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2099, 1, 1),
+        status=SurveyWave.OPEN,
+        collection=SurveyWave.IMPORT,
+    )
 
 
 def upload(client, org, wave, data: bytes):
@@ -48,8 +55,9 @@ def test_the_reader_uses_the_accelerator_only_when_asked(monkeypatch):
         read_responses_csv(data, INSTRUMENT, accelerated=True)
 
 
-def test_a_web_import_never_calls_the_native_module(login_as, facilitator, org, tree,
-                                                    open_wave, monkeypatch):
+def test_a_web_import_never_calls_the_native_module(
+    login_as, facilitator, org, tree, open_wave, monkeypatch
+):
     monkeypatch.setattr(fastread, "native", NoNativeCode())
     # plain: the very form the accelerator would take
     data = b"respondent,unit,thr1,thr2\nA1,Recruitment,4,5\nA2,Support,3,2\nA3,Support,1,"
@@ -58,10 +66,13 @@ def test_a_web_import_never_calls_the_native_module(login_as, facilitator, org, 
     assert Response.objects.filter(wave=open_wave).count() == 3
 
 
-@pytest.mark.parametrize(("data", "words"), [
-    (CR_ONLY, ["line endings", "carriage return"]),
-    (LONG_HEADER, ["Row 1", "column 3", "at most 1,000"]),
-])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (CR_ONLY, ["line endings", "carriage return"]),
+        (LONG_HEADER, ["Row 1", "column 3", "at most 1,000"]),
+    ],
+)
 def test_the_reader_refuses_unreadable_files_with_a_message(data, words):
     with pytest.raises(ResponseFileError) as refused:
         read_responses_csv(data, INSTRUMENT)
@@ -70,8 +81,9 @@ def test_the_reader_refuses_unreadable_files_with_a_message(data, words):
 
 
 @pytest.mark.parametrize("data", [CR_ONLY, LONG_HEADER])
-def test_the_import_page_refuses_them_without_a_server_error(login_as, facilitator, org,
-                                                             tree, open_wave, data):
+def test_the_import_page_refuses_them_without_a_server_error(
+    login_as, facilitator, org, tree, open_wave, data
+):
     response = upload(login_as(facilitator), org, open_wave, data)
     assert response.status_code == 400
     html = response.content.decode()

@@ -31,8 +31,16 @@ def write(path: Path, rows: list[list]) -> Path:
 
 def make_data(folder: Path, seed: int = 1, respondents: int = 400):
     rng = random.Random(seed)
-    units = [["unit", "parent"], ["Org", ""], ["North", "Org"], ["South", "Org"],
-             ["N1", "North"], ["N2", "North"], ["S1", "South"], ["Tiny", "South"]]
+    units = [
+        ["unit", "parent"],
+        ["Org", ""],
+        ["North", "Org"],
+        ["South", "Org"],
+        ["N1", "North"],
+        ["N2", "North"],
+        ["S1", "South"],
+        ["Tiny", "South"],
+    ]
     weights = {"Org": 1, "North": 2, "South": 1, "N1": 10, "N2": 8, "S1": 12, "Tiny": 0.05}
     names = list(weights)
     rows = [["respondent", "unit", *ITEMS]]
@@ -60,8 +68,9 @@ def reference(responses: Path, units: Path):
                     if row[item.id]:
                         x = int(row[item.id])
                         values.append(6 - x if item.reverse else x)
-                scores[scale.id] = sum(values) / len(values) if len(values) * 2 >= len(items) \
-                    else None
+                scores[scale.id] = (
+                    sum(values) / len(values) if len(values) * 2 >= len(items) else None
+                )
             answered = any(row[i] for i in ITEMS)
             node = row["unit"]
             while node is not None:
@@ -80,9 +89,20 @@ def reference(responses: Path, units: Path):
 
 def run(folder: Path, *extra: str) -> Path:
     out = folder / "out"
-    call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
-                 str(folder / "responses.csv"), "--units", str(folder / "units.csv"),
-                 "--out", str(out), "--quiet", *extra)
+    call_command(
+        "survey",
+        "score",
+        "--instrument",
+        "echo-culture-v1",
+        "--responses",
+        str(folder / "responses.csv"),
+        "--units",
+        str(folder / "units.csv"),
+        "--out",
+        str(out),
+        "--quiet",
+        *extra,
+    )
     return out
 
 
@@ -144,27 +164,47 @@ def test_alpha_matches_a_longhand_computation(tmp_path):
         reliability = {r["scale"]: r for r in csv.DictReader(handle)}
     for scale in INSTRUMENT.scales:
         items = INSTRUMENT.items_of(scale.id)
-        complete = [[(6 - int(r[i.id])) if i.reverse else int(r[i.id]) for i in items]
-                    for r in data if all(r[i.id] for i in items)]
+        complete = [
+            [(6 - int(r[i.id])) if i.reverse else int(r[i.id]) for i in items]
+            for r in data
+            if all(r[i.id] for i in items)
+        ]
         k = len(items)
 
         def var(xs):
             m = sum(xs) / len(xs)
             return sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
 
-        alpha = k / (k - 1) * (1 - sum(var([row[j] for row in complete]) for j in range(k))
-                               / var([sum(row) for row in complete]))
+        alpha = (
+            k
+            / (k - 1)
+            * (
+                1
+                - sum(var([row[j] for row in complete]) for j in range(k))
+                / var([sum(row) for row in complete])
+            )
+        )
         assert int(reliability[scale.id]["n_complete"]) == len(complete)
         assert float(reliability[scale.id]["alpha"]) == pytest.approx(alpha, abs=1e-9)
-        assert 0 < float(reliability[scale.id]["omega"]) <= 1 or \
-            math.isnan(float(reliability[scale.id]["omega"]))
+        assert 0 < float(reliability[scale.id]["omega"]) <= 1 or math.isnan(
+            float(reliability[scale.id]["omega"])
+        )
 
 
 def test_without_a_units_file_units_are_flat(tmp_path):
     make_data(tmp_path)
     out = tmp_path / "flat"
-    call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
-                 str(tmp_path / "responses.csv"), "--out", str(out), "--quiet")
+    call_command(
+        "survey",
+        "score",
+        "--instrument",
+        "echo-culture-v1",
+        "--responses",
+        str(tmp_path / "responses.csv"),
+        "--out",
+        str(out),
+        "--quiet",
+    )
     with open(out / "units.csv") as handle:
         rows = {r["unit"]: r for r in csv.DictReader(handle)}
     assert rows["Org"]["n"] != str(sum(int(r["n"]) for r in rows.values()))
@@ -177,22 +217,36 @@ def test_a_larger_minimum_group_suppresses_more(tmp_path):
     with open(five / "units.csv") as handle:
         hidden_at_5 = sum(r["suppressed"] == "true" for r in csv.DictReader(handle))
     forty = tmp_path / "forty"
-    call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
-                 str(tmp_path / "responses.csv"), "--units", str(tmp_path / "units.csv"),
-                 "--min-group", "40", "--out", str(forty), "--quiet")
+    call_command(
+        "survey",
+        "score",
+        "--instrument",
+        "echo-culture-v1",
+        "--responses",
+        str(tmp_path / "responses.csv"),
+        "--units",
+        str(tmp_path / "units.csv"),
+        "--min-group",
+        "40",
+        "--out",
+        str(forty),
+        "--quiet",
+    )
     with open(forty / "units.csv") as handle:
         assert sum(r["suppressed"] == "true" for r in csv.DictReader(handle)) > hidden_at_5
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    (["R1", "N1", "7"], "Row 3: thr1 is 7"),
-    (["R0", "N1", "3"], "Row 3: respondent 'R0' is a duplicate of row 2"),
-    (["R1", "N1", "x"], "Row 3: thr1 is 'x'"),
-    (["R1", "", "3"], "Row 3: the unit is empty"),
-    (["R1", "N1"], "Row 3: expected 3 columns, found 2"),
-])
-def test_a_malformed_file_is_refused_with_its_row_and_nothing_is_written(tmp_path, row,
-                                                                         message):
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["R1", "N1", "7"], "Row 3: thr1 is 7"),
+        (["R0", "N1", "3"], "Row 3: respondent 'R0' is a duplicate of row 2"),
+        (["R1", "N1", "x"], "Row 3: thr1 is 'x'"),
+        (["R1", "", "3"], "Row 3: the unit is empty"),
+        (["R1", "N1"], "Row 3: expected 3 columns, found 2"),
+    ],
+)
+def test_a_malformed_file_is_refused_with_its_row_and_nothing_is_written(tmp_path, row, message):
     write(tmp_path / "responses.csv", [["respondent", "unit", "thr1"], ["R0", "N1", "2"], row])
     write(tmp_path / "units.csv", [["unit", "parent"], ["N1", ""]])
     with pytest.raises(CommandError, match=message):
@@ -223,20 +277,46 @@ def test_a_minimum_group_below_three_is_refused(tmp_path):
 def test_the_shell_command_exits_non_zero_on_bad_input(tmp_path, both_routes):
     write(tmp_path / "responses.csv", [["respondent", "unit", "thr1"], ["R0", "N1", "9"]])
     pure = {"ECHOORG_PURE_PYTHON": "1"} if both_routes == "numpy" else {}
-    result = subprocess.run([sys.executable, "-m", "echoorg.cli", "survey", "score",
-                             "--instrument", "echo-culture-v1", "--responses",
-                             str(tmp_path / "responses.csv"), "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True, env={**os.environ, **pure})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "echoorg.cli",
+            "survey",
+            "score",
+            "--instrument",
+            "echo-culture-v1",
+            "--responses",
+            str(tmp_path / "responses.csv"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **pure},
+    )
     assert result.returncode != 0
     assert "Row 2: thr1 is 9" in result.stderr
 
 
-@pytest.mark.parametrize(("written", "meant"), [
-    ("3.0", "3"), ("4.", "4"), ("2.000", "2"), ('"5"', "5"),
-    ("NA", ""), ("N/A", ""), ("NaN", ""), ("nan", ""), ("null", ""), ("NULL", ""),
-])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("3.0", "3"),
+        ("4.", "4"),
+        ("2.000", "2"),
+        ('"5"', "5"),
+        ("NA", ""),
+        ("N/A", ""),
+        ("NaN", ""),
+        ("nan", ""),
+        ("null", ""),
+        ("NULL", ""),
+    ],
+)
 def test_other_tools_spellings_of_answers_and_blanks_score_as_meant(tmp_path, written, meant):
     """pandas writes 3.0 in a column with blanks, R writes NA: both mean what they say."""
+
     def answers(value: str) -> list[str]:
         return [value if i < 3 else str(1 + i % 5) for i in range(len(ITEMS))]
 
@@ -265,20 +345,29 @@ def test_the_shell_command_starts_without_django_or_arrow(tmp_path):
     """The researcher's command is pure core: no Django set up, no system checks, and no
     Arrow on the accelerated route (issue 9); SciPy loads only for omega."""
     make_data(tmp_path)
-    probe = ("import sys\n"
-             "from echoorg.cli import main\n"
-             "try:\n"
-             f"    main(['survey', 'score', '--instrument', 'echo-culture-v1', '--responses',"
-             f" {str(tmp_path / 'responses.csv')!r}, '--out', {str(tmp_path / 'o')!r},"
-             " '--quiet'])\n"
-             "except SystemExit as exc:\n"
-             "    assert exc.code == 0, exc.code\n"
-             "from echoorg.core.diagnostic import fastread\n"
-             "print(fastread.available(),"
-             " sorted(m for m in ('django', 'pyarrow', 'rich') if m in sys.modules))\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            env={k: v for k, v in os.environ.items()
-                                 if k not in ("DJANGO_SETTINGS_MODULE", "ECHOORG_PURE_PYTHON")})
+    probe = (
+        "import sys\n"
+        "from echoorg.cli import main\n"
+        "try:\n"
+        f"    main(['survey', 'score', '--instrument', 'echo-culture-v1', '--responses',"
+        f" {str(tmp_path / 'responses.csv')!r}, '--out', {str(tmp_path / 'o')!r},"
+        " '--quiet'])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "from echoorg.core.diagnostic import fastread\n"
+        "print(fastread.available(),"
+        " sorted(m for m in ('django', 'pyarrow', 'rich') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DJANGO_SETTINGS_MODULE", "ECHOORG_PURE_PYTHON")
+        },
+    )
     assert result.returncode == 0, result.stderr
     accelerated, loaded = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert loaded == ("[]" if accelerated == "True" else "['pyarrow']")

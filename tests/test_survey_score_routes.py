@@ -28,12 +28,14 @@ INSTRUMENT = find_instrument("echo-culture-v1")
 ITEMS = list(INSTRUMENT.item_ids)
 UNIT_NAMES = ["Zeta", "alpha", "Beta", "=Sum", "Ω unit", "m", "K9", "a b"]
 
-needs_native = pytest.mark.skipif(not fastread.available(),
-                                  reason="the C accelerator was not built (no compiler)")
+needs_native = pytest.mark.skipif(
+    not fastread.available(), reason="the C accelerator was not built (no compiler)"
+)
 
 
-def _score(folder: Path, responses: bytes, units: str | None, pure: bool,
-           monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+def _score(
+    folder: Path, responses: bytes, units: str | None, pure: bool, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, bytes]:
     """The files one route writes (summary.json without its timings)."""
     import json
 
@@ -47,13 +49,25 @@ def _score(folder: Path, responses: bytes, units: str | None, pure: bool,
     with monkeypatch.context() as patch:
         if pure:
             patch.setattr(fastread, "native", None)
-        call_command("survey", "score", "--instrument", "echo-culture-v1", *args,
-                     "--out", str(out), "--quiet", "--min-group", "3")
+        call_command(
+            "survey",
+            "score",
+            "--instrument",
+            "echo-culture-v1",
+            *args,
+            "--out",
+            str(out),
+            "--quiet",
+            "--min-group",
+            "3",
+        )
     summary = json.loads((out / "summary.json").read_text())
     summary.pop("seconds")
-    return {"units.csv": (out / "units.csv").read_bytes(),
-            "reliability.csv": (out / "reliability.csv").read_bytes(),
-            "summary": json.dumps(summary, sort_keys=True).encode()}
+    return {
+        "units.csv": (out / "units.csv").read_bytes(),
+        "reliability.csv": (out / "reliability.csv").read_bytes(),
+        "summary": json.dumps(summary, sort_keys=True).encode(),
+    }
 
 
 @st.composite
@@ -62,15 +76,15 @@ def scoring_files(draw) -> tuple[bytes, str | None]:
     units = draw(st.lists(st.sampled_from(UNIT_NAMES), min_size=1, max_size=6, unique=True))
     items = draw(st.lists(st.sampled_from(ITEMS), min_size=1, max_size=12, unique=True))
     count = draw(st.integers(1, 40))
-    twist = draw(st.sampled_from(["plain", "plain", "blank line", "spaces", "quote",
-                                  "N/A", "crlf", "3.0"]))
+    twist = draw(
+        st.sampled_from(["plain", "plain", "blank line", "spaces", "quote", "N/A", "crlf", "3.0"])
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n" if twist == "crlf" else "\n")
     writer.writerow(["respondent", "unit", *items])
     for r in range(count):
         unit = draw(st.sampled_from(units))
-        answers = [draw(st.sampled_from(["1", "2", "3", "4", "5", "", "3", "4"]))
-                   for _ in items]
+        answers = [draw(st.sampled_from(["1", "2", "3", "4", "5", "", "3", "4"])) for _ in items]
         writer.writerow([f"R{r}", unit, *answers])
     text = out.getvalue()
     if twist == "blank line":  # the general reader leaves blank lines out
@@ -88,8 +102,11 @@ def scoring_files(draw) -> tuple[bytes, str | None]:
         listed = draw(st.permutations(units))[: draw(st.integers(1, len(units)))]
         rows = ["unit,parent"]
         for position, name in enumerate(listed):
-            parent = listed[draw(st.integers(0, position - 1))] if position and \
-                draw(st.booleans()) else ""
+            parent = (
+                listed[draw(st.integers(0, position - 1))]
+                if position and draw(st.booleans())
+                else ""
+            )
             rows.append(",".join(_quoted(x) for x in (name, parent)))
         tree = "\n".join(rows) + "\n"
     return text.encode(), tree
@@ -100,9 +117,11 @@ def _quoted(name: str) -> str:
 
 
 @needs_native
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(files=scoring_files())
 def test_both_routes_write_byte_identical_files(files, tmp_path_factory, monkeypatch):
     responses, units = files
@@ -119,8 +138,10 @@ def test_units_come_in_one_order_whichever_reader_reads_them(tmp_path, monkeypat
     reader, which once sorted them; a blank line sends both there."""
     body = "respondent,unit,thr1\nA,Zeta,3.0\nB,alpha,4\nC,Beta,5\n"
     for twist in (body, body.replace("\n", "\n\n", 1)):
-        files = [_score(tmp_path / f"{len(twist)}", twist.encode(), None, pure, monkeypatch)
-                 for pure in (False, True)]
+        files = [
+            _score(tmp_path / f"{len(twist)}", twist.encode(), None, pure, monkeypatch)
+            for pure in (False, True)
+        ]
         assert files[0] == files[1]
         units = [row[0] for row in csv.reader(io.StringIO(files[0]["units.csv"].decode()))]
         assert units[1:] == ["Zeta", "alpha", "Beta"]
@@ -136,8 +157,10 @@ def test_means_agree_to_the_last_digit(tmp_path, monkeypatch):
     units = "unit,parent\nOrg,\nN2,Org\nN1,Org\nS1,N1\n"
     body = ("\n".join(rows) + "\n").encode()
     for twist in (body, body.replace(b"\n", b"\n\n", 1)):
-        files = [_score(tmp_path / f"{len(twist)}", twist, units, pure, monkeypatch)
-                 for pure in (False, True)]
+        files = [
+            _score(tmp_path / f"{len(twist)}", twist, units, pure, monkeypatch)
+            for pure in (False, True)
+        ]
         assert files[0] == files[1]
 
 
@@ -145,8 +168,17 @@ def _refusal(tmp_path: Path, data: bytes) -> str:
     path = tmp_path / "responses.csv"
     path.write_bytes(data)
     with pytest.raises(CommandError) as refused:
-        call_command("survey", "score", "--instrument", "echo-culture-v1", "--responses",
-                     str(path), "--out", str(tmp_path / "out"), "--quiet")
+        call_command(
+            "survey",
+            "score",
+            "--instrument",
+            "echo-culture-v1",
+            "--responses",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+        )
     assert not (tmp_path / "out").exists()
     return str(refused.value)
 
@@ -170,11 +202,14 @@ def test_a_header_row_without_an_end_is_refused(tmp_path):
 
 
 @needs_native
-@pytest.mark.parametrize("body", [
-    b"respondent,unit,thr1\nA," + b"u" * 300_000 + b",1\nB,v,2\n",
-    b"respondent,unit,thr1\nA,U,1\nB,\"" + b"v" * 2_000_000 + b"\",2\n",
-    b"respondent,unit,thr1\nA," + b"u" * 200_000 + b",1\nB,\"" + b"v" * 2_000_000 + b"\",2\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"respondent,unit,thr1\nA," + b"u" * 300_000 + b",1\nB,v,2\n",
+        b'respondent,unit,thr1\nA,U,1\nB,"' + b"v" * 2_000_000 + b'",2\n',
+        b"respondent,unit,thr1\nA," + b"u" * 200_000 + b',1\nB,"' + b"v" * 2_000_000 + b'",2\n',
+    ],
+)
 def test_long_rows_have_one_outcome_on_both_routes(tmp_path, monkeypatch, body):
     """Rows of hundreds of kilobytes: the accelerator leaves them to Arrow, which reads
     them or refuses them (a row straddling its 1 MB blocks) the same way on both routes."""

@@ -34,8 +34,11 @@ ITEMS_PER_PAGE = 8
 @pytest.fixture
 def server_log():
     """What the server writes to its log: the configured console handler's output."""
-    handler = next(h for h in logging.getLogger().handlers
-                   if any(isinstance(f, PathScrubbingFilter) for f in h.filters))
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, PathScrubbingFilter) for f in h.filters)
+    )
     stream = io.StringIO()
     old = handler.setStream(stream)
     yield stream
@@ -53,9 +56,15 @@ def people(org, tree, make_person):
 @pytest.fixture
 def open_wave(org, facilitator, people):
     today = timezone.localdate()
-    wave = services.create_wave(facilitator, org, title="Spring", instrument_key=
-                                "echo-culture-v1@1", opens_on=today - dt.timedelta(days=1),
-                                closes_on=today + dt.timedelta(days=20), min_group=5)
+    wave = services.create_wave(
+        facilitator,
+        org,
+        title="Spring",
+        instrument_key="echo-culture-v1@1",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=20),
+        min_group=5,
+    )
     services.open_wave(facilitator, wave, "http://testserver")
     return wave
 
@@ -64,22 +73,26 @@ def _links() -> dict[str, str]:
     return {m.to[0]: re.search(r"/s/([A-Za-z0-9_-]+)/", m.body).group(1) for m in mail.outbox}
 
 
-def _answer_through_the_pages(client: Client, wave: SurveyWave, token: str, audience: str,
-                              number: int) -> dict:
+def _answer_through_the_pages(
+    client: Client, wave: SurveyWave, token: str, audience: str, number: int
+) -> dict:
     """Take the survey as a person would; returns what they answered."""
     items = [i.id for i in wave.instrument.items_for(audience)]
-    pages = [items[i:i + ITEMS_PER_PAGE] for i in range(0, len(items), ITEMS_PER_PAGE)]
+    pages = [items[i : i + ITEMS_PER_PAGE] for i in range(0, len(items), ITEMS_PER_PAGE)]
     assert client.get(f"/s/{token}/").status_code == 200
     answers = {}
     for page, page_items in enumerate(pages, start=1):
         chosen = {item: 1 + (number + position) % 5 for position, item in enumerate(page_items)}
         answers.update(chosen)
-        reply = client.post(f"/s/{token}/{page}/", {**{k: str(v) for k, v in chosen.items()},
-                                                     "next": "1"})
+        reply = client.post(
+            f"/s/{token}/{page}/", {**{k: str(v) for k, v in chosen.items()}, "next": "1"}
+        )
         assert reply.status_code == 302
     comment = f"Comment of respondent {number}"
-    done = client.post(f"/s/{token}/{len(pages) + 1}/", {
-        "send": "1", "comment": comment, "demo_length_of_service": "2 to 5 years"})
+    done = client.post(
+        f"/s/{token}/{len(pages) + 1}/",
+        {"send": "1", "comment": comment, "demo_length_of_service": "2 to 5 years"},
+    )
     assert done.status_code == 302, done.content.decode()[:500]
     return {"answers": answers, "comment": comment, "audience": audience}
 
@@ -89,12 +102,13 @@ def _physical_order(table: str) -> list[str]:
     PostgreSQL's physical position), as an insider reading the files would see them."""
     order = "rowid" if connection.vendor == "sqlite" else "ctid"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT comment FROM {table} ORDER BY {order}")  # noqa: S608
+        cursor.execute(f"SELECT comment FROM {table} ORDER BY {order}")
         return [row[0] for row in cursor.fetchall()]
 
 
 def test_a_wave_taken_through_the_pages_leaves_nothing_that_links_answers_to_people(
-        people, open_wave, facilitator, server_log, caplog, monkeypatch):
+    people, open_wave, facilitator, server_log, caplog, monkeypatch
+):
     caplog.set_level(logging.INFO)
     wave = open_wave
     links = _links()
@@ -102,12 +116,12 @@ def test_a_wave_taken_through_the_pages_leaves_nothing_that_links_answers_to_peo
     answered_in_order = []  # (invitation id, comment): what the attacker wants to recover
     for number, person in enumerate(people):
         invitation = Invitation.objects.get(user=person, wave=wave)
-        given = _answer_through_the_pages(Client(), wave, links[person.email],
-                                          invitation.audience, number)
+        given = _answer_through_the_pages(
+            Client(), wave, links[person.email], invitation.audience, number
+        )
         answered_in_order.append((invitation.pk, given["comment"]))
     # Every respondent's log lines are the same few: the log cannot tell people apart.
-    request_lines = {re.sub(r" \d+ms$", "", line)
-                     for line in server_log.getvalue().splitlines()}
+    request_lines = {re.sub(r" \d+ms$", "", line) for line in server_log.getvalue().splitlines()}
     assert request_lines == {"GET survey_start 200", "POST survey_page 302"}
     # Requests that make Django log warnings and errors with the path: a mistyped link,
     # a form post without its CSRF cookie, a crash whose message holds the token, and
@@ -151,15 +165,19 @@ def test_a_wave_taken_through_the_pages_leaves_nothing_that_links_answers_to_peo
 
     # 4. No time on responses or invitations.
     for model in (Response, Invitation, PendingResponse):
-        assert not [f.name for f in model._meta.get_fields()
-                    if isinstance(f, models.DateField | models.DateTimeField)]
+        assert not [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, models.DateField | models.DateTimeField)
+        ]
 
     services.close_wave(facilitator, wave)
 
     # 5. The release: one count in the audit trail, nothing naming or timing a response.
     added = AuditEntry.objects.filter(action="survey.responses_added")
-    assert [(e.object_id, e.detail, e.actor_id) for e in added] == \
-        [(str(wave.pk), {"count": len(people)}, None)]
+    assert [(e.object_id, e.detail, e.actor_id) for e in added] == [
+        (str(wave.pk), {"count": len(people)}, None)
+    ]
     since = AuditEntry.objects.filter(seq__gt=audit_before).values_list("action", flat=True)
     assert sorted(since) == ["survey.responses_added", "wave.closed"]
     assert not PendingResponse.objects.exists()
@@ -173,7 +191,8 @@ def test_a_wave_taken_through_the_pages_leaves_nothing_that_links_answers_to_peo
 
 
 def test_the_release_writes_a_random_permutation_of_the_pending_responses(
-        people, open_wave, facilitator, monkeypatch):
+    people, open_wave, facilitator, monkeypatch
+):
     """With a seeded generator the written order is exactly that generator's shuffle of
     the pool, whatever the order of answering: the order carries no information."""
     wave = open_wave
@@ -183,15 +202,17 @@ def test_the_release_writes_a_random_permutation_of_the_pending_responses(
         services.submit_response(invitation, {}, f"answer {number}")
     submitted = [f"answer {n}" for n in range(len(people))]
     # The pool is read in the order of its random ids, then shuffled.
-    expected = [services.unseal_response(p.sealed)["comment"]
-                for p in PendingResponse.objects.filter(wave=wave)]
+    expected = [
+        services.unseal_response(p.sealed)["comment"]
+        for p in PendingResponse.objects.filter(wave=wave)
+    ]
     random.Random(8).shuffle(expected)
     assert expected != submitted
     written: list[str] = []
     manager = type(Response.objects)
     original = manager.bulk_create
 
-    def recording(self, objs, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def recording(self, objs, *args, **kwargs):
         objs = list(objs)
         written.extend(o.comment for o in objs)
         return original(self, objs, *args, **kwargs)
@@ -206,22 +227,41 @@ def test_the_release_writes_a_random_permutation_of_the_pending_responses(
         assert _physical_order("diagnostic_response") == expected
 
 
-def test_results_after_close_are_exactly_what_was_answered(people, open_wave, facilitator,
-                                                           tree):
+def test_results_after_close_are_exactly_what_was_answered(people, open_wave, facilitator, tree):
     wave = open_wave
     links = _links()
     given = []
     for number, person in enumerate(people):
         invitation = Invitation.objects.get(user=person, wave=wave)
-        given.append((invitation.unit_id, _answer_through_the_pages(
-            Client(), wave, links[person.email], invitation.audience, number)))
+        given.append(
+            (
+                invitation.unit_id,
+                _answer_through_the_pages(
+                    Client(), wave, links[person.email], invitation.audience, number
+                ),
+            )
+        )
     services.close_wave(facilitator, wave)
-    stored = Counter((r.unit_id, r.audience, tuple(sorted(r.answers.items())), r.comment,
-                      tuple(sorted(r.demographics.items())))
-                     for r in Response.objects.filter(wave=wave))
-    assert stored == Counter((unit, g["audience"], tuple(sorted(g["answers"].items())),
-                              g["comment"], (("length_of_service", "2 to 5 years"),))
-                             for unit, g in given)
+    stored = Counter(
+        (
+            r.unit_id,
+            r.audience,
+            tuple(sorted(r.answers.items())),
+            r.comment,
+            tuple(sorted(r.demographics.items())),
+        )
+        for r in Response.objects.filter(wave=wave)
+    )
+    assert stored == Counter(
+        (
+            unit,
+            g["audience"],
+            tuple(sorted(g["answers"].items())),
+            g["comment"],
+            (("length_of_service", "2 to 5 years"),),
+        )
+        for unit, g in given
+    )
     results = {r.unit.name: r for r in wave_results(wave)}
     assert results["Recruitment"].n == 7
     assert results["Fostering"].n == 10
@@ -243,8 +283,12 @@ def test_a_draft_in_the_database_does_not_show_its_answers(people, open_wave):
     invitation = Invitation.objects.get(user=people[0], wave=open_wave)
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM diagnostic_draft")
-        stored = repr([[bytes(c) if isinstance(c, memoryview) else c for c in row]
-                       for row in cursor.fetchall()])
+        stored = repr(
+            [
+                [bytes(c) if isinstance(c, memoryview) else c for c in row]
+                for row in cursor.fetchall()
+            ]
+        )
     assert "gAAAA" in stored  # a Fernet token
     assert "thr1" not in stored and "thr2" not in stored
     assert invitation.draft.answers == {"thr1": 4, "thr2": 5}  # the person can carry on

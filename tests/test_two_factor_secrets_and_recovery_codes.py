@@ -41,7 +41,7 @@ def raw_user_row(user: User) -> dict:
         return dict(zip(names, cursor.fetchone(), strict=True))
 
 
-def as_text(value) -> str:  # noqa: ANN001
+def as_text(value) -> str:
     if isinstance(value, memoryview):
         value = bytes(value)
     if isinstance(value, bytes):
@@ -123,8 +123,7 @@ def test_secrets_rotate_with_the_speak_up_keys(enrolled, settings, capsys):
     assert person.totp_secret == secret
 
 
-def test_a_secret_no_key_can_decrypt_refuses_the_login_without_a_crash(enrolled, settings,
-                                                                        caplog):
+def test_a_secret_no_key_can_decrypt_refuses_the_login_without_a_crash(enrolled, settings, caplog):
     from echoorg.core.crypto import new_key
 
     person, secret, _ = enrolled
@@ -170,7 +169,8 @@ def test_only_hashes_of_the_codes_are_stored(enrolled):
     for code in codes:
         assert code not in stored and normalise_recovery_code(code) not in stored
     assert {r.digest for r in RecoveryCode.objects.filter(user=person)} == {
-        recovery_code_digest(person.pk, c) for c in codes}
+        recovery_code_digest(person.pk, c) for c in codes
+    }
 
 
 def test_a_recovery_code_logs_in_once_and_not_twice(enrolled):
@@ -251,14 +251,16 @@ def test_regenerating_asks_for_the_password_and_invalidates_old_codes(enrolled, 
     assert "Your password: That password is not right." in wrong.content.decode()
     assert RecoveryCode.objects.filter(user=person).count() == 10
     assert set(RecoveryCode.objects.filter(user=person).values_list("digest", flat=True)) == {
-        recovery_code_digest(person.pk, c) for c in old_codes}
+        recovery_code_digest(person.pk, c) for c in old_codes
+    }
 
     response = client.post("/account/2fa/recovery-codes/new/", {"password": PASSWORD})
     assert response.status_code == 302 and response.url == "/account/2fa/recovery-codes/"
     new_codes = CODE.findall(client.get(response.url).content.decode())
     assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
-    assert AuditEntry.objects.filter(action="account.recovery_codes_regenerated",
-                                     actor=person).exists()
+    assert AuditEntry.objects.filter(
+        action="account.recovery_codes_regenerated", actor=person
+    ).exists()
 
     old = start_login()
     assert old.post("/login/2fa/", {"code": old_codes[5]}).status_code == 400
@@ -320,8 +322,10 @@ def test_the_upgrade_encrypts_secrets_stored_in_clear(transactional_db, make_per
     executor.migrate([("accounts", "0001_initial")])
     try:
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE accounts_user SET totp_secret = %s, totp_enabled = %s "
-                           "WHERE id = %s", [secret, True, person.pk])
+            cursor.execute(
+                "UPDATE accounts_user SET totp_secret = %s, totp_enabled = %s WHERE id = %s",
+                [secret, True, person.pk],
+            )
         MigrationExecutor(connection).migrate([("accounts", "0004_remove_user_totp_secret")])
     finally:
         executor = MigrationExecutor(connection)

@@ -33,21 +33,22 @@ def bearer(facilitator):
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-def units_url(org) -> str:  # noqa: ANN001
+def units_url(org) -> str:
     return reverse("units", kwargs={"slug": org.slug})
 
 
-def upload(client, org, text: str):  # noqa: ANN001, ANN201
-    return client.post(reverse("units_import", kwargs={"slug": org.slug}),
-                       {"file": SimpleUploadedFile("u.csv", text.encode(), "text/csv")})
+def upload(client, org, text: str):
+    return client.post(
+        reverse("units_import", kwargs={"slug": org.slug}),
+        {"file": SimpleUploadedFile("u.csv", text.encode(), "text/csv")},
+    )
 
 
 # -- the unit form -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", LOOK_ALIKES)
-def test_the_form_refuses_a_look_alike_of_an_existing_unit(login_as, facilitator, org, tree,
-                                                           name):
+def test_the_form_refuses_a_look_alike_of_an_existing_unit(login_as, facilitator, org, tree, name):
     response = login_as(facilitator).post(units_url(org), {"name": name, "kind": "team"})
     assert response.status_code == 200
     assert "There is already a unit called &#x27;Fostering&#x27;" in response.content.decode()
@@ -55,8 +56,7 @@ def test_the_form_refuses_a_look_alike_of_an_existing_unit(login_as, facilitator
 
 
 @pytest.mark.parametrize("name", INVISIBLE_ONLY)
-def test_the_form_refuses_a_name_of_invisible_characters_by_field(login_as, facilitator, org,
-                                                                  name):
+def test_the_form_refuses_a_name_of_invisible_characters_by_field(login_as, facilitator, org, name):
     response = login_as(facilitator).post(units_url(org), {"name": name, "kind": "team"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -94,10 +94,13 @@ def test_a_unit_may_change_the_case_of_its_own_name(login_as, facilitator, org, 
 
 
 def test_the_import_refuses_look_alikes_of_existing_units_and_of_each_other(
-        login_as, facilitator, org, tree):
-    response = upload(login_as(facilitator), org,
-                      "unit,parent\nfoster\u200bing,\nNew team,\nNEW TEAM,\n\u200b,Adults\n"
-                      "Sub,\x00\n")
+    login_as, facilitator, org, tree
+):
+    response = upload(
+        login_as(facilitator),
+        org,
+        "unit,parent\nfoster\u200bing,\nNew team,\nNEW TEAM,\n\u200b,Adults\nSub,\x00\n",
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Row 2: unit &#x27;fostering&#x27; already exists." in html
@@ -113,9 +116,12 @@ def test_the_import_finds_a_parent_whatever_its_case(login_as, facilitator, org,
 
 
 def test_the_import_api_refuses_look_alikes(client, bearer, org, tree):
-    response = client.post(f"/api/organisations/{org.slug}/units/import",
-                           {"csv": "unit,parent\nSUPPORT,Fostering\n"},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units/import",
+        {"csv": "unit,parent\nSUPPORT,Fostering\n"},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 422
     assert response.json()["problems"] == [{"row": 2, "message": "unit 'SUPPORT' already exists."}]
 
@@ -125,26 +131,38 @@ def test_the_import_api_refuses_look_alikes(client, bearer, org, tree):
 
 @pytest.mark.parametrize("name", [*LOOK_ALIKES, "Fostering\x00"])
 def test_the_api_refuses_a_look_alike(client, bearer, org, tree, name):
-    response = client.post(f"/api/organisations/{org.slug}/units", {"name": name},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units",
+        {"name": name},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 422
     assert "There is already a unit called 'Fostering'" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("name", [*INVISIBLE_ONLY, "\x00"])
 def test_the_api_refuses_a_name_of_invisible_characters(client, bearer, org, name):
-    response = client.post(f"/api/organisations/{org.slug}/units", {"name": name},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units",
+        {"name": name},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 422
     assert "name with visible letters" in response.json()["detail"]
     assert not org.units.exists()
 
 
-def test_the_api_stores_the_normal_form_and_finds_parents_whatever_their_case(client, bearer,
-                                                                              org, tree):
-    response = client.post(f"/api/organisations/{org.slug}/units",
-                           {"name": "Kin\u200bship\x00Care", "parent": "fostering"},
-                           content_type="application/json", **bearer)
+def test_the_api_stores_the_normal_form_and_finds_parents_whatever_their_case(
+    client, bearer, org, tree
+):
+    response = client.post(
+        f"/api/organisations/{org.slug}/units",
+        {"name": "Kin\u200bship\x00Care", "parent": "fostering"},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 201
     assert response.json()["name"] == "Kinship Care"
     assert response.json()["parent"] == "Fostering"
@@ -163,30 +181,46 @@ def test_another_organisation_may_use_the_same_name(other_org, tree):
 
 
 def test_an_organisation_name_of_invisible_characters_is_refused(login_as, facilitator):
-    response = login_as(facilitator).post(reverse("organisation_new"),
-                                          {"name": "\u200b\u2060", "slug": "ghost"})
+    response = login_as(facilitator).post(
+        reverse("organisation_new"), {"name": "\u200b\u2060", "slug": "ghost"}
+    )
     assert response.status_code == 200
-    assert "Name: Give the organisation a name with visible letters." in (
-        response.content.decode())
+    assert "Name: Give the organisation a name with visible letters." in (response.content.decode())
     assert not Organisation.objects.filter(slug="ghost").exists()
 
 
 def test_an_organisation_name_is_stored_in_its_normal_form(login_as, facilitator):
-    login_as(facilitator).post(reverse("organisation_new"),
-                               {"name": " Gamma\u200b  Trust ", "slug": "gamma"})
+    login_as(facilitator).post(
+        reverse("organisation_new"), {"name": " Gamma\u200b  Trust ", "slug": "gamma"}
+    )
     assert Organisation.objects.get(slug="gamma").name == "Gamma Trust"
 
 
 def test_a_persons_name_is_stored_in_its_normal_form(login_as, facilitator, org):
-    login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}), {
-        "email": "new@example.org", "full_name": "\u202eSam\u200b  Ok\x07afor", "roles": ["staff"]})
+    login_as(facilitator).post(
+        reverse("people", kwargs={"slug": org.slug}),
+        {
+            "email": "new@example.org",
+            "full_name": "\u202eSam\u200b  Ok\x07afor",
+            "roles": ["staff"],
+        },
+    )
     member = Membership.objects.get(user__email="new@example.org")
     assert member.name == "Sam Ok afor" and member.user.full_name == "Sam Ok afor"
 
 
 def test_setup_organisation_normalises_names(db):
-    call_command("setup_organisation", "--name", "Delta\u200b Council", "--slug", "delta",
-                 "--facilitator", "f@delta.example", "--facilitator-name", "Fa\u200dy")
+    call_command(
+        "setup_organisation",
+        "--name",
+        "Delta\u200b Council",
+        "--slug",
+        "delta",
+        "--facilitator",
+        "f@delta.example",
+        "--facilitator-name",
+        "Fa\u200dy",
+    )
     org = Organisation.objects.get(slug="delta")
     assert org.name == "Delta Council"
     assert org.memberships.get().name == "Fay"
@@ -205,13 +239,20 @@ def test_the_form_refuses_a_name_that_normalising_makes_too_long(login_as, facil
 
 
 def test_the_api_refuses_a_name_that_normalising_makes_too_long(client, bearer, org):
-    response = client.post(f"/api/organisations/{org.slug}/units", {"name": LENGTHENING},
-                           content_type="application/json", **bearer)
+    response = client.post(
+        f"/api/organisations/{org.slug}/units",
+        {"name": LENGTHENING},
+        content_type="application/json",
+        **bearer,
+    )
     assert response.status_code == 422
     assert "longer than 200" in response.json()["detail"]
-    member = client.post(f"/api/organisations/{org.slug}/memberships",
-                         {"email": "long@example.org", "full_name": LENGTHENING,
-                          "roles": ["staff"]}, content_type="application/json", **bearer)
+    member = client.post(
+        f"/api/organisations/{org.slug}/memberships",
+        {"email": "long@example.org", "full_name": LENGTHENING, "roles": ["staff"]},
+        content_type="application/json",
+        **bearer,
+    )
     assert member.status_code == 422
 
 
@@ -222,6 +263,8 @@ def test_the_import_refuses_a_name_that_normalising_makes_too_long(login_as, fac
 
 
 def test_a_person_name_that_normalising_makes_too_long_is_refused(login_as, facilitator, org):
-    response = login_as(facilitator).post(reverse("people", kwargs={"slug": org.slug}), {
-        "email": "long@example.org", "full_name": LENGTHENING, "roles": ["staff"]})
+    response = login_as(facilitator).post(
+        reverse("people", kwargs={"slug": org.slug}),
+        {"email": "long@example.org", "full_name": LENGTHENING, "roles": ["staff"]},
+    )
     assert "Use at most 200 letters" in response.content.decode()

@@ -7,10 +7,12 @@ from echoorg.audit.models import AuditEntry
 from echoorg.orgs.models import Unit
 
 
-def upload(client, org, text: str | bytes, name: str = "units.csv"):  # noqa: ANN001, ANN201
+def upload(client, org, text: str | bytes, name: str = "units.csv"):
     data = text.encode() if isinstance(text, str) else text
-    return client.post(reverse("units_import", kwargs={"slug": org.slug}),
-                       {"file": SimpleUploadedFile(name, data, content_type="text/csv")})
+    return client.post(
+        reverse("units_import", kwargs={"slug": org.slug}),
+        {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
+    )
 
 
 def test_it_shows_the_tree(login_as, facilitator, org, tree):
@@ -22,8 +24,10 @@ def test_it_shows_the_tree(login_as, facilitator, org, tree):
 
 def test_a_facilitator_adds_a_unit_under_a_parent(login_as, facilitator, org, tree):
     client = login_as(facilitator)
-    response = client.post(reverse("units", kwargs={"slug": org.slug}),
-                           {"name": "Kinship Care", "kind": "team", "parent": tree["Fostering"].pk})
+    response = client.post(
+        reverse("units", kwargs={"slug": org.slug}),
+        {"name": "Kinship Care", "kind": "team", "parent": tree["Fostering"].pk},
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(organisation=org, name="Kinship Care")
     assert unit.parent == tree["Fostering"]
@@ -31,8 +35,9 @@ def test_a_facilitator_adds_a_unit_under_a_parent(login_as, facilitator, org, tr
 
 
 def test_it_refuses_a_duplicate_unit_name(login_as, facilitator, org, tree):
-    response = login_as(facilitator).post(reverse("units", kwargs={"slug": org.slug}),
-                                          {"name": "Fostering", "kind": "team"})
+    response = login_as(facilitator).post(
+        reverse("units", kwargs={"slug": org.slug}), {"name": "Fostering", "kind": "team"}
+    )
     assert response.status_code == 200
     assert "There is already a unit called" in response.content.decode()
     assert Unit.objects.filter(organisation=org, name="Fostering").count() == 1
@@ -40,8 +45,10 @@ def test_it_refuses_a_duplicate_unit_name(login_as, facilitator, org, tree):
 
 def test_it_refuses_a_parent_from_another_organisation(login_as, facilitator, org, other_org):
     foreign = Unit.objects.create(organisation=other_org, name="Elsewhere")
-    response = login_as(facilitator).post(reverse("units", kwargs={"slug": org.slug}),
-                                          {"name": "Mine", "kind": "team", "parent": foreign.pk})
+    response = login_as(facilitator).post(
+        reverse("units", kwargs={"slug": org.slug}),
+        {"name": "Mine", "kind": "team", "parent": foreign.pk},
+    )
     assert response.status_code == 200
     assert not Unit.objects.filter(name="Mine").exists()
 
@@ -50,7 +57,8 @@ def test_moving_a_unit_below_its_own_child_is_refused(login_as, facilitator, org
     children = tree["Children"]
     response = login_as(facilitator).post(
         reverse("unit", kwargs={"slug": org.slug, "unit_id": children.pk}),
-        {"name": "Children", "kind": "directorate", "parent": tree["Recruitment"].pk})
+        {"name": "Children", "kind": "directorate", "parent": tree["Recruitment"].pk},
+    )
     assert response.status_code == 200
     assert "cannot sit below itself" in response.content.decode()
     children.refresh_from_db()
@@ -60,8 +68,11 @@ def test_moving_a_unit_below_its_own_child_is_refused(login_as, facilitator, org
 def test_an_import_with_a_cycle_is_refused_and_nothing_is_written(login_as, facilitator, org, tree):
     before = list(Unit.objects.order_by("pk").values_list("pk", "name", "parent_id"))
     audit_before = AuditEntry.objects.count()
-    response = upload(login_as(facilitator), org,
-                      "unit,parent\nNew A,New C\nNew B,New A\nNew C,New B\nFine,Children\n")
+    response = upload(
+        login_as(facilitator),
+        org,
+        "unit,parent\nNew A,New C\nNew B,New A\nNew C,New B\nFine,Children\n",
+    )
     assert response.status_code == 400
     html = response.content.decode()
     for row in (2, 3, 4):
@@ -72,8 +83,11 @@ def test_an_import_with_a_cycle_is_refused_and_nothing_is_written(login_as, faci
 
 
 def test_an_import_names_every_bad_row(login_as, facilitator, org, tree):
-    response = upload(login_as(facilitator), org,
-                      "unit,parent\nFostering,\nX,Nowhere\nY,Y\n,Adults\nZ,Adults,extra\n")
+    response = upload(
+        login_as(facilitator),
+        org,
+        "unit,parent\nFostering,\nX,Nowhere\nY,Y\n,Adults\nZ,Adults,extra\n",
+    )
     html = response.content.decode()
     assert "Row 2: unit &#x27;Fostering&#x27; already exists." in html
     assert "Row 3: parent &#x27;Nowhere&#x27; is not a known unit." in html
@@ -84,8 +98,11 @@ def test_an_import_names_every_bad_row(login_as, facilitator, org, tree):
 
 
 def test_a_good_import_writes_every_unit_with_one_audit_entry(login_as, facilitator, org, tree):
-    response = upload(login_as(facilitator), org,
-                      "unit,parent\nDay Services,Adult Care\nAdult Care,Adults\nRespite,Day Services\n")
+    response = upload(
+        login_as(facilitator),
+        org,
+        "unit,parent\nDay Services,Adult Care\nAdult Care,Adults\nRespite,Day Services\n",
+    )
     assert response.status_code == 302
     assert Unit.objects.get(name="Respite").parent.parent == Unit.objects.get(name="Adult Care")
     entry = AuditEntry.objects.get(action="units.imported")

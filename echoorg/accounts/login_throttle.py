@@ -65,8 +65,9 @@ def client_ip(request: HttpRequest) -> str:
     """The requesting IP address; behind N trusted proxies, the one they saw."""
     hops = settings.ECHOORG_TRUSTED_PROXIES
     if hops > 0:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if p.strip()]
+        chain = [
+            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
         if len(chain) >= hops:
             return chain[-hops]
     return request.META.get("REMOTE_ADDR", "")
@@ -82,7 +83,8 @@ def _device(request: HttpRequest, address: str) -> str | None:
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not hmac.compare_digest(
-            str(data.get("a", "")), _address_tag(address)):
+        str(data.get("a", "")), _address_tag(address)
+    ):
         return None
     return str(data.get("n", "")) or None
 
@@ -120,13 +122,20 @@ def forget(request: HttpRequest, address: str) -> None:
 
 def remember_device(request: HttpRequest, response: HttpResponse, address: str) -> None:
     """Give the browser a device cookie for this address (after a complete login)."""
-    value = signing.dumps({"a": _address_tag(address), "n": secrets.token_urlsafe(16)},
-                          salt=_SALT)
-    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_DAYS * 86400,
-                        path=DEVICE_COOKIE_PATH, secure=settings.SESSION_COOKIE_SECURE,
-                        httponly=True, samesite="Strict")
+    value = signing.dumps({"a": _address_tag(address), "n": secrets.token_urlsafe(16)}, salt=_SALT)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        path=DEVICE_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
 
 
 def wait_message(seconds: int) -> str:
-    return (f"Too many failed attempts from this device for this address. Try again in "
-            f"{seconds} second{'s' if seconds != 1 else ''}.")
+    return (
+        f"Too many failed attempts from this device for this address. Try again in "
+        f"{seconds} second{'s' if seconds != 1 else ''}."
+    )

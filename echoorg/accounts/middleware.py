@@ -13,7 +13,7 @@ from .twofactor import two_factor_required
 OPEN_PREFIXES = ("/static/", "/healthz", "/logout/", "/account/2fa/", "/api/")
 
 
-def two_factor_gate(get_response: Callable[[HttpRequest], HttpResponse]):  # noqa: ANN201
+def two_factor_gate(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (

@@ -9,8 +9,15 @@ from echoorg.common.tasks import send_email
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context,  # noqa: PLR0913
-                  from_email, to_email, html_email_template_name=None) -> None:
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email.enqueue(subject, body, [to_email])

@@ -43,8 +43,7 @@ urlpatterns = [
     path("account/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("account/2fa/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("account/2fa/recovery-codes/", views.recovery_codes, name="recovery_codes"),
-    path("account/2fa/recovery-codes/new/", views.recovery_codes_new,
-         name="recovery_codes_new"),
+    path("account/2fa/recovery-codes/new/", views.recovery_codes_new, name="recovery_codes_new"),
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

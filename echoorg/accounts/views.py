@@ -61,15 +61,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     return redirect("login_2fa")
                 login_throttle.forget(request, email)
                 login(request, user)
-                record("account.login", actor=user, object_type="accounts.user",
-                       object_id=str(user.pk))
+                record(
+                    "account.login", actor=user, object_type="accounts.user", object_id=str(user.pk)
+                )
                 response = redirect(_next_url(request))
                 login_throttle.remember_device(request, response, user.email)
                 return response
     elif request.method == "POST":
         status = 400
-    response = render(request, "accounts/login.html",
-                      {"form": form, "next": request.GET.get("next", "")}, status=status)
+    response = render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
     if status == 429:
         response["Retry-After"] = str(wait)
     return response
@@ -111,16 +116,23 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _complete_two_factor_login(request: HttpRequest, user,  # noqa: ANN001
-                               recovery_codes_left: int | None = None) -> HttpResponse:
+def _complete_two_factor_login(
+    request: HttpRequest, user, recovery_codes_left: int | None = None
+) -> HttpResponse:
     target = request.session.pop("echo_next", settings.LOGIN_REDIRECT_URL)
     # Start afresh: Django's login() keeps the session's data and only changes its key.
     request.session.flush()
     login_throttle.forget(request, user.email)
     login(request, user)
     detail = {"recovery_code": True} if recovery_codes_left is not None else {}
-    record("account.login", actor=user, object_type="accounts.user",
-           object_id=str(user.pk), two_factor=True, **detail)
+    record(
+        "account.login",
+        actor=user,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        two_factor=True,
+        **detail,
+    )
     if recovery_codes_left is not None:
         _recovery_code_message(request, recovery_codes_left)
     response = redirect(target)
@@ -140,8 +152,12 @@ def _recovery_code_message(request: HttpRequest, left: int) -> None:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record("account.logout", actor=request.user, object_type="accounts.user",
-               object_id=str(request.user.pk))
+        record(
+            "account.logout",
+            actor=request.user,
+            object_type="accounts.user",
+            object_id=str(request.user.pk),
+        )
     logout(request)
     messages.info(request, "You have logged out.")
     return redirect("login")
@@ -150,14 +166,18 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "accounts/account.html", {
-        "tokens": user.api_tokens.all(),
-        "token_form": TokenForm(),
-        "new_token": request.session.pop("echo_new_token", None),
-        "required": twofactor.two_factor_required(user),
-        "recovery_left": twofactor.recovery_codes_left(user) if user.totp_enabled else 0,
-        "recovery_total": RECOVERY_CODE_COUNT,
-    })
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "tokens": user.api_tokens.all(),
+            "token_form": TokenForm(),
+            "new_token": request.session.pop("echo_new_token", None),
+            "required": twofactor.two_factor_required(user),
+            "recovery_left": twofactor.recovery_codes_left(user) if user.totp_enabled else 0,
+            "recovery_total": RECOVERY_CODE_COUNT,
+        },
+    )
 
 
 @login_required
@@ -182,10 +202,17 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("code", "That code is not right; check the time on your device.")
         status = 400
     uri = twofactor.provisioning_uri(user, secret)
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "secret": secret, "qr": twofactor.qr_svg(uri),
-        "required": request.GET.get("required") == "1" or twofactor.two_factor_required(user),
-    }, status=status)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr": twofactor.qr_svg(uri),
+            "required": request.GET.get("required") == "1" or twofactor.two_factor_required(user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -193,8 +220,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     user = request.user
     if twofactor.two_factor_required(user):
-        messages.error(request, "Your organisation requires two-factor authentication "
-                                "for your role, so it cannot be turned off.")
+        messages.error(
+            request,
+            "Your organisation requires two-factor authentication "
+            "for your role, so it cannot be turned off.",
+        )
         return redirect("account")
     form = LoginCodeForm(request.POST)
     wait = login_throttle.seconds_to_wait(request, user.email)
@@ -202,11 +232,14 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         messages.error(request, login_throttle.wait_message(wait))
         return redirect("account")
     code = form.cleaned_data["code"] if form.is_valid() else ""
-    if not (twofactor.check_code(user, code)
-            or twofactor.use_recovery_code(user, code) is not None):
+    if not (
+        twofactor.check_code(user, code) or twofactor.use_recovery_code(user, code) is not None
+    ):
         login_throttle.record_failure(request, user.email)
-        messages.error(request, "Enter a current code from your app, or a recovery code, "
-                                "to turn two-factor off.")
+        messages.error(
+            request,
+            "Enter a current code from your app, or a recovery code, to turn two-factor off.",
+        )
         return redirect("account")
     twofactor.disable(user)
     messages.success(request, "Two-factor authentication is off.")
@@ -237,9 +270,15 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
             return redirect("recovery_codes")
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/recovery_codes_new.html", {
-        "form": form, "left": twofactor.recovery_codes_left(user),
-    }, status=status)
+    return render(
+        request,
+        "accounts/recovery_codes_new.html",
+        {
+            "form": form,
+            "left": twofactor.recovery_codes_left(user),
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -248,15 +287,26 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """Show new recovery codes once: they are taken out of the session as they are shown."""
     codes = request.session.pop(NEW_RECOVERY_CODES, None)
     if not codes:
-        messages.info(request, "Recovery codes are shown only once. If you have lost yours, "
-                               "make new ones.")
+        messages.info(
+            request, "Recovery codes are shown only once. If you have lost yours, make new ones."
+        )
         return redirect("account")
-    return render(request, "accounts/recovery_codes.html", {
-        "codes": codes, "download": "\r\n".join([
-            f"echoorg recovery codes for {request.user.email}",
-            "Each works once, in place of a code from your authenticator app.", "",
-            *codes, ""]),
-    })
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": codes,
+            "download": "\r\n".join(
+                [
+                    f"echoorg recovery codes for {request.user.email}",
+                    "Each works once, in place of a code from your authenticator app.",
+                    "",
+                    *codes,
+                    "",
+                ]
+            ),
+        },
+    )
 
 
 @login_required

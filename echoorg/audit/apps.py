@@ -11,7 +11,7 @@ class AuditConfig(AppConfig):
         checks.register(check_audit_keys, checks.Tags.security)
 
 
-def check_audit_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:  # noqa: ANN001, ANN003
+def check_audit_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Refuse to start (migrate, check) with audit keys that cannot seal entries, rather
     than fail on the first write."""
     from django.conf import settings
@@ -21,8 +21,13 @@ def check_audit_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:  
     try:
         AuditKeys(getattr(settings, "ECHOORG_AUDIT_KEYS", []))
     except ValueError as error:
-        return [checks.Error(f"ECHOORG_AUDIT_KEYS: {error}.", id="echoorg.audit.E001",
-                             hint="Each key needs at least 32 random characters, for example "
-                                  "from `python3 -c \"import secrets; "
-                                  "print(secrets.token_urlsafe(32))\"`.")]
+        return [
+            checks.Error(
+                f"ECHOORG_AUDIT_KEYS: {error}.",
+                id="echoorg.audit.E001",
+                hint="Each key needs at least 32 random characters, for example "
+                'from `python3 -c "import secrets; '
+                'print(secrets.token_urlsafe(32))"`.',
+            )
+        ]
     return []

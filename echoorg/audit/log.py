@@ -112,8 +112,14 @@ def verify(against: ChainHead | None = None, *, require_sealed: bool = True) -> 
     """Verify the whole stored chain against its head, and against a head kept outside
     the database when one is given."""
     head = AuditHead.objects.filter(id=1).first()
-    return verify_chain(_entries(), head.seq if head else 0, head.hash if head else None,
-                        audit_keys(), against=against, require_sealed=require_sealed)
+    return verify_chain(
+        _entries(),
+        head.seq if head else 0,
+        head.hash if head else None,
+        audit_keys(),
+        against=against,
+        require_sealed=require_sealed,
+    )
 
 
 def current_head(*, count_rows: bool = True) -> ChainHead:
@@ -125,8 +131,7 @@ def current_head(*, count_rows: bool = True) -> ChainHead:
     """
     head = AuditHead.objects.filter(id=1).first()
     if head is None or head.seq == 0:
-        return ChainHead(seq=0, entries=0, hash=head.hash if head else "0" * 64, at="",
-                         key_id="")
+        return ChainHead(seq=0, entries=0, hash=head.hash if head else "0" * 64, at="", key_id="")
     last = AuditEntry.objects.filter(seq=head.seq).only("at", "key_id").first()
     return ChainHead(
         seq=head.seq,
@@ -149,6 +154,10 @@ def seal() -> AuditEntry:
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         last = AuditEntry.objects.filter(seq=head.seq).only("key_id").first()
         unkeyed = AuditEntry.objects.filter(key_id="").count()
-        return record("audit.sealed", object_type="audit.chain", key_id=keys.signing_id,
-                      previous_key_id=last.key_id if last else "",
-                      unkeyed_entries=unkeyed)
+        return record(
+            "audit.sealed",
+            object_type="audit.chain",
+            key_id=keys.signing_id,
+            previous_key_id=last.key_id if last else "",
+            unkeyed_entries=unkeyed,
+        )

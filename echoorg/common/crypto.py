@@ -22,5 +22,6 @@ def vault() -> Vault:
 
 
 def hash_receipt(code: str) -> str:
-    return receipt_hash(code, settings.ECHOORG_RECEIPT_SECRET,
-                        **getattr(settings, "ECHOORG_RECEIPT_ARGON2", {}))
+    return receipt_hash(
+        code, settings.ECHOORG_RECEIPT_SECRET, **getattr(settings, "ECHOORG_RECEIPT_ARGON2", {})
+    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 
-def submitted(request: HttpRequest):  # noqa: ANN201
+def submitted(request: HttpRequest):
     """The form data of a POST (even an empty one, so it shows 'required' errors), else None."""
     return request.POST if request.method == "POST" else None
 
 
-def submitted_files(request: HttpRequest):  # noqa: ANN201
+def submitted_files(request: HttpRequest):
     return request.FILES if request.method == "POST" else None

@@ -62,8 +62,7 @@ def url_modules() -> list[str]:
 
 def api_routers() -> list[Any]:
     """Each app's django-ninja Router."""
-    return [import_string(c.api_router) for c in part_configs()
-            if getattr(c, "api_router", None)]
+    return [import_string(c.api_router) for c in part_configs() if getattr(c, "api_router", None)]
 
 
 def navigation_entries() -> list[NavigationEntry]:

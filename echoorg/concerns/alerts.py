@@ -20,24 +20,30 @@ def overdue(organisation: Organisation) -> list[dict]:
     return [row for row in queue(organisation) if row["overdue"]]
 
 
-def send_overdue_alerts(dry_run: bool = False,
-                        write: Callable[[str], None] = lambda _: None) -> int:
+def send_overdue_alerts(
+    dry_run: bool = False, write: Callable[[str], None] = lambda _: None
+) -> int:
     sent = 0
     for organisation in Organisation.objects.all():
         late = overdue(organisation)
         if not late:
             continue
         guardians = [m.user.email for m in members_who_may(organisation, "concerns.alerted")]
-        lines = [f"- {r['concern'].reference}: {r['clock']} was due {r['due']:%-d %B %Y}"
-                 for r in late]
+        lines = [
+            f"- {r['concern'].reference}: {r['clock']} was due {r['due']:%-d %B %Y}" for r in late
+        ]
         link = f"{settings.ECHOORG_BASE_URL.rstrip('/')}/o/{organisation.slug}/concerns/"
-        body = (f"{len(late)} concern{'s' if len(late) != 1 else ''} at {organisation.name} "
-                f"{'are' if len(late) != 1 else 'is'} past a deadline:\n\n"
-                + "\n".join(lines) + f"\n\nOpen the queue: {link}\n")
+        body = (
+            f"{len(late)} concern{'s' if len(late) != 1 else ''} at {organisation.name} "
+            f"{'are' if len(late) != 1 else 'is'} past a deadline:\n\n"
+            + "\n".join(lines)
+            + f"\n\nOpen the queue: {link}\n"
+        )
         for email in guardians:
             write(f"{organisation.slug}: {email}, {len(late)} overdue")
             if not dry_run:
-                send_email.enqueue(f"Speak up: {len(late)} overdue at {organisation.name}",
-                                   body, [email])
+                send_email.enqueue(
+                    f"Speak up: {len(late)} overdue at {organisation.name}", body, [email]
+                )
             sent += 1
     return sent

@@ -63,8 +63,12 @@ MAX_PAGE_SIZE = 500
 
 
 class PageIn(Schema):
-    limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE,
-                       description=f"How many concerns to return (at most {MAX_PAGE_SIZE}).")
+    limit: int = Field(
+        100,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"How many concerns to return (at most {MAX_PAGE_SIZE}).",
+    )
     offset: int = Field(0, ge=0, description="How many concerns to skip first.")
 
 
@@ -77,70 +81,94 @@ class ProblemsOut(Schema):
     problems: list[str]
 
 
-def _out(concern: Concern, policy=None, today: dt.date | None = None, case=None) -> dict:  # noqa: ANN001
+def _out(concern: Concern, policy=None, today: dt.date | None = None, case=None) -> dict:
     # `analysis` has date_out_of_range and date_problems: a stored case whose dates the
     # clocks cannot use is reported, not fatal (services.review).
-    return {"reference": concern.reference, "received_on": concern.received_on,
-            "category": concern.category, "mode": concern.mode,
-            "risk_of_harm": concern.risk_of_harm,
-            "unit": concern.unit.name if concern.unit_id else None,
-            "analysis": services.review(concern, today, policy, case).analysis}
+    return {
+        "reference": concern.reference,
+        "received_on": concern.received_on,
+        "category": concern.category,
+        "mode": concern.mode,
+        "risk_of_harm": concern.risk_of_harm,
+        "unit": concern.unit.name if concern.unit_id else None,
+        "analysis": services.review(concern, today, policy, case).analysis,
+    }
 
 
 @router.get("/organisations/{slug}/concerns", response=ConcernPageOut)
-def list_concerns(request: HttpRequest, slug: str, page: Query[PageIn]):  # noqa: ANN201
+def list_concerns(request: HttpRequest, slug: str, page: Query[PageIn]):
     """The organisation's concerns, newest first, a page at a time (`limit` at most
     500, `offset`), with `count`, the number of concerns in all."""
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
     policy = services.read_policy(org).as_core()
     today = services.today_for(org)
-    chosen = services.listed_concerns(org).select_related("unit").only(
-        *services.LIST_FIELDS, "unit__name")
-    return {"count": Concern.objects.filter(organisation=org).count(),
-            "items": [_out(c, policy, today, case) for c, case in
-                      services.with_steps(chosen[page.offset:page.offset + page.limit])]}
+    chosen = (
+        services.listed_concerns(org)
+        .select_related("unit")
+        .only(*services.LIST_FIELDS, "unit__name")
+    )
+    return {
+        "count": Concern.objects.filter(organisation=org).count(),
+        "items": [
+            _out(c, policy, today, case)
+            for c, case in services.with_steps(chosen[page.offset : page.offset + page.limit])
+        ],
+    }
 
 
 @router.get("/organisations/{slug}/concerns/{reference}", response=ConcernDetailOut)
-def get_concern(request: HttpRequest, slug: str, reference: str):  # noqa: ANN201
+def get_concern(request: HttpRequest, slug: str, reference: str):
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
     concern = get_object_or_404(Concern, organisation=org, reference=reference)
     record("concern.viewed", actor=request.auth, organisation=org, obj=concern, via="api")
-    return {**_out(concern), "text": concern.text,
-            "events": [{"type": e.type, "date": e.date, "detail": e.detail}
-                       for e in concern.events.all()]}
+    return {
+        **_out(concern),
+        "text": concern.text,
+        "events": [
+            {"type": e.type, "date": e.date, "detail": e.detail} for e in concern.events.all()
+        ],
+    }
 
 
 @router.post("/organisations/{slug}/concerns/{reference}/events", response={201: EventOut})
-def add_event(request: HttpRequest, slug: str, reference: str, payload: EventIn):  # noqa: ANN201
+def add_event(request: HttpRequest, slug: str, reference: str, payload: EventIn):
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
     concern = get_object_or_404(Concern, organisation=org, reference=reference)
     try:
-        event = services.add_event(request.auth, concern, type=payload.type, date=payload.date,
-                                   note=payload.note, detail={
-                                       "to": payload.to, "outcome": payload.outcome,
-                                       "harm_risk": payload.harm_risk,
-                                       "detriment_risk": payload.detriment_risk})
+        event = services.add_event(
+            request.auth,
+            concern,
+            type=payload.type,
+            date=payload.date,
+            note=payload.note,
+            detail={
+                "to": payload.to,
+                "outcome": payload.outcome,
+                "harm_risk": payload.harm_risk,
+                "detriment_risk": payload.detriment_risk,
+            },
+        )
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
     return Status(201, {"type": event.type, "date": event.date, "detail": event.detail})
 
 
-@router.post("/organisations/{slug}/concerns-import",
-             response={201: ImportedOut, 422: ProblemsOut})
-def import_concerns(request: HttpRequest, slug: str, payload: list[dict]):  # noqa: ANN201
+@router.post("/organisations/{slug}/concerns-import", response={201: ImportedOut, 422: ProblemsOut})
+def import_concerns(request: HttpRequest, slug: str, payload: list[dict]):
     """Earlier cases in the JSON import format; all are stored, or none."""
     org, _ = organisation_for(request.auth, slug, "concerns.handle")
     try:
         created = import_case_list(request.auth, org, payload)
     except CaseImportError as exc:
-        return Status(422, {"detail": "The import was refused; nothing was written.",
-                            "problems": exc.problems})
+        return Status(
+            422,
+            {"detail": "The import was refused; nothing was written.", "problems": exc.problems},
+        )
     return Status(201, {"created": created})
 
 
 @router.get("/organisations/{slug}/concerns-statistics", response=dict)
-def statistics(request: HttpRequest, slug: str, by: str = "unit"):  # noqa: ANN201
+def statistics(request: HttpRequest, slug: str, by: str = "unit"):
     """Suppressed statistics per unit or per responsible leader (`by=leader`)."""
     org, _ = organisation_for(request.auth, slug, "concerns.stats")
     found = insights(org, by="leader" if by == "leader" else "unit")

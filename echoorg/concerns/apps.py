@@ -14,8 +14,8 @@ class ConcernsConfig(AppConfig):
     demo = "echoorg.concerns.demo.demo"
     navigation = (
         NavigationEntry("Speak up", "speak_up", "concerns.raise", order=200),
-        NavigationEntry("Concerns", "concerns", "concerns.handle", order=210,
-                        label_for=queue_label),
-        NavigationEntry("Speak-up statistics", "concern_insights", "concerns.stats",
-                        order=220),
+        NavigationEntry(
+            "Concerns", "concerns", "concerns.handle", order=210, label_for=queue_label
+        ),
+        NavigationEntry("Speak-up statistics", "concern_insights", "concerns.stats", order=220),
     )

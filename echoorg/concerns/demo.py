@@ -21,17 +21,26 @@ def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
     if Concern.objects.filter(organisation=organisation).exists():
         return 0
     today = timezone.localdate()
-    teams = list(organisation.units.filter(children__isnull=True).order_by("name")
-                 .values_list("name", flat=True))
-    leaders = sorted(m.user.email
-                     for m in members_who_may(organisation, "concerns.be_responsible"))
+    teams = list(
+        organisation.units.filter(children__isnull=True)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    leaders = sorted(m.user.email for m in members_who_may(organisation, "concerns.be_responsible"))
     cases = simulate_cases(teams, leaders, seed, today) + [composite_case(today)]
-    return import_cases(None, organisation, "demo.json", json.dumps(cases).encode(),
-                        source=Concern.DEMO, prefix="C-")
+    return import_cases(
+        None,
+        organisation,
+        "demo.json",
+        json.dumps(cases).encode(),
+        source=Concern.DEMO,
+        prefix="C-",
+    )
 
 
 def demo(seed: int = 2026) -> DemoOutcome:
     """Speak-up cases for the demo council, for `echoorg demo`."""
     concerns = load_demo_concerns(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
-    return DemoOutcome([f"Added {concerns} speak-up cases, one a fictional composite."]
-                       if concerns else [])
+    return DemoOutcome(
+        [f"Added {concerns} speak-up cases, one a fictional composite."] if concerns else []
+    )

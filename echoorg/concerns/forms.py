@@ -20,13 +20,15 @@ class MultipleFileInput(forms.ClearableFileInput):
 class AttachmentsField(forms.FileField):
     """Up to five files, each within the size limit and of an allowed type."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        kwargs.setdefault("widget", MultipleFileInput(attrs={
-            "accept": ",".join(Attachment.ALLOWED_TYPES.values())}))
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": ",".join(Attachment.ALLOWED_TYPES.values())}),
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):  # noqa: ANN001, ANN201
+    def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         if len(files) > MAX_FILES:
             raise forms.ValidationError(f"Attach at most {MAX_FILES} files.")
@@ -34,18 +36,24 @@ class AttachmentsField(forms.FileField):
         for upload in files:
             if upload.size > limit:
                 raise forms.ValidationError(
-                    f"'{upload.name}' is larger than {limit / (1024 * 1024):g} MB.")
+                    f"'{upload.name}' is larger than {limit / (1024 * 1024):g} MB."
+                )
             # The type is read from the file's own bytes, never from the browser's claim.
-            found = check_file(read_upload(upload), upload.name, upload.content_type or "",
-                               Attachment.ALLOWED_TYPES)
+            found = check_file(
+                read_upload(upload),
+                upload.name,
+                upload.content_type or "",
+                Attachment.ALLOWED_TYPES,
+            )
             if not found.accepted:
                 raise forms.ValidationError(
                     f"'{upload.name}' {found.problem} echoorg accepts PDF, PNG, JPEG, plain "
-                    "text, Word or Excel files.")
+                    "text, Word or Excel files."
+                )
         return files
 
 
-def read_upload(upload) -> bytes:  # noqa: ANN001
+def read_upload(upload) -> bytes:
     """The whole uploaded file, leaving it ready to be read again."""
     upload.seek(0)
     data = upload.read()
@@ -54,45 +62,77 @@ def read_upload(upload) -> bytes:  # noqa: ANN001
 
 
 class ReportForm(forms.Form):
-    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect,
-                             label="How do you want to raise it?")
-    category = forms.ChoiceField(choices=CATEGORIES, widget=forms.RadioSelect,
-                                 label="What is it about?")
-    at_risk = forms.MultipleChoiceField(choices=AT_RISK, widget=forms.CheckboxSelectMultiple,
-                                        required=False, label="Who may be at risk?")
+    mode = forms.ChoiceField(
+        choices=MODES, widget=forms.RadioSelect, label="How do you want to raise it?"
+    )
+    category = forms.ChoiceField(
+        choices=CATEGORIES, widget=forms.RadioSelect, label="What is it about?"
+    )
+    at_risk = forms.MultipleChoiceField(
+        choices=AT_RISK,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Who may be at risk?",
+    )
     risk_now = forms.ChoiceField(
         choices=[("yes", "Yes"), ("no", "No"), ("unsure", "I don't know")],
-        widget=forms.RadioSelect, label="Is anyone at risk of harm now?",
-        help_text="If someone is in immediate danger, call 999 as well.")
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False,
-                                  label="Where did it happen?", empty_label="I'd rather not say")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
-                           label="What is your concern?",
-                           help_text="What happened, when, and who may be affected. You do "
-                                     "not need proof, only an honest worry.")
-    name = forms.CharField(max_length=200, required=False, label="Your name",
-                           help_text="Needed for a named or confidential concern.")
-    contact = forms.CharField(max_length=200, required=False,
-                              label="How can the guardian contact you?",
-                              help_text="An email address or phone number.")
+        widget=forms.RadioSelect,
+        label="Is anyone at risk of harm now?",
+        help_text="If someone is in immediate danger, call 999 as well.",
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Where did it happen?",
+        empty_label="I'd rather not say",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        label="What is your concern?",
+        help_text="What happened, when, and who may be affected. You do "
+        "not need proof, only an honest worry.",
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Your name",
+        help_text="Needed for a named or confidential concern.",
+    )
+    contact = forms.CharField(
+        max_length=200,
+        required=False,
+        label="How can the guardian contact you?",
+        help_text="An email address or phone number.",
+    )
     attachments = AttachmentsField(label="Files that help explain it")
 
-    def __init__(self, organisation, *args, logged_in: bool = False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, organisation, *args, logged_in: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.logged_in = logged_in
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation) \
-            .order_by("name")
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
+            "name"
+        )
         limit = settings.ECHOORG_ATTACHMENT_MAX_BYTES / (1024 * 1024)
-        self.fields["attachments"].help_text = (
-            f"Up to {MAX_FILES} files: PDF, images, text, Word or Excel, {limit:g} MB each.")
+        self.fields[
+            "attachments"
+        ].help_text = (
+            f"Up to {MAX_FILES} files: PDF, images, text, Word or Excel, {limit:g} MB each."
+        )
         if logged_in:
-            self.fields["name"].help_text = ("Leave empty to use your account's name for a "
-                                             "named or confidential concern.")
+            self.fields[
+                "name"
+            ].help_text = (
+                "Leave empty to use your account's name for a named or confidential concern."
+            )
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("mode") in ("named", "confidential") and not self.logged_in \
-                and not data.get("name", "").strip():
+        if (
+            data.get("mode") in ("named", "confidential")
+            and not self.logged_in
+            and not data.get("name", "").strip()
+        ):
             self.add_error("name", "Give your name, or choose anonymous.")
         if data.get("mode") == "anonymous":
             data["name"] = data["contact"] = ""
@@ -101,22 +141,27 @@ class ReportForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     # No max_length: a code of the wrong length gets the same answer as a wrong code.
-    code = forms.CharField(label="Your 16-digit receipt code",
-                           widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                         "inputmode": "numeric",
-                                                         "maxlength": "64"}))
+    code = forms.CharField(
+        label="Your 16-digit receipt code",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "maxlength": "64"}
+        ),
+    )
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
-                           label="Your message")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, label="Your message"
+    )
     attachments = AttachmentsField(label="Files")
 
 
 class SpeakAgainForm(forms.Form):
     would_speak_up_again = forms.ChoiceField(
-        choices=SPEAK_AGAIN, widget=forms.RadioSelect,
-        label="Knowing what you know now, would you speak up again?")
+        choices=SPEAK_AGAIN,
+        widget=forms.RadioSelect,
+        label="Knowing what you know now, would you speak up again?",
+    )
 
 
 STEP_CHOICES = [(t, label) for t, label in EVENT_LABELS.items() if t != "received"]
@@ -125,55 +170,80 @@ STEP_CHOICES = [(t, label) for t, label in EVENT_LABELS.items() if t != "receive
 class EventForm(forms.Form):
     type = forms.ChoiceField(choices=STEP_CHOICES, label="What happened")
     date = forms.DateField(label="On", widget=forms.DateInput(attrs={"type": "date"}))
-    to = forms.ChoiceField(choices=[("", "Not a referral")] + [
-        (t, t.replace("_", " ").capitalize()) for t in REFERRAL_TARGETS], required=False,
-        label="Referred to (for an external referral)")
-    outcome = forms.ChoiceField(choices=[("", "Not a conclusion")] + [
-        (o, o.replace("_", " ").capitalize()) for o in OUTCOMES], required=False,
-        label="Outcome (for a conclusion)")
-    harm_risk = forms.ChoiceField(choices=[("", "Not an assessment")] + [
-        (r, r.capitalize()) for r in ("none", "low", "medium", "high")], required=False,
-        label="Risk of harm to others (for an assessment)")
-    detriment_risk = forms.ChoiceField(choices=[("", "Not an assessment")] + [
-        (r, r.capitalize()) for r in ("none", "low", "medium", "high")], required=False,
-        label="Risk of detriment to the reporter (for an assessment)")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                           max_length=5000, label="Note")
+    to = forms.ChoiceField(
+        choices=[("", "Not a referral")]
+        + [(t, t.replace("_", " ").capitalize()) for t in REFERRAL_TARGETS],
+        required=False,
+        label="Referred to (for an external referral)",
+    )
+    outcome = forms.ChoiceField(
+        choices=[("", "Not a conclusion")]
+        + [(o, o.replace("_", " ").capitalize()) for o in OUTCOMES],
+        required=False,
+        label="Outcome (for a conclusion)",
+    )
+    harm_risk = forms.ChoiceField(
+        choices=[("", "Not an assessment")]
+        + [(r, r.capitalize()) for r in ("none", "low", "medium", "high")],
+        required=False,
+        label="Risk of harm to others (for an assessment)",
+    )
+    detriment_risk = forms.ChoiceField(
+        choices=[("", "Not an assessment")]
+        + [(r, r.capitalize()) for r in ("none", "low", "medium", "high")],
+        required=False,
+        label="Risk of detriment to the reporter (for an assessment)",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000, label="Note"
+    )
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False,
-                                  label="Unit concerned", empty_label="Not known")
-    responsible_leader = forms.ModelChoiceField(queryset=None, required=False,
-                                                label="Responsible leader",
-                                                empty_label="Not assigned")
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Unit concerned",
+        empty_label="Not known",
+    )
+    responsible_leader = forms.ModelChoiceField(
+        queryset=None, required=False, label="Responsible leader", empty_label="Not assigned"
+    )
 
-    def __init__(self, organisation, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, organisation, *args, **kwargs) -> None:
         from django.contrib.auth import get_user_model
 
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation) \
-            .order_by("name")
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation).order_by(
+            "name"
+        )
         leaders = [m.user_id for m in members_who_may(organisation, "concerns.be_responsible")]
-        self.fields["responsible_leader"].queryset = get_user_model().objects.filter(
-            pk__in=leaders).order_by("full_name")
+        self.fields["responsible_leader"].queryset = (
+            get_user_model().objects.filter(pk__in=leaders).order_by("full_name")
+        )
 
 
 class PolicyForm(forms.Form):
-    acknowledge_days = forms.IntegerField(min_value=1, max_value=60,
-                                          label="Acknowledge within (days)")
-    feedback_months = forms.IntegerField(min_value=1, max_value=12,
-                                         label="Give feedback within (months)")
+    acknowledge_days = forms.IntegerField(
+        min_value=1, max_value=60, label="Acknowledge within (days)"
+    )
+    feedback_months = forms.IntegerField(
+        min_value=1, max_value=12, label="Give feedback within (months)"
+    )
     protection_working_days = forms.IntegerField(
-        min_value=1, max_value=10, label="Where someone is at risk: refer or protect within "
-                                         "(working days)")
-    min_group = forms.IntegerField(min_value=3, max_value=50,
-                                   label="Smallest count shown in statistics")
+        min_value=1,
+        max_value=10,
+        label="Where someone is at risk: refer or protect within (working days)",
+    )
+    min_group = forms.IntegerField(
+        min_value=3, max_value=50, label="Smallest count shown in statistics"
+    )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Cases (CSV or JSON)",
-                           help_text="At most 20 MB, in the event vocabulary.")
+    file = forms.FileField(
+        label="Cases (CSV or JSON)", help_text="At most 20 MB, in the event vocabulary."
+    )
 
     def clean_file(self) -> tuple[str, bytes]:
         upload = self.cleaned_data["file"]

@@ -46,8 +46,19 @@ from . import services
 from .crypto import vault
 from .models import AT_RISK, CATEGORIES, MODES, SPEAK_AGAIN, CaseEvent, Concern
 
-CSV_HEADER = ["case", "type", "date", "risk_of_harm", "category", "mode", "unit", "leader",
-              "to", "outcome", "note"]
+CSV_HEADER = [
+    "case",
+    "type",
+    "date",
+    "risk_of_harm",
+    "category",
+    "mode",
+    "unit",
+    "leader",
+    "to",
+    "outcome",
+    "note",
+]
 KEPT_DETAIL = ("to", "outcome", "harm_risk", "detriment_risk")
 RISK_LEVELS = ("none", "low", "medium", "high")
 MAX_PROBLEMS = 50
@@ -94,8 +105,7 @@ def _from_csv(text: str, problems: list[str]) -> tuple[list[dict], dict[str, int
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(CSV_HEADER):
-            problems.append(f"Row {number}: expected {len(CSV_HEADER)} columns, "
-                            f"found {len(row)}.")
+            problems.append(f"Row {number}: expected {len(CSV_HEADER)} columns, found {len(row)}.")
             continue
         cell = dict(zip(CSV_HEADER, (c.strip() for c in row), strict=True))
         if not cell["case"]:
@@ -136,11 +146,16 @@ def _event_problems(where: str, event: dict, today: dt.date) -> list[str]:
         problem = date_problem(day, today)
         if problem:
             found.append(f"{where}: {problem[1]}.")
-    for key, allowed in (("to", REFERRAL_TARGETS), ("outcome", OUTCOMES),
-                         ("harm_risk", RISK_LEVELS), ("detriment_risk", RISK_LEVELS)):
+    for key, allowed in (
+        ("to", REFERRAL_TARGETS),
+        ("outcome", OUTCOMES),
+        ("harm_risk", RISK_LEVELS),
+        ("detriment_risk", RISK_LEVELS),
+    ):
         if key in event and (not isinstance(event[key], str) or event[key] not in allowed):
-            found.append(f"{where}: '{key}' must be one of {', '.join(allowed)}, "
-                         f"not {_shown(event[key])}.")
+            found.append(
+                f"{where}: '{key}' must be one of {', '.join(allowed)}, not {_shown(event[key])}."
+            )
     if event.get("note") is not None and not isinstance(event["note"], str):
         found.append(f"{where}: 'note' must be text, not {_shown(event['note'])}.")
     return found
@@ -152,12 +167,13 @@ def _choice_problem(where: str, key: str, value: object, allowed: list[str]) -> 
     return f"{where}: {key} must be one of {', '.join(allowed)}, not {_shown(value)}."
 
 
-def _case_problems(where: str, case: dict, units: dict, leaders: dict,  # noqa: C901
-                   org_name: str) -> list[str]:
+def _case_problems(where: str, case: dict, units: dict, leaders: dict, org_name: str) -> list[str]:
     """The import format's own case fields, each checked for its type and its value."""
     found = []
-    for key, default, allowed in (("category", "other", [k for k, _ in CATEGORIES]),
-                                  ("mode", "confidential", [k for k, _ in MODES])):
+    for key, default, allowed in (
+        ("category", "other", [k for k, _ in CATEGORIES]),
+        ("mode", "confidential", [k for k, _ in MODES]),
+    ):
         problem = _choice_problem(where, key, case.get(key, default), allowed)
         if problem:
             found.append(problem)
@@ -166,21 +182,25 @@ def _case_problems(where: str, case: dict, units: dict, leaders: dict,  # noqa: 
         if value in (None, ""):
             continue
         if not isinstance(value, str):
-            found.append(f"{where}: {key} must be the name of {what} (text), not "
-                         f"{_shown(value)}.")
+            found.append(f"{where}: {key} must be the name of {what} (text), not {_shown(value)}.")
         elif value not in known:
             found.append(f"{where}: {key} {_shown(value)} is not {what} of {org_name}.")
     at_risk = [] if case.get("at_risk") is None else case["at_risk"]
     allowed_risk = [k for k, _ in AT_RISK]
-    if not isinstance(at_risk, list) or any(not isinstance(a, str) or a not in allowed_risk
-                                            for a in at_risk):
-        found.append(f"{where}: at_risk must be a list of values among "
-                     f"{', '.join(allowed_risk)}, not {_shown(at_risk)}.")
+    if not isinstance(at_risk, list) or any(
+        not isinstance(a, str) or a not in allowed_risk for a in at_risk
+    ):
+        found.append(
+            f"{where}: at_risk must be a list of values among "
+            f"{', '.join(allowed_risk)}, not {_shown(at_risk)}."
+        )
     answer = case.get("would_speak_up_again")
-    if answer not in (None, "") and (not isinstance(answer, str)
-                                     or answer not in dict(SPEAK_AGAIN)):
-        found.append(f"{where}: would_speak_up_again must be yes, unsure or no, not "
-                     f"{_shown(answer)}.")
+    if answer not in (None, "") and (
+        not isinstance(answer, str) or answer not in dict(SPEAK_AGAIN)
+    ):
+        found.append(
+            f"{where}: would_speak_up_again must be yes, unsure or no, not {_shown(answer)}."
+        )
     for key in ("title", "summary", "note"):
         value = case.get(key)
         if value is not None and not isinstance(value, str):
@@ -191,8 +211,9 @@ def _case_problems(where: str, case: dict, units: dict, leaders: dict,  # noqa: 
     return found
 
 
-def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001
-                 source: str = Concern.IMPORT, prefix: str = "H-") -> int:
+def import_cases(
+    actor, organisation, name: str, data: bytes, source: str = Concern.IMPORT, prefix: str = "H-"
+) -> int:
     """Read a CSV or JSON file of cases and import them (`import_case_list`)."""
     try:
         text = data.decode("utf-8-sig")
@@ -203,11 +224,11 @@ def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001
         try:
             cases = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CaseImportError([f"The file is not valid JSON (line {exc.lineno})."]) \
-                from None
+            raise CaseImportError([f"The file is not valid JSON (line {exc.lineno})."]) from None
         except RecursionError:
-            raise CaseImportError(["The JSON is nested too deeply to be a file of cases."]) \
-                from None
+            raise CaseImportError(
+                ["The JSON is nested too deeply to be a file of cases."]
+            ) from None
         except ValueError:  # a number of thousands of digits
             raise CaseImportError(["The JSON holds a number too long to read."]) from None
         return import_case_list(actor, organisation, cases, source=source, prefix=prefix)
@@ -222,26 +243,30 @@ def import_cases(actor, organisation, name: str, data: bytes,  # noqa: ANN001
     return _import(actor, organisation, cases, problems, place, source, prefix)
 
 
-def import_case_list(actor, organisation, cases: object, *,  # noqa: ANN001
-                     source: str = Concern.IMPORT, prefix: str = "H-") -> int:
+def import_case_list(
+    actor, organisation, cases: object, *, source: str = Concern.IMPORT, prefix: str = "H-"
+) -> int:
     """Import decoded JSON cases (the API's door; files come through `import_cases`)."""
     if not isinstance(cases, list):
         raise CaseImportError(["The JSON must be a list of cases."])
     return _import(actor, organisation, cases, [], default_place, source, prefix)
 
 
-def _import(actor, organisation, cases: list, problems: list[str],  # noqa: ANN001, C901, PLR0913
-            place: Place, source: str, prefix: str) -> int:
+def _import(
+    actor, organisation, cases: list, problems: list[str], place: Place, source: str, prefix: str
+) -> int:
     """Validate every case, then write them all in one transaction. Returns the count.
 
     Imported cases get the reference `prefix` + their id (H-... for history)."""
     today = services.today_for(organisation)
     max_id = Concern._meta.get_field("reference").max_length - len(prefix)
     units = dict(organisation.units.values_list("name", "id"))
-    leaders = {m.user.email: m.user_id
-               for m in members_who_may(organisation, "concerns.be_responsible")}
-    taken = set(Concern.objects.filter(organisation=organisation).values_list("reference",
-                                                                              flat=True))
+    leaders = {
+        m.user.email: m.user_id for m in members_who_may(organisation, "concerns.be_responsible")
+    }
+    taken = set(
+        Concern.objects.filter(organisation=organisation).values_list("reference", flat=True)
+    )
     for position, case in enumerate(cases, start=1):
         if not isinstance(case, dict):
             continue  # parse_cases names it
@@ -269,11 +294,15 @@ def _import(actor, organisation, cases: list, problems: list[str],  # noqa: ANN0
 
     with transaction.atomic():
         for case, core in zip(cases, parsed, strict=True):
-            assessed_risk = any(e.type == "assessed" and e.detail.get("harm_risk") in
-                                ("medium", "high") for e in core.events)
+            assessed_risk = any(
+                e.type == "assessed" and e.detail.get("harm_risk") in ("medium", "high")
+                for e in core.events
+            )
             concern = Concern(
-                organisation=organisation, reference=f"{prefix}{core.id}",
-                mode=case.get("mode", "confidential"), category=case.get("category", "other"),
+                organisation=organisation,
+                reference=f"{prefix}{core.id}",
+                mode=case.get("mode", "confidential"),
+                category=case.get("category", "other"),
                 at_risk=[] if case.get("at_risk") is None else case["at_risk"],
                 risk_of_harm=core.risk_of_harm or assessed_risk,
                 unit_id=units.get(case.get("unit") or None),
@@ -281,17 +310,31 @@ def _import(actor, organisation, cases: list, problems: list[str],  # noqa: ANN0
                 responsible_leader_id=leaders.get(case.get("leader") or None),
                 received_on=min(e.date for e in core.events if e.type == "received"),
                 would_speak_up_again=case.get("would_speak_up_again") or "",
-                title=case.get("title") or "")
-            concern.text = (case.get("summary") or case.get("note")
-                            or "Imported from an earlier record.")
+                title=case.get("title") or "",
+            )
+            concern.text = (
+                case.get("summary") or case.get("note") or "Imported from an earlier record."
+            )
             concern.save()
             # parse_cases keeps the events in the order given, so notes pair by position.
             notes = [e.get("note") or "" for e in case["events"]]
-            CaseEvent.objects.bulk_create([
-                CaseEvent(concern=concern, type=e.type, date=e.date,
-                          detail={k: v for k, v in e.detail.items() if k in KEPT_DETAIL},
-                          note_encrypted=vault().encrypt_text(note) if note else None)
-                for e, note in zip(core.events, notes, strict=True)])
-        record("concerns.imported", actor=actor, organisation=organisation,
-               object_type="concerns.concern", count=len(cases))
+            CaseEvent.objects.bulk_create(
+                [
+                    CaseEvent(
+                        concern=concern,
+                        type=e.type,
+                        date=e.date,
+                        detail={k: v for k, v in e.detail.items() if k in KEPT_DETAIL},
+                        note_encrypted=vault().encrypt_text(note) if note else None,
+                    )
+                    for e, note in zip(core.events, notes, strict=True)
+                ]
+            )
+        record(
+            "concerns.imported",
+            actor=actor,
+            organisation=organisation,
+            object_type="concerns.concern",
+            count=len(cases),
+        )
     return len(cases)

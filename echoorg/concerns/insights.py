@@ -23,8 +23,9 @@ from echoorg.core.concerns.metrics import (
 from . import services
 
 
-def summaries(organisation, received_between: tuple | None = None,  # noqa: ANN001
-              policy=None) -> list[CaseSummary]:  # noqa: ANN001
+def summaries(
+    organisation, received_between: tuple | None = None, policy=None
+) -> list[CaseSummary]:
     """Every concern of the organisation as a `CaseSummary` (only those received between
     the two dates given, inclusive, when `received_between` is given). A concern whose
     dates are out of range (`services.review`) has an analysis with `date_out_of_range`
@@ -32,28 +33,38 @@ def summaries(organisation, received_between: tuple | None = None,  # noqa: ANN0
     echoorg) counts as "other", so that one odd row cannot stop the return."""
     policy = (policy or services.read_policy(organisation)).as_core()
     today = services.today_for(organisation)
-    chosen = services.listed_concerns(organisation).select_related(
-        "unit", "responsible_leader").only(
-        *services.LIST_FIELDS, "unit__name", "responsible_leader__full_name",
-        "responsible_leader__email")
+    chosen = (
+        services.listed_concerns(organisation)
+        .select_related("unit", "responsible_leader")
+        .only(
+            *services.LIST_FIELDS,
+            "unit__name",
+            "responsible_leader__full_name",
+            "responsible_leader__email",
+        )
+    )
     if received_between is not None:
         chosen = chosen.filter(received_on__range=received_between)
     found = []
     for concern, case in services.with_steps(chosen):
-        found.append(CaseSummary(
-            unit=concern.unit.name if concern.unit_id else None,
-            leader=concern.responsible_leader.display_name if concern.responsible_leader_id
-            else None,
-            category=concern.category if concern.category in CATEGORY_LABELS else "other",
-            anonymous=concern.mode == "anonymous",
-            received=concern.received_on,
-            analysis=services.review(concern, today, policy, case).analysis,
-            detriment_reported=any(e.type == "detriment_reported" for e in case.events),
-            would_speak_up_again=concern.would_speak_up_again or None))
+        found.append(
+            CaseSummary(
+                unit=concern.unit.name if concern.unit_id else None,
+                leader=concern.responsible_leader.display_name
+                if concern.responsible_leader_id
+                else None,
+                category=concern.category if concern.category in CATEGORY_LABELS else "other",
+                anonymous=concern.mode == "anonymous",
+                received=concern.received_on,
+                analysis=services.review(concern, today, policy, case).analysis,
+                detriment_reported=any(e.type == "detriment_reported" for e in case.events),
+                would_speak_up_again=concern.would_speak_up_again or None,
+            )
+        )
     return found
 
 
-def insights(organisation, by: str = "unit") -> dict:  # noqa: ANN001
+def insights(organisation, by: str = "unit") -> dict:
     """Per unit or per responsible leader, and for the whole organisation. Concerns whose
     dates are out of range are left out (their clocks cannot be computed);
     `left_out_for_dates` says whether there were any (not how many)."""
@@ -68,25 +79,30 @@ def insights(organisation, by: str = "unit") -> dict:  # noqa: ANN001
     for case in cases:
         members.setdefault(key(case), []).append(case)
     protect_across(groups, overall, members, k)
-    return {"groups": groups, "overall": overall, "k": k, "by": by,
-            "left_out_for_dates": len(cases) < len(every),
-            "defensive": [(t, EVENT_LABELS[t]) for t in DEFENSIVE_RESPONSES],
-            "answers": SPEAK_AGAIN_ANSWERS}
+    return {
+        "groups": groups,
+        "overall": overall,
+        "k": k,
+        "by": by,
+        "left_out_for_dates": len(cases) < len(every),
+        "defensive": [(t, EVENT_LABELS[t]) for t in DEFENSIVE_RESPONSES],
+        "answers": SPEAK_AGAIN_ANSWERS,
+    }
 
 
-def return_years(today) -> range:  # noqa: ANN001
+def return_years(today) -> range:
     """The financial years (by starting year) the quarterly return can be asked for: from
     1978, when the clocks' calendar starts, to the one running today."""
     return range(FIRST_YEAR, current_quarter(today)[0] + 1)
 
 
-def quarterly(organisation, year: int | None, quarter: int | None,  # noqa: ANN001
-              suppress: bool = False) -> dict:
+def quarterly(organisation, year: int | None, quarter: int | None, suppress: bool = False) -> dict:
     """The quarterly return; a year outside `return_years` or a quarter other than 1-4
     gives the current quarter (`asked_for_unknown` is then True)."""
     today = services.today_for(organisation)
-    unknown = (year is not None and year not in return_years(today)) \
-        or (quarter is not None and quarter not in (1, 2, 3, 4))
+    unknown = (year is not None and year not in return_years(today)) or (
+        quarter is not None and quarter not in (1, 2, 3, 4)
+    )
     if year is None or quarter not in (1, 2, 3, 4) or unknown:
         year, quarter = current_quarter(today)
     policy = services.read_policy(organisation)

@@ -13,8 +13,11 @@ from .crypto import vault
 from .models import Attachment, CaseEvent, Concern, Message
 
 ENCRYPTED = [
-    (Concern, ["text_encrypted", "reporter_name_encrypted", "reporter_contact_encrypted"],
-     "concerns"),
+    (
+        Concern,
+        ["text_encrypted", "reporter_name_encrypted", "reporter_contact_encrypted"],
+        "concerns",
+    ),
     (CaseEvent, ["note_encrypted"], "notes"),
     (Message, ["body_encrypted"], "messages"),
     (Attachment, ["name_encrypted", "data_encrypted"], "attachments"),
@@ -39,8 +42,10 @@ def rotate_all() -> dict[str, int]:
                         try:
                             updates[name] = box.rotate(bytes(token))
                         except DecryptionError:
-                            raise ValueError(f"{model.__name__} {obj.pk}: {name} cannot be "
-                                             "decrypted with any configured key.") from None
+                            raise ValueError(
+                                f"{model.__name__} {obj.pk}: {name} cannot be "
+                                "decrypted with any configured key."
+                            ) from None
                 if updates:
                     model.objects.filter(pk=obj.pk).update(**updates)
                     changed += len(updates)

@@ -42,8 +42,9 @@ class ConcernPolicy(models.Model):
     """An organisation's clocks (defaults: EU Directive 2019/1937 art. 9) and minimum
     group for published statistics."""
 
-    organisation = models.OneToOneField("orgs.Organisation", on_delete=models.CASCADE,
-                                        related_name="concern_policy")
+    organisation = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="concern_policy"
+    )
     acknowledge_days = models.PositiveSmallIntegerField(default=7)
     feedback_months = models.PositiveSmallIntegerField(default=3)
     protection_working_days = models.PositiveSmallIntegerField(default=1)
@@ -52,32 +53,42 @@ class ConcernPolicy(models.Model):
     def __str__(self) -> str:
         return f"Clocks of {self.organisation}"
 
-    def as_core(self):  # noqa: ANN201
+    def as_core(self):
         from echoorg.core.concerns.clocks import ClockPolicy
 
-        return ClockPolicy(acknowledge_days=self.acknowledge_days,
-                           feedback_months=self.feedback_months,
-                           protection_working_days=self.protection_working_days)
+        return ClockPolicy(
+            acknowledge_days=self.acknowledge_days,
+            feedback_months=self.feedback_months,
+            protection_working_days=self.protection_working_days,
+        )
 
 
 class Concern(models.Model):
     WEB, IMPORT, DEMO = "web", "import", "demo"
 
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
-                                     related_name="concerns")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="concerns"
+    )
     reference = models.CharField(max_length=20)
     mode = models.CharField(max_length=12, choices=[(k, k) for k, _ in MODES])
     category = models.CharField(max_length=30, choices=CATEGORIES)
     at_risk = models.JSONField(default=list, blank=True)
     risk_of_harm = models.BooleanField(default=False)
-    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    responsible_leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responsible_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text_encrypted = models.BinaryField()
     # Only for named and confidential concerns: who raised it.
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="concerns_raised")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concerns_raised",
+    )
     reporter_name_encrypted = models.BinaryField(null=True, blank=True)
     reporter_contact_encrypted = models.BinaryField(null=True, blank=True)
     receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -88,8 +99,11 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "reference"],
-                                               name="unique_concern_reference")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="unique_concern_reference"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -134,8 +148,9 @@ class CaseEvent(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40)
     date = models.DateField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     detail = models.JSONField(default=dict, blank=True)
     note_encrypted = models.BinaryField(null=True, blank=True)
     recorded = models.DateTimeField(default=timezone.now)
@@ -156,8 +171,9 @@ class Message(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="messages")
     from_reporter = models.BooleanField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body_encrypted = models.BinaryField()
     sent = models.DateTimeField(default=timezone.now)
 
@@ -173,7 +189,9 @@ class Attachment(models.Model):
     """A file given with a concern or a message. Name and content are encrypted."""
 
     ALLOWED_TYPES = {
-        "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+        "application/pdf": ".pdf",
+        "image/png": ".png",
+        "image/jpeg": ".jpg",
         "text/plain": ".txt",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",

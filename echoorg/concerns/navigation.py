@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 
 
-def overdue_count(organisation) -> int:  # noqa: ANN001
+def overdue_count(organisation) -> int:
     """Concerns past a deadline, for the guardian's navigation (cached for a minute)."""
     key = f"overdue-concerns:{organisation.pk}"
     count = cache.get(key)
@@ -17,6 +17,6 @@ def overdue_count(organisation) -> int:  # noqa: ANN001
     return count
 
 
-def queue_label(label: str, organisation) -> str:  # noqa: ANN001
+def queue_label(label: str, organisation) -> str:
     late = overdue_count(organisation)
     return f"{label} ({late} overdue)" if late else label

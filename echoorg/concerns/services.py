@@ -39,33 +39,44 @@ from .models import Attachment, CaseEvent, Concern, ConcernPolicy, Message
 RISK_LEVELS = ("none", "low", "medium", "high")
 
 
-def policy_for(organisation) -> ConcernPolicy:  # noqa: ANN001
+def policy_for(organisation) -> ConcernPolicy:
     """The organisation's stored clocks, created with the defaults when missing (for the
     pages that change them)."""
     policy, _ = ConcernPolicy.objects.get_or_create(organisation=organisation)
     return policy
 
 
-def read_policy(organisation) -> ConcernPolicy:  # noqa: ANN001
+def read_policy(organisation) -> ConcernPolicy:
     """The organisation's clocks for reading, in one query and without writing: an
     organisation that never saved its clocks gets the defaults (unsaved)."""
-    return ConcernPolicy.objects.filter(organisation=organisation).first() \
-        or ConcernPolicy(organisation=organisation)
+    return ConcernPolicy.objects.filter(organisation=organisation).first() or ConcernPolicy(
+        organisation=organisation
+    )
 
 
 # What the lists of many cases read: the encrypted text, names and notes stay in the
 # database (each blob is read only on the page of one case).
-LIST_FIELDS = ("id", "organisation_id", "reference", "mode", "category", "risk_of_harm",
-               "unit_id", "responsible_leader_id", "received_on", "would_speak_up_again",
-               "title")
+LIST_FIELDS = (
+    "id",
+    "organisation_id",
+    "reference",
+    "mode",
+    "category",
+    "risk_of_harm",
+    "unit_id",
+    "responsible_leader_id",
+    "received_on",
+    "would_speak_up_again",
+    "title",
+)
 
 
-def listed_concerns(organisation):  # noqa: ANN001, ANN201
+def listed_concerns(organisation):
     """The organisation's concerns as the lists need them: no encrypted field."""
     return Concern.objects.filter(organisation=organisation).only(*LIST_FIELDS)
 
 
-def with_steps(concerns) -> list[tuple[Concern, Case]]:  # noqa: ANN001
+def with_steps(concerns) -> list[tuple[Concern, Case]]:
     """Each concern of a queryset with its timeline as a core `Case` for the clocks. The
     steps of all of them come in one more query as plain values, type and date only (the
     clocks read neither details nor notes; no model object per step), in timeline order
@@ -73,20 +84,22 @@ def with_steps(concerns) -> list[tuple[Concern, Case]]:  # noqa: ANN001
     chosen = list(concerns)
     cases = {c.pk: core_case(c, []) for c in chosen}
     within = [c.pk for c in chosen] if concerns.query.is_sliced else concerns.values("pk")
-    for concern_id, kind, date in (CaseEvent.objects.filter(concern__in=within)
-                                   .order_by("date", "pk")
-                                   .values_list("concern_id", "type", "date")):
+    for concern_id, kind, date in (
+        CaseEvent.objects.filter(concern__in=within)
+        .order_by("date", "pk")
+        .values_list("concern_id", "type", "date")
+    ):
         cases[concern_id].events.append(Event(kind, date))
     return [(c, cases[c.pk]) for c in chosen]
 
 
-def today_for(organisation) -> dt.date:  # noqa: ANN001
+def today_for(organisation) -> dt.date:
     """Today in the organisation's time zone. An organisation has no zone of its own: it
     is the installation's TIME_ZONE (Europe/London by default)."""
     return timezone.localdate()
 
 
-def _next_reference(organisation) -> str:  # noqa: ANN001
+def _next_reference(organisation) -> str:
     taken = Concern.objects.filter(organisation=organisation).count()
     return f"C-{taken + 1:04d}"
 
@@ -97,10 +110,23 @@ class Raised:
     receipt: str | None  # shown once, never stored
 
 
-def raise_concern(organisation, *, mode: str, category: str, at_risk: list[str],  # noqa: ANN001, PLR0913
-                  risk_of_harm: bool, text: str, unit=None, reporter=None,  # noqa: ANN001
-                  name: str = "", contact: str = "", files=(), source: str = Concern.WEB,  # noqa: ANN001
-                  received_on: dt.date | None = None, with_receipt: bool = True) -> Raised:
+def raise_concern(
+    organisation,
+    *,
+    mode: str,
+    category: str,
+    at_risk: list[str],
+    risk_of_harm: bool,
+    text: str,
+    unit=None,
+    reporter=None,
+    name: str = "",
+    contact: str = "",
+    files=(),
+    source: str = Concern.WEB,
+    received_on: dt.date | None = None,
+    with_receipt: bool = True,
+) -> Raised:
     """Record a new concern and its `received` event. Returns the receipt code (if any).
 
     An anonymous concern keeps no account, name or contact, whoever raised it.
@@ -112,26 +138,37 @@ def raise_concern(organisation, *, mode: str, category: str, at_risk: list[str],
         try:
             with transaction.atomic():
                 concern = Concern(
-                    organisation=organisation, reference=_next_reference(organisation),
-                    mode=mode, category=category, at_risk=list(at_risk),
-                    risk_of_harm=risk_of_harm, unit=unit, reporter=reporter,
-                    received_on=received_on or timezone.localdate(), source=source,
-                    receipt_hash=hash_receipt(code) if code else None)
+                    organisation=organisation,
+                    reference=_next_reference(organisation),
+                    mode=mode,
+                    category=category,
+                    at_risk=list(at_risk),
+                    risk_of_harm=risk_of_harm,
+                    unit=unit,
+                    reporter=reporter,
+                    received_on=received_on or timezone.localdate(),
+                    source=source,
+                    receipt_hash=hash_receipt(code) if code else None,
+                )
                 concern.text = text
                 if name:
                     concern.reporter_name_encrypted = vault().encrypt_text(name)
                 if contact:
                     concern.reporter_contact_encrypted = vault().encrypt_text(contact)
                 concern.save()
-                CaseEvent.objects.create(concern=concern, type="received",
-                                         date=concern.received_on)
+                CaseEvent.objects.create(concern=concern, type="received", date=concern.received_on)
                 for upload in files:
                     add_attachment(concern, upload, from_reporter=True)
                 # Only a named concern records who raised it; for a confidential one the
                 # identity stays in the encrypted fields the guardian alone reads.
-                record("concern.received", organisation=organisation, obj=concern,
-                       actor=reporter if mode == "named" else None,
-                       reference=concern.reference, mode=mode)
+                record(
+                    "concern.received",
+                    organisation=organisation,
+                    obj=concern,
+                    actor=reporter if mode == "named" else None,
+                    reference=concern.reference,
+                    mode=mode,
+                )
             return Raised(concern, code)
         except IntegrityError:
             if attempt == 4:
@@ -139,7 +176,7 @@ def raise_concern(organisation, *, mode: str, category: str, at_risk: list[str],
     raise RuntimeError("unreachable")
 
 
-def add_attachment(concern: Concern, upload, from_reporter: bool) -> Attachment:  # noqa: ANN001
+def add_attachment(concern: Concern, upload, from_reporter: bool) -> Attachment:
     """Store a file with the type found in its own bytes (the browser's claim is only
     checked against it); a file that is not an allowed type is refused."""
     upload.seek(0)
@@ -148,23 +185,28 @@ def add_attachment(concern: Concern, upload, from_reporter: bool) -> Attachment:
     if not found.accepted:
         raise ValidationError({"attachments": f"'{upload.name}' {found.problem}"})
     return Attachment.objects.create(
-        concern=concern, from_reporter=from_reporter,
+        concern=concern,
+        from_reporter=from_reporter,
         name_encrypted=vault().encrypt_text(upload.name[:200]),
-        content_type=found.detected, size=len(data),
-        data_encrypted=vault().encrypt(data))
+        content_type=found.detected,
+        size=len(data),
+        data_encrypted=vault().encrypt(data),
+    )
 
 
-def find_by_receipt(organisation, code: str) -> Concern | None:  # noqa: ANN001
+def find_by_receipt(organisation, code: str) -> Concern | None:
     from echoorg.core.crypto import normalise_receipt
 
     if normalise_receipt(code) is None:
         return None
-    return Concern.objects.filter(organisation=organisation,
-                                  receipt_hash=hash_receipt(code)).first()
+    return Concern.objects.filter(
+        organisation=organisation, receipt_hash=hash_receipt(code)
+    ).first()
 
 
-def add_event(actor, concern: Concern, *, type: str, date: dt.date, note: str = "",  # noqa: ANN001, A002
-              detail: dict | None = None) -> CaseEvent:
+def add_event(
+    actor, concern: Concern, *, type: str, date: dt.date, note: str = "", detail: dict | None = None
+) -> CaseEvent:
     """Record a step on the timeline, checked against the event vocabulary and the rules
     of what a timeline may hold (echoorg.core.concerns.clocks.timeline_problems): not
     before the concern was received, not after today, a reopening only after a
@@ -178,13 +220,19 @@ def add_event(actor, concern: Concern, *, type: str, date: dt.date, note: str = 
         if problem.event != len(steps) + 1:
             continue  # only the new step is judged here
         if problem.kind == AFTER_TODAY:
-            raise ValidationError({"date": "A step cannot be dated in the future (today is "
-                                           f"{today:%-d %B %Y})."})
+            raise ValidationError(
+                {"date": f"A step cannot be dated in the future (today is {today:%-d %B %Y})."}
+            )
         if problem.kind == REOPENED_BEFORE_CONCLUDED:
-            raise ValidationError({"type": "A concern can only be reopened on or after the "
-                                           "date it was concluded."})
-        raise ValidationError({"date": "A step cannot come before the concern was received "
-                                       f"({concern.received_on:%-d %B %Y})."})
+            raise ValidationError(
+                {"type": "A concern can only be reopened on or after the date it was concluded."}
+            )
+        raise ValidationError(
+            {
+                "date": "A step cannot come before the concern was received "
+                f"({concern.received_on:%-d %B %Y})."
+            }
+        )
     if type == "external_referral" and detail.get("to") not in REFERRAL_TARGETS:
         raise ValidationError({"to": "Say who the concern was referred to."})
     if type == "concluded" and detail.get("outcome") not in OUTCOMES:
@@ -193,32 +241,57 @@ def add_event(actor, concern: Concern, *, type: str, date: dt.date, note: str = 
         for key in ("harm_risk", "detriment_risk"):
             if detail.get(key) not in RISK_LEVELS:
                 raise ValidationError({key: "Choose a level of risk."})
-    allowed = {"external_referral": {"to"}, "concluded": {"outcome"},
-               "assessed": {"harm_risk", "detriment_risk"}}.get(type, set())
+    allowed = {
+        "external_referral": {"to"},
+        "concluded": {"outcome"},
+        "assessed": {"harm_risk", "detriment_risk"},
+    }.get(type, set())
     detail = {k: v for k, v in detail.items() if k in allowed}
     with transaction.atomic():
         event = CaseEvent.objects.create(
-            concern=concern, type=type, date=date, actor=actor, detail=detail,
-            note_encrypted=vault().encrypt_text(note) if note else None)
-        if type == "assessed" and detail["harm_risk"] in ("medium", "high") \
-                and not concern.risk_of_harm:
+            concern=concern,
+            type=type,
+            date=date,
+            actor=actor,
+            detail=detail,
+            note_encrypted=vault().encrypt_text(note) if note else None,
+        )
+        if (
+            type == "assessed"
+            and detail["harm_risk"] in ("medium", "high")
+            and not concern.risk_of_harm
+        ):
             concern.risk_of_harm = True
             concern.save(update_fields=["risk_of_harm"])
-        record("concern.event", actor=actor, organisation=concern.organisation, obj=concern,
-               event=type, date=date.isoformat(),
-               defensive=type in DEFENSIVE_RESPONSES)
+        record(
+            "concern.event",
+            actor=actor,
+            organisation=concern.organisation,
+            obj=concern,
+            event=type,
+            date=date.isoformat(),
+            defensive=type in DEFENSIVE_RESPONSES,
+        )
     return event
 
 
-def send_message(concern: Concern, body: str, *, from_reporter: bool, author=None) -> Message:  # noqa: ANN001
+def send_message(concern: Concern, body: str, *, from_reporter: bool, author=None) -> Message:
     if not body.strip():
         raise ValidationError({"body": "Write a message first."})
     with transaction.atomic():
-        message = Message.objects.create(concern=concern, from_reporter=from_reporter,
-                                         author=None if from_reporter else author,
-                                         body_encrypted=vault().encrypt_text(body.strip()))
-        record("concern.message", organisation=concern.organisation, obj=concern,
-               actor=None if from_reporter else author, from_reporter=from_reporter)
+        message = Message.objects.create(
+            concern=concern,
+            from_reporter=from_reporter,
+            author=None if from_reporter else author,
+            body_encrypted=vault().encrypt_text(body.strip()),
+        )
+        record(
+            "concern.message",
+            organisation=concern.organisation,
+            obj=concern,
+            actor=None if from_reporter else author,
+            from_reporter=from_reporter,
+        )
     return message
 
 
@@ -226,18 +299,28 @@ def core_case(concern: Concern, events: list[Event] | None = None) -> Case:
     """The concern as the core's clocks see it, with its stored steps (or `events`)."""
     # A detail that is not an object can only come from outside echoorg (the database).
     if events is None:
-        events = [Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict) else {})
-                  for e in concern.events.all()]
+        events = [
+            Event(e.type, e.date, dict(e.detail) if isinstance(e.detail, dict) else {})
+            for e in concern.events.all()
+        ]
     return Case(id=concern.reference, risk_of_harm=concern.risk_of_harm, events=events)
 
 
-def review(concern: Concern, today: dt.date | None = None,
-           policy: ClockPolicy | None = None, case: Case | None = None) -> CaseReview:
+def review(
+    concern: Concern,
+    today: dt.date | None = None,
+    policy: ClockPolicy | None = None,
+    case: Case | None = None,
+) -> CaseReview:
     """The case's clocks, or "date out of range" with the reasons, whatever is stored.
     `case` is the concern's `core_case` when the caller has it already (`with_steps`)."""
     policy = policy or read_policy(concern.organisation).as_core()
-    return review_case(case or core_case(concern), today or today_for(concern.organisation),
-                       policy, received_on=concern.received_on)
+    return review_case(
+        case or core_case(concern),
+        today or today_for(concern.organisation),
+        policy,
+        received_on=concern.received_on,
+    )
 
 
 def analysis(concern: Concern, today: dt.date | None = None) -> dict:
@@ -251,7 +334,7 @@ def case_deadlines(concern: Concern) -> dict:
 OUT_OF_RANGE_CLOCK = "Date out of range: check the case"
 
 
-def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: ANN001
+def queue(organisation, today: dt.date | None = None) -> list[dict]:
     """Open concerns ordered by the nearest clock (overdue first); a case whose dates are
     out of range comes first of all, marked, so that it is corrected."""
     today = today or today_for(organisation)
@@ -260,22 +343,38 @@ def queue(organisation, today: dt.date | None = None) -> list[dict]:  # noqa: AN
     for concern, case in with_steps(listed_concerns(organisation)):
         found = review(concern, today, policy, case)
         if found.out_of_range:
-            rows.append({"concern": concern, "clock": OUT_OF_RANGE_CLOCK, "due": None,
-                         "overdue": False, "days": None, "out_of_range": True})
+            rows.append(
+                {
+                    "concern": concern,
+                    "clock": OUT_OF_RANGE_CLOCK,
+                    "due": None,
+                    "overdue": False,
+                    "days": None,
+                    "out_of_range": True,
+                }
+            )
             continue
         upcoming = found.next_clock
         if upcoming is None and is_closed(case):
             continue
         label, due = upcoming if upcoming else ("No clock running", None)
-        rows.append({"concern": concern, "clock": label, "due": due,
-                     "overdue": due is not None and due < today,
-                     "days": (due - today).days if due else None, "out_of_range": False})
+        rows.append(
+            {
+                "concern": concern,
+                "clock": label,
+                "due": due,
+                "overdue": due is not None and due < today,
+                "days": (due - today).days if due else None,
+                "out_of_range": False,
+            }
+        )
     far = dt.date.max
-    return sorted(rows, key=lambda r: (not r["out_of_range"], r["due"] or far,
-                                       r["concern"].received_on))
+    return sorted(
+        rows, key=lambda r: (not r["out_of_range"], r["due"] or far, r["concern"].received_on)
+    )
 
 
-def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> Concern:  # noqa: ANN001
+def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> Concern:
     """Say which unit a concern is about and which leader is responsible for it."""
     concern.unit = unit
     concern.responsible_leader = responsible_leader
@@ -284,19 +383,18 @@ def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> C
     return concern
 
 
-def change_clocks(actor, organisation, **values: int) -> ConcernPolicy:  # noqa: ANN001
+def change_clocks(actor, organisation, **values: int) -> ConcernPolicy:
     """Set the organisation's clocks (acknowledge, feedback, protection) and its minimum
     group for statistics."""
     policy = policy_for(organisation)
     for key, value in values.items():
         setattr(policy, key, value)
     policy.save()
-    record("concern.clocks_changed", actor=actor, organisation=organisation, obj=policy,
-           **values)
+    record("concern.clocks_changed", actor=actor, organisation=organisation, obj=policy, **values)
     return policy
 
 
-def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concern:  # noqa: ANN001
+def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concern:
     """The reporter's answer to "would you speak up again?" (recorded without an actor)."""
     concern.would_speak_up_again = answer
     concern.save(update_fields=["would_speak_up_again"])
@@ -307,14 +405,21 @@ def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concer
 def report_detriment(concern: Concern) -> CaseEvent:
     """The reporter says they have been treated badly for speaking up (no actor kept)."""
     with transaction.atomic():
-        event = CaseEvent.objects.create(concern=concern, type="detriment_reported",
-                                         date=today_for(concern.organisation))
-        record("concern.event", organisation=concern.organisation, obj=concern,
-               event="detriment_reported", date=event.date.isoformat(), defensive=False)
+        event = CaseEvent.objects.create(
+            concern=concern, type="detriment_reported", date=today_for(concern.organisation)
+        )
+        record(
+            "concern.event",
+            organisation=concern.organisation,
+            obj=concern,
+            event="detriment_reported",
+            date=event.date.isoformat(),
+            defensive=False,
+        )
     return event
 
 
-def attachment_response(attachment: Attachment):  # noqa: ANN201
+def attachment_response(attachment: Attachment):
     """The decrypted file as a download (never shown inline)."""
     from django.http import HttpResponse
 
@@ -326,8 +431,9 @@ def attachment_response(attachment: Attachment):  # noqa: ANN201
         kind = "application/octet-stream"
     extension = Attachment.ALLOWED_TYPES.get(kind, ".bin")
     response = HttpResponse(data, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}' \
-                                      f'{extension}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="attachment-{attachment.pk}{extension}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

@@ -31,15 +31,25 @@ from .models import Attachment, Concern
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "concerns.handle")
     rows = services.queue(org)
-    return render(request, "concerns/queue.html", {
-        "org": org, "rows": rows, "overdue": sum(r["overdue"] for r in rows),
-        "concluded": Concern.objects.filter(organisation=org).count() - len(rows)})
+    return render(
+        request,
+        "concerns/queue.html",
+        {
+            "org": org,
+            "rows": rows,
+            "overdue": sum(r["overdue"] for r in rows),
+            "concluded": Concern.objects.filter(organisation=org).count() - len(rows),
+        },
+    )
 
 
-def _concern(request: HttpRequest, slug: str, reference: str):  # noqa: ANN202
+def _concern(request: HttpRequest, slug: str, reference: str):
     org, _ = organisation_for(request.user, slug, "concerns.handle")
-    concern = get_object_or_404(Concern.objects.prefetch_related("events", "messages"),
-                                organisation=org, reference=reference)
+    concern = get_object_or_404(
+        Concern.objects.prefetch_related("events", "messages"),
+        organisation=org,
+        reference=reference,
+    )
     return org, concern
 
 
@@ -49,35 +59,58 @@ def _concern(request: HttpRequest, slug: str, reference: str):  # noqa: ANN202
 def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     org, concern = _concern(request, slug, reference)
     action = request.POST.get("action", "")
-    event_form = EventForm(submitted(request) if action == "event" else None,
-                           initial={"date": services.today_for(org)})
-    message_form = MessageForm(submitted(request) if action == "message" else None,
-                               submitted_files(request) if action == "message" else None)
-    assign_form = AssignForm(org, submitted(request) if action == "assign" else None,
-                             initial={"unit": concern.unit_id,
-                                      "responsible_leader": concern.responsible_leader_id})
+    event_form = EventForm(
+        submitted(request) if action == "event" else None, initial={"date": services.today_for(org)}
+    )
+    message_form = MessageForm(
+        submitted(request) if action == "message" else None,
+        submitted_files(request) if action == "message" else None,
+    )
+    assign_form = AssignForm(
+        org,
+        submitted(request) if action == "assign" else None,
+        initial={"unit": concern.unit_id, "responsible_leader": concern.responsible_leader_id},
+    )
     if request.method == "POST":
         try:
             if action == "event" and event_form.is_valid():
                 data = event_form.cleaned_data
-                services.add_event(request.user, concern, type=data["type"], date=data["date"],
-                                   note=data["note"], detail={
-                                       "to": data["to"], "outcome": data["outcome"],
-                                       "harm_risk": data["harm_risk"],
-                                       "detriment_risk": data["detriment_risk"]})
+                services.add_event(
+                    request.user,
+                    concern,
+                    type=data["type"],
+                    date=data["date"],
+                    note=data["note"],
+                    detail={
+                        "to": data["to"],
+                        "outcome": data["outcome"],
+                        "harm_risk": data["harm_risk"],
+                        "detriment_risk": data["detriment_risk"],
+                    },
+                )
                 messages.success(request, f"Recorded: {EVENT_LABELS[data['type']]}.")
                 return redirect("concern", slug=org.slug, reference=concern.reference)
             if action == "message" and message_form.is_valid():
-                services.send_message(concern, message_form.cleaned_data["body"],
-                                      from_reporter=False, author=request.user)
+                services.send_message(
+                    concern,
+                    message_form.cleaned_data["body"],
+                    from_reporter=False,
+                    author=request.user,
+                )
                 for upload in message_form.cleaned_data["attachments"]:
                     services.add_attachment(concern, upload, from_reporter=False)
-                messages.success(request, "Message sent. The reporter reads it when they "
-                                          "next follow up.")
+                messages.success(
+                    request, "Message sent. The reporter reads it when they next follow up."
+                )
                 return redirect("concern", slug=org.slug, reference=concern.reference)
             if action == "assign" and assign_form.is_valid():
-                services.assign(request.user, org, concern, assign_form.cleaned_data["unit"],
-                                assign_form.cleaned_data["responsible_leader"])
+                services.assign(
+                    request.user,
+                    org,
+                    concern,
+                    assign_form.cleaned_data["unit"],
+                    assign_form.cleaned_data["responsible_leader"],
+                )
                 messages.success(request, "Saved.")
                 return redirect("concern", slug=org.slug, reference=concern.reference)
         except ValidationError as exc:
@@ -89,22 +122,36 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
         record("concern.viewed", actor=request.user, organisation=org, obj=concern)
     today = services.today_for(org)
     found = services.review(concern, today)
-    return render(request, "concerns/case.html", {
-        "org": org, "concern": concern, "events": concern.events.all(),
-        "thread": concern.messages.all(), "analysis": found.analysis,
-        "deadlines": found.deadlines, "date_problems": found.problems,
-        # A timeline needs usable dates; a case out of range lists its problems instead.
-        "timeline": None if found.out_of_range else
-        timeline_svg(concern, found.deadlines, found.analysis, today),
-        "event_form": event_form, "message_form": message_form, "assign_form": assign_form,
-        "attachments": concern.attachments.all(), "defensive": DEFENSIVE_RESPONSES,
-        "labels": EVENT_LABELS, "breach_labels": BREACH_LABELS,
-        "policy": services.policy_for(org),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "concerns/case.html",
+        {
+            "org": org,
+            "concern": concern,
+            "events": concern.events.all(),
+            "thread": concern.messages.all(),
+            "analysis": found.analysis,
+            "deadlines": found.deadlines,
+            "date_problems": found.problems,
+            # A timeline needs usable dates; a case out of range lists its problems instead.
+            "timeline": None
+            if found.out_of_range
+            else timeline_svg(concern, found.deadlines, found.analysis, today),
+            "event_form": event_form,
+            "message_form": message_form,
+            "assign_form": assign_form,
+            "attachments": concern.attachments.all(),
+            "defensive": DEFENSIVE_RESPONSES,
+            "labels": EVENT_LABELS,
+            "breach_labels": BREACH_LABELS,
+            "policy": services.policy_for(org),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
-def attachment(request: HttpRequest, slug: str, reference: str, attachment_id: int):  # noqa: ANN201
+def attachment(request: HttpRequest, slug: str, reference: str, attachment_id: int):
     org, concern = _concern(request, slug, reference)
     found = get_object_or_404(Attachment, pk=attachment_id, concern=concern)
     record("concern.attachment_opened", actor=request.user, organisation=org, obj=concern)
@@ -116,10 +163,15 @@ def attachment(request: HttpRequest, slug: str, reference: str, attachment_id: i
 def clock_settings(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "concerns.handle")
     policy = services.policy_for(org)
-    form = PolicyForm(submitted(request), initial={
-        "acknowledge_days": policy.acknowledge_days, "feedback_months": policy.feedback_months,
-        "protection_working_days": policy.protection_working_days,
-        "min_group": policy.min_group})
+    form = PolicyForm(
+        submitted(request),
+        initial={
+            "acknowledge_days": policy.acknowledge_days,
+            "feedback_months": policy.feedback_months,
+            "protection_working_days": policy.protection_working_days,
+            "min_group": policy.min_group,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         services.change_clocks(request.user, org, **form.cleaned_data)
         messages.success(request, "Clocks saved.")
@@ -142,9 +194,12 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Imported {count} cases.")
             return redirect("concerns", slug=org.slug)
-    return render(request, "concerns/import.html", {"org": org, "form": form,
-                                                    "problems": problems},
-                  status=400 if request.method == "POST" and (problems or form.errors) else 200)
+    return render(
+        request,
+        "concerns/import.html",
+        {"org": org, "form": form, "problems": problems},
+        status=400 if request.method == "POST" and (problems or form.errors) else 200,
+    )
 
 
 @login_required
@@ -152,9 +207,11 @@ def insights_page(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "concerns.stats")
     by = request.GET.get("by", "unit")
     tables = insights(org, by="leader" if by == "leader" else "unit")
-    return render(request, "concerns/insights.html", {
-        "org": org, "by": by, **tables,
-        "may_return": can(request.user, org, "concerns.return")})
+    return render(
+        request,
+        "concerns/insights.html",
+        {"org": org, "by": by, **tables, "may_return": can(request.user, org, "concerns.return")},
+    )
 
 
 @login_required
@@ -174,25 +231,47 @@ def quarterly_return(request: HttpRequest, slug: str) -> HttpResponse:
         for row in result["categories"]:
             writer.writerow(csv_row([period, row["key"], row["label"], _cell(row["count"])]))
         for key, measure, label in (
-                ("total", "total", "All concerns"),
-                ("anonymous", "anonymous", "Raised anonymously"),
-                ("anonymous_share", "anonymous_share", "Share raised anonymously"),
-                ("detriment", "detriment_any", "About detriment or with detriment reported"),
-                ("detriment_share", "detriment_any_share",
-                 "Share about detriment or with detriment reported")):
+            ("total", "total", "All concerns"),
+            ("anonymous", "anonymous", "Raised anonymously"),
+            ("anonymous_share", "anonymous_share", "Share raised anonymously"),
+            ("detriment", "detriment_any", "About detriment or with detriment reported"),
+            (
+                "detriment_share",
+                "detriment_any_share",
+                "Share about detriment or with detriment reported",
+            ),
+        ):
             writer.writerow(csv_row([period, measure, label, _cell(result[key])]))
         for answer, count in result["would_speak_up_again"].items():
-            writer.writerow(csv_row([period, f"would_speak_up_again_{answer}",
-                                     f"Would speak up again: {answer}", _cell(count)]))
+            writer.writerow(
+                csv_row(
+                    [
+                        period,
+                        f"would_speak_up_again_{answer}",
+                        f"Would speak up again: {answer}",
+                        _cell(count),
+                    ]
+                )
+            )
         response = HttpResponse(out.getvalue(), content_type="text/csv")
-        response["Content-Disposition"] = (f'attachment; filename="{org.slug}-speak-up-'
-                                           f'{period.replace("/", "-").replace(" ", "-")}.csv"')
+        response["Content-Disposition"] = (
+            f'attachment; filename="{org.slug}-speak-up-'
+            f'{period.replace("/", "-").replace(" ", "-")}.csv"'
+        )
         return response
     today = services.today_for(org)
     years = range(today.year - 3, today.year + 1)
-    return render(request, "concerns/return.html", {"org": org, "r": result,
-                                                    "years": years, "suppressed": suppress,
-                                                    "k": services.read_policy(org).min_group})
+    return render(
+        request,
+        "concerns/return.html",
+        {
+            "org": org,
+            "r": result,
+            "years": years,
+            "suppressed": suppress,
+            "k": services.read_policy(org).min_group,
+        },
+    )
 
 
 def _small_whole_number(value: str | None) -> int | None:
@@ -203,7 +282,7 @@ def _small_whole_number(value: str | None) -> int | None:
     return int(value)
 
 
-def _cell(value) -> str:  # noqa: ANN001
+def _cell(value) -> str:
     if value is None:
         return ""
     return f"{value:.4f}" if isinstance(value, float) else str(value)

@@ -166,8 +166,11 @@ class ChainHead:
             raise ValueError("the head's 'seq' must be a whole number, 0 or more")
         if not (isinstance(entries, int) and not isinstance(entries, bool) and entries >= 0):
             raise ValueError("the head's 'entries' must be a whole number, 0 or more")
-        if not (isinstance(digest, str) and len(digest) == 64
-                and all(c in "0123456789abcdef" for c in digest)):
+        if not (
+            isinstance(digest, str)
+            and len(digest) == 64
+            and all(c in "0123456789abcdef" for c in digest)
+        ):
             raise ValueError("the head's 'hash' must be 64 lower-case hex digits")
         if not isinstance(at, str) or not isinstance(key_id, str):
             raise ValueError("the head's 'at' and 'key_id' must be text")
@@ -213,20 +216,26 @@ def verify_chain(
         if seq != expected_seq:
             if seq > expected_seq:
                 return Verification(
-                    False, checked, expected_seq,
+                    False,
+                    checked,
+                    expected_seq,
                     f"entry {expected_seq} is missing (deleted); the next entry is {seq}.",
                 )
             return Verification(False, checked, seq, f"entry {seq} appears out of order.")
         if entry.prev_hash != prev_hash:
             return Verification(
-                False, checked, seq,
+                False,
+                checked,
+                seq,
                 f"entry {seq} does not follow entry {seq - 1} "
                 "(inserted, moved, or the entry before it was replaced).",
             )
         if entry.key_id == UNKEYED:
             if newest_rank is not None:
                 return Verification(
-                    False, checked, seq,
+                    False,
+                    checked,
+                    seq,
                     f"entry {seq} has no audit key although entries before it have: "
                     "it was written outside the audit log.",
                 )
@@ -235,13 +244,17 @@ def verify_chain(
             rank = keys.rank(entry.key_id)
             if rank is None:
                 return Verification(
-                    False, checked, seq,
+                    False,
+                    checked,
+                    seq,
                     f"entry {seq} is sealed with audit key {entry.key_id}, which is not "
                     "configured (ECHOORG_AUDIT_KEYS): it was forged, or a key was removed.",
                 )
             if newest_rank is not None and rank > newest_rank:
                 return Verification(
-                    False, checked, seq,
+                    False,
+                    checked,
+                    seq,
                     f"entry {seq} is sealed with audit key {entry.key_id}, older than the key "
                     "of an entry before it: a retired key was used after rotation.",
                 )
@@ -253,7 +266,9 @@ def verify_chain(
             )
         if against is not None and seq == against.seq and entry.hash != against.hash:
             return Verification(
-                False, checked, seq,
+                False,
+                checked,
+                seq,
                 f"entry {seq} does not match the saved head: the trail up to it was "
                 "rewritten since the head was saved.",
             )
@@ -264,7 +279,9 @@ def verify_chain(
     if against is not None and last < against.seq:
         where = "is empty" if last == 0 else f"ends at entry {last}"
         return Verification(
-            False, checked, last + 1,
+            False,
+            checked,
+            last + 1,
             f"the trail {where}, but the saved head is entry {against.seq} "
             f"({against.entries} entries{', at ' + against.at if against.at else ''}): "
             "entries were deleted.",
@@ -275,14 +292,18 @@ def verify_chain(
                 False, checked, last + 1, f"entries {last + 1} to {head_seq} are missing (deleted)."
             )
         return Verification(
-            False, checked, (head_seq or 0) + 1,
+            False,
+            checked,
+            (head_seq or 0) + 1,
             f"entries after {head_seq or 0} were added outside the audit log.",
         )
     if last and head_hash != prev_hash:
         return Verification(False, checked, last, f"entry {last} does not match the chain head.")
     if require_sealed and unsealed:
         return Verification(
-            False, checked, last - unsealed + 1,
+            False,
+            checked,
+            last - unsealed + 1,
             f"entries {last - unsealed + 1} to {last} are not sealed with the audit key: "
             "written by a version before audit keys whose upgrade did not seal them, or "
             "rewritten by someone without the key. Compare them with a saved head or a "

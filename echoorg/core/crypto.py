@@ -30,8 +30,7 @@ class Vault:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError("at least one encryption key is needed")
-        self._fernet = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k)
-                                   for k in keys])
+        self._fernet = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
 
     def encrypt(self, data: bytes) -> bytes:
         return self._fernet.encrypt(data)
@@ -63,7 +62,7 @@ def new_key() -> str:
 def new_receipt_code() -> str:
     """A random 16-digit code, grouped in fours for reading aloud: '1234 5678 9012 3456'."""
     digits = "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
-    return " ".join(digits[i:i + 4] for i in range(0, RECEIPT_DIGITS, 4))
+    return " ".join(digits[i : i + 4] for i in range(0, RECEIPT_DIGITS, 4))
 
 
 def normalise_receipt(code: str) -> str | None:
@@ -76,8 +75,9 @@ def normalise_receipt(code: str) -> str | None:
     return digits
 
 
-def receipt_hash(code: str, site_secret: str, *, time_cost: int = 3,
-                 memory_cost: int = 64 * 1024) -> str:
+def receipt_hash(
+    code: str, site_secret: str, *, time_cost: int = 3, memory_cost: int = 64 * 1024
+) -> str:
     """Argon2id of the code's digits (about 0.1 s), salted per site so equal codes on two
     sites differ; deterministic so the hash itself is the lookup key. The cost (passes,
     KiB of memory) must stay the same for the life of a site; tests lower it."""
@@ -85,6 +85,13 @@ def receipt_hash(code: str, site_secret: str, *, time_cost: int = 3,
     if digits is None:
         raise ValueError("a receipt code has 16 digits")
     salt = hashlib.sha256(("echoorg-receipt:" + site_secret).encode()).digest()[:16]
-    raw = hash_secret_raw(digits.encode(), salt, time_cost=time_cost,
-                          memory_cost=memory_cost, parallelism=1, hash_len=32, type=Type.ID)
+    raw = hash_secret_raw(
+        digits.encode(),
+        salt,
+        time_cost=time_cost,
+        memory_cost=memory_cost,
+        parallelism=1,
+        hash_len=32,
+        type=Type.ID,
+    )
     return raw.hex()

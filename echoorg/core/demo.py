@@ -54,49 +54,98 @@ class DemoOrganisation:
 
 # Directorate -> services -> teams. Written for this project; all invented.
 _STRUCTURE: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
-    ("Children's Services", (
-        ("Front Door and Early Help", (
-            "Multi-Agency Safeguarding Hub", "Early Help Locality Team East",
-            "Early Help Locality Team West")),
-        ("Children's Social Work", (
-            "Assessment and Intervention Team North",
-            "Assessment and Intervention Team South",
-            "Child Protection and Court Team", "Disabled Children's Team")),
-        ("Children in Care and Permanence", (
-            "Children in Care Team", "Leaving Care Team", "Fostering Recruitment",
-            "Private Fostering Team")),
-    )),
-    ("Adults' Services", (
-        ("Adult Social Care Localities", (
-            "Adult Social Care Front Door", "Hospital Discharge Team",
-            "Reablement East", "Reablement West")),
-        ("Safeguarding and Mental Health", (
-            "Safeguarding Adults Hub", "Community Mental Health Social Work Team",
-            "Approved Mental Health Professional Hub")),
-        ("Community Support and Carers", (
-            "Carers Support Team", "Shared Lives Scheme")),
-    )),
-    ("Education and Inclusion", (
-        ("Special Educational Needs and Disabilities", (
-            "SEND Assessment Team", "Educational Psychology Service")),
-        ("Inclusion and Attendance", (
-            "Virtual School", "Education Welfare Team",
-            "Elective Home Education Team")),
-    )),
-    ("Workforce, Practice and Improvement", (
-        ("Practice Development", (
-            "Social Work Academy", "Practice Quality Assurance Team")),
-        ("Organisational Development and Insight", (
-            "Organisational Development Team", "Research and Intelligence Team",
-            "Executive Support Office")),
-    )),
+    (
+        "Children's Services",
+        (
+            (
+                "Front Door and Early Help",
+                (
+                    "Multi-Agency Safeguarding Hub",
+                    "Early Help Locality Team East",
+                    "Early Help Locality Team West",
+                ),
+            ),
+            (
+                "Children's Social Work",
+                (
+                    "Assessment and Intervention Team North",
+                    "Assessment and Intervention Team South",
+                    "Child Protection and Court Team",
+                    "Disabled Children's Team",
+                ),
+            ),
+            (
+                "Children in Care and Permanence",
+                (
+                    "Children in Care Team",
+                    "Leaving Care Team",
+                    "Fostering Recruitment",
+                    "Private Fostering Team",
+                ),
+            ),
+        ),
+    ),
+    (
+        "Adults' Services",
+        (
+            (
+                "Adult Social Care Localities",
+                (
+                    "Adult Social Care Front Door",
+                    "Hospital Discharge Team",
+                    "Reablement East",
+                    "Reablement West",
+                ),
+            ),
+            (
+                "Safeguarding and Mental Health",
+                (
+                    "Safeguarding Adults Hub",
+                    "Community Mental Health Social Work Team",
+                    "Approved Mental Health Professional Hub",
+                ),
+            ),
+            ("Community Support and Carers", ("Carers Support Team", "Shared Lives Scheme")),
+        ),
+    ),
+    (
+        "Education and Inclusion",
+        (
+            (
+                "Special Educational Needs and Disabilities",
+                ("SEND Assessment Team", "Educational Psychology Service"),
+            ),
+            (
+                "Inclusion and Attendance",
+                ("Virtual School", "Education Welfare Team", "Elective Home Education Team"),
+            ),
+        ),
+    ),
+    (
+        "Workforce, Practice and Improvement",
+        (
+            ("Practice Development", ("Social Work Academy", "Practice Quality Assurance Team")),
+            (
+                "Organisational Development and Insight",
+                (
+                    "Organisational Development Team",
+                    "Research and Intelligence Team",
+                    "Executive Support Office",
+                ),
+            ),
+        ),
+    ),
 )
 
 # Deliberately small teams, so anonymity thresholds have something to suppress.
-_SMALL_TEAMS = frozenset({
-    "Private Fostering Team", "Approved Mental Health Professional Hub",
-    "Shared Lives Scheme", "Elective Home Education Team",
-})
+_SMALL_TEAMS = frozenset(
+    {
+        "Private Fostering Team",
+        "Approved Mental Health Professional Hub",
+        "Shared Lives Scheme",
+        "Elective Home Education Team",
+    }
+)
 
 # The fixed demo login accounts: role -> (full name, team).
 _DEMO_ACCOUNTS: dict[str, tuple[str, str]] = {
@@ -118,22 +167,112 @@ _EXTRA_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 _FIRST_NAMES: tuple[str, ...] = (
-    "Aisha", "Amara", "Amelia", "Aneurin", "Bethan", "Bilal", "Callum", "Chloe",
-    "Chidi", "Ciaran", "Daniel", "Deepa", "Eilidh", "Emily", "Ewan", "Farah",
-    "Fatima", "Finley", "Gareth", "Grace", "Hamza", "Hannah", "Harjit", "Imogen",
-    "Isla", "Jack", "Jasmine", "Kwame", "Kerry", "Leah", "Liam", "Lowri", "Mei",
-    "Mohammed", "Niamh", "Nkechi", "Oliver", "Olusegun", "Priya", "Rhys",
-    "Rosa", "Ruby", "Saoirse", "Sanjay", "Sophie", "Tariq", "Thomas", "Yusuf",
-    "Zainab", "Zoë", "Siân", "Kofi", "Agnieszka", "Tomasz", "Marcus", "Joanne",
+    "Aisha",
+    "Amara",
+    "Amelia",
+    "Aneurin",
+    "Bethan",
+    "Bilal",
+    "Callum",
+    "Chloe",
+    "Chidi",
+    "Ciaran",
+    "Daniel",
+    "Deepa",
+    "Eilidh",
+    "Emily",
+    "Ewan",
+    "Farah",
+    "Fatima",
+    "Finley",
+    "Gareth",
+    "Grace",
+    "Hamza",
+    "Hannah",
+    "Harjit",
+    "Imogen",
+    "Isla",
+    "Jack",
+    "Jasmine",
+    "Kwame",
+    "Kerry",
+    "Leah",
+    "Liam",
+    "Lowri",
+    "Mei",
+    "Mohammed",
+    "Niamh",
+    "Nkechi",
+    "Oliver",
+    "Olusegun",
+    "Priya",
+    "Rhys",
+    "Rosa",
+    "Ruby",
+    "Saoirse",
+    "Sanjay",
+    "Sophie",
+    "Tariq",
+    "Thomas",
+    "Yusuf",
+    "Zainab",
+    "Zoë",
+    "Siân",
+    "Kofi",
+    "Agnieszka",
+    "Tomasz",
+    "Marcus",
+    "Joanne",
 )
 _SURNAMES: tuple[str, ...] = (
-    "Adeyemi", "Ahmed", "Ali", "Atkinson", "Begum", "Bennett", "Campbell",
-    "Chaudhry", "Clarke", "Davies", "Edwards", "Evans", "Fraser", "Ghosh",
-    "Hughes", "Hussain", "Jenkins", "Jones", "Kaur", "Khan", "Kowalski",
-    "Lewis", "Macdonald", "Mensah", "Morris", "Murphy", "Nowak", "O'Brien",
-    "Okonkwo", "Owusu", "Patel", "Pritchard", "Robinson", "Shah", "Singh",
-    "Smith", "Taylor", "Thomas", "Walsh", "Williams", "Wong", "Wright",
-    "Yildiz", "Zhang", "Lloyd-Jones", "Nwosu", "Osei", "Rahman",
+    "Adeyemi",
+    "Ahmed",
+    "Ali",
+    "Atkinson",
+    "Begum",
+    "Bennett",
+    "Campbell",
+    "Chaudhry",
+    "Clarke",
+    "Davies",
+    "Edwards",
+    "Evans",
+    "Fraser",
+    "Ghosh",
+    "Hughes",
+    "Hussain",
+    "Jenkins",
+    "Jones",
+    "Kaur",
+    "Khan",
+    "Kowalski",
+    "Lewis",
+    "Macdonald",
+    "Mensah",
+    "Morris",
+    "Murphy",
+    "Nowak",
+    "O'Brien",
+    "Okonkwo",
+    "Owusu",
+    "Patel",
+    "Pritchard",
+    "Robinson",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Walsh",
+    "Williams",
+    "Wong",
+    "Wright",
+    "Yildiz",
+    "Zhang",
+    "Lloyd-Jones",
+    "Nwosu",
+    "Osei",
+    "Rahman",
 )
 
 
@@ -218,7 +357,8 @@ def generate_demo_organisation(seed: int = 2026, staff: int = 600) -> DemoOrgani
     for team, size in zip(teams, sizes, strict=True):
         members = [
             DemoPerson(f"{role}@{DOMAIN}", name, team, (role,))
-            for role, (name, home) in _DEMO_ACCOUNTS.items() if home == team
+            for role, (name, home) in _DEMO_ACCOUNTS.items()
+            if home == team
         ]
         generated: list[DemoPerson] = []
         for _ in range(size - len(members)):

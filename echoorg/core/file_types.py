@@ -29,14 +29,19 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 _OOXML_MAIN_PARTS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml":
-        PPTX,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
 }
 _MACRO_MARKERS = ("macroEnabled", "vbaProject")
 # Names people give each type; a name with one of these endings must match the content.
 EXTENSIONS = {
-    PDF: (".pdf",), PNG: (".png",), JPEG: (".jpg", ".jpeg"), GIF: (".gif",),
-    TEXT: (".txt", ".text"), DOCX: (".docx",), XLSX: (".xlsx",), PPTX: (".pptx",),
+    PDF: (".pdf",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg"),
+    GIF: (".gif",),
+    TEXT: (".txt", ".text"),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+    PPTX: (".pptx",),
 }
 # What browsers send when they do not know a file's type: then the content decides.
 GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
@@ -52,14 +57,22 @@ def _ooxml_type(data: bytes) -> str | None:
             with archive.open(info) as handle:
                 listing = handle.read(_CONTENT_TYPES_LIMIT + 1)
             names = archive.namelist()
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError,
-            NotImplementedError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        RuntimeError,
+        ValueError,
+        NotImplementedError,
+        EOFError,
+    ):
         return None
     if len(listing) > _CONTENT_TYPES_LIMIT:
         return None
     text = listing.decode("utf-8", errors="replace")
     if any(marker in text for marker in _MACRO_MARKERS) or any(
-            "vbaProject" in name for name in names):
+        "vbaProject" in name for name in names
+    ):
         return None
     found = {kind for part, kind in _OOXML_MAIN_PARTS.items() if f'"{part}"' in text}
     return found.pop() if len(found) == 1 else None
@@ -105,13 +118,19 @@ class FileCheck:
 
 
 def _describe(kind: str | None) -> str:
-    return {PDF: "a PDF", PNG: "a PNG image", JPEG: "a JPEG image", GIF: "a GIF image",
-            TEXT: "plain text", DOCX: "a Word document", XLSX: "an Excel workbook",
-            PPTX: "a PowerPoint presentation"}.get(kind or "", "not a type echoorg knows")
+    return {
+        PDF: "a PDF",
+        PNG: "a PNG image",
+        JPEG: "a JPEG image",
+        GIF: "a GIF image",
+        TEXT: "plain text",
+        DOCX: "a Word document",
+        XLSX: "an Excel workbook",
+        PPTX: "a PowerPoint presentation",
+    }.get(kind or "", "not a type echoorg knows")
 
 
-def check_file(data: bytes, name: str, declared: str,
-               allowed: Mapping[str, object]) -> FileCheck:
+def check_file(data: bytes, name: str, declared: str, allowed: Mapping[str, object]) -> FileCheck:
     """Check a file's bytes against the allowed types (the keys of `allowed`).
 
     Refused: an empty file; content that is not an allowed type; a name ending in
@@ -124,13 +143,13 @@ def check_file(data: bytes, name: str, declared: str,
         return FileCheck(None, "is empty.")
     kind = detect(data)
     if kind is None or kind not in allowed:
-        return FileCheck(kind, "is not a type echoorg accepts (its content is "
-                               f"{_describe(kind)}).")
+        return FileCheck(kind, f"is not a type echoorg accepts (its content is {_describe(kind)}).")
     lowered = name.lower()
     for other, endings in EXTENSIONS.items():
         if other != kind and lowered.endswith(endings):
-            return FileCheck(kind, f"is named as {_describe(other)} but its content is "
-                                   f"{_describe(kind)}.")
+            return FileCheck(
+                kind, f"is named as {_describe(other)} but its content is {_describe(kind)}."
+            )
     claimed = (declared or "").split(";")[0].strip().lower()
     if claimed not in GENERIC_TYPES and claimed != kind:
         said = _describe(claimed) if claimed in EXTENSIONS else claimed

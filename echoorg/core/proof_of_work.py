@@ -62,14 +62,14 @@ def _sign(key: bytes, body: str) -> str:
 
 
 def _clean(value: str) -> str:
-    if not value or not value.replace("-", "").replace("_", "").isalnum() \
-            or not value.isascii():
+    if not value or not value.replace("-", "").replace("_", "").isalnum() or not value.isascii():
         raise ValueError(f"not a plain identifier: {value!r}")
     return value
 
 
-def issue(key: bytes, *, purpose: str, scope: str, bits: int, now: float, ttl: float,
-          random_id: str) -> str:
+def issue(
+    key: bytes, *, purpose: str, scope: str, bits: int, now: float, ttl: float, random_id: str
+) -> str:
     """A signed challenge text.
 
     purpose and scope (e.g. "follow_up" and an organisation id) are letters, digits,
@@ -78,8 +78,16 @@ def issue(key: bytes, *, purpose: str, scope: str, bits: int, now: float, ttl: f
     """
     if not 0 <= bits <= MAX_BITS:
         raise ValueError(f"bits must be between 0 and {MAX_BITS}")
-    body = ".".join([VERSION, _clean(purpose), _clean(scope), str(int(bits)),
-                     str(int(now + ttl)), _clean(random_id)])
+    body = ".".join(
+        [
+            VERSION,
+            _clean(purpose),
+            _clean(scope),
+            str(int(bits)),
+            str(int(now + ttl)),
+            _clean(random_id),
+        ]
+    )
     return f"{body}.{_sign(key, body)}"
 
 
@@ -117,14 +125,21 @@ def work(token: str, nonce: str) -> bytes:
 
 def is_solution(token: str, nonce: str, bits: int) -> bool:
     """True when `nonce` (decimal digits) gives at least `bits` leading zero bits."""
-    if not nonce or len(nonce) > MAX_NONCE_LENGTH or not nonce.isdigit() \
-            or not nonce.isascii():
+    if not nonce or len(nonce) > MAX_NONCE_LENGTH or not nonce.isdigit() or not nonce.isascii():
         return False
     return leading_zero_bits(work(token, nonce)) >= bits
 
 
-def check(key: bytes, token: str | None, nonce: str | None, *, purpose: str, scope: str,
-          now: float, required_bits: int) -> tuple[Verdict, Challenge | None]:
+def check(
+    key: bytes,
+    token: str | None,
+    nonce: str | None,
+    *,
+    purpose: str,
+    scope: str,
+    now: float,
+    required_bits: int,
+) -> tuple[Verdict, Challenge | None]:
     """Check a submitted solution, cheapest tests first.
 
     Returns the verdict and, when the signature holds, the challenge (whose id the
@@ -136,8 +151,7 @@ def check(key: bytes, token: str | None, nonce: str | None, *, purpose: str, sco
         return Verdict.MISSING, None
     challenge = read(key, token)
     if challenge is None:
-        return (Verdict.MALFORMED if len(token.split(".")) != _FIELDS + 1
-                else Verdict.FORGED), None
+        return (Verdict.MALFORMED if len(token.split(".")) != _FIELDS + 1 else Verdict.FORGED), None
     if challenge.purpose != purpose or challenge.scope != scope:
         return Verdict.WRONG_PLACE, challenge
     if challenge.expires < now:
@@ -158,8 +172,9 @@ def solve(token: str, bits: int, start: int = 0) -> str:
     raise AssertionError("unreachable")
 
 
-def difficulty(base_bits: int, recent_failures: int, *, failures_per_bit: int,
-               max_bits: int) -> int:
+def difficulty(
+    base_bits: int, recent_failures: int, *, failures_per_bit: int, max_bits: int
+) -> int:
     """The bits to ask for: one more than `base_bits` per `failures_per_bit` recent
     failures, never more than `max_bits` (so a genuine visitor can always solve it)."""
     if failures_per_bit < 1:
@@ -170,4 +185,4 @@ def difficulty(base_bits: int, recent_failures: int, *, failures_per_bit: int,
 
 def expected_hashes(bits: int) -> int:
     """The average number of SHA-256 computations needed to solve at `bits`."""
-    return 2 ** bits
+    return 2**bits

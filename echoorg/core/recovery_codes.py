@@ -20,7 +20,7 @@ DEFAULT_COUNT = 10
 def new_recovery_code() -> str:
     """A random code such as 'k7qm-2x9d-hw4t-c8ra'."""
     chars = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(chars[i:i + GROUP] for i in range(0, LENGTH, GROUP))
+    return "-".join(chars[i : i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
 def new_recovery_codes(count: int = DEFAULT_COUNT) -> list[str]:

@@ -80,9 +80,7 @@ def clean_roles(roles: Iterable[str]) -> list[str]:
     roles = [r.strip().lower() for r in roles if r and r.strip()]
     unknown = sorted(set(roles) - EVERYONE)
     if unknown:
-        raise ValueError(
-            f"Unknown role(s): {', '.join(unknown)}; choose from {', '.join(ROLES)}."
-        )
+        raise ValueError(f"Unknown role(s): {', '.join(unknown)}; choose from {', '.join(ROLES)}.")
     if not roles:
         raise ValueError("Give at least one role.")
     return [r for r in ROLES if r in roles]

@@ -242,15 +242,18 @@ class Forest:
             elif 0 <= above < count:
                 children[above].append(unit)
             else:
-                raise ValueError(f"parent_index: unit {unit} has parent {above}, which is "
-                                 f"not -1 or a unit index (0..{count - 1}).")
+                raise ValueError(
+                    f"parent_index: unit {unit} has parent {above}, which is "
+                    f"not -1 or a unit index (0..{count - 1})."
+                )
         forest = cls(parent, tuple(tuple(c) for c in children), tuple(roots))
         reached = forest.breadth_first()
         if len(reached) != count:
             seen = set(reached)
             stuck = next(u for u in range(count) if u not in seen)
-            raise ValueError(f"parent_index: unit {stuck} is in a cycle of parents "
-                             "(it has no root above it).")
+            raise ValueError(
+                f"parent_index: unit {stuck} is in a cycle of parents (it has no root above it)."
+            )
         return forest
 
     def __len__(self) -> int:
@@ -271,6 +274,7 @@ class Forest:
     def depth_first(self, sort_key: Callable[[int], Any] | None = None) -> list[int]:
         """Pre-order: each unit, then its subtrees in turn; siblings (and roots) in index
         order or sorted by `sort_key`. The order of a printed tree."""
+
         def arranged(units: Sequence[int]) -> list[int]:
             return sorted(units, key=sort_key) if sort_key is not None else list(units)
 
@@ -339,8 +343,14 @@ def keyed_forest(parents: Mapping[K, K | None]) -> tuple[list[K], Forest]:
     over their positions. A parent that is not itself a key makes its unit a root."""
     keys = list(parents)
     position = {key: i for i, key in enumerate(keys)}
-    return keys, Forest.from_parents([position.get(parents[key], -1)  # type: ignore[arg-type]
-                                      if parents[key] is not None else -1 for key in keys])
+    return keys, Forest.from_parents(
+        [
+            position.get(parents[key], -1)  # type: ignore[arg-type]
+            if parents[key] is not None
+            else -1
+            for key in keys
+        ]
+    )
 
 
 def ancestors(parents: Mapping[K, K | None], unit: K) -> list[K]:

@@ -10,6 +10,4 @@ class DiagnosticConfig(AppConfig):
     urls = "echoorg.diagnostic.urls"
     api_router = "echoorg.diagnostic.api.router"
     demo = "echoorg.diagnostic.demo.demo"
-    navigation = (
-        NavigationEntry("Culture diagnostic", "waves", "survey.view", order=100),
-    )
+    navigation = (NavigationEntry("Culture diagnostic", "waves", "survey.view", order=100),)

@@ -12,16 +12,28 @@ from django.utils.safestring import SafeString, mark_safe
 
 from echoorg.core.diagnostic.profile import COLOURS, Profile
 
-SERIES_COLOURS = ["#b3261e", "#1d4f91", "#1e6b3a", "#6a3d9a", "#8a5a00", "#00687a",
-                  "#5c5c5c", "#a5105a", "#2f4b00", "#003f88"]
+SERIES_COLOURS = [
+    "#b3261e",
+    "#1d4f91",
+    "#1e6b3a",
+    "#6a3d9a",
+    "#8a5a00",
+    "#00687a",
+    "#5c5c5c",
+    "#a5105a",
+    "#2f4b00",
+    "#003f88",
+]
 
 
-def _svg(css: str, width: int, height: int, key: str, title: str, desc: str,
-         body: list[str]) -> SafeString:
+def _svg(
+    css: str, width: int, height: int, key: str, title: str, desc: str, body: list[str]
+) -> SafeString:
     return mark_safe(
         f'<svg class="{css}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{key}-t {key}-d"><title id="{key}-t">{escape(title)}</title>'
-        f'<desc id="{key}-d">{escape(desc)}</desc>{"".join(body)}</svg>')
+        f'<desc id="{key}-d">{escape(desc)}</desc>{"".join(body)}</svg>'
+    )
 
 
 def circles_svg(profile: Profile, label: str, key: str = "circles") -> SafeString:
@@ -33,9 +45,17 @@ def circles_svg(profile: Profile, label: str, key: str = "circles") -> SafeStrin
             f'<circle cx="{x}" cy="75" r="{circle.radius:.1f}" '
             f'fill="{COLOURS[circle.system]}" fill-opacity="0.85"></circle>'
             f'<text x="{x}" y="162" text-anchor="middle" font-size="15" fill="#1b1b1f">'
-            f"{escape(circle.system.capitalize())} {circle.mean:.2f}</text>")
-    return _svg("circles", 420, 172, key, f"Three-systems profile of {label}",
-                profile.text_alternative, body)
+            f"{escape(circle.system.capitalize())} {circle.mean:.2f}</text>"
+        )
+    return _svg(
+        "circles",
+        420,
+        172,
+        key,
+        f"Three-systems profile of {label}",
+        profile.text_alternative,
+        body,
+    )
 
 
 def heat_class(value: float | None, low: float, high: float) -> str:
@@ -46,8 +66,14 @@ def heat_class(value: float | None, low: float, high: float) -> str:
     return f"heat-{max(0, min(8, int(position * 9)))}"
 
 
-def trend_svg(title: str, waves: list[str], series: dict[str, list[float | None]],
-              low: float, high: float, key: str = "trend") -> SafeString:
+def trend_svg(
+    title: str,
+    waves: list[str],
+    series: dict[str, list[float | None]],
+    low: float,
+    high: float,
+    key: str = "trend",
+) -> SafeString:
     """Lines across waves, one per scale; a gap where a figure was suppressed."""
     width, height, left, right, top, bottom = 760, 270, 40, 270, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -61,32 +87,41 @@ def trend_svg(title: str, waves: list[str], series: dict[str, list[float | None]
 
     body = []
     for tick in range(int(low), int(high) + 1):
-        body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{py(tick):.1f}" '
-                    f'y2="{py(tick):.1f}" stroke="#c9c9d2"></line><text x="{left - 6}" '
-                    f'y="{py(tick) + 4:.1f}" font-size="12" text-anchor="end" '
-                    f'fill="#4a4a55">{tick}</text>')
+        body.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{py(tick):.1f}" '
+            f'y2="{py(tick):.1f}" stroke="#c9c9d2"></line><text x="{left - 6}" '
+            f'y="{py(tick) + 4:.1f}" font-size="12" text-anchor="end" '
+            f'fill="#4a4a55">{tick}</text>'
+        )
     for i, wave in enumerate(waves):
         anchor = "start" if i == 0 else "end" if i == len(waves) - 1 else "middle"
-        body.append(f'<text x="{px(i):.1f}" y="{height - 16}" font-size="12" '
-                    f'text-anchor="{anchor}" fill="#4a4a55">{escape(wave[:32])}</text>')
+        body.append(
+            f'<text x="{px(i):.1f}" y="{height - 16}" font-size="12" '
+            f'text-anchor="{anchor}" fill="#4a4a55">{escape(wave[:32])}</text>'
+        )
     for n, (name, values) in enumerate(series.items()):
         colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
         run: list[str] = []
         for i, value in enumerate([*values, None]):
             if value is None:
                 if len(run) > 1:
-                    body.append(f'<polyline points="{" ".join(run)}" fill="none" '
-                                f'stroke="{colour}" stroke-width="2.5"></polyline>')
+                    body.append(
+                        f'<polyline points="{" ".join(run)}" fill="none" '
+                        f'stroke="{colour}" stroke-width="2.5"></polyline>'
+                    )
                 run = []
                 continue
             run.append(f"{px(i):.1f},{py(value):.1f}")
-            body.append(f'<circle cx="{px(i):.1f}" cy="{py(value):.1f}" r="3.5" '
-                        f'fill="{colour}"></circle>')
-        body.append(f'<rect x="{width - right + 12}" y="{top + n * 18}" width="12" height="12" '
-                    f'fill="{colour}"></rect><text x="{width - right + 30}" '
-                    f'y="{top + n * 18 + 10}" font-size="12" fill="#1b1b1f">{escape(name)}</text>')
+            body.append(
+                f'<circle cx="{px(i):.1f}" cy="{py(value):.1f}" r="3.5" fill="{colour}"></circle>'
+            )
+        body.append(
+            f'<rect x="{width - right + 12}" y="{top + n * 18}" width="12" height="12" '
+            f'fill="{colour}"></rect><text x="{width - right + 30}" '
+            f'y="{top + n * 18 + 10}" font-size="12" fill="#1b1b1f">{escape(name)}</text>'
+        )
     described = "; ".join(
         f"{name}: " + ", ".join("suppressed" if v is None else f"{v:.2f}" for v in values)
-        for name, values in series.items())
-    return _svg("trend", width, height, key, title, f"Waves: {', '.join(waves)}. {described}",
-                body)
+        for name, values in series.items()
+    )
+    return _svg("trend", width, height, key, title, f"Waves: {', '.join(waves)}. {described}", body)

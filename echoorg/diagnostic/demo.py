@@ -20,13 +20,19 @@ from .services import audience_of, seal_response
 
 WAVES = [
     ("Culture survey, spring 2026", dt.date(2026, 3, 2), dt.date(2026, 3, 27), 0.72, None),
-    ("Culture survey, autumn 2026", dt.date(2026, 9, 28), dt.date(2026, 10, 23), 0.66,
-     {"threat": -0.25, "soothing": 0.2, "speaking_up": 0.25, "compassionate_leadership": 0.15}),
+    (
+        "Culture survey, autumn 2026",
+        dt.date(2026, 9, 28),
+        dt.date(2026, 10, 23),
+        0.66,
+        {"threat": -0.25, "soothing": 0.2, "speaking_up": 0.25, "compassionate_leadership": 0.15},
+    ),
 ]
 
 
-def load_demo_waves(organisation: Organisation, seed: int = 2026,
-                    today: dt.date | None = None) -> int:
+def load_demo_waves(
+    organisation: Organisation, seed: int = 2026, today: dt.date | None = None
+) -> int:
     """Create the demo waves unless the organisation has waves already. Returns waves made.
 
     Two closed waves with results, and one open pulse wave (about 40% answered) so a
@@ -35,12 +41,23 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
     if organisation.waves.exists():
         return 0
     today = today or timezone.localdate()
-    waves = [*WAVES, ("Pulse survey, " + today.strftime("%B %Y"), today - dt.timedelta(days=3),
-                      today + dt.timedelta(days=25), 0.4, None)]
+    waves = [
+        *WAVES,
+        (
+            "Pulse survey, " + today.strftime("%B %Y"),
+            today - dt.timedelta(days=3),
+            today + dt.timedelta(days=25),
+            0.4,
+            None,
+        ),
+    ]
     instrument = find_instrument("echo-culture-v1")
     yaml_text = shipped_instruments()["echo-culture-v1"].read_text(encoding="utf-8")
-    members = list(Membership.objects.filter(organisation=organisation, unit__isnull=False)
-                   .select_related("unit", "user").order_by("pk"))
+    members = list(
+        Membership.objects.filter(organisation=organisation, unit__isnull=False)
+        .select_related("unit", "user")
+        .order_by("pk")
+    )
     teams = sorted({m.unit.name for m in members})
     climates = assign_climates(teams, seed)
     people = [(m.unit.name, audience_of(m)) for m in members]
@@ -48,19 +65,31 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
     with transaction.atomic():
         for number, (title, opens, closes, rate, shift) in enumerate(waves):
             wave = SurveyWave.objects.create(
-                organisation=organisation, title=title, instrument_id=instrument.id,
-                instrument_version=instrument.version, instrument_yaml=yaml_text,
-                opens_on=opens, closes_on=closes, min_group=5,
-                status=SurveyWave.CLOSED if closes < today else SurveyWave.OPEN)
+                organisation=organisation,
+                title=title,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                instrument_yaml=yaml_text,
+                opens_on=opens,
+                closes_on=closes,
+                min_group=5,
+                status=SurveyWave.CLOSED if closes < today else SurveyWave.OPEN,
+            )
             answered = simulate_wave(instrument, people, climates, seed + number, rate, shift)
             if wave.status == SurveyWave.OPEN:  # the demo staff account has not answered yet
-                answered = [r for r in answered
-                            if members[r.person].user.email != "staff@northmoor.example"]
+                answered = [
+                    r for r in answered if members[r.person].user.email != "staff@northmoor.example"
+                ]
             done = {r.person for r in answered}
             invitations = []
             for index, member in enumerate(members):
-                invitation = Invitation(wave=wave, user=member.user, unit=member.unit,
-                                        audience=people[index][1], completed=index in done)
+                invitation = Invitation(
+                    wave=wave,
+                    user=member.user,
+                    unit=member.unit,
+                    audience=people[index][1],
+                    completed=index in done,
+                )
                 invitation.new_token()
                 invitations.append(invitation)
             Invitation.objects.bulk_create(invitations, batch_size=500)
@@ -68,22 +97,43 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
             # an open wave's answers held sealed until it closes.
             random.SystemRandom().shuffle(answered)  # storage order: never reproducible
             if wave.status == SurveyWave.OPEN:
-                PendingResponse.objects.bulk_create([
-                    PendingResponse(wave=wave, sealed=seal_response({
-                        "unit": members[r.person].unit_id, "audience": people[r.person][1],
-                        "answers": r.answers, "demographics": r.demographics,
-                        "comment": r.comment})) for r in answered], batch_size=500)
+                PendingResponse.objects.bulk_create(
+                    [
+                        PendingResponse(
+                            wave=wave,
+                            sealed=seal_response(
+                                {
+                                    "unit": members[r.person].unit_id,
+                                    "audience": people[r.person][1],
+                                    "answers": r.answers,
+                                    "demographics": r.demographics,
+                                    "comment": r.comment,
+                                }
+                            ),
+                        )
+                        for r in answered
+                    ],
+                    batch_size=500,
+                )
             else:
-                Response.objects.bulk_create([
-                    Response(wave=wave, unit=members[r.person].unit,
-                             audience=people[r.person][1], answers=r.answers,
-                             demographics=r.demographics, comment=r.comment)
-                    for r in answered], batch_size=500)
+                Response.objects.bulk_create(
+                    [
+                        Response(
+                            wave=wave,
+                            unit=members[r.person].unit,
+                            audience=people[r.person][1],
+                            answers=r.answers,
+                            demographics=r.demographics,
+                            comment=r.comment,
+                        )
+                        for r in answered
+                    ],
+                    batch_size=500,
+                )
             if wave.status == SurveyWave.CLOSED:
                 wave.freeze_unit_tree()
                 wave.save(update_fields=["unit_tree"])
-            record("demo.wave_loaded", organisation=organisation, obj=wave,
-                   responses=len(answered))
+            record("demo.wave_loaded", organisation=organisation, obj=wave, responses=len(answered))
             made += 1
     return made
 
@@ -91,5 +141,6 @@ def load_demo_waves(organisation: Organisation, seed: int = 2026,
 def demo(seed: int = 2026) -> DemoOutcome:
     """Survey waves for the demo council, for `echoorg demo`."""
     waves = load_demo_waves(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
-    return DemoOutcome([f"Added {waves} culture-survey waves; the latest is open."]
-                       if waves else [])
+    return DemoOutcome(
+        [f"Added {waves} culture-survey waves; the latest is open."] if waves else []
+    )

@@ -16,16 +16,28 @@ from .results import UnitResult, parent_name, wave_units_as_published
 
 def _unit_table(wave: SurveyWave, results: list[UnitResult]) -> tuple[list[str], list[list]]:
     scales = wave.instrument.scales
-    header = ["unit", "parent", "level", "n", "suppressed", *[s.id for s in scales],
-              "three_systems_pattern"]
+    header = [
+        "unit",
+        "parent",
+        "level",
+        "n",
+        "suppressed",
+        *[s.id for s in scales],
+        "three_systems_pattern",
+    ]
     rows = []
     for r in results:
-        rows.append([
-            r.unit.name, parent_name(r, results), r.depth + 1,
-            r.n if r.shown else None, "false" if r.shown else "true",
-            *[None if r.means[s.id] is None else round(r.means[s.id], 6) for s in scales],
-            r.profile.pattern if r.profile else None,
-        ])
+        rows.append(
+            [
+                r.unit.name,
+                parent_name(r, results),
+                r.depth + 1,
+                r.n if r.shown else None,
+                "false" if r.shown else "true",
+                *[None if r.means[s.id] is None else round(r.means[s.id], 6) for s in scales],
+                r.profile.pattern if r.profile else None,
+            ]
+        )
     return header, rows
 
 
@@ -72,8 +84,9 @@ def generalised_units(wave: SurveyWave, unit_ids: list[int]) -> list[str]:
     `echoorg.core.diagnostic.kanonymity.generalise_units`)."""
     units = {u.pk: u for u in wave_units_as_published(wave)}
     parents = {pk: u.parent_id for pk, u in units.items()}
-    return [_unit_label(wave, units, u) for u in
-            generalise_units(parents, unit_ids, wave.min_group)]
+    return [
+        _unit_label(wave, units, u) for u in generalise_units(parents, unit_ids, wave.min_group)
+    ]
 
 
 def _unit_label(wave: SurveyWave, units: dict, unit_id: int | None) -> str:
@@ -83,8 +96,11 @@ def _unit_label(wave: SurveyWave, units: dict, unit_id: int | None) -> str:
 
 
 def _shuffled_responses(wave: SurveyWave) -> list[tuple]:
-    rows = list(Response.objects.filter(wave=wave).values_list("unit_id", "audience",
-                                                               "answers", "demographics"))
+    rows = list(
+        Response.objects.filter(wave=wave).values_list(
+            "unit_id", "audience", "answers", "demographics"
+        )
+    )
     random.SystemRandom().shuffle(rows)
     return rows
 
@@ -108,29 +124,44 @@ def rows_csv(wave: SurveyWave, full: bool = False) -> tuple[str, str, KAnonymous
     parents = {pk: u.parent_id for pk, u in units.items()}
     unit_ids = [unit for unit, *_ in responses]
     audiences = [audience for _, audience, _, _ in responses]
-    background = [tuple(demographics.get(d, "") for d in demographic_ids)
-                  for *_, demographics in responses]
+    background = [
+        tuple(demographics.get(d, "") for d in demographic_ids) for *_, demographics in responses
+    ]
     if full:
         labels = generalise_units(parents, unit_ids, wave.min_group)
-        release = KAnonymousRows(labels, audiences, background, list(range(len(responses))),
-                                 units_generalised=sum(a != b for a, b in
-                                                       zip(unit_ids, labels, strict=True)))
+        release = KAnonymousRows(
+            labels,
+            audiences,
+            background,
+            list(range(len(responses))),
+            units_generalised=sum(a != b for a, b in zip(unit_ids, labels, strict=True)),
+        )
     else:
-        release = k_anonymise(parents, unit_ids, audiences, background, demographic_ids,
-                              wave.min_group)
+        release = k_anonymise(
+            parents, unit_ids, audiences, background, demographic_ids, wave.min_group
+        )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(csv_row(["respondent", "unit", *instrument.item_ids]))
-    for number, (position, unit) in enumerate(zip(release.kept, release.units, strict=True),
-                                              start=1):
+    for number, (position, unit) in enumerate(
+        zip(release.kept, release.units, strict=True), start=1
+    ):
         answers = responses[position][2]
-        writer.writerow(csv_row([f"r{number}", _unit_label(wave, units, unit),
-                                 *[answers.get(i, "") for i in instrument.item_ids]]))
+        writer.writerow(
+            csv_row(
+                [
+                    f"r{number}",
+                    _unit_label(wave, units, unit),
+                    *[answers.get(i, "") for i in instrument.item_ids],
+                ]
+            )
+        )
     background_out = io.StringIO()
     writer = csv.writer(background_out)
     writer.writerow(csv_row(["respondent", "audience", *demographic_ids]))
-    for number, (audience, answers) in enumerate(zip(release.audiences, release.background,
-                                                     strict=True), start=1):
+    for number, (audience, answers) in enumerate(
+        zip(release.audiences, release.background, strict=True), start=1
+    ):
         writer.writerow(csv_row([f"r{number}", audience, *answers]))
     return out.getvalue(), background_out.getvalue(), release
 

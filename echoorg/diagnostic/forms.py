@@ -12,32 +12,47 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 
 class WaveForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Title",
-                            help_text="For example 'Culture survey, spring 2027'.")
+    title = forms.CharField(
+        max_length=200, label="Title", help_text="For example 'Culture survey, spring 2027'."
+    )
     instrument = forms.ChoiceField(label="Instrument")
     opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}))
     min_group = forms.IntegerField(
-        label="Smallest group whose figures are shown", min_value=3, max_value=50, initial=5,
-        help_text="No figure is shown for fewer people than this. 5 is usual; never below 3.")
+        label="Smallest group whose figures are shown",
+        min_value=3,
+        max_value=50,
+        initial=5,
+        help_text="No figure is shown for fewer people than this. 5 is usual; never below 3.",
+    )
     collection = forms.ChoiceField(
-        label="How answers are collected", widget=forms.RadioSelect, initial="links",
-        choices=[("links", "Through echoorg: each person gets a personal single-use link"),
-                 ("import", "By import: answers collected by another survey tool are uploaded")],
+        label="How answers are collected",
+        widget=forms.RadioSelect,
+        initial="links",
+        choices=[
+            ("links", "Through echoorg: each person gets a personal single-use link"),
+            ("import", "By import: answers collected by another survey tool are uploaded"),
+        ],
         help_text="Chosen now and never changed. A wave never mixes the two, so nobody can add "
-                  "rows to the answers echoorg collected.")
+        "rows to the answers echoorg collected.",
+    )
     units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Units taking part",
         help_text="Leave all unticked for the whole organisation. A unit includes every unit "
-                  "below it.")
+        "below it.",
+    )
 
-    def __init__(self, organisation: Organisation, choices: dict[str, tuple[str, str]],
-                 *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(
+        self, organisation: Organisation, choices: dict[str, tuple[str, str]], *args, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = [(key, title) for key, (title, _) in choices.items()]
-        self.fields["units"].queryset = Unit.objects.filter(organisation=organisation) \
-            .order_by("name")
+        self.fields["units"].queryset = Unit.objects.filter(organisation=organisation).order_by(
+            "name"
+        )
         today = timezone.localdate()
         self.fields["opens_on"].initial = today
         self.fields["closes_on"].initial = today + dt.timedelta(days=21)
@@ -52,7 +67,7 @@ class WaveForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(label="File", help_text="CSV (UTF-8) or Excel (.xlsx), at most 50 MB.")
 
-    def clean_file(self):  # noqa: ANN201
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError("The file is larger than 50 MB.")
@@ -60,8 +75,10 @@ class UploadForm(forms.Form):
 
 
 class InstrumentUploadForm(forms.Form):
-    file = forms.FileField(label="Instrument file (YAML)",
-                           help_text="Written to the schema in the documentation, at most 1 MB.")
+    file = forms.FileField(
+        label="Instrument file (YAML)",
+        help_text="Written to the schema in the documentation, at most 1 MB.",
+    )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
@@ -76,40 +93,51 @@ class InstrumentUploadForm(forms.Form):
 class AnswerPageForm(forms.Form):
     """One page of a survey: a radio group per item, all optional (people may skip)."""
 
-    def __init__(self, instrument: Instrument, items: list[Item], *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, instrument: Instrument, items: list[Item], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         scale = instrument.response_scale
-        choices = [(str(value), label) for value, label in
-                   zip(range(scale.min, scale.max + 1), scale.labels, strict=True)]
+        choices = [
+            (str(value), label)
+            for value, label in zip(range(scale.min, scale.max + 1), scale.labels, strict=True)
+        ]
         for item in items:
             self.fields[item.id] = forms.ChoiceField(
-                label=item.text, choices=choices, required=False, widget=forms.RadioSelect)
+                label=item.text, choices=choices, required=False, widget=forms.RadioSelect
+            )
 
 
 class FinalPageForm(forms.Form):
     comment = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         label="Is there anything else you would like to tell us?",
         help_text="Comments are only shown for groups of at least 10 people, in a random "
-                  "order and without dates. Please do not name anyone.")
+        "order and without dates. Please do not name anyone.",
+    )
 
-    def __init__(self, instrument: Instrument, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, instrument: Instrument, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for demographic in instrument.demographics:
             self.fields[f"demo_{demographic.id}"] = forms.ChoiceField(
-                label=demographic.question, required=False,
+                label=demographic.question,
+                required=False,
                 widget=forms.RadioSelect,
-                choices=[(o, o) for o in demographic.options])
+                choices=[(o, o) for o in demographic.options],
+            )
 
 
 class FullRowsForm(forms.Form):
     """The reference of the data-sharing agreement that covers a download of full rows."""
 
     agreement_reference = forms.CharField(
-        label="Data-sharing agreement reference", min_length=3, max_length=200,
+        label="Data-sharing agreement reference",
+        min_length=3,
+        max_length=200,
         help_text="The reference of the signed agreement under which you receive the full "
-                  "rows, for example 'DSA-2026-014'. It is kept with your name in the audit "
-                  "trail.")
+        "rows, for example 'DSA-2026-014'. It is kept with your name in the audit "
+        "trail.",
+    )
 
     def clean_agreement_reference(self) -> str:
         reference = " ".join(self.cleaned_data["agreement_reference"].split())

@@ -31,20 +31,26 @@ def digest(token: str) -> str:
 class CustomInstrument(models.Model):
     """An instrument an organisation added (YAML), beside the shipped ones."""
 
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
-                                      related_name="instruments")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="instruments"
+    )
     instrument_id = models.CharField(max_length=100)
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     yaml_text = models.TextField()
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["instrument_id", "-version"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "instrument_id", "version"],
-                                               name="unique_custom_instrument_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "instrument_id", "version"],
+                name="unique_custom_instrument_version",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_id}@{self.version}"
@@ -61,14 +67,17 @@ class SurveyWave(models.Model):
     # echoorg's own single-use links, or import from another survey tool, never both, so
     # nobody can add made-up rows to answers echoorg collected (decision 0003).
     LINKS, IMPORT = "links", "import"
-    COLLECTIONS = [(LINKS, "echoorg's own invitation links"),
-                   (IMPORT, "Import from another survey tool")]
+    COLLECTIONS = [
+        (LINKS, "echoorg's own invitation links"),
+        (IMPORT, "Import from another survey tool"),
+    ]
     # Fields that may not change once the wave exists: changing them would shrink the
     # smallest group shown or mix collected and imported answers.
     FIXED_FIELDS = ("collection", "min_group")
 
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
-                                     related_name="waves")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="waves"
+    )
     title = models.CharField(max_length=200)
     # The instrument as it was when the wave was set up: responses always match it.
     instrument_id = models.CharField(max_length=100)
@@ -85,8 +94,9 @@ class SurveyWave(models.Model):
     # The unit tree as it was when the wave closed ([id, parent id, name, kind] rows), so
     # published figures never change when units are later renamed or moved.
     unit_tree = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -96,26 +106,30 @@ class SurveyWave(models.Model):
         return self.title
 
     @classmethod
-    def from_db(cls, db, field_names, values):  # noqa: ANN001, ANN206
+    def from_db(cls, db, field_names, values):
         wave = super().from_db(db, field_names, values)
-        wave._fixed = {name: getattr(wave, name) for name in cls.FIXED_FIELDS
-                       if name in field_names}
+        wave._fixed = {
+            name: getattr(wave, name) for name in cls.FIXED_FIELDS if name in field_names
+        }
         return wave
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         """Refuse to change the collection mode or the smallest group of a stored wave,
         through any door (pages, API, admin, shell): both are promises to respondents."""
         for name, value in getattr(self, "_fixed", {}).items():
             if getattr(self, name) != value:
-                raise ValidationError({name: f"The {name.replace('_', ' ')} of a wave cannot "
-                                             "be changed once it is set up."})
+                raise ValidationError(
+                    {
+                        name: f"The {name.replace('_', ' ')} of a wave cannot "
+                        "be changed once it is set up."
+                    }
+                )
         super().save(*args, **kwargs)
         self._fixed = {name: getattr(self, name) for name in self.FIXED_FIELDS}
 
     @cached_property
     def instrument(self) -> Instrument:
-        return cached_instrument(self.instrument_yaml, self.instrument_id,
-                                 self.instrument_version)
+        return cached_instrument(self.instrument_yaml, self.instrument_id, self.instrument_version)
 
     @property
     def uses_links(self) -> bool:
@@ -125,16 +139,19 @@ class SurveyWave(models.Model):
     def uses_import(self) -> bool:
         return self.collection == self.IMPORT
 
-    def accepts_answers(self, today=None) -> bool:  # noqa: ANN001
+    def accepts_answers(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.OPEN and self.opens_on <= today <= self.closes_on
 
     def freeze_unit_tree(self) -> None:
         from echoorg.orgs.models import Unit
 
-        self.unit_tree = [list(row) for row in Unit.objects.filter(
-            organisation=self.organisation).order_by("pk")
-            .values_list("id", "parent_id", "name", "kind")]
+        self.unit_tree = [
+            list(row)
+            for row in Unit.objects.filter(organisation=self.organisation)
+            .order_by("pk")
+            .values_list("id", "parent_id", "name", "kind")
+        ]
 
     def respondent_digest(self, respondent: str) -> str:
         """Imported respondents' ids, kept only as a salted hash to refuse duplicates."""
@@ -145,8 +162,9 @@ class Invitation(models.Model):
     """A person's single-use link to a wave. Only a hash of the link's token is stored."""
 
     wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="survey_invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
     unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
     audience = models.CharField(max_length=10, default="staff")  # staff | leaders
     token_digest = models.CharField(max_length=64, unique=True)
@@ -154,8 +172,9 @@ class Invitation(models.Model):
     reminders = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["wave", "user"],
-                                               name="one_invitation_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "user"], name="one_invitation_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"Invitation to {self.wave}"
@@ -170,15 +189,13 @@ class Invitation(models.Model):
     def by_token(cls, token: str) -> Invitation | None:
         if not token or len(token) > 100:
             return None
-        return cls.objects.select_related("wave", "unit").filter(
-            token_digest=digest(token)).first()
+        return cls.objects.select_related("wave", "unit").filter(token_digest=digest(token)).first()
 
 
 def seal(value: object) -> bytes:
     """`value` as JSON, encrypted with the keys kept outside the database (the speak-up
     keys, ECHOORG_ENCRYPTION_KEYS), so a copy of the database cannot read it."""
-    return vault().encrypt(
-        json.dumps(value, separators=(",", ":")).encode())
+    return vault().encrypt(json.dumps(value, separators=(",", ":")).encode())
 
 
 def unseal(token: bytes) -> object:
@@ -239,8 +256,7 @@ class PendingResponse(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE,
-                             related_name="pending_responses")
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="pending_responses")
     sealed = models.BinaryField()  # Fernet token of the response as JSON
 
     class Meta:
@@ -252,8 +268,9 @@ class FullRowsRelease(models.Model):
     the data-sharing agreement that covers it."""
 
     wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="+")
-    researcher = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     agreement_reference = models.CharField(max_length=200)
     released = models.DateTimeField(default=timezone.now)
 
@@ -269,15 +286,21 @@ class ResponseImport(models.Model):
     """
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUSES = [(QUEUED, "Waiting to start"), (RUNNING, "Importing"), (DONE, "Imported"),
-                (FAILED, "Refused")]
+    STATUSES = [
+        (QUEUED, "Waiting to start"),
+        (RUNNING, "Importing"),
+        (DONE, "Imported"),
+        (FAILED, "Refused"),
+    ]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE,
-                                     related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="imports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
     file_name = models.CharField(max_length=200, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)

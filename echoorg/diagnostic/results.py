@@ -65,18 +65,27 @@ WHOLE_ORGANISATION = 0  # the id of the pseudo-unit above every top-level unit
 
 def whole_organisation(wave: SurveyWave) -> Unit:
     """An unsaved unit standing for the whole organisation, the root of every result tree."""
-    return Unit(id=WHOLE_ORGANISATION, organisation=wave.organisation,
-                name=f"{wave.organisation.name}: whole organisation", kind="unit")
+    return Unit(
+        id=WHOLE_ORGANISATION,
+        organisation=wave.organisation,
+        name=f"{wave.organisation.name}: whole organisation",
+        kind="unit",
+    )
 
 
 def wave_units_as_published(wave: SurveyWave) -> list[Unit]:
     """The organisation's units as they were when the wave closed (today's for an open
     wave), as unsaved Unit objects whose `parent` points within the same snapshot."""
     if not wave.unit_tree:
-        return list(Unit.objects.filter(organisation=wave.organisation)
-                    .select_related("parent").order_by("pk"))
-    units = {pk: Unit(id=pk, organisation=wave.organisation, name=name, kind=kind)
-             for pk, _, name, kind in wave.unit_tree}
+        return list(
+            Unit.objects.filter(organisation=wave.organisation)
+            .select_related("parent")
+            .order_by("pk")
+        )
+    units = {
+        pk: Unit(id=pk, organisation=wave.organisation, name=name, kind=kind)
+        for pk, _, name, kind in wave.unit_tree
+    }
     for pk, parent_id, _, _ in wave.unit_tree:
         if parent_id is not None:
             units[pk].parent = units[parent_id]
@@ -88,8 +97,9 @@ def load_wave(wave: SurveyWave) -> WaveData:
     units = [whole_organisation(wave), *wave_units_as_published(wave)]
     position = {u.pk: i for i, u in enumerate(units)}
     parents = [-1] + [position[u.parent_id] if u.parent_id else 0 for u in units[1:]]
-    rows = list(Response.objects.filter(wave=wave).values_list("unit_id", "answers",
-                                                               "demographics"))
+    rows = list(
+        Response.objects.filter(wave=wave).values_list("unit_id", "answers", "demographics")
+    )
     item_position = {item: i for i, item in enumerate(instrument.item_ids)}
     answers = np.full((len(rows), len(item_position)), np.nan)
     unit_index = np.empty(len(rows), dtype=np.int64)
@@ -124,13 +134,16 @@ def wave_results(wave: SurveyWave) -> list[UnitResult]:
 
 def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
     instrument, k = data.instrument, wave.min_group
-    figures = unit_figures(instrument, data.answers, data.unit_index,
-                           [u.name for u in data.units], data.parents)
-    shown, scale_shown = suppress_units_and_scales(data.parents, figures.own_n.tolist(),
-                                                   figures.own_scale_n.T.tolist(), k)
+    figures = unit_figures(
+        instrument, data.answers, data.unit_index, [u.name for u in data.units], data.parents
+    )
+    shown, scale_shown = suppress_units_and_scales(
+        data.parents, figures.own_n.tolist(), figures.own_scale_n.T.tolist(), k
+    )
     # Comments are shown for groups of at least 10 respondents, by the same rules.
-    comment_shown = suppress_hierarchy(data.parents, figures.own_n.tolist(),
-                                       max(COMMENT_MIN_GROUP, k))
+    comment_shown = suppress_hierarchy(
+        data.parents, figures.own_n.tolist(), max(COMMENT_MIN_GROUP, k)
+    )
     forest = Forest.from_parents(data.parents)
     depths = forest.depths()
     results = []
@@ -142,12 +155,21 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
             value = float(figures.scale_mean[u, s])
             means[scale.id] = value if visible and not math.isnan(value) else None
             counts[scale.id] = int(figures.scale_n[u, s]) if visible else None
-        result = UnitResult(unit, depths[u], int(figures.n[u]), bool(shown[u]), means, counts,
-                            comments_shown=bool(comment_shown[u]) and bool(shown[u]))
+        result = UnitResult(
+            unit,
+            depths[u],
+            int(figures.n[u]),
+            bool(shown[u]),
+            means,
+            counts,
+            comments_shown=bool(comment_shown[u]) and bool(shown[u]),
+        )
         if all(means.get(system) is not None for system in SYSTEMS):
-            result.profile = three_systems(*(means[s] for s in SYSTEMS),
-                                           low=instrument.response_scale.min,
-                                           high=instrument.response_scale.max)
+            result.profile = three_systems(
+                *(means[s] for s in SYSTEMS),
+                low=instrument.response_scale.min,
+                high=instrument.response_scale.max,
+            )
         results.append(result)
     return [results[u] for u in tree_order_by_name(forest, [u.name for u in data.units])]
 
@@ -166,8 +188,9 @@ def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> lis
     return comments
 
 
-def cut_table(wave: SurveyWave, demographic_id: str,
-              results: list[UnitResult]) -> dict[int, list[CutRow]] | None:
+def cut_table(
+    wave: SurveyWave, demographic_id: str, results: list[UnitResult]
+) -> dict[int, list[CutRow]] | None:
     """Every shown unit's figures split by one background question (by unit pk), or None
     when the organisation is too large for splits; computed by
     `echoorg.core.diagnostic.cuts.cut_table`, which explains why the whole tree at once."""
@@ -180,9 +203,16 @@ def cut_table(wave: SurveyWave, demographic_id: str,
     by_pk = {r.unit.pk: r for r in results}
     unit_results = [by_pk[unit.pk] for unit in data.units]
     by_position = core_cut_table(
-        data.instrument, data.answers, data.unit_index, data.parents,
-        [d.get(demographic.id) for d in data.demographics], demographic.options,
-        [r.shown for r in unit_results], [r.means for r in unit_results], wave.min_group)
+        data.instrument,
+        data.answers,
+        data.unit_index,
+        data.parents,
+        [d.get(demographic.id) for d in data.demographics],
+        demographic.options,
+        [r.shown for r in unit_results],
+        [r.means for r in unit_results],
+        wave.min_group,
+    )
     if by_position is None:
         return None
     table = {data.units[u].pk: rows for u, rows in by_position.items()}
@@ -190,8 +220,9 @@ def cut_table(wave: SurveyWave, demographic_id: str,
     return table
 
 
-def demographic_cut(wave: SurveyWave, unit: Unit, demographic_id: str,
-                    results: list[UnitResult]) -> list[CutRow] | None:
+def demographic_cut(
+    wave: SurveyWave, unit: Unit, demographic_id: str, results: list[UnitResult]
+) -> list[CutRow] | None:
     """One unit's split (an empty list when the unit itself is not shown), or None when
     the organisation is too large for splits."""
     table = cut_table(wave, demographic_id, results)

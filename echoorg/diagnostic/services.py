@@ -50,10 +50,12 @@ XLSX_LIMITS = XlsxLimits()
 # Imports of more data rows than this run as a background task with a progress bar.
 BACKGROUND_ROWS = 5_000
 
-LINKS_WAVE_REFUSAL = ("This wave collects its answers through echoorg's own links, so it "
-                      "takes no imported responses: adding rows to answers echoorg collected "
-                      "would let made-up rows count towards the smallest group shown. Set up "
-                      "a separate wave that collects by import for answers from another tool.")
+LINKS_WAVE_REFUSAL = (
+    "This wave collects its answers through echoorg's own links, so it "
+    "takes no imported responses: adding rows to answers echoorg collected "
+    "would let made-up rows count towards the smallest group shown. Set up "
+    "a separate wave that collects by import for answers from another tool."
+)
 
 
 class CollectionRefused(Exception):
@@ -76,18 +78,30 @@ def instrument_choices(organisation: Organisation) -> dict[str, tuple[str, str]]
     return choices
 
 
-def add_instrument(actor, organisation: Organisation, yaml_text: str) -> CustomInstrument:  # noqa: ANN001
+def add_instrument(actor, organisation: Organisation, yaml_text: str) -> CustomInstrument:
     """Validate and store an organisation's own instrument; InstrumentError names the field."""
     instrument = load_instrument_text(yaml_text)
     if instrument.key in instrument_choices(organisation):
-        raise InstrumentError(f"version: {instrument.key} exists already; "
-                              "give the changed instrument a new version number.")
+        raise InstrumentError(
+            f"version: {instrument.key} exists already; "
+            "give the changed instrument a new version number."
+        )
     with transaction.atomic():
         custom = CustomInstrument.objects.create(
-            organisation=organisation, instrument_id=instrument.id, version=instrument.version,
-            title=instrument.title, yaml_text=yaml_text, added_by=actor)
-        record("instrument.added", actor=actor, organisation=organisation, obj=custom,
-               instrument=instrument.key)
+            organisation=organisation,
+            instrument_id=instrument.id,
+            version=instrument.version,
+            title=instrument.title,
+            yaml_text=yaml_text,
+            added_by=actor,
+        )
+        record(
+            "instrument.added",
+            actor=actor,
+            organisation=organisation,
+            obj=custom,
+            instrument=instrument.key,
+        )
     return custom
 
 
@@ -106,44 +120,75 @@ def audience_of(member: Membership) -> str:
 
 def wave_units(wave: SurveyWave) -> set[int]:
     """The ids of the units a wave covers: all, or the chosen units and everything below."""
-    parents = dict(Unit.objects.filter(organisation=wave.organisation)
-                   .values_list("id", "parent_id"))
+    parents = dict(
+        Unit.objects.filter(organisation=wave.organisation).values_list("id", "parent_id")
+    )
     if wave.whole_organisation:
         return set(parents)
     return subtrees(parents, wave.units.values_list("pk", flat=True))
 
 
-def create_wave(actor, organisation: Organisation, *, title: str, instrument_key: str,  # noqa: ANN001
-                opens_on: dt.date, closes_on: dt.date, min_group: int,
-                units: Iterable[Unit] = (), collection: str = SurveyWave.LINKS) -> SurveyWave:
+def create_wave(
+    actor,
+    organisation: Organisation,
+    *,
+    title: str,
+    instrument_key: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    min_group: int,
+    units: Iterable[Unit] = (),
+    collection: str = SurveyWave.LINKS,
+) -> SurveyWave:
     """Set up a wave. `collection` (links or import) is fixed for the wave's life."""
     choices = instrument_choices(organisation)
     if collection not in dict(SurveyWave.COLLECTIONS):
-        raise ValidationError({"collection": "Choose how the wave collects its answers: "
-                                             "echoorg's links or import from another tool."})
+        raise ValidationError(
+            {
+                "collection": "Choose how the wave collects its answers: "
+                "echoorg's links or import from another tool."
+            }
+        )
     if instrument_key not in choices:
         raise ValidationError({"instrument": "Choose one of the instruments listed."})
     if closes_on < opens_on:
         raise ValidationError({"closes_on": "The wave must close on or after the day it opens."})
     if min_group < MIN_GROUP_FLOOR:
-        raise ValidationError({"min_group": f"The smallest group shown cannot be below "
-                                            f"{MIN_GROUP_FLOOR}."})
+        raise ValidationError(
+            {"min_group": f"The smallest group shown cannot be below {MIN_GROUP_FLOOR}."}
+        )
     instrument = load_instrument_text(choices[instrument_key][1])
     units = list(units)
     with transaction.atomic():
         wave = SurveyWave.objects.create(
-            organisation=organisation, title=title, instrument_id=instrument.id,
-            instrument_version=instrument.version, instrument_yaml=choices[instrument_key][1],
-            opens_on=opens_on, closes_on=closes_on, min_group=min_group,
-            collection=collection, whole_organisation=not units, created_by=actor)
+            organisation=organisation,
+            title=title,
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            instrument_yaml=choices[instrument_key][1],
+            opens_on=opens_on,
+            closes_on=closes_on,
+            min_group=min_group,
+            collection=collection,
+            whole_organisation=not units,
+            created_by=actor,
+        )
         wave.units.set(units)
-        record("wave.created", actor=actor, organisation=organisation, obj=wave, title=title,
-               instrument=instrument.key, units=[u.name for u in units] or "whole organisation",
-               collection=collection, min_group=min_group)
+        record(
+            "wave.created",
+            actor=actor,
+            organisation=organisation,
+            obj=wave,
+            title=title,
+            instrument=instrument.key,
+            units=[u.name for u in units] or "whole organisation",
+            collection=collection,
+            min_group=min_group,
+        )
     return wave
 
 
-def open_wave(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN001
+def open_wave(actor, wave: SurveyWave, base_url: str) -> int:
     """Open a wave: invite every member of the units it covers. Returns invitations sent.
 
     A wave that collects by import sends nothing: opening it only lets imports in. Each
@@ -159,45 +204,63 @@ def open_wave(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN001
         joined_since_set_up = 0
         if locked.uses_links:
             covered = wave_units(wave)
-            members = (Membership.objects.filter(organisation=wave.organisation,
-                                                 unit_id__in=covered)
-                       .select_related("user").order_by("pk"))
+            members = (
+                Membership.objects.filter(organisation=wave.organisation, unit_id__in=covered)
+                .select_related("user")
+                .order_by("pk")
+            )
             invited: set[int] = set()
             for member in members:
                 if member.user_id in invited:  # one person, one invitation, one answer
                     continue
                 invited.add(member.user_id)
                 joined_since_set_up += member.created > locked.created
-                invitation = Invitation(wave=wave, user=member.user, unit_id=member.unit_id,
-                                        audience=audience_of(member))
+                invitation = Invitation(
+                    wave=wave,
+                    user=member.user,
+                    unit_id=member.unit_id,
+                    audience=audience_of(member),
+                )
                 tokens.append((invitation, invitation.new_token()))
             Invitation.objects.bulk_create([i for i, _ in tokens], batch_size=500)
         locked.status = wave.status = SurveyWave.OPEN
         locked.save(update_fields=["status"])
         # Accounts added between set-up and opening are how made-up people would be padded
         # in; their number goes into the audit trail so a review can spot it (threat model).
-        record("wave.opened", actor=actor, organisation=wave.organisation, obj=wave,
-               invited=len(tokens), collection=wave.collection,
-               joined_since_set_up=joined_since_set_up)
+        record(
+            "wave.opened",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            invited=len(tokens),
+            collection=wave.collection,
+            joined_since_set_up=joined_since_set_up,
+        )
     for invitation, token in tokens:
         _send_link(invitation, token, base_url, reminder=False)
     return len(tokens)
 
 
 def _send_link(invitation: Invitation, token: str, base_url: str, reminder: bool) -> None:
-    body = loader.render_to_string("diagnostic/invitation_email.txt", {
-        "wave": invitation.wave, "reminder": reminder, "organisation": invitation.wave.organisation,
-        "link": base_url.rstrip("/") + f"/s/{token}/",
-    })
+    body = loader.render_to_string(
+        "diagnostic/invitation_email.txt",
+        {
+            "wave": invitation.wave,
+            "reminder": reminder,
+            "organisation": invitation.wave.organisation,
+            "link": base_url.rstrip("/") + f"/s/{token}/",
+        },
+    )
     subject = ("Reminder: " if reminder else "") + f"{invitation.wave.title}: your answers count"
     send_email.enqueue(subject, body, [invitation.user.email])
 
 
-def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN001
+def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:
     """Remind everyone who has not answered yet (each gets a fresh link). Returns the count."""
     if not wave.uses_links:
-        raise ValidationError("This wave collects its answers by import; echoorg sends no "
-                              "links or reminders for it.")
+        raise ValidationError(
+            "This wave collects its answers by import; echoorg sends no links or reminders for it."
+        )
     if not wave.accepts_answers():
         raise ValidationError("Reminders can only be sent while the wave is open.")
     pending = list(wave.invitations.filter(completed=False).select_related("user", "wave"))
@@ -207,14 +270,19 @@ def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:  # noqa: ANN0
             tokens.append((invitation, invitation.new_token()))
             invitation.reminders += 1
         Invitation.objects.bulk_update(pending, ["token_digest", "reminders"], batch_size=500)
-        record("wave.reminded", actor=actor, organisation=wave.organisation, obj=wave,
-               reminded=len(pending))
+        record(
+            "wave.reminded",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            reminded=len(pending),
+        )
     for invitation, token in tokens:
         _send_link(invitation, token, base_url, reminder=True)
     return len(pending)
 
 
-def close_wave(actor, wave: SurveyWave) -> None:  # noqa: ANN001
+def close_wave(actor, wave: SurveyWave) -> None:
     with transaction.atomic():
         SurveyWave.objects.select_for_update().filter(pk=wave.pk).first()
         wave.refresh_from_db(fields=["status"])
@@ -225,8 +293,13 @@ def close_wave(actor, wave: SurveyWave) -> None:  # noqa: ANN001
         wave.freeze_unit_tree()
         wave.save(update_fields=["status", "unit_tree"])
         Draft.objects.filter(invitation__wave=wave).delete()  # unfinished answers are not kept
-        record("wave.closed", actor=actor, organisation=wave.organisation, obj=wave,
-               responses=wave.responses.count())
+        record(
+            "wave.closed",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            responses=wave.responses.count(),
+        )
 
 
 def clean_answers(instrument: Instrument, audience: str, raw: dict[str, object]) -> dict[str, int]:
@@ -271,8 +344,9 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
     response would time each answer (the release records how many were added).
     """
     if not invitation.wave.uses_links:
-        raise ValidationError("This survey collects its answers elsewhere; this link does "
-                              "not take answers.")
+        raise ValidationError(
+            "This survey collects its answers elsewhere; this link does not take answers."
+        )
     with transaction.atomic():
         # The wave's row is locked so no response can slip in after its release at close.
         wave = SurveyWave.objects.select_for_update().get(pk=invitation.wave_id)
@@ -284,19 +358,31 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
         if invitation.unit_id is None:
             # The unit was removed while the wave was open: an answer here could not be
             # counted in any group, so it is not taken.
-            raise ValidationError("Your team has been removed from this survey since you "
-                                  "were invited, so your answers cannot be counted.")
+            raise ValidationError(
+                "Your team has been removed from this survey since you "
+                "were invited, so your answers cannot be counted."
+            )
         draft = Draft.objects.filter(invitation=invitation).first()
-        answers = clean_answers(wave.instrument, invitation.audience,
-                                draft.answers if draft else {})
+        answers = clean_answers(
+            wave.instrument, invitation.audience, draft.answers if draft else {}
+        )
         if not answers:
             raise ValidationError("Answer at least one question before sending.")
         options = {d.id: d.options for d in wave.instrument.demographics}
-        PendingResponse.objects.create(wave=wave, sealed=seal_response({
-            "unit": invitation.unit_id, "audience": invitation.audience, "answers": answers,
-            "demographics": {k: v for k, v in demographics.items()
-                             if v in options.get(k, ())},
-            "comment": comment.strip()[:2000]}))
+        PendingResponse.objects.create(
+            wave=wave,
+            sealed=seal_response(
+                {
+                    "unit": invitation.unit_id,
+                    "audience": invitation.audience,
+                    "answers": answers,
+                    "demographics": {
+                        k: v for k, v in demographics.items() if v in options.get(k, ())
+                    },
+                    "comment": comment.strip()[:2000],
+                }
+            ),
+        )
         if draft:
             _erase_deleted_rows()
             draft.delete()
@@ -326,26 +412,43 @@ def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None
         pending = list(PendingResponse.objects.filter(wave=wave))
         rows = [unseal_response(p.sealed) for p in pending]
         (rng or random.SystemRandom()).shuffle(rows)
-        Response.objects.bulk_create([
-            Response(wave=wave, unit_id=row["unit"], audience=row["audience"],
-                     answers=row["answers"], demographics=row["demographics"],
-                     comment=row["comment"], source=Response.WEB)
-            for row in rows], batch_size=500)
+        Response.objects.bulk_create(
+            [
+                Response(
+                    wave=wave,
+                    unit_id=row["unit"],
+                    audience=row["audience"],
+                    answers=row["answers"],
+                    demographics=row["demographics"],
+                    comment=row["comment"],
+                    source=Response.WEB,
+                )
+                for row in rows
+            ],
+            batch_size=500,
+        )
         _erase_deleted_rows()
         PendingResponse.objects.filter(wave=wave).delete()
         if rows:
-            record("survey.responses_added", organisation=wave.organisation, obj=wave,
-                   count=len(rows))
+            record(
+                "survey.responses_added", organisation=wave.organisation, obj=wave, count=len(rows)
+            )
     return len(rows)
 
 
-def release_full_rows(actor, wave: SurveyWave, agreement_reference: str) -> FullRowsRelease:  # noqa: ANN001
+def release_full_rows(actor, wave: SurveyWave, agreement_reference: str) -> FullRowsRelease:
     """Record that `actor` takes a wave's full rows under a data-sharing agreement."""
     with transaction.atomic():
-        release = FullRowsRelease.objects.create(wave=wave, researcher=actor,
-                                                 agreement_reference=agreement_reference)
-        record("wave.full_rows_exported", actor=actor, organisation=wave.organisation,
-               obj=wave, agreement_reference=agreement_reference)
+        release = FullRowsRelease.objects.create(
+            wave=wave, researcher=actor, agreement_reference=agreement_reference
+        )
+        record(
+            "wave.full_rows_exported",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            agreement_reference=agreement_reference,
+        )
     return release
 
 
@@ -360,7 +463,7 @@ def refuse_links_wave(wave: SurveyWave) -> None:
         raise CollectionRefused(LINKS_WAVE_REFUSAL)
 
 
-def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str) -> int:  # noqa: ANN001
+def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str) -> int:
     """Store responses from another tool: all of them, or none (ResponseFileError).
 
     Only an import wave takes them (CollectionRefused otherwise): rows added to answers
@@ -370,25 +473,28 @@ def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str)
     if wave.status == SurveyWave.CLOSED:
         # Results of a closed wave are released; adding to them would let the two
         # versions be compared.
-        raise ResponseFileError([RowProblem(0, "The wave is closed; it takes no more "
-                                               "responses.")])
+        raise ResponseFileError([RowProblem(0, "The wave is closed; it takes no more responses.")])
     units = dict(Unit.objects.filter(organisation=wave.organisation).values_list("name", "id"))
     covered = wave_units(wave)
     problems: list[RowProblem] = []
     digests = [wave.respondent_digest(str(r)) for r in table.respondents]
-    taken = set(Response.objects.filter(wave=wave, respondent_digest__in=digests)
-                .values_list("respondent_digest", flat=True))
-    for position, (respondent, unit) in enumerate(zip(table.respondents, table.units,
-                                                      strict=True)):
+    taken = set(
+        Response.objects.filter(wave=wave, respondent_digest__in=digests).values_list(
+            "respondent_digest", flat=True
+        )
+    )
+    for position, (respondent, unit) in enumerate(zip(table.respondents, table.units, strict=True)):
         row = int(table.rows[position]) if table.rows is not None else position + 2
         if unit not in units:
-            problems.append(RowProblem(row, f"unit '{unit}' is not a unit of "
-                                            f"{wave.organisation.name}."))
+            problems.append(
+                RowProblem(row, f"unit '{unit}' is not a unit of {wave.organisation.name}.")
+            )
         elif units[unit] not in covered:
             problems.append(RowProblem(row, f"unit '{unit}' is not covered by this wave."))
         if digests[position] in taken:
-            problems.append(RowProblem(row, f"respondent '{respondent}' was imported into this "
-                                            "wave already."))
+            problems.append(
+                RowProblem(row, f"respondent '{respondent}' was imported into this wave already.")
+            )
         if len(problems) >= 50:
             break
     if problems:
@@ -397,33 +503,54 @@ def import_responses(actor, wave: SurveyWave, table: ResponseTable, source: str)
     rows = []
     for position in range(len(table)):
         values = table.answers[position]
-        answers = {item: int(v) for item, v in zip(item_ids, values, strict=True)
-                   if v == v}
+        answers = {item: int(v) for item, v in zip(item_ids, values, strict=True) if v == v}
         if not answers:
             continue
-        rows.append(Response(wave=wave, unit_id=units[table.units[position]], answers=answers,
-                             source=source, respondent_digest=digests[position]))
+        rows.append(
+            Response(
+                wave=wave,
+                unit_id=units[table.units[position]],
+                answers=answers,
+                source=source,
+                respondent_digest=digests[position],
+            )
+        )
     with transaction.atomic():
         # Checked again under a lock, in case the wave closed while the file was read.
         locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
         refuse_links_wave(locked)
         if locked.status == SurveyWave.CLOSED:
-            raise ResponseFileError([RowProblem(0, "The wave is closed; it takes no more "
-                                                   "responses.")])
+            raise ResponseFileError(
+                [RowProblem(0, "The wave is closed; it takes no more responses.")]
+            )
         if Response.objects.filter(wave=wave, respondent_digest__in=digests).exists():
-            raise ResponseFileError([RowProblem(0, "Some of these respondents were imported "
-                                                   "into this wave meanwhile; nothing was "
-                                                   "written.")])
+            raise ResponseFileError(
+                [
+                    RowProblem(
+                        0,
+                        "Some of these respondents were imported "
+                        "into this wave meanwhile; nothing was "
+                        "written.",
+                    )
+                ]
+            )
         # Stored in a random order, like answers released at close: the other tool's row
         # order (often the order of answering) must not survive in the table.
         random.SystemRandom().shuffle(rows)
         Response.objects.bulk_create(rows, batch_size=1000)
-        record("survey.responses_imported", actor=actor, organisation=wave.organisation,
-               obj=wave, count=len(rows), source=source)
+        record(
+            "survey.responses_imported",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            count=len(rows),
+            source=source,
+        )
     return len(rows)
 
 
 # --- reading uploaded files, in the request or as a background task ------------------------
+
 
 def is_workbook(name: str, data: bytes) -> bool:
     return name.lower().endswith(".xlsx") or data[:2] == b"PK"
@@ -439,8 +566,7 @@ def count_rows(name: str, data: bytes) -> int:
     return max(rows - 1, 0)
 
 
-def read_upload(name: str, data: bytes, instrument: Instrument,
-                progress=None) -> ResponseTable:  # noqa: ANN001
+def read_upload(name: str, data: bytes, instrument: Instrument, progress=None) -> ResponseTable:
     """Check and read an uploaded responses file (CSV or XLSX); ResponseFileError if bad.
 
     Workbooks are size-checked before parsing. Files from the web take the general
@@ -455,18 +581,31 @@ def read_upload(name: str, data: bytes, instrument: Instrument,
         raise ResponseFileError([RowProblem(0, str(exc))]) from None
 
 
-def queue_import(actor, wave: SurveyWave, name: str, data: bytes,  # noqa: ANN001
-                 source: str = Response.IMPORT) -> ResponseImport:
+def queue_import(
+    actor, wave: SurveyWave, name: str, data: bytes, source: str = Response.IMPORT
+) -> ResponseImport:
     """Keep a large upload and start its import as a background task; returns the job."""
     from .tasks import run_response_import
 
     refuse_links_wave(wave)
     with transaction.atomic():
         job = ResponseImport.objects.create(
-            organisation=wave.organisation, wave=wave, created_by=actor, file_name=name[:200],
-            file_size=len(data), upload=data, source=source)
-        record("survey.import_queued", actor=actor, organisation=wave.organisation, obj=wave,
-               file=name[:200], size=len(data))
+            organisation=wave.organisation,
+            wave=wave,
+            created_by=actor,
+            file_name=name[:200],
+            file_size=len(data),
+            upload=data,
+            source=source,
+        )
+        record(
+            "survey.import_queued",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            file=name[:200],
+            size=len(data),
+        )
     run_response_import.enqueue(str(job.pk))
     job.refresh_from_db()
     return job
@@ -494,17 +633,23 @@ def run_import(job_id: str) -> None:
         ResponseImport.objects.filter(pk=job.pk).update(progress=85)
         count = import_responses(job.created_by, job.wave, table, job.source)
     except ResponseFileError as exc:
-        outcome.update(status=ResponseImport.FAILED, problems=[str(p) for p in exc.problems],
-                       message="The file was refused; nothing was imported.")
+        outcome.update(
+            status=ResponseImport.FAILED,
+            problems=[str(p) for p in exc.problems],
+            message="The file was refused; nothing was imported.",
+        )
     except CollectionRefused as exc:
         outcome.update(status=ResponseImport.FAILED, message=exc.message)
     except Exception:
         # Whatever went wrong, the facilitator sees a final status, not a bar stuck halfway.
-        outcome.update(status=ResponseImport.FAILED,
-                       message="The import failed unexpectedly; nothing was imported.")
+        outcome.update(
+            status=ResponseImport.FAILED,
+            message="The import failed unexpectedly; nothing was imported.",
+        )
         ResponseImport.objects.filter(pk=job.pk).update(**outcome)
         raise
     else:
-        outcome.update(status=ResponseImport.DONE, imported=count,
-                       message=f"Imported {count} responses.")
+        outcome.update(
+            status=ResponseImport.DONE, imported=count, message=f"Imported {count} responses."
+        )
     ResponseImport.objects.filter(pk=job.pk).update(**outcome)

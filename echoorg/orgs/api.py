@@ -70,7 +70,8 @@ class MembershipOut(Schema):
     pending_roles: list[str] = Field(
         default_factory=list,
         description="Roles asked for but not yet given: 'guardian' or 'board' until a "
-                    "guardian or board member confirms on the person's page.")
+        "guardian or board member confirms on the person's page.",
+    )
 
 
 class MembershipIn(Schema):
@@ -81,25 +82,31 @@ class MembershipIn(Schema):
 
 
 def _unit_out(unit: Unit, names: dict[int, str]) -> UnitOut:
-    return UnitOut(id=unit.pk, name=unit.name, kind=unit.kind,
-                   parent=names.get(unit.parent_id) if unit.parent_id else None)
+    return UnitOut(
+        id=unit.pk,
+        name=unit.name,
+        kind=unit.kind,
+        parent=names.get(unit.parent_id) if unit.parent_id else None,
+    )
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-def list_organisations(request: HttpRequest):  # noqa: ANN201
+def list_organisations(request: HttpRequest):
     roles = {m.organisation_id: m.roles for m in request.auth.memberships.all()}
-    return [OrganisationOut(slug=o.slug, name=o.name, roles=roles[o.pk])
-            for o in organisations_of(request.auth)]
+    return [
+        OrganisationOut(slug=o.slug, name=o.name, roles=roles[o.pk])
+        for o in organisations_of(request.auth)
+    ]
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, slug: str):  # noqa: ANN201
+def get_organisation(request: HttpRequest, slug: str):
     org, member = organisation_for(request.auth, slug, "organisation.view")
     return OrganisationOut(slug=org.slug, name=org.name, roles=member.roles)
 
 
 @router.get("/organisations/{slug}/units", response=list[UnitOut])
-def list_units(request: HttpRequest, slug: str):  # noqa: ANN201
+def list_units(request: HttpRequest, slug: str):
     org, _ = organisation_for(request.auth, slug, "units.view")
     units = list(Unit.objects.filter(organisation=org).order_by("name"))
     names = {u.pk: u.name for u in units}
@@ -107,7 +114,7 @@ def list_units(request: HttpRequest, slug: str):  # noqa: ANN201
 
 
 @router.post("/organisations/{slug}/units", response={201: UnitOut})
-def create_unit(request: HttpRequest, slug: str, payload: UnitIn):  # noqa: ANN201
+def create_unit(request: HttpRequest, slug: str, payload: UnitIn):
     org, _ = organisation_for(request.auth, slug, "units.manage")
     if payload.kind not in dict(Unit.KINDS):
         raise HttpError(422, f"kind must be one of {', '.join(dict(Unit.KINDS))}.")
@@ -124,23 +131,28 @@ def create_unit(request: HttpRequest, slug: str, payload: UnitIn):  # noqa: ANN2
 
 
 @router.post("/organisations/{slug}/units/import", response={201: ImportOut, 422: ProblemsOut})
-def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):  # noqa: ANN201
+def import_units(request: HttpRequest, slug: str, payload: UnitImportIn):
     org, _ = organisation_for(request.auth, slug, "units.manage")
     try:
         created = services.import_units(request.auth, org, payload.csv)
     except UnitImportError as exc:
-        return Status(422, {
-            "detail": "The import was refused; nothing was written.",
-            "problems": [{"row": p.line, "message": p.message} for p in exc.problems],
-        })
+        return Status(
+            422,
+            {
+                "detail": "The import was refused; nothing was written.",
+                "problems": [{"row": p.line, "message": p.message} for p in exc.problems],
+            },
+        )
     return Status(201, {"created": len(created)})
 
 
 def _pending(members: list[Membership]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
-    for member_id, role in RoleRequest.objects.filter(
-            member__in=members, status=RoleRequest.PENDING).order_by("role").values_list(
-            "member_id", "role"):
+    for member_id, role in (
+        RoleRequest.objects.filter(member__in=members, status=RoleRequest.PENDING)
+        .order_by("role")
+        .values_list("member_id", "role")
+    ):
         found.setdefault(member_id, []).append(role)
     return found
 
@@ -148,13 +160,18 @@ def _pending(members: list[Membership]) -> dict[int, list[str]]:
 def _membership_out(m: Membership, pending: list[str] | None = None) -> MembershipOut:
     if pending is None:
         pending = _pending([m]).get(m.pk, [])
-    return MembershipOut(id=m.pk, email=m.user.email, full_name=m.name,
-                         roles=m.roles, unit=m.unit.name if m.unit else None,
-                         pending_roles=pending)
+    return MembershipOut(
+        id=m.pk,
+        email=m.user.email,
+        full_name=m.name,
+        roles=m.roles,
+        unit=m.unit.name if m.unit else None,
+        pending_roles=pending,
+    )
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
-def list_memberships(request: HttpRequest, slug: str):  # noqa: ANN201
+def list_memberships(request: HttpRequest, slug: str):
     org, _ = organisation_for(request.auth, slug, "members.view")
     members = Membership.objects.filter(organisation=org).select_related("user", "unit")
     listed = list(members.order_by("user__email"))
@@ -163,7 +180,7 @@ def list_memberships(request: HttpRequest, slug: str):  # noqa: ANN201
 
 
 @router.post("/organisations/{slug}/memberships", response={201: MembershipOut})
-def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  # noqa: ANN201
+def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):
     org, _ = organisation_for(request.auth, slug, "members.manage")
     unit = None
     if payload.unit:
@@ -184,9 +201,9 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
             # An address with an account elsewhere gets a membership here like any other,
             # with the same answer (decision 0007): nothing tells it apart.
             user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(
-                email, full_name=name)
-            member = services.add_member(request.auth, org, user, payload.roles, unit,
-                                         name=name)
+                email, full_name=name
+            )
+            member = services.add_member(request.auth, org, user, payload.roles, unit, name=name)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages)) from None
     if user.has_usable_password():
@@ -197,10 +214,11 @@ def create_membership(request: HttpRequest, slug: str, payload: MembershipIn):  
 
 
 @router.get("/organisations/{slug}/memberships/{member_id}", response=MembershipOut)
-def get_membership(request: HttpRequest, slug: str, member_id: int):  # noqa: ANN201
+def get_membership(request: HttpRequest, slug: str, member_id: int):
     org, _ = organisation_for(request.auth, slug, "members.view")
-    member = get_object_or_404(Membership.objects.select_related("user", "unit"),
-                               pk=member_id, organisation=org)
+    member = get_object_or_404(
+        Membership.objects.select_related("user", "unit"), pk=member_id, organisation=org
+    )
     return _membership_out(member)
 
 

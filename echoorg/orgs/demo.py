@@ -63,8 +63,9 @@ def _ensure_users(people: list[tuple[str, str, bool]]) -> dict[str, int]:
 def _load_units(org: Organisation, units: list[tuple[str, str | None, str]]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for name, parent, kind in units:  # parents come first
-        unit = Unit.objects.create(organisation=org, name=name, kind=kind,
-                                   parent_id=ids[parent] if parent else None)
+        unit = Unit.objects.create(
+            organisation=org, name=name, kind=kind, parent_id=ids[parent] if parent else None
+        )
         ids[name] = unit.pk
     return ids
 
@@ -74,7 +75,8 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     demo = generate_demo_organisation(seed=seed)
     accounts = demo_accounts(demo)
     logins = [(p.email, ", ".join(p.roles)) for p in accounts] + [
-        (email, ", ".join(roles)) for email, _, _, roles in SECOND_ACCOUNTS]
+        (email, ", ".join(roles)) for email, _, _, roles in SECOND_ACCOUNTS
+    ]
     if Organisation.objects.filter(slug=demo.slug).exists():
         org = Organisation.objects.get(slug=demo.slug)
         return DemoSummary(False, [org.name], logins, org.units.count(), org.memberships.count())
@@ -82,28 +84,63 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     with transaction.atomic():
         org = Organisation.objects.create(slug=demo.slug, name=demo.name)
         unit_ids = _load_units(org, [(u.name, u.parent, u.kind) for u in demo.units])
-        user_ids = _ensure_users([(p.email, p.full_name, p.email in account_emails)
-                                  for p in demo.people])
-        Membership.objects.bulk_create([
-            Membership(user_id=user_ids[p.email], organisation=org, unit_id=unit_ids[p.unit],
-                       roles=list(p.roles), name=p.full_name)
-            for p in demo.people
-        ], batch_size=500)
-        record("demo.loaded", organisation=org, obj=org, units=len(unit_ids),
-               people=len(demo.people), seed=seed)
+        user_ids = _ensure_users(
+            [(p.email, p.full_name, p.email in account_emails) for p in demo.people]
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    user_id=user_ids[p.email],
+                    organisation=org,
+                    unit_id=unit_ids[p.unit],
+                    roles=list(p.roles),
+                    name=p.full_name,
+                )
+                for p in demo.people
+            ],
+            batch_size=500,
+        )
+        record(
+            "demo.loaded",
+            organisation=org,
+            obj=org,
+            units=len(unit_ids),
+            people=len(demo.people),
+            seed=seed,
+        )
 
         second = Organisation.objects.create(slug=SECOND_SLUG, name=SECOND_NAME)
         second_units = _load_units(second, SECOND_UNITS)
         second_users = _ensure_users([(e, n, True) for e, n, _, _ in SECOND_ACCOUNTS])
         facilitator = next(p for p in accounts if "facilitator" in p.roles)
         Membership.objects.bulk_create(
-            [Membership(user_id=second_users[e], organisation=second, unit_id=second_units[u],
-                        roles=r, name=n) for e, n, u, r in SECOND_ACCOUNTS]
-            + [Membership(user_id=user_ids[facilitator.email], organisation=second,
-                          roles=["facilitator"], name=facilitator.full_name)]
+            [
+                Membership(
+                    user_id=second_users[e],
+                    organisation=second,
+                    unit_id=second_units[u],
+                    roles=r,
+                    name=n,
+                )
+                for e, n, u, r in SECOND_ACCOUNTS
+            ]
+            + [
+                Membership(
+                    user_id=user_ids[facilitator.email],
+                    organisation=second,
+                    roles=["facilitator"],
+                    name=facilitator.full_name,
+                )
+            ]
         )
-        record("demo.loaded", organisation=second, obj=second, units=len(second_units),
-               people=len(SECOND_ACCOUNTS) + 1, seed=seed)
+        record(
+            "demo.loaded",
+            organisation=second,
+            obj=second,
+            units=len(second_units),
+            people=len(SECOND_ACCOUNTS) + 1,
+            seed=seed,
+        )
     return DemoSummary(True, [org.name, second.name], logins, len(unit_ids), len(demo.people))
 
 
@@ -112,8 +149,10 @@ def demo(seed: int = 2026) -> DemoOutcome:
     print after every part has added its data."""
     summary = load_demo(seed=seed)
     state = "Loaded" if summary.created else "Already loaded"
-    lines = [f"{state}: {', '.join(summary.organisations)} "
-             f"({summary.units} units, {summary.people} people)."]
+    lines = [
+        f"{state}: {', '.join(summary.organisations)} "
+        f"({summary.units} units, {summary.people} people)."
+    ]
     footer = ["", f"Demo logins (all fictional; password for each: {DEMO_PASSWORD}):"]
     width = max(len(email) for email, _ in summary.accounts)
     footer += [f"  {email.ljust(width)}  {roles}" for email, roles in summary.accounts]

@@ -22,7 +22,8 @@ def _within_limit(name: str) -> str:
 class OrganisationForm(forms.Form):
     name = forms.CharField(max_length=200, label="Name")
     slug = forms.SlugField(
-        max_length=60, label="Short name for web addresses",
+        max_length=60,
+        label="Short name for web addresses",
         help_text="Lower-case letters, digits and hyphens, for example 'northmoor'.",
     )
 
@@ -43,11 +44,13 @@ class UnitForm(forms.Form):
     name = forms.CharField(max_length=200, label="Unit name")
     kind = forms.ChoiceField(choices=Unit.KINDS, label="Kind of unit", initial="team")
     parent = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label="Parent unit",
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Parent unit",
         empty_label="None: a top-level unit",
     )
 
-    def __init__(self, organisation: Organisation, *args, unit: Unit | None = None, **kwargs):  # noqa: ANN002, ANN003
+    def __init__(self, organisation: Organisation, *args, unit: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation, self.unit = organisation, unit
         choices = Unit.objects.filter(organisation=organisation).order_by("name")
@@ -59,8 +62,10 @@ class UnitForm(forms.Form):
         # Compared as the model stores it: normal form, without case (echoorg.core.text).
         name = normalise_name(self.cleaned_data["name"])
         if not name:
-            raise forms.ValidationError("Give the unit a name with visible letters (invisible "
-                                        "characters and spaces alone do not count).")
+            raise forms.ValidationError(
+                "Give the unit a name with visible letters (invisible "
+                "characters and spaces alone do not count)."
+            )
         _within_limit(name)
         taken = Unit.objects.filter(organisation=self.organisation, name_key=name_key(name))
         if self.unit is not None:
@@ -97,11 +102,13 @@ class MemberForm(forms.Form):
         choices=list(ROLES.items()), widget=forms.CheckboxSelectMultiple, label="Roles"
     )
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label="Unit they work in",
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Unit they work in",
         empty_label="Not in a unit",
     )
 
-    def __init__(self, organisation: Organisation, *args, editing: bool = False, **kwargs):  # noqa: ANN002, ANN003
+    def __init__(self, organisation: Organisation, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
         if editing:
@@ -114,7 +121,7 @@ class MemberForm(forms.Form):
     def clean_full_name(self) -> str:
         return _within_limit(normalise_name(self.cleaned_data.get("full_name", "")))
 
-    def person(self):  # noqa: ANN201
+    def person(self):
         """The account for the address, created if there is none (an account may belong
         to several organisations; each names the person in its own membership)."""
         User = get_user_model()
@@ -128,6 +135,8 @@ class MemberForm(forms.Form):
 
 class SecuritySettingsForm(forms.Form):
     require_2fa_roles = forms.MultipleChoiceField(
-        choices=list(ROLES.items()), widget=forms.CheckboxSelectMultiple, required=False,
+        choices=list(ROLES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         label="Roles that must use two-factor authentication",
     )

@@ -55,20 +55,21 @@ class Unit(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name_key"],
-                                    name="unique_unit_name_key")
+            models.UniqueConstraint(
+                fields=["organisation", "name_key"], name="unique_unit_name_key"
+            )
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         # Every door (forms, API, imports, commands, demo data) writes the normal form.
         self.name = normalise_name(self.name)
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
-    def validate_unique(self, exclude=None) -> None:  # noqa: ANN001
+    def validate_unique(self, exclude=None) -> None:
         key = name_key(self.name)
         taken = Unit.objects.filter(organisation_id=self.organisation_id, name_key=key)
         if taken.exclude(pk=self.pk).exists():
@@ -81,8 +82,11 @@ class Unit(models.Model):
         self.name_key = name_key(self.name)
         if not self.name:
             raise ValidationError(
-                {"name": "Give the unit a name with visible letters (invisible characters "
-                         "and spaces alone do not count)."})
+                {
+                    "name": "Give the unit a name with visible letters (invisible characters "
+                    "and spaces alone do not count)."
+                }
+            )
         if len(self.name) > 200:  # NFKC can lengthen a name ("㍿" is four letters)
             raise ValidationError({"name": "The unit name is longer than 200 letters."})
         if self.parent_id is None:
@@ -92,8 +96,9 @@ class Unit(models.Model):
         if self.pk is None:
             return  # a new unit has nothing below it yet
         # One query for the tree, then the chain above the new parent (core/units.py).
-        parents = dict(Unit.objects.filter(organisation_id=self.organisation_id)
-                       .values_list("pk", "parent_id"))
+        parents = dict(
+            Unit.objects.filter(organisation_id=self.organisation_id).values_list("pk", "parent_id")
+        )
         if self.pk == self.parent_id or self.pk in ancestors(parents, self.parent_id):
             raise ValidationError({"parent": "A unit cannot sit below itself."})
 
@@ -155,19 +160,25 @@ class RoleRequest(models.Model):
     """
 
     PENDING, CONFIRMED, DECLINED, WITHDRAWN = "pending", "confirmed", "declined", "withdrawn"
-    STATUSES = [(PENDING, "Awaiting confirmation"), (CONFIRMED, "Confirmed"),
-                (DECLINED, "Declined"), (WITHDRAWN, "Withdrawn")]
+    STATUSES = [
+        (PENDING, "Awaiting confirmation"),
+        (CONFIRMED, "Confirmed"),
+        (DECLINED, "Declined"),
+        (WITHDRAWN, "Withdrawn"),
+    ]
     ROLES = [("guardian", "Speak-up guardian"), ("board", "Board member")]
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="role_requests")
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE,
-                               related_name="role_requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_requests"
+    )
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="role_requests")
     role = models.CharField(max_length=12, choices=ROLES, default="guardian")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=12, choices=STATUSES, default=PENDING)
     created = models.DateTimeField(auto_now_add=True)
     decided = models.DateTimeField(null=True, blank=True)
@@ -175,9 +186,11 @@ class RoleRequest(models.Model):
     class Meta:
         ordering = ["created"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "role"],
-                                    condition=models.Q(status="pending"),
-                                    name="one_pending_request_per_member_and_role")
+            models.UniqueConstraint(
+                fields=["member", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_member_and_role",
+            )
         ]
 
     def __str__(self) -> str:

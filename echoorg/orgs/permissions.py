@@ -15,7 +15,7 @@ from echoorg.core.roles import allowed
 from .models import Membership, Organisation
 
 
-def membership(user, organisation: Organisation) -> Membership | None:  # noqa: ANN001
+def membership(user, organisation: Organisation) -> Membership | None:
     if not user.is_authenticated or not user.is_active:
         return None
     cache = getattr(user, "_echo_memberships", None)
@@ -25,12 +25,12 @@ def membership(user, organisation: Organisation) -> Membership | None:  # noqa: 
     return cache.get(organisation.pk)
 
 
-def can(user, organisation: Organisation, action: str) -> bool:  # noqa: ANN001
+def can(user, organisation: Organisation, action: str) -> bool:
     member = membership(user, organisation)
     return member is not None and allowed(member.roles, action)
 
 
-def can_anywhere(user, action: str) -> bool:  # noqa: ANN001
+def can_anywhere(user, action: str) -> bool:
     """True when any of `user`'s memberships allows `action` (setting up an organisation
     belongs to no organisation yet)."""
     if not user.is_authenticated or not user.is_active:
@@ -41,11 +41,14 @@ def can_anywhere(user, action: str) -> bool:  # noqa: ANN001
 def members_who_may(organisation: Organisation, action: str) -> list[Membership]:
     """The organisation's members whose roles allow `action`, with their accounts, in the
     order they joined (one query)."""
-    return [m for m in organisation.memberships.select_related("user").order_by("pk")
-            if allowed(m.roles, action)]
+    return [
+        m
+        for m in organisation.memberships.select_related("user").order_by("pk")
+        if allowed(m.roles, action)
+    ]
 
 
-def organisation_for(user, slug: str, action: str) -> tuple[Organisation, Membership]:  # noqa: ANN001
+def organisation_for(user, slug: str, action: str) -> tuple[Organisation, Membership]:
     """The organisation named by `slug` if `user` may perform `action` in it.
 
     Raises Http404 when the user is not a member (or it does not exist), PermissionDenied
@@ -62,7 +65,7 @@ def organisation_for(user, slug: str, action: str) -> tuple[Organisation, Member
     return organisation, member
 
 
-def organisations_of(user) -> list[Organisation]:  # noqa: ANN001
+def organisations_of(user) -> list[Organisation]:
     if not user.is_authenticated:
         return []
     return list(Organisation.objects.filter(memberships__user=user).order_by("name"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .models import Membership
 
 
-def role_requires_two_factor(user) -> bool:  # noqa: ANN001
+def role_requires_two_factor(user) -> bool:
     """True when any organisation the user belongs to requires 2FA for one of their roles."""
     for member in Membership.objects.filter(user=user).select_related("organisation"):
         if set(member.roles) & set(member.organisation.require_2fa_roles):

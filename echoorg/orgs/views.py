@@ -32,9 +32,16 @@ def _unit_tree(units: list[Unit], counts: dict[int, int]) -> list[dict]:
     by_pk = {u.pk: u for u in units}
     depths = forest.depths()
     order = tree_order_by_name(forest, [by_pk[key].name for key in keys])
-    return [{"unit": by_pk[keys[i]], "members": counts.get(keys[i], 0), "depth": depths[i],
-             "indent": min(depths[i], MAX_INDENT), "deep": depths[i] > MAX_INDENT}
-            for i in order]
+    return [
+        {
+            "unit": by_pk[keys[i]],
+            "members": counts.get(keys[i], 0),
+            "depth": depths[i],
+            "indent": min(depths[i], MAX_INDENT),
+            "deep": depths[i] > MAX_INDENT,
+        }
+        for i in order
+    ]
 
 
 @login_required
@@ -42,9 +49,14 @@ def home(request: HttpRequest) -> HttpResponse:
     organisations = organisations_of(request.user)
     if len(organisations) == 1:
         return redirect("organisation", slug=organisations[0].slug)
-    return render(request, "orgs/home.html", {
-        "organisations": organisations,
-        "can_create": can_anywhere(request.user, "organisations.create")})
+    return render(
+        request,
+        "orgs/home.html",
+        {
+            "organisations": organisations,
+            "can_create": can_anywhere(request.user, "organisations.create"),
+        },
+    )
 
 
 @login_required
@@ -74,20 +86,29 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     if can(request.user, org, "members.view"):
         # One query for everyone's roles (a count per role, not a permission check).
         held = list(org.memberships.values_list("roles", flat=True))
-        by_role = {label: sum(1 for roles in held if key in roles)
-                   for key, label in ROLES.items()}
+        by_role = {label: sum(1 for roles in held if key in roles) for key, label in ROLES.items()}
     to_decide = []
     if can(request.user, org, "guardians.confirm"):
-        pending = (RoleRequest.objects.filter(organisation=org, status=RoleRequest.PENDING)
-                   .select_related("member__user", "organisation"))
+        pending = RoleRequest.objects.filter(
+            organisation=org, status=RoleRequest.PENDING
+        ).select_related("member__user", "organisation")
         # Already a guardian or board member here: only who asked and who is asked about
         # are left to exclude (services.may_decide, without a query per request).
-        to_decide = [r for r in pending
-                     if request.user.pk not in (r.requested_by_id, r.member.user_id)]
-    return render(request, "orgs/organisation.html",
-                  {"org": org, "member": member, "stats": stats, "by_role": by_role,
-                   "role_requests": to_decide,
-                   "can_create": can(request.user, org, "organisations.create")})
+        to_decide = [
+            r for r in pending if request.user.pk not in (r.requested_by_id, r.member.user_id)
+        ]
+    return render(
+        request,
+        "orgs/organisation.html",
+        {
+            "org": org,
+            "member": member,
+            "stats": stats,
+            "by_role": by_role,
+            "role_requests": to_decide,
+            "can_create": can(request.user, org, "organisations.create"),
+        },
+    )
 
 
 @login_required
@@ -100,17 +121,33 @@ def units(request: HttpRequest, slug: str) -> HttpResponse:
         if not may_manage:
             raise PermissionDenied("Your role does not allow changing units.")
         if form.is_valid():
-            unit = services.create_unit(request.user, org, form.cleaned_data["name"],
-                                        form.cleaned_data["parent"], form.cleaned_data["kind"])
+            unit = services.create_unit(
+                request.user,
+                org,
+                form.cleaned_data["name"],
+                form.cleaned_data["parent"],
+                form.cleaned_data["kind"],
+            )
             messages.success(request, f"Unit '{unit.name}' added.")
             return redirect("units", slug=org.slug)
     all_units = list(org.units.all())
-    counts = dict(org.memberships.filter(unit__isnull=False)
-                  .values("unit").annotate(n=Count("id")).values_list("unit", "n"))
-    return render(request, "orgs/units.html", {
-        "org": org, "tree": _unit_tree(all_units, counts), "form": form,
-        "may_manage": may_manage, "unit_count": len(all_units),
-    })
+    counts = dict(
+        org.memberships.filter(unit__isnull=False)
+        .values("unit")
+        .annotate(n=Count("id"))
+        .values_list("unit", "n")
+    )
+    return render(
+        request,
+        "orgs/units.html",
+        {
+            "org": org,
+            "tree": _unit_tree(all_units, counts),
+            "form": form,
+            "may_manage": may_manage,
+            "unit_count": len(all_units),
+        },
+    )
 
 
 @login_required
@@ -119,15 +156,24 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "units.view")
     unit = get_object_or_404(Unit, pk=unit_id, organisation=org)
     may_manage = can(request.user, org, "units.manage")
-    form = UnitForm(org, submitted(request), unit=unit, initial={
-        "name": unit.name, "kind": unit.kind, "parent": unit.parent_id})
+    form = UnitForm(
+        org,
+        submitted(request),
+        unit=unit,
+        initial={"name": unit.name, "kind": unit.kind, "parent": unit.parent_id},
+    )
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied("Your role does not allow changing units.")
         if form.is_valid():
             try:
-                services.update_unit(request.user, unit, form.cleaned_data["name"],
-                                     form.cleaned_data["parent"], form.cleaned_data["kind"])
+                services.update_unit(
+                    request.user,
+                    unit,
+                    form.cleaned_data["name"],
+                    form.cleaned_data["parent"],
+                    form.cleaned_data["kind"],
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error("parent", message)
@@ -141,18 +187,26 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
     above = [keys[a] for a in forest.ancestors(keys.index(unit.pk))]
     names = dict(org.units.filter(pk__in=above).values_list("pk", "name"))
     path = [Unit(pk=pk, organisation=org, name=names[pk]) for pk in above]
-    return render(request, "orgs/unit.html", {
-        "org": org, "unit": unit, "path": path, "children": unit.children.all(),
-        "members": unit.membership_set.count(), "form": form, "may_manage": may_manage,
-    })
+    return render(
+        request,
+        "orgs/unit.html",
+        {
+            "org": org,
+            "unit": unit,
+            "path": path,
+            "children": unit.children.all(),
+            "members": unit.membership_set.count(),
+            "form": form,
+            "may_manage": may_manage,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def units_import(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "units.manage")
-    form = UnitImportForm(submitted(request),
-                           submitted_files(request))
+    form = UnitImportForm(submitted(request), submitted_files(request))
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,8 +217,12 @@ def units_import(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Imported {len(created)} units.")
             return redirect("units", slug=org.slug)
     status = 400 if request.method == "POST" and (problems or form.errors) else 200
-    return render(request, "orgs/units_import.html",
-                  {"org": org, "form": form, "problems": problems}, status=status)
+    return render(
+        request,
+        "orgs/units_import.html",
+        {"org": org, "form": form, "problems": problems},
+        status=status,
+    )
 
 
 @login_required
@@ -179,40 +237,57 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 with transaction.atomic():  # a refused membership leaves no new account
-                    member = services.add_member(request.user, org, form.person(),
-                                                 form.cleaned_data["roles"],
-                                                 form.cleaned_data["unit"],
-                                                 name=form.cleaned_data["full_name"])
+                    member = services.add_member(
+                        request.user,
+                        org,
+                        form.person(),
+                        form.cleaned_data["roles"],
+                        form.cleaned_data["unit"],
+                        name=form.cleaned_data["full_name"],
+                    )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, added_message(request, org, member,
-                                                        form.cleaned_data["roles"]))
+                messages.success(
+                    request, added_message(request, org, member, form.cleaned_data["roles"])
+                )
                 return redirect("people", slug=org.slug)
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     members = org.memberships.select_related("user", "unit").order_by("name", "user__email")
     if query:
-        members = members.filter(Q(user__email__icontains=query)
-                                 | Q(name__icontains=query)
-                                 | Q(unit__name__icontains=query))
+        members = members.filter(
+            Q(user__email__icontains=query)
+            | Q(name__icontains=query)
+            | Q(unit__name__icontains=query)
+        )
     if role in ROLES:
         members = [m for m in members if role in m.roles]
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     shown = list(page)
     awaiting: dict[int, list[str]] = {}
     for member_id, asked in RoleRequest.objects.filter(
-            member__in=shown, status=RoleRequest.PENDING).values_list("member_id", "role"):
+        member__in=shown, status=RoleRequest.PENDING
+    ).values_list("member_id", "role"):
         awaiting.setdefault(member_id, []).append(services.role_label(asked))
     for m in shown:
         m.awaiting = awaiting.get(m.pk, [])
-    return render(request, "orgs/people.html", {
-        "org": org, "page": page, "form": form, "may_manage": may_manage,
-        "query": query, "role": role, "roles": ROLES,
-    })
+    return render(
+        request,
+        "orgs/people.html",
+        {
+            "org": org,
+            "page": page,
+            "form": form,
+            "may_manage": may_manage,
+            "query": query,
+            "role": role,
+            "roles": ROLES,
+        },
+    )
 
 
-def _add_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
+def _add_errors(form, exc: ValidationError) -> None:
     """Put a service's refusal on the field it names (roles), or on the whole form."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -221,24 +296,29 @@ def _add_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
         form.add_error(None, exc)
 
 
-def added_message(request: HttpRequest, org, member: Membership, roles: list[str]) -> str:  # noqa: ANN001
+def added_message(request: HttpRequest, org, member: Membership, roles: list[str]) -> str:
     """Email the person and say so; the same words whether or not the address already has
     an account, here or in another organisation (decision 0007)."""
     if member.user.has_usable_password():
         services.tell_added(member, request.user, request.build_absolute_uri("/"))
     else:
         invite(member.user, org.name, request.user.display_name, request.build_absolute_uri("/"))
-    return (f"{member.display_name} added. They have been emailed an invitation."
-            f"{_waiting_note(roles, [])}")
+    return (
+        f"{member.display_name} added. They have been emailed an invitation."
+        f"{_waiting_note(roles, [])}"
+    )
 
 
 def _waiting_note(wanted: list[str], held: list[str]) -> str:
-    asked = [services.role_label(r) for r in services.CONFIRMED_ROLES
-             if r in wanted and r not in held]
+    asked = [
+        services.role_label(r) for r in services.CONFIRMED_ROLES if r in wanted and r not in held
+    ]
     if not asked:
         return ""
-    return (f" The {' and '.join(asked)} role{'s wait' if len(asked) > 1 else ' waits'} until "
-            "a guardian or board member confirms; they have been emailed.")
+    return (
+        f" The {' and '.join(asked)} role{'s wait' if len(asked) > 1 else ' waits'} until "
+        "a guardian or board member confirms; they have been emailed."
+    )
 
 
 @login_required
@@ -251,17 +331,24 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     may_manage = can(request.user, org, "members.manage")
     if not (may_manage or can(request.user, org, "guardians.confirm")):
         raise PermissionDenied("Your role does not allow this.")
-    member = get_object_or_404(Membership.objects.select_related("user"), pk=member_id,
-                               organisation=org)
-    pending = [(r, services.may_decide(request.user, r))
-               for r in services.pending_role_requests(member)]
-    form = MemberForm(org, submitted(request) if may_manage else None, editing=True,
-                      initial={"roles": member.roles, "unit": member.unit_id})
+    member = get_object_or_404(
+        Membership.objects.select_related("user"), pk=member_id, organisation=org
+    )
+    pending = [
+        (r, services.may_decide(request.user, r)) for r in services.pending_role_requests(member)
+    ]
+    form = MemberForm(
+        org,
+        submitted(request) if may_manage else None,
+        editing=True,
+        initial={"roles": member.roles, "unit": member.unit_id},
+    )
     if request.method == "POST":
         decision = request.POST.get("decision")
         if decision in ("confirm", "decline", "withdraw"):
-            chosen = next(((r, ok) for r, ok in pending
-                           if str(r.pk) == request.POST.get("request")), None)
+            chosen = next(
+                ((r, ok) for r, ok in pending if str(r.pk) == request.POST.get("request")), None
+            )
             if chosen is None:
                 messages.error(request, "That request is no longer open.")
                 return redirect("person", slug=org.slug, member_id=member.pk)
@@ -274,12 +361,17 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
                 messages.success(request, f"The request for the {label} role is withdrawn.")
                 return redirect("person", slug=org.slug, member_id=member.pk)
             if not may_decide:
-                raise PermissionDenied("Only a guardian or board member who did not ask "
-                                       "(and is not the person) can decide this request.")
+                raise PermissionDenied(
+                    "Only a guardian or board member who did not ask "
+                    "(and is not the person) can decide this request."
+                )
             services.decide_role_request(request.user, role_request, decision == "confirm")
-            messages.success(request, f"{member.display_name} is now a {label}."
-                             if decision == "confirm"
-                             else f"The request for the {label} role is declined.")
+            messages.success(
+                request,
+                f"{member.display_name} is now a {label}."
+                if decision == "confirm"
+                else f"The request for the {label} role is declined.",
+            )
             return redirect("person", slug=org.slug, member_id=member.pk)
         if not may_manage:
             raise PermissionDenied("Your role does not allow changing people.")
@@ -294,26 +386,35 @@ def person(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
         if form.is_valid():
             held = list(member.roles)
             try:
-                services.change_member(request.user, member, form.cleaned_data["roles"],
-                                       form.cleaned_data["unit"])
+                services.change_member(
+                    request.user, member, form.cleaned_data["roles"], form.cleaned_data["unit"]
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 note = _waiting_note(form.cleaned_data["roles"], held)
                 messages.success(request, f"Roles of {member.display_name} saved.{note}")
                 return redirect("people", slug=org.slug)
-    return render(request, "orgs/person.html", {
-        "org": org, "member": member, "form": form, "may_manage": may_manage,
-        "pending": pending,
-    })
+    return render(
+        request,
+        "orgs/person.html",
+        {
+            "org": org,
+            "member": member,
+            "form": form,
+            "may_manage": may_manage,
+            "pending": pending,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "organisation.configure")
-    form = SecuritySettingsForm(submitted(request),
-                                initial={"require_2fa_roles": org.require_2fa_roles})
+    form = SecuritySettingsForm(
+        submitted(request), initial={"require_2fa_roles": org.require_2fa_roles}
+    )
     if request.method == "POST" and form.is_valid():
         services.change_security(request.user, org, form.cleaned_data["require_2fa_roles"])
         messages.success(request, "Security settings saved.")
@@ -326,8 +427,11 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "audit.view")
     entries = AuditEntry.objects.filter(organisation=org).select_related("actor").order_by("-seq")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/audit.html", {"org": org, "page": page,
-                                               "head": current_head(count_rows=False)})
+    return render(
+        request,
+        "orgs/audit.html",
+        {"org": org, "page": page, "head": current_head(count_rows=False)},
+    )
 
 
 @login_required

@@ -16,7 +16,7 @@ from echoorg.accounts.twofactor import two_factor_required
 from echoorg.common.parts import api_routers
 
 
-def _usable(user):  # noqa: ANN001, ANN202
+def _usable(user):
     """Refuse people who must set up two-factor authentication but have not."""
     if user is None or not user.is_active:
         return None
@@ -26,7 +26,7 @@ def _usable(user):  # noqa: ANN001, ANN202
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):  # noqa: ANN201
+    def authenticate(self, request: HttpRequest, token: str):
         user = _usable(ApiToken.authenticate(token))
         if user is not None:
             request.user = user
@@ -34,7 +34,7 @@ class TokenAuth(HttpBearer):
 
 
 class LoggedInSession(SessionAuth):
-    def authenticate(self, request: HttpRequest, key: str | None):  # noqa: ANN201
+    def authenticate(self, request: HttpRequest, key: str | None):
         return _usable(super().authenticate(request, key))
 
 
@@ -50,12 +50,12 @@ api = NinjaAPI(
 
 
 @api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404):  # noqa: ANN201
+def not_found(request: HttpRequest, exc: Http404):
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
-def forbidden(request: HttpRequest, exc: PermissionDenied):  # noqa: ANN201
+def forbidden(request: HttpRequest, exc: PermissionDenied):
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
 
 

@@ -35,6 +35,11 @@ def navigation(request: HttpRequest) -> dict:
                 label = entry.label
                 if entry.label_for is not None:
                     label = entry.label_for(label, current)
-                links.append({"label": label, "url": url,
-                              "active": match is not None and match.url_name == entry.url_name})
+                links.append(
+                    {
+                        "label": label,
+                        "url": url,
+                        "active": match is not None and match.url_name == entry.url_name,
+                    }
+                )
     return {"nav_organisations": organisations, "nav_current": current, "nav_links": links}

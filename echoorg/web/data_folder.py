@@ -55,10 +55,12 @@ def secret(variable: str) -> str:
 
 
 def missing_message(variable: str) -> str:
-    return (f"{variable} is not set and {data_dir() / _by_variable(variable).filename} "
-            "does not exist. Set the variable, or run any `echoorg` command once (for "
-            "example `echoorg migrate`), which generates the missing secrets into the "
-            "data folder (ECHOORG_DATA_DIR).")
+    return (
+        f"{variable} is not set and {data_dir() / _by_variable(variable).filename} "
+        "does not exist. Set the variable, or run any `echoorg` command once (for "
+        "example `echoorg migrate`), which generates the missing secrets into the "
+        "data folder (ECHOORG_DATA_DIR)."
+    )
 
 
 def prepare() -> None:

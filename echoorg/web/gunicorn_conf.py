@@ -16,19 +16,19 @@ accesslog = None
 disable_redirect_access_to_syslog = True
 
 
-def pre_request(worker, req) -> None:  # noqa: ANN001
+def pre_request(worker, req) -> None:
     """gunicorn's default logs each request's path at debug level; this logs nothing."""
 
 
 class RouteOnlyLogger(Logger):
     """gunicorn's logger with the access log silenced and the error log scrubbed."""
 
-    def setup(self, cfg) -> None:  # noqa: ANN001
+    def setup(self, cfg) -> None:
         super().setup(cfg)
         if not any(isinstance(f, PathScrubbingFilter) for f in self.error_log.filters):
             self.error_log.addFilter(PathScrubbingFilter())
 
-    def access(self, resp, req, environ, request_time) -> None:  # noqa: ANN001
+    def access(self, resp, req, environ, request_time) -> None:
         return None
 
 

@@ -59,8 +59,13 @@ def request_log(get_response: Callable) -> Callable:
         started = time.monotonic()
         response = get_response(request)
         method = request.method if request.method in KNOWN_METHODS else "OTHER"
-        logger.info("%s %s %s %dms", method, route_name(request), response.status_code,
-                    round(1000 * (time.monotonic() - started)))
+        logger.info(
+            "%s %s %s %dms",
+            method,
+            route_name(request),
+            response.status_code,
+            round(1000 * (time.monotonic() - started)),
+        )
         return response
 
     return middleware
@@ -78,7 +83,7 @@ class PathScrubbingFilter(logging.Filter):
         if request is not None and hasattr(request, "path"):
             # The route's values (a link token, an organisation's slug) first, then paths.
             match = getattr(request, "resolver_match", None)
-            for value in (match.kwargs.values() if match is not None else ()):
+            for value in match.kwargs.values() if match is not None else ():
                 if len(str(value)) >= 3:
                     replacements[str(value)] = "[withheld]"
             route = f"route {route_name(request)}"

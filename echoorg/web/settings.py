@@ -39,14 +39,14 @@ def _secret(variable: str) -> str:
 DEBUG = _flag("ECHOORG_DEBUG")
 SECRET_KEY = _secret("ECHOORG_SECRET_KEY")
 # Speak-up data at rest: comma-separated Fernet keys, the first encrypts, all decrypt.
-ECHOORG_ENCRYPTION_KEYS = [k.strip() for k in _secret("ECHOORG_ENCRYPTION_KEYS").split(",")
-                           if k.strip()]
+ECHOORG_ENCRYPTION_KEYS = [
+    k.strip() for k in _secret("ECHOORG_ENCRYPTION_KEYS").split(",") if k.strip()
+]
 # Salt for receipt-code hashes; changing it makes existing receipt codes stop working.
 ECHOORG_RECEIPT_SECRET = _secret("ECHOORG_RECEIPT_SECRET")
 # Audit trail: comma-separated HMAC keys, the first seals new entries, all verify. Keep
 # them outside the database (and out of its backups); never remove one that sealed entries.
-ECHOORG_AUDIT_KEYS = [k.strip() for k in _secret("ECHOORG_AUDIT_KEYS").split(",")
-                      if k.strip()]
+ECHOORG_AUDIT_KEYS = [k.strip() for k in _secret("ECHOORG_AUDIT_KEYS").split(",") if k.strip()]
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ECHOORG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -170,8 +170,9 @@ USE_I18N = True
 USE_TZ = True
 
 # Speak-up attachments: size and type limits.
-ECHOORG_ATTACHMENT_MAX_BYTES = int(os.environ.get("ECHOORG_ATTACHMENT_MAX_BYTES",
-                                                  str(10 * 1024 * 1024)))
+ECHOORG_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ECHOORG_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 # Speak-up protection (docs/admin-guide.md, docs/decisions/0005-speak-up-protection.md).
 # Proof of work on the public forms: leading zero bits of SHA-256 (each bit doubles the
 # work; 18 is about a second in a laptop browser), one more bit per so many wrong receipt
@@ -180,13 +181,13 @@ ECHOORG_POW_BITS = int(os.environ.get("ECHOORG_POW_BITS", "18"))
 ECHOORG_POW_MAX_BITS = int(os.environ.get("ECHOORG_POW_MAX_BITS", "22"))
 ECHOORG_POW_FAILURES_PER_BIT = int(os.environ.get("ECHOORG_POW_FAILURES_PER_BIT", "20"))
 ECHOORG_POW_WINDOW_SECONDS = int(os.environ.get("ECHOORG_POW_WINDOW_SECONDS", "3600"))
-ECHOORG_POW_CHALLENGE_SECONDS = int(os.environ.get("ECHOORG_POW_CHALLENGE_SECONDS",
-                                                   str(3 * 3600)))
+ECHOORG_POW_CHALLENGE_SECONDS = int(os.environ.get("ECHOORG_POW_CHALLENGE_SECONDS", str(3 * 3600)))
 # Per organisation: concerns accepted per hour from the public form, total bytes of
 # stored attachments, and how often guardians are emailed that a limit was reached.
 ECHOORG_SPEAKUP_MAX_PER_HOUR = int(os.environ.get("ECHOORG_SPEAKUP_MAX_PER_HOUR", "30"))
-ECHOORG_SPEAKUP_STORAGE_BYTES = int(os.environ.get("ECHOORG_SPEAKUP_STORAGE_BYTES",
-                                                   str(2 * 1024 ** 3)))
+ECHOORG_SPEAKUP_STORAGE_BYTES = int(
+    os.environ.get("ECHOORG_SPEAKUP_STORAGE_BYTES", str(2 * 1024**3))
+)
 ECHOORG_SPEAKUP_ALERT_SECONDS = int(os.environ.get("ECHOORG_SPEAKUP_ALERT_SECONDS", "86400"))
 # A reporter's follow-up session (after the receipt code) ends after this idle time.
 ECHOORG_SPEAKUP_IDLE_SECONDS = int(os.environ.get("ECHOORG_SPEAKUP_IDLE_SECONDS", "900"))
@@ -203,8 +204,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 # ECHOORG_CACHE_LOCATION=redis://cache.internal:6379 (needs the redis package).
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("ECHOORG_CACHE_BACKEND",
-                                  "django.core.cache.backends.locmem.LocMemCache"),
+        "BACKEND": os.environ.get(
+            "ECHOORG_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
         "LOCATION": os.environ.get("ECHOORG_CACHE_LOCATION", ""),
     }
 }
@@ -249,8 +251,11 @@ LOGGING = {
         # One line per request: method, route name, status, duration.
         "echoorg.requests": {"level": "INFO"},
         # Django's own handlers (mail_admins with the full request) are replaced by ours.
-        "django": {"handlers": [], "propagate": True,
-                   "level": os.environ.get("ECHOORG_LOG_LEVEL", "WARNING")},
+        "django": {
+            "handlers": [],
+            "propagate": True,
+            "level": os.environ.get("ECHOORG_LOG_LEVEL", "WARNING"),
+        },
         "django.request": {"filters": ["scrub_paths"]},
         "django.security.csrf": {"filters": ["scrub_paths"]},
         # The development server's request lines hold paths; echoorg.requests replaces them.

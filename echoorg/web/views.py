@@ -16,23 +16,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         database = "ok"
-    except Exception as exc:  # noqa: BLE001 - any database failure is reported, not raised
+    except Exception as exc:
         database = f"error: {exc.__class__.__name__}"
     ok = database == "ok"
     return JsonResponse(
-        {"status": "ok" if ok else "error", "database": database,
-         "database_vendor": connection.vendor, "version": __version__},
+        {
+            "status": "ok" if ok else "error",
+            "database": database,
+            "database_vendor": connection.vendor,
+            "version": __version__,
+        },
         status=200 if ok else 503,
     )
 
 
-def error_403(request: HttpRequest, exception: Exception | None = None):  # noqa: ANN201
+def error_403(request: HttpRequest, exception: Exception | None = None):
     return render(request, "errors/403.html", {"message": str(exception or "")}, status=403)
 
 
-def error_404(request: HttpRequest, exception: Exception | None = None):  # noqa: ANN201
+def error_404(request: HttpRequest, exception: Exception | None = None):
     return render(request, "errors/404.html", status=404)
 
 
-def error_500(request: HttpRequest):  # noqa: ANN201
+def error_500(request: HttpRequest):
     return render(request, "errors/500.html", status=500)

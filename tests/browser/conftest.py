@@ -50,11 +50,9 @@ def _in_ci() -> bool:
 def browser():
     """One headless Chromium for the whole run."""
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        reason = (f"browser tests need Chromium at {CHROMIUM} "
-                  "(Debian: apt-get install chromium)")
+        reason = f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
         if _in_ci():
-            pytest.fail(f"{reason}; CI is set, so this is a failure, not a skip.",
-                        pytrace=False)
+            pytest.fail(f"{reason}; CI is set, so this is a failure, not a skip.", pytrace=False)
         pytest.skip(reason)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
@@ -113,10 +111,17 @@ class Browser:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        self.context.add_cookies([{
-            "name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
-            "url": self.base_url, "httpOnly": True, "sameSite": "Lax",
-        }])
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": self.base_url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
 
     # Checks -----------------------------------------------------------------------------
 
@@ -139,7 +144,8 @@ class Browser:
 
     def assert_no_csp_violations(self) -> None:
         assert not self.csp_reports, "Content-Security-Policy violations:\n  " + "\n  ".join(
-            self.csp_reports)
+            self.csp_reports
+        )
 
     def assert_accessible(self) -> None:
         page = self.page
@@ -213,4 +219,3 @@ def screenshot_dir() -> Path | None:
     docs = Path(__file__).resolve().parents[2] / "docs"
     docs.mkdir(exist_ok=True)
     return docs
-

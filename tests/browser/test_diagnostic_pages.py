@@ -49,8 +49,9 @@ def demo(transactional_db) -> Demo:
     load_demo()
     org = Organisation.objects.get(slug="northmoor")
     assert load_demo_waves(org) == 3
-    spring, autumn = SurveyWave.objects.filter(
-        organisation=org, status=SurveyWave.CLOSED).order_by("pk")
+    spring, autumn = SurveyWave.objects.filter(organisation=org, status=SurveyWave.CLOSED).order_by(
+        "pk"
+    )
     pulse = SurveyWave.objects.get(organisation=org, status=SurveyWave.OPEN)
     return Demo(org, spring, autumn, pulse)
 
@@ -87,7 +88,7 @@ def answer(page, text: str, label: str) -> None:
 
 def survey_pages(wave: SurveyWave, audience: str) -> list[list]:
     items = list(wave.instrument.items_for(audience))
-    return [items[i:i + ITEMS_PER_PAGE] for i in range(0, len(items), ITEMS_PER_PAGE)]
+    return [items[i : i + ITEMS_PER_PAGE] for i in range(0, len(items), ITEMS_PER_PAGE)]
 
 
 def open_pulse_survey(web, demo: Demo) -> None:
@@ -100,6 +101,7 @@ def open_pulse_survey(web, demo: Demo) -> None:
 
 
 # 1. A staff member answers the open pulse survey -------------------------------------------
+
 
 def test_staff_answers_the_pulse_survey(web, demo):
     page = web.page
@@ -128,7 +130,8 @@ def test_staff_answers_the_pulse_survey(web, demo):
     token = re.search(r"/s/([^/]+)/", page.url).group(1)
     expect(page.get_by_role("heading", name="Your answers are anonymous")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(
-        f"Results are only shown for groups of at least {demo.pulse.min_group} people")
+        f"Results are only shown for groups of at least {demo.pulse.min_group} people"
+    )
     expect(page.get_by_role("main")).to_contain_text("You can skip any question")
     web.check()
 
@@ -136,8 +139,11 @@ def test_staff_answers_the_pulse_survey(web, demo):
     expect(page).to_have_url(path_is(f"/s/{token}/1/"))
     expect(heading(page)).to_have_text(f"Page 1 of {total}")
     expect(page.get_by_role("group")).to_have_count(len(pages[0]))
-    first = {pages[0][0]: "Agree", pages[0][1]: "Strongly disagree",
-             pages[0][3]: "Neither agree nor disagree"}
+    first = {
+        pages[0][0]: "Agree",
+        pages[0][1]: "Strongly disagree",
+        pages[0][3]: "Neither agree nor disagree",
+    }
     for item, label in first.items():
         answer(page, item.text, label)
     web.check()
@@ -156,15 +162,17 @@ def test_staff_answers_the_pulse_survey(web, demo):
     web.submit(page.get_by_role("button", name="Back", exact=True))
     expect(page).to_have_url(path_is(f"/s/{token}/1/"))
     for item, label in first.items():
-        expect(question(page, item.text).get_by_role("radio", name=label, exact=True)) \
-            .to_be_checked()
+        expect(
+            question(page, item.text).get_by_role("radio", name=label, exact=True)
+        ).to_be_checked()
     expect(question(page, pages[0][2].text).get_by_role("radio", checked=True)).to_have_count(0)
 
     web.submit(page.get_by_role("button", name="Save and continue"))
     expect(page).to_have_url(path_is(f"/s/{token}/2/"))
     for item, label in second.items():
-        expect(question(page, item.text).get_by_role("radio", name=label, exact=True)) \
-            .to_be_checked()
+        expect(
+            question(page, item.text).get_by_role("radio", name=label, exact=True)
+        ).to_be_checked()
 
     # On through the other pages, answering one statement on the last page of questions.
     later = {pages[-1][0]: "Disagree"}
@@ -180,7 +188,8 @@ def test_staff_answers_the_pulse_survey(web, demo):
     background = demo.pulse.instrument.demographics[0]
     choice = background.options[0]
     page.get_by_role("group", name=background.question).get_by_role(
-        "radio", name=choice, exact=True).check()
+        "radio", name=choice, exact=True
+    ).check()
     comment = "Team meetings feel safer since the spring."
     page.get_by_label("Is there anything else you would like to tell us?").fill(comment)
     web.check()
@@ -219,6 +228,7 @@ def test_staff_answers_the_pulse_survey(web, demo):
 
 # 2. The survey on a narrow screen ----------------------------------------------------------
 
+
 def test_survey_pages_fit_320_px(open_browser, demo):
     web = open_browser(viewport=NARROW)
     page = web.page
@@ -238,6 +248,7 @@ def test_survey_pages_fit_320_px(open_browser, demo):
 
 # 3. A leader reads the results -------------------------------------------------------------
 
+
 def test_leader_reads_results_and_drills_down(web, demo):
     page = web.page
     web.login_as(demo.user("leader"))
@@ -248,8 +259,9 @@ def test_leader_reads_results_and_drills_down(web, demo):
     expect(heading(page)).to_have_text("Culture diagnostic")
     waves = page.get_by_role("table", name="Survey waves")
     expect(waves.get_by_role("row")).to_have_count(4)
-    expect(waves.get_by_role("row").filter(has_text=demo.pulse.title)) \
-        .to_contain_text("After it closes")
+    expect(waves.get_by_role("row").filter(has_text=demo.pulse.title)).to_contain_text(
+        "After it closes"
+    )
     web.check()
 
     web.submit(waves.get_by_role("link", name=demo.autumn.title, exact=True))
@@ -278,8 +290,11 @@ def test_leader_reads_results_and_drills_down(web, demo):
 
     # Drill down: directorate, service, then a team too small to show.
     for name in ("Children's Services", "Children in Care and Permanence"):
-        web.submit(page.get_by_role("table", name=re.compile(r"^Scale means for "))
-                   .get_by_role("link", name=name, exact=True))
+        web.submit(
+            page.get_by_role("table", name=re.compile(r"^Scale means for ")).get_by_role(
+                "link", name=name, exact=True
+            )
+        )
         expect(heading(page)).to_have_text(name)
         expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text(whole)
         expect(page.get_by_role("img", name=f"Three-systems profile of {name}")).to_be_visible()
@@ -287,7 +302,8 @@ def test_leader_reads_results_and_drills_down(web, demo):
 
     scales = page.get_by_role("table", name=re.compile(r"^Scale means for "))
     small = scales.get_by_role("row").filter(
-        has=page.get_by_role("link", name="Private Fostering Team", exact=True))
+        has=page.get_by_role("link", name="Private Fostering Team", exact=True)
+    )
     expect(small).to_contain_text(f"fewer than {demo.autumn.min_group}")
     cells = [text.strip() for text in small.get_by_role("cell").all_inner_texts()]
     assert cells[0] == f"fewer than {demo.autumn.min_group}", cells
@@ -301,11 +317,15 @@ def test_leader_reads_results_and_drills_down(web, demo):
     # A team large enough to show, and a split by a background question there.
     crumbs = page.get_by_role("navigation", name="Breadcrumb")
     web.submit(crumbs.get_by_role("link", name="Children in Care and Permanence"))
-    web.submit(page.get_by_role("table", name=re.compile(r"^Scale means for "))
-               .get_by_role("link", name="Children in Care Team", exact=True))
+    web.submit(
+        page.get_by_role("table", name=re.compile(r"^Scale means for ")).get_by_role(
+            "link", name="Children in Care Team", exact=True
+        )
+    )
     expect(heading(page)).to_have_text("Children in Care Team")
-    expect(page.get_by_role("img", name="Three-systems profile of Children in Care Team")) \
-        .to_be_visible()
+    expect(
+        page.get_by_role("img", name="Three-systems profile of Children in Care Team")
+    ).to_be_visible()
     web.check()
 
     crumbs = page.get_by_role("navigation", name="Breadcrumb")
@@ -319,8 +339,11 @@ def test_leader_reads_results_and_drills_down(web, demo):
     expect(page.get_by_label("Background question", exact=True)).to_have_value(background.id)
     web.check()
 
-    web.submit(page.get_by_role("navigation", name="Breadcrumb")
-               .get_by_role("link", name=demo.autumn.title))
+    web.submit(
+        page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+            "link", name=demo.autumn.title
+        )
+    )
     web.submit(page.get_by_role("link", name="Reliability of the scales"))
     expect(page).to_have_url(path_is(wave_path + "reliability/"))
     expect(heading(page)).to_have_text("How reliable are the scales in this wave?")
@@ -328,8 +351,11 @@ def test_leader_reads_results_and_drills_down(web, demo):
     expect(reliability.get_by_role("rowheader", name="Threat system")).to_be_visible()
     web.check()
 
-    web.submit(page.get_by_role("navigation", name="Breadcrumb")
-               .get_by_role("link", name="Culture diagnostic"))
+    web.submit(
+        page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+            "link", name="Culture diagnostic"
+        )
+    )
     web.submit(page.get_by_role("link", name="Trends across waves"))
     expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/trends/"))
     expect(heading(page)).to_have_text("Trends across waves")
@@ -340,6 +366,7 @@ def test_leader_reads_results_and_drills_down(web, demo):
 
 
 # 4. A researcher downloads the de-identified rows ------------------------------------------
+
 
 def test_researcher_downloads_deidentified_rows(web, demo):
     page = web.page
@@ -376,6 +403,7 @@ def test_researcher_downloads_deidentified_rows(web, demo):
 
 # 5. Setting up a wave and importing responses: the refusals --------------------------------
 
+
 def test_wave_setup_and_import_refusals(web, demo):
     page = web.page
     web.login_as(demo.user("facilitator"))
@@ -400,8 +428,9 @@ def test_wave_setup_and_import_refusals(web, demo):
     # The pulse wave collects through echoorg's links: it offers no import at all.
     web.goto(f"/o/{demo.org.slug}/surveys/{demo.pulse.pk}/")
     expect(page.get_by_text("Through echoorg's links")).to_be_visible()
-    expect(page.get_by_role("link", name="Import responses from another survey tool")) \
-        .to_have_count(0)
+    expect(
+        page.get_by_role("link", name="Import responses from another survey tool")
+    ).to_have_count(0)
     web.goto(f"/o/{demo.org.slug}/surveys/{demo.pulse.pk}/import/", status=409)
     expect(page.get_by_role("alert")).to_contain_text("takes no imported responses")
     expect(page.get_by_label("File")).to_have_count(0)
@@ -428,12 +457,15 @@ def test_wave_setup_and_import_refusals(web, demo):
 
     responses_before = Response.objects.filter(wave__organisation=demo.org).count()
     first, second = demo.pulse.instrument.item_ids[:2]
-    content = (f"respondent,unit,{first},{second}\n"
-               "ext-1,Leaving Care Team,4,5\n"
-               "ext-2,Leaving Care Team,9,3\n"
-               "ext-3,Leaving Care Team,2,\n").encode()
+    content = (
+        f"respondent,unit,{first},{second}\n"
+        "ext-1,Leaving Care Team,4,5\n"
+        "ext-2,Leaving Care Team,9,3\n"
+        "ext-3,Leaving Care Team,2,\n"
+    ).encode()
     page.get_by_label("File").set_input_files(
-        files=[{"name": "other-tool.csv", "mimeType": "text/csv", "buffer": content}])
+        files=[{"name": "other-tool.csv", "mimeType": "text/csv", "buffer": content}]
+    )
     web.submit(page.get_by_role("button", name="Import"))
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("There is a problem")
@@ -450,17 +482,26 @@ def test_a_large_import_shows_its_progress_and_outcome(web, demo, monkeypatch):
     monkeypatch.setattr(services, "BACKGROUND_ROWS", 10)
     page = web.page
     facilitator = demo.user("facilitator")
-    wave = services.create_wave(facilitator, demo.org, title="Imported pulse",
-                                instrument_key=demo.pulse.instrument.key,
-                                opens_on=demo.pulse.opens_on, closes_on=demo.pulse.closes_on,
-                                min_group=5, collection=SurveyWave.IMPORT)
+    wave = services.create_wave(
+        facilitator,
+        demo.org,
+        title="Imported pulse",
+        instrument_key=demo.pulse.instrument.key,
+        opens_on=demo.pulse.opens_on,
+        closes_on=demo.pulse.closes_on,
+        min_group=5,
+        collection=SurveyWave.IMPORT,
+    )
     web.login_as(facilitator)
     web.goto(f"/o/{demo.org.slug}/surveys/{wave.pk}/import/")
     first = wave.instrument.item_ids[0]
-    content = (f"respondent,unit,{first}\n" + "".join(
-        f"ext-{n},Leaving Care Team,{n % 5 + 1}\n" for n in range(30))).encode()
+    content = (
+        f"respondent,unit,{first}\n"
+        + "".join(f"ext-{n},Leaving Care Team,{n % 5 + 1}\n" for n in range(30))
+    ).encode()
     page.get_by_label("File").set_input_files(
-        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": content}])
+        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": content}]
+    )
     web.submit(page.get_by_role("button", name="Import"))
     expect(heading(page)).to_have_text("Importing responses")
     expect(page.get_by_role("status")).to_contain_text("Imported 30 responses")
@@ -477,20 +518,32 @@ def test_a_running_import_moves_its_progress_bar_and_shows_the_outcome(web, demo
 
     page = web.page
     facilitator = demo.user("facilitator")
-    wave = services.create_wave(facilitator, demo.org, title="Imported pulse",
-                                instrument_key=demo.pulse.instrument.key,
-                                opens_on=demo.pulse.opens_on, closes_on=demo.pulse.closes_on,
-                                min_group=5, collection=SurveyWave.IMPORT)
-    job = ResponseImport.objects.create(organisation=demo.org, wave=wave,
-                                        created_by=facilitator, file_name="big.csv",
-                                        status=ResponseImport.RUNNING, progress=40)
+    wave = services.create_wave(
+        facilitator,
+        demo.org,
+        title="Imported pulse",
+        instrument_key=demo.pulse.instrument.key,
+        opens_on=demo.pulse.opens_on,
+        closes_on=demo.pulse.closes_on,
+        min_group=5,
+        collection=SurveyWave.IMPORT,
+    )
+    job = ResponseImport.objects.create(
+        organisation=demo.org,
+        wave=wave,
+        created_by=facilitator,
+        file_name="big.csv",
+        status=ResponseImport.RUNNING,
+        progress=40,
+    )
     web.login_as(facilitator)
     web.goto(f"/o/{demo.org.slug}/surveys/{wave.pk}/import/{job.pk}/")
     expect(page.get_by_role("progressbar")).to_have_attribute("value", "40")
     expect(page.get_by_role("status")).to_contain_text("Importing")
     web.check()
     ResponseImport.objects.filter(pk=job.pk).update(
-        status=ResponseImport.DONE, progress=100, imported=7, message="Imported 7 responses.")
+        status=ResponseImport.DONE, progress=100, imported=7, message="Imported 7 responses."
+    )
     expect(page.get_by_role("status")).to_contain_text("Imported 7 responses", timeout=8000)
     expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
     expect(page.get_by_role("link", name="Reload to see the latest status")).to_have_count(0)

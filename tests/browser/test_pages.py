@@ -37,11 +37,13 @@ def assert_no_horizontal_scroll(page, width: int) -> None:
 
 def tree_item(page, name: str):
     """The <li> of the units tree whose own link is `name`."""
-    return page.locator("ul.tree li").filter(
-        has=page.get_by_role("link", name=name, exact=True)).last
+    return (
+        page.locator("ul.tree li").filter(has=page.get_by_role("link", name=name, exact=True)).last
+    )
 
 
 # 1. Logging in and out --------------------------------------------------------------------
+
 
 def test_login_journey(web, org, make_person):
     make_person(org, "staff", email="sam@alpha.example")
@@ -76,6 +78,7 @@ def test_login_journey(web, org, make_person):
 
 
 # 2. Organisation, units and account pages ---------------------------------------------------
+
 
 def test_facilitator_pages(web, org, tree, facilitator, make_person, screenshot_dir):
     for unit, count in (("Recruitment", 3), ("Support", 2), ("Adults", 4)):
@@ -154,10 +157,12 @@ def test_add_unit_and_empty_form(web, org, tree, facilitator):
 
 # 3. Importing units from CSV ------------------------------------------------------------------
 
+
 def upload(web, name: str, content: bytes) -> None:
     page = web.page
     page.get_by_label("CSV file").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
     web.submit(page.get_by_role("button", name="Import"))
 
 
@@ -193,6 +198,7 @@ def test_import_refuses_a_cycle_then_accepts_a_good_file(web, org, tree, facilit
 
 # 4. Narrow screens ----------------------------------------------------------------------------
 
+
 def test_no_sideways_scrolling_at_320_px(open_browser, org, tree, facilitator):
     web = open_browser(viewport=NARROW)
     page = web.page
@@ -225,6 +231,7 @@ def test_a_deep_tree_stays_on_the_page_at_320_px(open_browser, org, facilitator)
 
 # 5. Skip link ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("logged_in", [False, True], ids=["login-page", "units-page"])
 def test_skip_link_is_first_and_moves_focus_to_main(web, org, tree, facilitator, logged_in):
     page = web.page
@@ -245,10 +252,12 @@ def test_skip_link_is_first_and_moves_focus_to_main(web, org, tree, facilitator,
     expect(page.locator("#main")).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null"), (
-        "after the skip link, the next Tab should land inside <main>")
+        "after the skip link, the next Tab should land inside <main>"
+    )
 
 
 # 6. Password reset ----------------------------------------------------------------------------
+
 
 def test_password_reset(web, org, make_person, mailoutbox):
     make_person(org, "staff", email="robin@alpha.example")
@@ -275,6 +284,7 @@ def test_password_reset(web, org, make_person, mailoutbox):
 
 
 # 7. Two-factor authentication and recovery codes ----------------------------------------------
+
 
 def test_two_factor_setup_recovery_codes_and_login(web, org, make_person):
     import pyotp
@@ -341,6 +351,7 @@ def test_two_factor_setup_recovery_codes_and_login(web, org, make_person):
 
 # 8. The guardian role needs a second person (issue 8, finding 6) --------------------------
 
+
 def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_person):
     make_person(org, "board", email="board@alpha.example")
     staff = make_person(org, "staff", email="kim@alpha.example")
@@ -357,11 +368,14 @@ def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_
     expect(page).to_have_url(path_is("/o/alpha/people/"))
     expect(page.get_by_role("status")).to_contain_text("waits until a guardian or board member")
     expect(page.get_by_role("row", name=re.compile(member.display_name))).to_contain_text(
-        "guardian role awaiting confirmation")
+        "guardian role awaiting confirmation"
+    )
     web.check()
 
     web.goto(f"/o/alpha/people/{member.pk}/")
-    expect(page.get_by_role("heading", name="Speak-up guardian role awaiting confirmation")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Speak-up guardian role awaiting confirmation")
+    ).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Confirm"))).to_have_count(0)
     web.check()
 
@@ -375,6 +389,7 @@ def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_
 
     board = open_browser()
     from echoorg.accounts.models import User
+
     board.login_as(User.objects.get(email="board@alpha.example"))
     bpage = board.page
     board.goto("/o/alpha/")
@@ -391,6 +406,7 @@ def test_guardian_request_and_confirmation(open_browser, org, facilitator, make_
 
 
 # 9. Login throttle (issue 8, finding 15) and unit names (finding 19) -----------------------
+
 
 def test_a_client_that_keeps_failing_is_told_how_long_to_wait(web, org, make_person, settings):
     make_person(org, "staff", email="sam@alpha.example")
@@ -412,8 +428,9 @@ def test_a_unit_name_of_invisible_characters_is_refused_by_field(web, org, tree,
     page.get_by_label("Unit name").fill("\u200b\u2060")
     web.submit(page.get_by_role("button", name="Add unit"))
     alert = page.get_by_role("alert")
-    expect(alert.get_by_role("link", name=re.compile(r"^Unit name: Give the unit a name"))
-           ).to_be_visible()
+    expect(
+        alert.get_by_role("link", name=re.compile(r"^Unit name: Give the unit a name"))
+    ).to_be_visible()
     web.check()
     page.get_by_label("Unit name").fill("FOSTER\u200bING")
     web.submit(page.get_by_role("button", name="Add unit"))

@@ -34,9 +34,11 @@ NARROW = {"width": 320, "height": 640}
 SLUG = "northmoor"
 RECEIPT = re.compile(r"^\d{4} \d{4} \d{4} \d{4}$")
 # A tiny but well-formed PDF: enough for the browser to send it as application/pdf.
-PDF = (b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-       b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
-       b"trailer <</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
+    b"trailer <</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @dataclass
@@ -124,10 +126,13 @@ def database_holds(needles: list[str]) -> list[str]:
 
 # 1. The anonymous journey ------------------------------------------------------------------
 
+
 def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo):
     today = timezone.localdate()
-    text = ("On the night shift the medicines trolley was left open beside the children's "
-            "beds and nobody wrote it down. Marigold-7731 is the trolley's asset tag.")
+    text = (
+        "On the night shift the medicines trolley was left open beside the children's "
+        "beds and nobody wrote it down. Marigold-7731 is the trolley's asset tag."
+    )
     reply = "Thank you. It happened again on Tuesday; the new lock is not being used."
     to_reporter = "We have received your concern and will look into it this week."
     concerns_before = Concern.objects.filter(organisation=demo.org).count()
@@ -141,16 +146,21 @@ def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo)
     reporter.check()
 
     page.get_by_role("group", name="How do you want to raise it?").get_by_role(
-        "radio", name=re.compile(r"^Anonymous")).check()
+        "radio", name=re.compile(r"^Anonymous")
+    ).check()
     page.get_by_role("group", name="What is it about?").get_by_role(
-        "radio", name="Patient safety or quality", exact=True).check()
+        "radio", name="Patient safety or quality", exact=True
+    ).check()
     page.get_by_role("group", name="Who may be at risk?").get_by_role(
-        "checkbox", name="Children or babies", exact=True).check()
+        "checkbox", name="Children or babies", exact=True
+    ).check()
     page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
-        "radio", name="Yes", exact=True).check()
+        "radio", name="Yes", exact=True
+    ).check()
     page.get_by_label("What is your concern?").fill(text)
     page.get_by_label("Files that help explain it").set_input_files(
-        files=[{"name": "trolley-log.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "trolley-log.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Send my concern").click()
     received = navigation.value
@@ -179,8 +189,7 @@ def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo)
     guardian.submit(org_nav(guardian, demo).get_by_role("link", name=re.compile(r"^Concerns")))
     expect(gpage).to_have_url(path_is(f"/o/{SLUG}/concerns/"))
     expect(heading(gpage)).to_have_text("Concerns")
-    row = gpage.get_by_role("row").filter(
-        has=gpage.get_by_role("link", name=reference, exact=True))
+    row = gpage.get_by_role("row").filter(has=gpage.get_by_role("link", name=reference, exact=True))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Risk of harm")
     expect(row).to_contain_text("Patient safety or quality")
@@ -207,16 +216,21 @@ def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo)
         assert handle.read() == PDF
 
     gpage.get_by_label("What happened").select_option(
-        label="Receipt acknowledged to the person who raised it")
+        label="Receipt acknowledged to the person who raised it"
+    )
     gpage.get_by_label("On", exact=True).fill(today.isoformat())
     guardian.submit(gpage.get_by_role("button", name="Record the step"))
     expect(gpage).to_have_url(path_is(case_path))
     expect(gpage.get_by_role("status")).to_contain_text(
-        "Recorded: Receipt acknowledged to the person who raised it.")
+        "Recorded: Receipt acknowledged to the person who raised it."
+    )
     steps = gpage.get_by_role("table").filter(has_text="Receipt acknowledged")
     expect(steps).to_contain_text("Receipt acknowledged to the person who raised it")
-    expect(gpage.get_by_role("img", name=re.compile(rf"^Timeline of concern {reference}"))
-           .locator("desc")).to_contain_text("Receipt acknowledged")
+    expect(
+        gpage.get_by_role("img", name=re.compile(rf"^Timeline of concern {reference}")).locator(
+            "desc"
+        )
+    ).to_contain_text("Receipt acknowledged")
     guardian.check()
 
     gpage.get_by_label("Your message").fill(to_reporter)
@@ -260,7 +274,8 @@ def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo)
     back.submit(bpage.get_by_role("button", name="Send to the guardian"))
     expect(bpage).to_have_url(path_is(f"/speak-up/{SLUG}/case/"))
     expect(bpage.get_by_role("status")).to_contain_text(
-        "Your message has been sent to the guardian.")
+        "Your message has been sent to the guardian."
+    )
     expect(bpage.locator("ul.thread li.mine")).to_contain_text(reply)
     back.check()
 
@@ -291,19 +306,22 @@ def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo)
     assert stored.from_reporter and stored.content_type == "application/pdf"
     assert PDF not in bytes(stored.data_encrypted)
     assert stored.content() == PDF
-    assert list(CaseEvent.objects.filter(concern=concern).values_list("type", flat=True)) \
-        == ["received", "acknowledged"]
+    assert list(CaseEvent.objects.filter(concern=concern).values_list("type", flat=True)) == [
+        "received",
+        "acknowledged",
+    ]
     assert [m.from_reporter for m in Message.objects.filter(concern=concern)] == [False, True]
-    assert all(m.author_id is None for m in Message.objects.filter(concern=concern,
-                                                                   from_reporter=True))
+    assert all(
+        m.author_id is None for m in Message.objects.filter(concern=concern, from_reporter=True)
+    )
     # The search itself works: it finds what is stored in plain text on purpose.
     assert any(f"{Concern._meta.db_table}.reference" in hit for hit in database_holds([reference]))
-    leaks = database_holds([digits, code, "Marigold-7731", to_reporter, reply,
-                            "trolley-log.pdf"])
+    leaks = database_holds([digits, code, "Marigold-7731", to_reporter, reply, "trolley-log.pdf"])
     assert not leaks, "stored in plain text:\n  " + "\n  ".join(leaks)
 
 
 # 2. A confidential concern from a staff account ------------------------------------------
+
 
 def test_staff_raises_a_confidential_concern_and_finds_it_in_your_concerns(web, demo):
     page = web.page
@@ -317,13 +335,17 @@ def test_staff_raises_a_confidential_concern_and_finds_it_in_your_concerns(web, 
     web.check()
 
     page.get_by_role("group", name="How do you want to raise it?").get_by_role(
-        "radio", name=re.compile(r"^Confidential")).check()
+        "radio", name=re.compile(r"^Confidential")
+    ).check()
     page.get_by_role("group", name="What is it about?").get_by_role(
-        "radio", name="Bullying or harassment", exact=True).check()
+        "radio", name="Bullying or harassment", exact=True
+    ).check()
     page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
-        "radio", name="No", exact=True).check()
+        "radio", name="No", exact=True
+    ).check()
     page.get_by_label("What is your concern?").fill(
-        "A team manager shouts at newly qualified workers in supervision.")
+        "A team manager shouts at newly qualified workers in supervision."
+    )
     web.submit(page.get_by_role("button", name="Send my concern"))
     expect(heading(page)).to_have_text("Your concern has been received")
     expect(page.get_by_role("region", name="Your receipt code")).to_have_count(0)
@@ -361,18 +383,21 @@ def test_staff_raises_a_confidential_concern_and_finds_it_in_your_concerns(web, 
 
 # 3. The guardian's other pages -----------------------------------------------------------
 
+
 def test_guardian_pages_composite_case_statistics_return_import_and_clocks(web, demo):
     page = web.page
     web.login_as(demo.user("guardian"))
-    composite = Concern.objects.get(organisation=demo.org,
-                                    title__contains="Fictional composite case")
+    composite = Concern.objects.get(
+        organisation=demo.org, title__contains="Fictional composite case"
+    )
 
     web.goto(f"/o/{SLUG}/concerns/case/{composite.reference}/")
     expect(heading(page)).to_have_text(f"Concern {composite.reference}")
     main = page.get_by_role("main")
     expect(main).to_contain_text("Fictional composite case (not a real case)")
-    timeline = page.get_by_role("img", name=re.compile(
-        rf"^Timeline of concern {re.escape(composite.reference)}"))
+    timeline = page.get_by_role(
+        "img", name=re.compile(rf"^Timeline of concern {re.escape(composite.reference)}")
+    )
     expect(timeline).to_be_visible()
     missed = timeline.locator("text").filter(has_text="(missed)")
     for clock in ("Acknowledge by", "Feedback by", "Refer or protect by"):
@@ -408,8 +433,9 @@ def test_guardian_pages_composite_case_statistics_return_import_and_clocks(web, 
     expect(page).to_have_url(path_is(f"/o/{SLUG}/concerns/return/"))
     expect(heading(page)).to_have_text(re.compile(r"^Quarterly return: "))
     expect(main).to_contain_text("These are the true counts")
-    expect(page.get_by_role("table", name=re.compile(r"^Concerns by category"))) \
-        .not_to_contain_text("hidden")
+    expect(
+        page.get_by_role("table", name=re.compile(r"^Concerns by category"))
+    ).not_to_contain_text("hidden")
     web.check()
 
     with page.expect_download() as info:
@@ -432,12 +458,15 @@ def test_guardian_pages_composite_case_statistics_return_import_and_clocks(web, 
     expect(heading(page)).to_have_text("Import earlier cases")
     web.check()
 
-    bad = (b"case,type,date,risk_of_harm,category,mode,unit,leader,to,outcome,note\n"
-           b"OLD-1,received,2024-05-02,false,fraud,named,,,,,\n"
-           b"OLD-1,acknowledged,2024-05-06,,,,,,,,\n"
-           b"OLD-1,tea_break,2024-05-07,,,,,,,,\n")
+    bad = (
+        b"case,type,date,risk_of_harm,category,mode,unit,leader,to,outcome,note\n"
+        b"OLD-1,received,2024-05-02,false,fraud,named,,,,,\n"
+        b"OLD-1,acknowledged,2024-05-06,,,,,,,,\n"
+        b"OLD-1,tea_break,2024-05-07,,,,,,,,\n"
+    )
     page.get_by_label("Cases (CSV or JSON)").set_input_files(
-        files=[{"name": "history.csv", "mimeType": "text/csv", "buffer": bad}])
+        files=[{"name": "history.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
     assert submit_for_status(web, page.get_by_role("button", name="Import")) == 400
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("There is a problem")
@@ -460,12 +489,14 @@ def test_guardian_pages_composite_case_statistics_return_import_and_clocks(web, 
 
 # 4. Leaders and the board --------------------------------------------------------------
 
+
 def test_leader_sees_statistics_but_no_case(open_browser, demo):
     web = open_browser()
     page = web.page
     web.login_as(demo.user("leader"))
-    composite = Concern.objects.get(organisation=demo.org,
-                                    title__contains="Fictional composite case")
+    composite = Concern.objects.get(
+        organisation=demo.org, title__contains="Fictional composite case"
+    )
 
     web.goto(f"/o/{SLUG}/")
     nav = org_nav(web, demo)
@@ -479,8 +510,11 @@ def test_leader_sees_statistics_but_no_case(open_browser, demo):
     expect(page.get_by_role("main")).not_to_contain_text(composite.reference)
     web.check()
 
-    for path in (f"/o/{SLUG}/concerns/", f"/o/{SLUG}/concerns/case/{composite.reference}/",
-                 f"/o/{SLUG}/concerns/return/"):
+    for path in (
+        f"/o/{SLUG}/concerns/",
+        f"/o/{SLUG}/concerns/case/{composite.reference}/",
+        f"/o/{SLUG}/concerns/return/",
+    ):
         response = web.goto(path, status=None)
         assert response.status in (403, 404), f"GET {path} as a leader: {response.status}"
         expect(page.get_by_role("main")).not_to_contain_text("Fictional composite case")
@@ -507,7 +541,8 @@ def test_board_member_sees_the_return_with_small_counts_hidden(open_browser, dem
         assert count, f"unexpected cell {cell!r}"
         if count.group(1) != "hidden":
             assert int(count.group(1)) == 0 or int(count.group(1)) >= k, (
-                f"a count smaller than {k} is shown to the board: {cells}")
+                f"a count smaller than {k} is shown to the board: {cells}"
+            )
     web.check()
 
     # The board has no case workspace either.
@@ -517,6 +552,7 @@ def test_board_member_sees_the_return_with_small_counts_hidden(open_browser, dem
 
 
 # 5. The form on a narrow screen, and its errors ------------------------------------------
+
 
 def test_speak_up_form_at_320_px_and_its_error_summary(open_browser, demo):
     web = open_browser(viewport=NARROW)
@@ -544,10 +580,12 @@ def test_speak_up_form_at_320_px_and_its_error_summary(open_browser, demo):
         expect(link).to_have_attribute("href", href)
         assert page.locator(href).count() == 1, f"{label}: the link's target {href} is missing"
     # Each group of options names its own error too, not only the summary.
-    expect(page.get_by_role("group", name="Is anyone at risk of harm now?")) \
-        .to_have_accessible_description(re.compile(r"call 999 as well\. .*required"))
-    expect(page.get_by_role("group", name="What is it about?")) \
-        .to_have_accessible_description(re.compile(r"required"))
+    expect(
+        page.get_by_role("group", name="Is anyone at risk of harm now?")
+    ).to_have_accessible_description(re.compile(r"call 999 as well\. .*required"))
+    expect(page.get_by_role("group", name="What is it about?")).to_have_accessible_description(
+        re.compile(r"required")
+    )
     assert_no_horizontal_scroll(page, NARROW["width"])
     web.check()
 
@@ -561,12 +599,14 @@ def test_speak_up_form_at_320_px_and_its_error_summary(open_browser, demo):
     page.get_by_role("radio", name=re.compile(r"^Anonymous")).check()
     page.get_by_role("radio", name="Other", exact=True).check()
     page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
-        "radio", name="I don't know", exact=True).check()
+        "radio", name="I don't know", exact=True
+    ).check()
     page.get_by_label("What is your concern?").fill("Agency staff are not given handovers.")
     web.submit(page.get_by_role("button", name="Send my concern"))
     expect(heading(page)).to_have_text("Your concern has been received")
-    expect(page.get_by_role("region", name="Your receipt code").locator("p.code")) \
-        .to_have_text(RECEIPT)
+    expect(page.get_by_role("region", name="Your receipt code").locator("p.code")).to_have_text(
+        RECEIPT
+    )
     assert_no_horizontal_scroll(page, NARROW["width"])
     web.check()
     assert Concern.objects.count() == before + 1
@@ -574,12 +614,14 @@ def test_speak_up_form_at_320_px_and_its_error_summary(open_browser, demo):
 
 # 6. The guardian's pages on a narrow screen ----------------------------------------------
 
+
 def test_guardian_pages_fit_320_px(open_browser, demo):
     web = open_browser(viewport=NARROW)
     page = web.page
     web.login_as(demo.user("guardian"))
-    composite = Concern.objects.get(organisation=demo.org,
-                                    title__contains="Fictional composite case")
+    composite = Concern.objects.get(
+        organisation=demo.org, title__contains="Fictional composite case"
+    )
     for path, title in (
         (f"/o/{SLUG}/concerns/", "Concerns"),
         (f"/o/{SLUG}/concerns/case/{composite.reference}/", f"Concern {composite.reference}"),
@@ -593,6 +635,7 @@ def test_guardian_pages_fit_320_px(open_browser, demo):
 
 
 # 7. A case dated 9999 in the database (issue 8, finding 7) ----------------------------
+
 
 def test_a_stored_case_dated_9999_is_marked_and_every_page_still_opens(web, demo):
     page = web.page
@@ -636,13 +679,20 @@ STATUS_LOG = """() => {
 def raised_with_receipt(demo: Demo) -> tuple[Concern, str]:
     from echoorg.concerns.services import raise_concern
 
-    raised = raise_concern(demo.org, mode="anonymous", category="fraud", at_risk=[],
-                           risk_of_harm=False, text="Invoices are paid twice.")
+    raised = raise_concern(
+        demo.org,
+        mode="anonymous",
+        category="fraud",
+        at_risk=[],
+        risk_of_harm=False,
+        text="Invoices are paid twice.",
+    )
     return raised.concern, raised.receipt
 
 
 def test_the_follow_up_check_runs_from_the_keyboard_and_tells_screen_readers(
-        open_browser, demo, settings):
+    open_browser, demo, settings
+):
     settings.ECHOORG_POW_BITS = settings.ECHOORG_POW_MAX_BITS = 10
     concern, code = raised_with_receipt(demo)
     web = open_browser()
@@ -660,8 +710,11 @@ def test_the_follow_up_check_runs_from_the_keyboard_and_tells_screen_readers(
     import hashlib
 
     for text in ("", "abc", "x" * 55, "y" * 56, "z" * 64, "pow1.raise.3.18.99.ab.cd:12345"):
-        ours = page.evaluate("t => Array.from(window.echoorgSha256Ascii(t))"
-                             ".map(b => b.toString(16).padStart(2, '0')).join('')", text)
+        ours = page.evaluate(
+            "t => Array.from(window.echoorgSha256Ascii(t))"
+            ".map(b => b.toString(16).padStart(2, '0')).join('')",
+            text,
+        )
         assert ours == hashlib.sha256(text.encode()).hexdigest(), text
 
     page.evaluate(STATUS_LOG)
@@ -679,8 +732,7 @@ def test_the_follow_up_check_runs_from_the_keyboard_and_tells_screen_readers(
     # Without Web Crypto (a plain-HTTP address) the script solves the check itself.
     again = open_browser()
     again.goto(f"/speak-up/{SLUG}/follow-up/")
-    again.page.evaluate("() => Object.defineProperty(window.crypto, 'subtle', "
-                        "{value: undefined})")
+    again.page.evaluate("() => Object.defineProperty(window.crypto, 'subtle', {value: undefined})")
     again.page.get_by_label("Your 16-digit receipt code").fill(code)
     again.submit(again.page.get_by_role("button", name="Open my concern"))
     expect(again.page).to_have_url(path_is(f"/speak-up/{SLUG}/case/"))
@@ -707,7 +759,8 @@ def test_without_javascript_the_forms_say_what_to_do_instead(browser, live_serve
 
 
 def test_a_form_that_has_reached_its_hourly_limit_says_how_else_to_speak_up(
-        open_browser, demo, settings):
+    open_browser, demo, settings
+):
     from echoorg.concerns import protection
 
     settings.ECHOORG_SPEAKUP_MAX_PER_HOUR = 1
@@ -719,7 +772,8 @@ def test_a_form_that_has_reached_its_hourly_limit_says_how_else_to_speak_up(
     page.get_by_role("radio", name=re.compile(r"^Anonymous")).check()
     page.get_by_role("radio", name="Fraud", exact=True).check()
     page.get_by_role("group", name="Is anyone at risk of harm now?").get_by_role(
-        "radio", name="No", exact=True).check()
+        "radio", name="No", exact=True
+    ).check()
     page.get_by_label("What is your concern?").fill("Invoices are paid twice.")
     assert submit_for_status(web, page.get_by_role("button", name="Send my concern")) == 429
     alert = page.get_by_role("alert")

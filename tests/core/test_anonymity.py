@@ -81,23 +81,29 @@ def tree_cells(parents: list[int], shown: list[bool]) -> list[frozenset]:
     return [frozenset(subtree_of(parents, u)) for u in range(len(parents)) if shown[u]]
 
 
-def remainder_by_subtraction(parents: list[int], own: list[int], shown: list[bool],
-                             unit: int) -> int:
+def remainder_by_subtraction(
+    parents: list[int], own: list[int], shown: list[bool], unit: int
+) -> int:
     """What an attacker gets from a shown unit minus its nearest shown descendants."""
     below = subtree_of(parents, unit) - {unit}
-    nearest = [d for d in below if shown[d]
-               and not any(shown[m] and d in subtree_of(parents, m) - {m} for m in below)]
+    nearest = [
+        d
+        for d in below
+        if shown[d] and not any(shown[m] and d in subtree_of(parents, m) - {m} for m in below)
+    ]
     total = sum(own[u] for u in subtree_of(parents, unit))
     return total - sum(sum(own[u] for u in subtree_of(parents, d)) for d in nearest)
 
 
-def remainder_by_definition(parents: list[int], own: list[int], shown: list[bool],
-                            unit: int) -> int:
+def remainder_by_definition(
+    parents: list[int], own: list[int], shown: list[bool], unit: int
+) -> int:
     """rem(G) as the brief defines it: own plus hidden(c) over hidden children."""
+
     def hidden(u: int) -> int:
         return own[u] + sum(hidden(c) for c, p in enumerate(parents) if p == u and not shown[c])
-    return own[unit] + sum(hidden(c) for c, p in enumerate(parents)
-                           if p == unit and not shown[c])
+
+    return own[unit] + sum(hidden(c) for c, p in enumerate(parents) if p == unit and not shown[c])
 
 
 @st.composite
@@ -228,13 +234,16 @@ def test_it_accepts_parents_listed_after_their_children():
     assert suppress_hierarchy([2, 2, -1], [10, 3, 0], 5) == [False, False, True]
 
 
-@pytest.mark.parametrize(("parents", "own", "message"), [
-    ([-1, 0], [1], "has 1 entries for 2 units"),
-    ([-1], [-1], "must not be negative"),
-    ([-1], [2.5], "must be a whole number"),
-    ([1, 0], [5, 5], "cycle"),
-    ([-1, 7], [5, 5], "not -1 or a unit index"),
-])
+@pytest.mark.parametrize(
+    ("parents", "own", "message"),
+    [
+        ([-1, 0], [1], "has 1 entries for 2 units"),
+        ([-1], [-1], "must not be negative"),
+        ([-1], [2.5], "must be a whole number"),
+        ([1, 0], [5, 5], "cycle"),
+        ([-1, 7], [5, 5], "not -1 or a unit index"),
+    ],
+)
 def test_it_refuses_bad_trees_and_counts(parents, own, message):
     with pytest.raises(ValueError, match=message):
         suppress_hierarchy(parents, own, 5)
@@ -306,7 +315,8 @@ def test_it_groups_atoms_by_the_shown_cells_containing_them():
 def test_it_reports_only_published_blocks_of_one_to_k_minus_one():
     cells = [Cell("all", frozenset("abc")), Cell("ab", frozenset("ab"))]
     assert violations(cells, {"a": 2, "b": 2, "c": 9, "z": 1}, 5) == [
-        Block(frozenset("ab"), 4, frozenset({"all", "ab"}))]
+        Block(frozenset("ab"), 4, frozenset({"all", "ab"}))
+    ]
     assert violations(cells, {"a": 0, "b": 0, "c": 9, "z": 1}, 5) == []
 
 
@@ -314,8 +324,7 @@ def test_it_refuses_unknown_atoms_and_duplicate_keys():
     with pytest.raises(ValueError, match="atom 'q' has no count"):
         atom_blocks([Cell("x", frozenset("q"))], {"a": 1})
     with pytest.raises(ValueError, match="key 'x' is used by two cells"):
-        suppress_cells([Cell("x", frozenset("a")), Cell("x", frozenset("b"))],
-                       {"a": 5, "b": 5}, 5)
+        suppress_cells([Cell("x", frozenset("a")), Cell("x", frozenset("b"))], {"a": 5, "b": 5}, 5)
     with pytest.raises(ValueError, match="must not be negative"):
         violations([], {"a": -1}, 5)
 
@@ -341,19 +350,25 @@ def test_it_builds_the_cells_of_a_demographic_cut():
     cells, atom_n = cut_cells("Dept", {"Dept": {"f": 1}, "A": {"f": 4, "m": 3}, "B": {"m": 6}})
     assert atom_n == {("Dept", "f"): 1, ("A", "f"): 4, ("A", "m"): 3, ("B", "m"): 6}
     assert [(c.key, c.fixed) for c in cells] == [
-        (("Dept", None), False), (("A", None), False), (("B", None), False),
-        (("Dept", "f"), False), (("Dept", "m"), False)]
+        (("Dept", None), False),
+        (("A", None), False),
+        (("B", None), False),
+        (("Dept", "f"), False),
+        (("Dept", "m"), False),
+    ]
     assert cells[0].atoms == frozenset(atom_n)
     assert cells[1].atoms == {("A", "f"), ("A", "m")}
     assert cells[3].atoms == {("Dept", "f"), ("A", "f")}
 
 
 def test_it_fixes_published_totals_and_drops_suppressed_ones():
-    cells, _ = cut_cells("Dept", {"A": {"f": 4, "m": 3}, "B": {"m": 6}},
-                         shown_totals={"Dept", "B"})
+    cells, _ = cut_cells("Dept", {"A": {"f": 4, "m": 3}, "B": {"m": 6}}, shown_totals={"Dept", "B"})
     assert [(c.key, c.fixed) for c in cells] == [
-        (("Dept", None), True), (("B", None), True), (("Dept", "f"), False),
-        (("Dept", "m"), False)]
+        (("Dept", None), True),
+        (("B", None), True),
+        (("Dept", "f"), False),
+        (("Dept", "m"), False),
+    ]
 
 
 def test_it_hides_a_cut_that_would_expose_a_few_people():
@@ -366,15 +381,21 @@ def test_it_hides_a_cut_that_would_expose_a_few_people():
 def test_it_prefers_merging_with_a_neighbouring_block():
     # Cells all = {a,b,c}, left = {a,b}, right = {b,c}: block {a} (2 people) merges with
     # {b} when `right` is hidden; hiding `left` would do it too but is bigger.
-    cells = [Cell("all", frozenset("abc")), Cell("left", frozenset("ab")),
-             Cell("right", frozenset("bc"))]
+    cells = [
+        Cell("all", frozenset("abc")),
+        Cell("left", frozenset("ab")),
+        Cell("right", frozenset("bc")),
+    ]
     shown = suppress_cells(cells, {"a": 2, "b": 20, "c": 30}, 5)
     assert shown == {"all", "left"}
 
 
 def test_it_refuses_fixed_cells_that_already_disclose():
-    cells = [Cell("dept", frozenset("ab"), fixed=True), Cell("team", frozenset("a"), fixed=True),
-             Cell("other", frozenset("b"))]
+    cells = [
+        Cell("dept", frozenset("ab"), fixed=True),
+        Cell("team", frozenset("a"), fixed=True),
+        Cell("other", frozenset("b")),
+    ]
     with pytest.raises(ValueError, match="isolate a group of 3, fewer than 5"):
         suppress_cells(cells, {"a": 7, "b": 3}, 5)
 
@@ -402,7 +423,7 @@ def check_cells_are_safe(cells: list[Cell], atom_n: dict, shown: set, k: int) ->
 def cuts(draw: st.DrawFn) -> dict:
     """A unit's respondents by child and cut value (the unit's own under 'Unit')."""
     children = draw(st.integers(1, 4))
-    values = ["v1", "v2", "v3"][:draw(st.integers(2, 3))]
+    values = ["v1", "v2", "v3"][: draw(st.integers(2, 3))]
     names = [f"team {n}" for n in range(children)]
     if draw(st.booleans()):
         names.append("Unit")
@@ -439,15 +460,22 @@ def test_it_keeps_waves_safe_against_each_other(tree, k, data):
     units = range(len(parents))
     first = data.draw(st.lists(small_counts, min_size=len(units), max_size=len(units)))
     second = data.draw(st.lists(small_counts, min_size=len(units), max_size=len(units)))
-    atom_n = {(u, w): n for w, counts in ((1, first), (2, second))
-              for u, n in zip(units, counts, strict=True)}
+    atom_n = {
+        (u, w): n
+        for w, counts in ((1, first), (2, second))
+        for u, n in zip(units, counts, strict=True)
+    }
     members = [subtree_of(parents, u) for u in units]
     published = suppress_hierarchy(parents, first, k)
-    cells = [Cell(("wave 1", u), frozenset((m, 1) for m in members[u]), fixed=True)
-             for u in units if published[u]]
+    cells = [
+        Cell(("wave 1", u), frozenset((m, 1) for m in members[u]), fixed=True)
+        for u in units
+        if published[u]
+    ]
     cells += [Cell(("wave 2", u), frozenset((m, 2) for m in members[u])) for u in units]
-    cells += [Cell(("both", u), frozenset((m, w) for m in members[u] for w in (1, 2)))
-              for u in units]
+    cells += [
+        Cell(("both", u), frozenset((m, w) for m in members[u] for w in (1, 2))) for u in units
+    ]
     shown = suppress_cells(cells, atom_n, k)
     check_cells_are_safe(cells, atom_n, shown, k)
     assert suppress_cells(cells, atom_n, k) == shown

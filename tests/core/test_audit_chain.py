@@ -20,15 +20,25 @@ OLD_KEY, NEW_KEY = new_audit_key(), new_audit_key()
 KEYS = AuditKeys([OLD_KEY])
 
 
-def chain(n: int, keys: AuditKeys = KEYS, key_id: str | None = None,
-          start: list[ChainEntry] | None = None) -> list[ChainEntry]:
+def chain(
+    n: int, keys: AuditKeys = KEYS, key_id: str | None = None, start: list[ChainEntry] | None = None
+) -> list[ChainEntry]:
     entries = list(start or [])
     prev = entries[-1].hash if entries else GENESIS
     kid = keys.signing_id if key_id is None else key_id
     for seq in range(len(entries) + 1, len(entries) + n + 1):
-        e = ChainEntry(seq, f"2026-11-26T10:00:{seq:02d}.000000+00:00", "7", "1",
-                       "unit.created", "orgs.unit", str(seq), {"name": f"Team {seq}"}, prev,
-                       key_id=kid)
+        e = ChainEntry(
+            seq,
+            f"2026-11-26T10:00:{seq:02d}.000000+00:00",
+            "7",
+            "1",
+            "unit.created",
+            "orgs.unit",
+            str(seq),
+            {"name": f"Team {seq}"},
+            prev,
+            key_id=kid,
+        )
         e = replace(e, hash=entry_hash(e, keys))
         entries.append(e)
         prev = e.hash
@@ -37,8 +47,9 @@ def chain(n: int, keys: AuditKeys = KEYS, key_id: str | None = None,
 
 def check(entries, keys: AuditKeys = KEYS, **kwargs):
     last = entries[-1] if entries else None
-    return verify_chain(entries, last.seq if last else 0, last.hash if last else GENESIS,
-                        keys, **kwargs)
+    return verify_chain(
+        entries, last.seq if last else 0, last.hash if last else GENESIS, keys, **kwargs
+    )
 
 
 def test_an_untouched_chain_verifies():
@@ -221,7 +232,9 @@ def test_a_chain_rewritten_with_the_key_fails_against_a_saved_head():
     rewritten: list[ChainEntry] = []
     prev = GENESIS
     for e in entries:
-        e = replace(e, prev_hash=prev, detail={"name": "named reporter"} if e.seq == 2 else e.detail)
+        e = replace(
+            e, prev_hash=prev, detail={"name": "named reporter"} if e.seq == 2 else e.detail
+        )
         e = replace(e, hash=entry_hash(e, KEYS))
         rewritten.append(e)
         prev = e.hash
@@ -235,14 +248,21 @@ def test_a_head_round_trips_through_json():
     assert ChainHead.from_json(saved.to_json()) == saved
 
 
-@pytest.mark.parametrize("text, message", [
-    ("not json", "not JSON"),
-    ('{"seq": 1}', "not an echoorg audit head"),
-    ('{"format": "echoorg-audit-head/1", "seq": -1, "entries": 0, "hash": "' + "0" * 64 + '"}',
-     "'seq'"),
-    ('{"format": "echoorg-audit-head/1", "seq": 1, "entries": 1, "hash": "xyz"}', "'hash'"),
-    ("[" * 100_000, "not JSON"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("not json", "not JSON"),
+        ('{"seq": 1}', "not an echoorg audit head"),
+        (
+            '{"format": "echoorg-audit-head/1", "seq": -1, "entries": 0, "hash": "'
+            + "0" * 64
+            + '"}',
+            "'seq'",
+        ),
+        ('{"format": "echoorg-audit-head/1", "seq": 1, "entries": 1, "hash": "xyz"}', "'hash'"),
+        ("[" * 100_000, "not JSON"),
+    ],
+)
 def test_a_malformed_head_is_refused_clearly(text, message):
     with pytest.raises(ValueError, match=message):
         ChainHead.from_json(text)

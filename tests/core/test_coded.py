@@ -20,15 +20,18 @@ pytestmark = pytest.mark.usefixtures("both_routes")
 def random_answers(seed: int, n: int, missing: float, low: int = 1, high: int = 5):
     rng = np.random.default_rng(seed)
     base = rng.normal((low + high) / 2, 1, size=(n, 1))
-    answers = np.clip(np.rint(base + rng.normal(0, 1, size=(n, len(INSTRUMENT.items)))),
-                      low, high)
+    answers = np.clip(np.rint(base + rng.normal(0, 1, size=(n, len(INSTRUMENT.items)))), low, high)
     answers[rng.random(answers.shape) < missing] = np.nan
     return answers
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(1, 400),
-       missing=st.sampled_from([0.0, 0.1, 0.5, 0.9]), units=st.integers(1, 12))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 400),
+    missing=st.sampled_from([0.0, 0.1, 0.5, 0.9]),
+    units=st.integers(1, 12),
+)
 def test_unit_figures_agree_on_both_routes(seed, n, missing, units):
     answers = random_answers(seed, n, missing)
     rng = np.random.default_rng(seed + 1)
@@ -40,14 +43,16 @@ def test_unit_figures_agree_on_both_routes(seed, n, missing, units):
     as_coded = unit_figures(INSTRUMENT, coded, unit_of, names, parents)
     np.testing.assert_array_equal(as_float.n, as_coded.n)
     np.testing.assert_array_equal(as_float.scale_n, as_coded.scale_n)
-    np.testing.assert_allclose(as_float.scale_mean, as_coded.scale_mean, rtol=0, atol=1e-12,
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        as_float.scale_mean, as_coded.scale_mean, rtol=0, atol=1e-12, equal_nan=True
+    )
     np.testing.assert_array_equal(as_float.own_scale_n, as_coded.own_scale_n)
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(0, 500),
-       missing=st.sampled_from([0.0, 0.05, 0.3]))
+@given(
+    seed=st.integers(0, 10_000), n=st.integers(0, 500), missing=st.sampled_from([0.0, 0.05, 0.3])
+)
 def test_reliability_agrees_on_both_routes(seed, n, missing):
     answers = random_answers(seed, n, missing)
     as_float = scale_reliability(INSTRUMENT, answers)
@@ -59,9 +64,12 @@ def test_reliability_agrees_on_both_routes(seed, n, missing):
         # the last bits, which can move where the optimiser stops by a few millionths.
         np.testing.assert_allclose(a.omega, b.omega, atol=1e-5, equal_nan=True)
         for x, y in zip(a.items, b.items, strict=True):
-            np.testing.assert_allclose([x.mean, x.sd, x.item_rest_r, x.alpha_if_deleted],
-                                       [y.mean, y.sd, y.item_rest_r, y.alpha_if_deleted],
-                                       atol=1e-9, equal_nan=True)
+            np.testing.assert_allclose(
+                [x.mean, x.sd, x.item_rest_r, x.alpha_if_deleted],
+                [y.mean, y.sd, y.item_rest_r, y.alpha_if_deleted],
+                atol=1e-9,
+                equal_nan=True,
+            )
 
 
 def test_it_keeps_blanks_and_values_through_a_round_trip():
@@ -72,12 +80,18 @@ def test_it_keeps_blanks_and_values_through_a_round_trip():
 
 
 def test_it_handles_a_scale_that_starts_at_zero():
-    instrument = parse_instrument({
-        "id": "zero", "version": 1, "title": "Zero-based",
-        "response_scale": {"min": 0, "max": 6, "labels": [str(i) for i in range(7)]},
-        "scales": [{"id": "s", "name": "S", "description": "d", "source": "x"}],
-        "items": [{"id": f"i{j}", "text": "t", "scale": "s", "reverse": j == 1}
-                  for j in range(3)]})
+    instrument = parse_instrument(
+        {
+            "id": "zero",
+            "version": 1,
+            "title": "Zero-based",
+            "response_scale": {"min": 0, "max": 6, "labels": [str(i) for i in range(7)]},
+            "scales": [{"id": "s", "name": "S", "description": "d", "source": "x"}],
+            "items": [
+                {"id": f"i{j}", "text": "t", "scale": "s", "reverse": j == 1} for j in range(3)
+            ],
+        }
+    )
     answers = np.array([[0, 6, 3], [6, np.nan, 0], [np.nan, np.nan, 2]], dtype=float)
     coded = CodedAnswers.from_float(answers, 0, 6)
     expected = respondent_scale_scores(instrument, answers)

@@ -35,13 +35,28 @@ from echoorg.core.concerns.simulate import simulate_cases
 D = date.fromisoformat
 
 
-def summary(unit: str | None = "Ward A", *, category: str = "patient_safety",
-            anonymous: bool = False, received: str = "2025-05-01", ack: int | None = None,
-            fb: int | None = None, prot: int | None = None, breaches: tuple = (),
-            defensive: tuple = (), detriment: bool = False, speak: str | None = None,
-            leader: str | None = "Leader 1") -> CaseSummary:
-    analysis = {"days_to_acknowledge": ack, "days_to_feedback": fb, "days_to_protection": prot,
-                "breaches": list(breaches), "defensive_responses": list(defensive)}
+def summary(
+    unit: str | None = "Ward A",
+    *,
+    category: str = "patient_safety",
+    anonymous: bool = False,
+    received: str = "2025-05-01",
+    ack: int | None = None,
+    fb: int | None = None,
+    prot: int | None = None,
+    breaches: tuple = (),
+    defensive: tuple = (),
+    detriment: bool = False,
+    speak: str | None = None,
+    leader: str | None = "Leader 1",
+) -> CaseSummary:
+    analysis = {
+        "days_to_acknowledge": ack,
+        "days_to_feedback": fb,
+        "days_to_protection": prot,
+        "breaches": list(breaches),
+        "defensive_responses": list(defensive),
+    }
     return CaseSummary(unit, leader, category, anonymous, D(received), analysis, detriment, speak)
 
 
@@ -59,9 +74,17 @@ def ward_a() -> list[CaseSummary]:
             defensive.append("grievance_against_reporter")
         if i < 9:
             defensive.append("told_to_stop_raising")
-        cases.append(summary("Ward A", ack=acks[i], fb=feedbacks[i], prot=protections[i],
-                             breaches=("feedback_late",) if i < 3 else (),
-                             defensive=tuple(defensive), speak=speak[i]))
+        cases.append(
+            summary(
+                "Ward A",
+                ack=acks[i],
+                fb=feedbacks[i],
+                prot=protections[i],
+                breaches=("feedback_late",) if i < 3 else (),
+                defensive=tuple(defensive),
+                speak=speak[i],
+            )
+        )
     return cases
 
 
@@ -71,6 +94,7 @@ def by_unit(c: CaseSummary) -> str | None:
 
 # --- group_stats ------------------------------------------------------------------------
 
+
 def test_a_shown_group_has_medians_shares_and_protected_counts():
     [row] = group_stats(ward_a(), by_unit)
     assert row["group"] == "Ward A" and not row["suppressed"] and row["suppression"] is None
@@ -79,12 +103,14 @@ def test_a_shown_group_has_medians_shares_and_protected_counts():
     assert row["median_days_to_feedback"] == 45
     # from 3 cases only, and 3 of 12 cases with a breach: fewer than k, so hidden
     assert row["median_days_to_protection"] is None and row["share_with_breach"] is None
-    assert row["hidden"] == {"median_days_to_protection": "fewer_than_k",
-                             "share_with_breach": "fewer_than_k"}
+    assert row["hidden"] == {
+        "median_days_to_protection": "fewer_than_k",
+        "share_with_breach": "fewer_than_k",
+    }
     assert row["defensive_responses"] == {
-        "reporter_asked_to_apologise": 5,     # 5 shown: 5 >= k and 12 - 5 = 7 >= k
-        "told_to_stop_raising": None,         # 9: but 12 - 9 = 3 would be a small count
-        "grievance_against_reporter": None,   # 2: fewer than k
+        "reporter_asked_to_apologise": 5,  # 5 shown: 5 >= k and 12 - 5 = 7 >= k
+        "told_to_stop_raising": None,  # 9: but 12 - 9 = 3 would be a small count
+        "grievance_against_reporter": None,  # 2: fewer than k
         "reporter_moved_or_disciplined": 0,
         "internal_review_instead_of_referral": 0,
         "subject_returned_before_outcome": 0,
@@ -100,13 +126,24 @@ def test_a_group_under_k_shows_only_that_it_exists_and_one_more_group_is_hidden_
     cases = ward_a() + [summary("Ward B", ack=1)] * 3 + [summary("Ward C", ack=2)] * 7
     rows = {r["group"]: r for r in group_stats(cases, by_unit)}
     assert rows["Ward B"] == {
-        "group": "Ward B", "suppressed": True, "suppression": "fewer_than_k", "cases": None,
-        "median_days_to_acknowledge": None, "median_days_to_protection": None,
-        "median_days_to_feedback": None, "share_with_breach": None,
-        "defensive_responses": None, "detriment_reported": None, "would_speak_up_again": None,
-        "hidden": {"median_days_to_acknowledge": "fewer_than_k",
-                   "median_days_to_protection": "fewer_than_k",
-                   "median_days_to_feedback": "fewer_than_k", "share_with_breach": "fewer_than_k"}}
+        "group": "Ward B",
+        "suppressed": True,
+        "suppression": "fewer_than_k",
+        "cases": None,
+        "median_days_to_acknowledge": None,
+        "median_days_to_protection": None,
+        "median_days_to_feedback": None,
+        "share_with_breach": None,
+        "defensive_responses": None,
+        "detriment_reported": None,
+        "would_speak_up_again": None,
+        "hidden": {
+            "median_days_to_acknowledge": "fewer_than_k",
+            "median_days_to_protection": "fewer_than_k",
+            "median_days_to_feedback": "fewer_than_k",
+            "share_with_breach": "fewer_than_k",
+        },
+    }
     # the total minus the shown groups would give Ward B's size: Ward C (smallest) is hidden
     assert rows["Ward C"]["suppressed"] and rows["Ward C"]["suppression"] == "complementary"
     assert rows["Ward C"]["cases"] is None
@@ -117,7 +154,11 @@ def test_two_small_groups_protect_each_other():
     cases = ward_a() + [summary("Ward B")] * 3 + [summary("Ward D")] * 2 + [summary("Ward C")] * 7
     rows = {r["group"]: r for r in group_stats(cases, by_unit)}
     assert [rows[g]["suppression"] for g in ("Ward A", "Ward B", "Ward C", "Ward D")] == [
-        None, "fewer_than_k", None, "fewer_than_k"]
+        None,
+        "fewer_than_k",
+        None,
+        "fewer_than_k",
+    ]
     assert rows["Ward C"]["cases"] == 7
 
 
@@ -151,13 +192,16 @@ def test_detriment_counts_are_hidden_when_small_either_way():
     assert group_stats(enough, by_unit)[0]["detriment_reported"] == 5
 
 
-@pytest.mark.parametrize(("counts", "expected"), [
-    ({"yes": 10, "no": 3, "unsure": 20}, {"yes": None, "no": None, "unsure": 20}),
-    ({"yes": 0, "no": 3, "unsure": 0}, {"yes": None, "no": None, "unsure": 0}),
-    ({"yes": 2, "no": 3, "unsure": 9}, {"yes": None, "no": None, "unsure": 9}),
-    ({"yes": 12, "no": 5, "unsure": 0}, {"yes": 12, "no": 5, "unsure": 0}),
-    ({"yes": 7, "no": 7, "unsure": 1}, {"yes": None, "no": 7, "unsure": None}),
-])
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"yes": 10, "no": 3, "unsure": 20}, {"yes": None, "no": None, "unsure": 20}),
+        ({"yes": 0, "no": 3, "unsure": 0}, {"yes": None, "no": None, "unsure": 0}),
+        ({"yes": 2, "no": 3, "unsure": 9}, {"yes": None, "no": None, "unsure": 9}),
+        ({"yes": 12, "no": 5, "unsure": 0}, {"yes": 12, "no": 5, "unsure": 0}),
+        ({"yes": 7, "no": 7, "unsure": 1}, {"yes": None, "no": 7, "unsure": None}),
+    ],
+)
 def test_protect_partition(counts, expected):
     assert protect_partition(counts, 5) == expected
 
@@ -180,14 +224,18 @@ def test_no_small_count_is_ever_shown(cases, k):
     assert len(suppressed) != 1 or len(rows) == 1
     for row in rows:
         if row["suppressed"]:
-            assert all(row[key] is None for key in row if key not in
-                       ("group", "suppressed", "suppression", "hidden"))
+            assert all(
+                row[key] is None
+                for key in row
+                if key not in ("group", "suppressed", "suppression", "hidden")
+            )
             continue
         n = row["cases"]
         assert n >= k
         for count in [*row["defensive_responses"].values(), row["detriment_reported"]]:
-            assert count is None or ((count == 0 or count >= k)
-                                     and (n - count == 0 or n - count >= k))
+            assert count is None or (
+                (count == 0 or count >= k) and (n - count == 0 or n - count >= k)
+            )
         speak = row["would_speak_up_again"]
         assert all(v is None or v == 0 or v >= k for v in speak.values())
         assert sum(v is None for v in speak.values()) != 1
@@ -195,13 +243,17 @@ def test_no_small_count_is_ever_shown(cases, k):
 
 # --- quarterly return -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("year", "quarter", "start", "end"), [
-    (2025, 1, "2025-04-01", "2025-06-30"),
-    (2025, 2, "2025-07-01", "2025-09-30"),
-    (2025, 3, "2025-10-01", "2025-12-31"),
-    (2025, 4, "2026-01-01", "2026-03-31"),
-    (2023, 4, "2024-01-01", "2024-03-31"),
-])
+
+@pytest.mark.parametrize(
+    ("year", "quarter", "start", "end"),
+    [
+        (2025, 1, "2025-04-01", "2025-06-30"),
+        (2025, 2, "2025-07-01", "2025-09-30"),
+        (2025, 3, "2025-10-01", "2025-12-31"),
+        (2025, 4, "2026-01-01", "2026-03-31"),
+        (2023, 4, "2024-01-01", "2024-03-31"),
+    ],
+)
 def test_quarters_are_financial_year_quarters(year, quarter, start, end):
     assert quarter_dates(year, quarter) == (D(start), D(end))
 
@@ -212,14 +264,20 @@ def test_bad_quarter():
 
 
 def q1_cases() -> list[CaseSummary]:
-    categories = (["patient_safety"] * 6 + ["worker_safety"] * 5 + ["bullying_harassment"] * 4
-                  + ["inappropriate_behaviours"] * 3 + ["detriment", "fraud"])
+    categories = (
+        ["patient_safety"] * 6
+        + ["worker_safety"] * 5
+        + ["bullying_harassment"] * 4
+        + ["inappropriate_behaviours"] * 3
+        + ["detriment", "fraud"]
+    )
     speak = ["yes"] * 8 + ["no"] * 2 + ["unsure"] + [None] * 9
     received = [D("2025-04-01") + timedelta(days=4 * i) for i in range(20)]
     assert received[-1] <= D("2025-06-30")
-    return [summary(category=c, anonymous=i < 3, received=r.isoformat(), detriment=(i == 0),
-                    speak=s)
-            for i, (c, s, r) in enumerate(zip(categories, speak, received, strict=True))]
+    return [
+        summary(category=c, anonymous=i < 3, received=r.isoformat(), detriment=(i == 0), speak=s)
+        for i, (c, s, r) in enumerate(zip(categories, speak, received, strict=True))
+    ]
 
 
 def outside() -> list[CaseSummary]:
@@ -229,13 +287,24 @@ def outside() -> list[CaseSummary]:
 def test_the_regulator_return_shows_true_counts():
     result = quarterly_return(q1_cases() + outside(), 2025, 1)
     assert (result["period"], result["start"], result["end"]) == (
-        "2025/26 Q1", D("2025-04-01"), D("2025-06-30"))
+        "2025/26 Q1",
+        D("2025-04-01"),
+        D("2025-06-30"),
+    )
     assert result["small_counts_hidden"] is False
     assert result["total"] == 20
     assert [(c["key"], c["count"]) for c in result["categories"]] == [
-        ("patient_safety", 6), ("worker_safety", 5), ("bullying_harassment", 4),
-        ("inappropriate_behaviours", 3), ("detriment", 1), ("fraud", 1), ("other", 0)]
-    assert [c["label"] for c in result["categories"]] == [CATEGORY_LABELS[k] for k in NGO_CATEGORIES]
+        ("patient_safety", 6),
+        ("worker_safety", 5),
+        ("bullying_harassment", 4),
+        ("inappropriate_behaviours", 3),
+        ("detriment", 1),
+        ("fraud", 1),
+        ("other", 0),
+    ]
+    assert [c["label"] for c in result["categories"]] == [
+        CATEGORY_LABELS[k] for k in NGO_CATEGORIES
+    ]
     assert (result["anonymous"], result["anonymous_share"]) == (3, 0.15)
     # detriment: the detriment category (1) plus a reported detriment in another category (1)
     assert (result["detriment"], result["detriment_share"]) == (2, 0.1)
@@ -252,8 +321,11 @@ def test_the_board_version_hides_small_counts():
 
 
 def test_the_board_version_adds_complementary_suppression():
-    cases = ([summary(category="patient_safety")] * 10 + [summary(category="worker_safety")] * 8
-             + [summary(category="bullying_harassment")] * 2)
+    cases = (
+        [summary(category="patient_safety")] * 10
+        + [summary(category="worker_safety")] * 8
+        + [summary(category="bullying_harassment")] * 2
+    )
     result = quarterly_return(cases, 2025, 1, suppress=True)
     assert [c["count"] for c in result["categories"]] == [10, None, None, 0, 0, 0, 0]
     many_anonymous = [summary(anonymous=True)] * 17 + [summary()] * 3
@@ -300,7 +372,7 @@ def test_simulation_is_deterministic_by_seed():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_simulated_cases_are_valid_and_varied(seed):
     cases = simulate_cases(UNITS, LEADERS, seed, TODAY)
-    parsed = parse_cases(cases)   # the import format
+    parsed = parse_cases(cases)  # the import format
     assert [c["id"] for c in cases] == [f"SIM-{i:04d}" for i in range(1, 201)]
     firsts = [min(e.date for e in p.events if e.type == "received") for p in parsed]
     assert firsts == sorted(firsts)
@@ -312,23 +384,31 @@ def test_simulated_cases_are_valid_and_varied(seed):
         assert c["unit"] in UNITS and c["leader"] in LEADERS
         assert isinstance(c["at_risk"], list) and c["at_risk"]
         concluded = any(e["type"] == CONCLUDED for e in c["events"])
-        assert c["would_speak_up_again"] in (("yes", "no", "unsure", None) if concluded
-                                             else (None,))
+        assert c["would_speak_up_again"] in (
+            ("yes", "no", "unsure", None) if concluded else (None,)
+        )
     results = analyse_cases(cases, TODAY)
-    on_time = sum(r["days_to_acknowledge"] is not None and r["days_to_acknowledge"] <= 7
-                  for r in results.values())
+    on_time = sum(
+        r["days_to_acknowledge"] is not None and r["days_to_acknowledge"] <= 7
+        for r in results.values()
+    )
     late_ack = sum("acknowledge_late" in r["breaches"] for r in results.values())
     assert on_time >= 140 and late_ack >= 5
     fed_back = [r["days_to_feedback"] for r in results.values() if r["days_to_feedback"]]
     assert sum(d <= 100 for d in fed_back) >= 0.7 * len(fed_back)
     assert 10 <= sum(c["risk_of_harm"] for c in cases) <= 60
-    assert 3 <= sum(any(e["type"] == "detriment_reported" for e in c["events"]) for c in cases) <= 40
+    assert (
+        3 <= sum(any(e["type"] == "detriment_reported" for e in c["events"]) for c in cases) <= 40
+    )
     still_open = [c for c in cases if not any(e["type"] == CONCLUDED for e in c["events"])]
     assert 3 <= len(still_open) <= 60
     assert Counter(c["mode"] for c in cases)["anonymous"] >= 5
     # defensive responses are concentrated: the two units with most hold most of them
-    per_unit = Counter(c["unit"] for c, r in zip(cases, results.values(), strict=True)
-                       for _ in r["defensive_responses"])
+    per_unit = Counter(
+        c["unit"]
+        for c, r in zip(cases, results.values(), strict=True)
+        for _ in r["defensive_responses"]
+    )
     assert sum(per_unit.values()) >= 8
     assert sum(n for _, n in per_unit.most_common(2)) > sum(per_unit.values()) / 2
 
@@ -342,12 +422,18 @@ def test_simulated_cases_flow_into_the_board_figures():
     cases = simulate_cases(UNITS, LEADERS, 5, TODAY)
     summaries = []
     for raw, parsed in zip(cases, parse_cases(cases), strict=True):
-        summaries.append(CaseSummary(
-            raw["unit"], raw["leader"], raw["category"], raw["mode"] == "anonymous",
-            min(e.date for e in parsed.events if e.type == "received"),
-            analyse_case(parsed, TODAY),
-            any(e.type == "detriment_reported" for e in parsed.events),
-            raw["would_speak_up_again"]))
+        summaries.append(
+            CaseSummary(
+                raw["unit"],
+                raw["leader"],
+                raw["category"],
+                raw["mode"] == "anonymous",
+                min(e.date for e in parsed.events if e.type == "received"),
+                analyse_case(parsed, TODAY),
+                any(e.type == "detriment_reported" for e in parsed.events),
+                raw["would_speak_up_again"],
+            )
+        )
     rows = group_stats(summaries, lambda s: s.unit)
     assert {r["group"] for r in rows} <= set(UNITS)
     assert sum(r["cases"] for r in rows if not r["suppressed"]) <= 200
@@ -356,6 +442,7 @@ def test_simulated_cases_flow_into_the_board_figures():
 
 
 # --- rule 5: figures computed from cases follow the minimum too -------------------------
+
 
 def test_median_or_hidden_and_share_or_hidden():
     assert median_or_hidden([1, 2, 3, None, 4, 5], 5) == (3, None)

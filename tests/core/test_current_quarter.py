@@ -11,14 +11,17 @@ from hypothesis import strategies as st
 from echoorg.core.concerns.metrics import current_quarter, quarter_dates
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (date(2025, 4, 1), (2025, 1)),
-    (date(2025, 6, 30), (2025, 1)),
-    (date(2025, 7, 1), (2025, 2)),
-    (date(2025, 12, 31), (2025, 3)),
-    (date(2026, 1, 1), (2025, 4)),
-    (date(2026, 3, 31), (2025, 4)),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2025, 4, 1), (2025, 1)),
+        (date(2025, 6, 30), (2025, 1)),
+        (date(2025, 7, 1), (2025, 2)),
+        (date(2025, 12, 31), (2025, 3)),
+        (date(2026, 1, 1), (2025, 4)),
+        (date(2026, 3, 31), (2025, 4)),
+    ],
+)
 def test_it_names_the_financial_year_by_its_start_and_the_quarter(day, expected):
     assert current_quarter(day) == expected
 

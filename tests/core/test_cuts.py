@@ -12,14 +12,20 @@ INSTRUMENT = load_instrument_text(shipped_instruments()["echo-culture-v1"].read_
 OPTIONS = ("A", "B")
 
 
-def _table(answer_of: list[str | None], unit_index: list[int], parents: list[int],
-           shown: list[bool] | None = None, k: int = 3):  # noqa: ANN202
+def _table(
+    answer_of: list[str | None],
+    unit_index: list[int],
+    parents: list[int],
+    shown: list[bool] | None = None,
+    k: int = 3,
+):
     rng = np.random.default_rng(7)
     answers = rng.integers(1, 6, size=(len(unit_index), len(INSTRUMENT.item_ids))).astype(float)
     shown = shown if shown is not None else [True] * len(parents)
     means = [{s.id: 3.0 for s in INSTRUMENT.scales} for _ in parents]
-    return cut_table(INSTRUMENT, answers, np.array(unit_index), parents, answer_of, OPTIONS,
-                     shown, means, k)
+    return cut_table(
+        INSTRUMENT, answers, np.array(unit_index), parents, answer_of, OPTIONS, shown, means, k
+    )
 
 
 def test_each_shown_unit_gets_a_row_per_answer_and_not_answered():
@@ -31,8 +37,7 @@ def test_each_shown_unit_gets_a_row_per_answer_and_not_answered():
 
 def test_an_answer_outside_the_options_counts_as_not_answered():
     table = _table(["A"] * 4 + ["Z"] * 3 + [None], [0] * 8, [-1], k=3)
-    assert [(row.value, row.n) for row in table[0]] == [("A", 4), ("B", None),
-                                                        (NOT_ANSWERED, 4)]
+    assert [(row.value, row.n) for row in table[0]] == [("A", 4), ("B", None), (NOT_ANSWERED, 4)]
 
 
 def test_a_small_group_is_withheld_with_its_means():

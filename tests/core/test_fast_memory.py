@@ -49,17 +49,29 @@ GUARD_PAGE_CHILD = textwrap.dedent("""
 
 
 @pytest.mark.skipif(not fastread.available(), reason="the C accelerator was not built")
-@pytest.mark.parametrize(("payload", "rows"), [
-    (b"r1,", -1), (b'r1,"', -1), (b"r1,u1,3,4\nr2,", -1), (b'r1,u1,3,4\nr2,"', -1),
-    (b'"r1",', -1), (b"r1,u1,", -1),
-    (b"r1,u1,3,", 1),  # a last answer left blank: a plain row
-])
-def test_a_file_ending_after_the_respondent_is_read_without_touching_the_next_page(payload,
-                                                                                   rows):
-    child = subprocess.run([sys.executable, "-c", GUARD_PAGE_CHILD, payload.hex()],
-                           capture_output=True, text=True, timeout=60, cwd=ROOT)
-    assert child.returncode == 0, f"the accelerator crashed ({child.returncode}): " \
-                                  f"{child.stderr[-500:]}"
+@pytest.mark.parametrize(
+    ("payload", "rows"),
+    [
+        (b"r1,", -1),
+        (b'r1,"', -1),
+        (b"r1,u1,3,4\nr2,", -1),
+        (b'r1,u1,3,4\nr2,"', -1),
+        (b'"r1",', -1),
+        (b"r1,u1,", -1),
+        (b"r1,u1,3,", 1),  # a last answer left blank: a plain row
+    ],
+)
+def test_a_file_ending_after_the_respondent_is_read_without_touching_the_next_page(payload, rows):
+    child = subprocess.run(
+        [sys.executable, "-c", GUARD_PAGE_CHILD, payload.hex()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert child.returncode == 0, (
+        f"the accelerator crashed ({child.returncode}): {child.stderr[-500:]}"
+    )
     assert int(child.stdout) == rows  # -1: not plain, handed back to the general reader
 
 
@@ -72,20 +84,23 @@ def _generated_files(folder: Path) -> list[Path]:
         for r in range(chance.randint(1, 6)):
             respondent = f'"r{r}"' if chance.random() < 0.3 else f"r{r}"
             unit = chance.choice(["u1", '"u 2"', '"', "", '"u""3"', "ü"])
-            answers = [chance.choice(["1", "5", "", "NA", '"3"', "3.0", "9", "0"])
-                       for _ in range(3)]
+            answers = [
+                chance.choice(["1", "5", "", "NA", '"3"', "3.0", "9", "0"]) for _ in range(3)
+            ]
             rows.append(",".join([respondent, unit, *answers]))
         ending = chance.choice(["\n", "\r\n"])
-        bodies.append("respondent,unit,a,b,c\n" + ending.join(rows)
-                      + (ending if number % 2 else ""))
+        bodies.append(
+            "respondent,unit,a,b,c\n" + ending.join(rows) + (ending if number % 2 else "")
+        )
     files = []
     for number, body in enumerate(bodies):
         data = body.encode()
         # the whole file, and the file cut at every one of its last 20 positions (which
         # ends it after a comma, inside quotes, after a respondent...), and with a quote
         # added at the end
-        variants = [data, data + b'"', data + b","] + \
-                   [data[:cut] for cut in range(max(1, len(data) - 20), len(data))]
+        variants = [data, data + b'"', data + b","] + [
+            data[:cut] for cut in range(max(1, len(data) - 20), len(data))
+        ]
         for v, variant in enumerate(variants):
             path = folder / f"f{number}-{v}.csv"
             path.write_bytes(variant)
@@ -98,14 +113,29 @@ def test_the_parsing_core_passes_address_sanitizer_on_generated_files(tmp_path):
     if compiler is None:
         pytest.skip("gcc is missing: the AddressSanitizer fuzz needs it (CI has gcc)")
     program = tmp_path / "fast_harness"
-    build = subprocess.run([compiler, "-fsanitize=address,undefined", "-fno-sanitize-recover",
-                            "-g", "-O1", "-I", str(CORE), str(HARNESS), "-o", str(program)],
-                           capture_output=True, text=True, timeout=120)
+    build = subprocess.run(
+        [
+            compiler,
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover",
+            "-g",
+            "-O1",
+            "-I",
+            str(CORE),
+            str(HARNESS),
+            "-o",
+            str(program),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert build.returncode == 0, build.stderr
     files = _generated_files(tmp_path)
     assert len(files) >= 250
-    run = subprocess.run([str(program), "1", "5", *map(str, files)], capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [str(program), "1", "5", *map(str, files)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     results = [int(line) for line in run.stdout.split()]
     assert len(results) == len(files)

@@ -14,9 +14,18 @@ from echoorg.core.diagnostic.instrument import (
 )
 
 SHIPPED = yaml.safe_load(shipped_instruments()["echo-culture-v1"].read_text())
-REQUIRED_SCALES = {"threat", "drive", "soothing", "speaking_up", "psych_safety",
-                   "compassionate_leadership", "moral_distress", "coercive_control",
-                   "hubris_staff", "hubris_self"}
+REQUIRED_SCALES = {
+    "threat",
+    "drive",
+    "soothing",
+    "speaking_up",
+    "psych_safety",
+    "compassionate_leadership",
+    "moral_distress",
+    "coercive_control",
+    "hubris_staff",
+    "hubris_self",
+}
 
 
 def test_the_shipped_instrument_covers_every_construct():
@@ -33,13 +42,15 @@ def test_the_shipped_instrument_covers_every_construct():
 
 
 def test_compassionate_leadership_has_an_item_per_behaviour():
-    text = " ".join(i.text.lower() for i in find_instrument("echo-culture-v1")
-                    .items_of("compassionate_leadership"))
+    text = " ".join(
+        i.text.lower()
+        for i in find_instrument("echo-culture-v1").items_of("compassionate_leadership")
+    )
     assert len(find_instrument("echo-culture-v1").items_of("compassionate_leadership")) >= 4
     assert text
 
 
-def broken(path: str, value) -> dict:  # noqa: ANN001
+def broken(path: str, value) -> dict:
     data = copy.deepcopy(SHIPPED)
     target = data
     keys = path.split(".")
@@ -55,21 +66,24 @@ def broken(path: str, value) -> dict:  # noqa: ANN001
     return data
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [
-    ("id", KeyError, "id: is required"),
-    ("version", "one", "version: must be a whole number"),
-    ("version", 0, "version: must be 1 or more"),
-    ("response_scale.max", 1, "response_scale.max: must be greater"),
-    ("response_scale.labels", ["a", "b"], "response_scale.labels: needs 5 text labels"),
-    ("scales.0.id", "Threat!", "scales[0].id: 'Threat!' must be lower-case"),
-    ("scales.0.source", KeyError, "scales[0].source: is required"),
-    ("items.0.scale", "thret", "items[0].scale: 'thret' is not one of the scales"),
-    ("items.0.reverse", "no", "items[0].reverse: must be true or false"),
-    ("items.1.id", "thr1", "items[1].id: 'thr1' is used by another item"),
-    ("items.0.audience", "managers", "items[0].audience: must be one of"),
-    ("items.0.colour", "red", "items[0].colour: is not a field of the schema"),
-    ("demographics.0.options", ["only"], "demographics[0].options: needs at least two"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("id", KeyError, "id: is required"),
+        ("version", "one", "version: must be a whole number"),
+        ("version", 0, "version: must be 1 or more"),
+        ("response_scale.max", 1, "response_scale.max: must be greater"),
+        ("response_scale.labels", ["a", "b"], "response_scale.labels: needs 5 text labels"),
+        ("scales.0.id", "Threat!", "scales[0].id: 'Threat!' must be lower-case"),
+        ("scales.0.source", KeyError, "scales[0].source: is required"),
+        ("items.0.scale", "thret", "items[0].scale: 'thret' is not one of the scales"),
+        ("items.0.reverse", "no", "items[0].reverse: must be true or false"),
+        ("items.1.id", "thr1", "items[1].id: 'thr1' is used by another item"),
+        ("items.0.audience", "managers", "items[0].audience: must be one of"),
+        ("items.0.colour", "red", "items[0].colour: is not a field of the schema"),
+        ("demographics.0.options", ["only"], "demographics[0].options: needs at least two"),
+    ],
+)
 def test_a_bad_document_is_refused_naming_the_field(path, value, message):
     with pytest.raises(InstrumentError) as caught:
         parse_instrument(broken(path, value))

@@ -30,13 +30,19 @@ def ancestors(unit: int | None) -> list[int | None]:
 
 
 @st.composite
-def waves(draw):  # noqa: ANN001, ANN201
+def waves(draw):
     n = draw(st.integers(0, 60))
     units = draw(st.lists(st.sampled_from(sorted(PARENTS)), min_size=n, max_size=n))
     audiences = draw(st.lists(st.sampled_from(["staff", "leaders"]), min_size=n, max_size=n))
-    background = draw(st.lists(st.tuples(st.sampled_from(["", "<2", "2-5", ">5"]),
-                                         st.sampled_from(["", "care", "admin"])),
-                               min_size=n, max_size=n))
+    background = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["", "<2", "2-5", ">5"]), st.sampled_from(["", "care", "admin"])
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
     k = draw(st.integers(1, 8))
     return units, audiences, background, k
 
@@ -58,11 +64,11 @@ def test_every_released_combination_covers_at_least_k_rows(wave):
         for given_answer, released in zip(background[i], result.background[i], strict=True):
             assert released in (given_answer, WITHHELD)
     # The README's counts are the truth.
-    assert result.units_generalised == sum(a != b for a, b in zip(units, result.units,
-                                                                    strict=True))
+    assert result.units_generalised == sum(a != b for a, b in zip(units, result.units, strict=True))
     for position, question in enumerate(QUESTIONS):
         assert result.withheld.get(question, 0) == sum(
-            row[position] == WITHHELD for row in result.background)
+            row[position] == WITHHELD for row in result.background
+        )
     assert result.withheld.get("audience", 0) == result.audiences.count(WITHHELD)
 
 
@@ -90,8 +96,7 @@ def test_a_lone_long_serving_leader_is_hidden_in_their_unit():
 
 def test_small_units_move_up_the_tree_first():
     # Unit 4's one row joins its parent 2, which then covers three.
-    assert generalise_units(PARENTS, [3, 3, 3, 4, 2, 2, 6, 6, 6], 3) == \
-        [3, 3, 3, 2, 2, 2, 6, 6, 6]
+    assert generalise_units(PARENTS, [3, 3, 3, 4, 2, 2, 6, 6, 6], 3) == [3, 3, 3, 2, 2, 2, 6, 6, 6]
     # Unit 6 alone is too small and the top has none: it joins the top with the smallest.
     assert generalise_units(PARENTS, [3, 3, 3, 6], 3) == [None, None, None, None]
 

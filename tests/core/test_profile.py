@@ -9,16 +9,19 @@ from hypothesis import strategies as st
 from echoorg.core.diagnostic.profile import PATTERNS, classify, three_systems
 
 
-@pytest.mark.parametrize(("threat", "drive", "soothing", "pattern"), [
-    (4.0, 3.0, 2.5, "threat-dominant"),
-    (3.5, 3.0, 3.0, "threat-dominant"),
-    (3.4, 2.0, 2.0, "mixed"),  # threat below 3.5
-    (3.0, 3.4, 2.4, "soothing-depleted"),
-    (2.5, 4.0, 3.2, "drive-led"),
-    (2.6, 3.1, 3.3, "balanced"),
-    (2.4, 3.1, 3.6, "mixed"),  # spread 1.2 is wider than 0.75
-    (3.2, 3.2, 3.2, "mixed"),  # close together but threat above 3.0
-])
+@pytest.mark.parametrize(
+    ("threat", "drive", "soothing", "pattern"),
+    [
+        (4.0, 3.0, 2.5, "threat-dominant"),
+        (3.5, 3.0, 3.0, "threat-dominant"),
+        (3.4, 2.0, 2.0, "mixed"),  # threat below 3.5
+        (3.0, 3.4, 2.4, "soothing-depleted"),
+        (2.5, 4.0, 3.2, "drive-led"),
+        (2.6, 3.1, 3.3, "balanced"),
+        (2.4, 3.1, 3.6, "mixed"),  # spread 1.2 is wider than 0.75
+        (3.2, 3.2, 3.2, "mixed"),  # close together but threat above 3.0
+    ],
+)
 def test_patterns_follow_the_documented_thresholds(threat, drive, soothing, pattern):
     assert classify(threat, drive, soothing) == pattern
 
@@ -31,12 +34,11 @@ def test_thresholds_scale_with_the_response_scale():
 @given(st.floats(1, 5), st.floats(1, 5), st.floats(1, 5))
 def test_circle_areas_are_proportional_to_the_means(t, d, s):
     profile = three_systems(t, d, s)
-    areas = [math.pi * c.radius ** 2 for c in profile.circles]
+    areas = [math.pi * c.radius**2 for c in profile.circles]
     for area, mean in zip(areas, (t, d, s), strict=True):
         assert area / areas[0] == pytest.approx(mean / t)
     assert profile.pattern in PATTERNS
-    assert "threat" in profile.text_alternative and profile.description in \
-        profile.text_alternative
+    assert "threat" in profile.text_alternative and profile.description in profile.text_alternative
 
 
 def test_a_missing_or_impossible_mean_is_refused():

@@ -13,16 +13,31 @@ KEY = b"k" * 32
 NOW = 1_800_000_000.0
 
 
-def issue(bits: int = 6, purpose: str = "follow_up", scope: str = "7", ttl: float = 600,
-          key: bytes = KEY, random_id: str = "a1b2c3") -> str:
-    return pow_core.issue(key, purpose=purpose, scope=scope, bits=bits, now=NOW, ttl=ttl,
-                          random_id=random_id)
+def issue(
+    bits: int = 6,
+    purpose: str = "follow_up",
+    scope: str = "7",
+    ttl: float = 600,
+    key: bytes = KEY,
+    random_id: str = "a1b2c3",
+) -> str:
+    return pow_core.issue(
+        key, purpose=purpose, scope=scope, bits=bits, now=NOW, ttl=ttl, random_id=random_id
+    )
 
 
-def check(token: str | None, nonce: str | None, *, now: float = NOW, required: int = 0,
-          purpose: str = "follow_up", scope: str = "7") -> Verdict:
-    return pow_core.check(KEY, token, nonce, purpose=purpose, scope=scope, now=now,
-                          required_bits=required)[0]
+def check(
+    token: str | None,
+    nonce: str | None,
+    *,
+    now: float = NOW,
+    required: int = 0,
+    purpose: str = "follow_up",
+    scope: str = "7",
+) -> Verdict:
+    return pow_core.check(
+        KEY, token, nonce, purpose=purpose, scope=scope, now=now, required_bits=required
+    )[0]
 
 
 def test_a_solved_challenge_passes():
@@ -37,9 +52,16 @@ def test_the_work_is_sha256_of_challenge_colon_nonce():
     assert pow_core.work(token, "12") == hashlib.sha256(f"{token}:12".encode()).digest()
 
 
-@pytest.mark.parametrize(("digest", "bits"), [
-    (b"\x80" + b"\x00" * 31, 0), (b"\x00\x01" + b"\xff" * 30, 15),
-    (b"\x00\x00\x10" + b"\x00" * 29, 19), (b"\x00" * 32, 256), (b"\x7f", 1)])
+@pytest.mark.parametrize(
+    ("digest", "bits"),
+    [
+        (b"\x80" + b"\x00" * 31, 0),
+        (b"\x00\x01" + b"\xff" * 30, 15),
+        (b"\x00\x00\x10" + b"\x00" * 29, 19),
+        (b"\x00" * 32, 256),
+        (b"\x7f", 1),
+    ],
+)
 def test_leading_zero_bits_are_counted_bit_by_bit(digest, bits):
     assert pow_core.leading_zero_bits(digest) == bits
 
@@ -51,8 +73,10 @@ def test_missing_parts_are_refused():
     assert check("", "") is Verdict.MISSING
 
 
-@pytest.mark.parametrize("token", ["x", "pow1.a.b", "a" * 1000, "pow1.é.7.6.1.a.bad",
-                                   "pow2.follow_up.7.6.1800000600.a1b2c3.00"])
+@pytest.mark.parametrize(
+    "token",
+    ["x", "pow1.a.b", "a" * 1000, "pow1.é.7.6.1.a.bad", "pow2.follow_up.7.6.1800000600.a1b2c3.00"],
+)
 def test_malformed_challenges_are_refused(token):
     assert check(token, "1") in (Verdict.MALFORMED, Verdict.FORGED)
 
@@ -88,8 +112,11 @@ def test_a_challenge_easier_than_required_now_is_refused():
 def test_a_wrong_or_odd_nonce_is_refused():
     token = issue(bits=12)
     good = pow_core.solve(token, 12)
-    bad = next(str(n) for n in range(10_000)
-               if pow_core.leading_zero_bits(pow_core.work(token, str(n))) < 12)
+    bad = next(
+        str(n)
+        for n in range(10_000)
+        if pow_core.leading_zero_bits(pow_core.work(token, str(n))) < 12
+    )
     assert check(token, bad) is Verdict.UNSOLVED
     for odd in ("-1", "1e9", "٣", "1" * 21, f" {good}", "0x10"):
         assert check(token, odd) is Verdict.UNSOLVED, odd

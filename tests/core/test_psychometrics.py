@@ -49,11 +49,15 @@ def reference(name: str) -> dict:
     return R_OUTPUT["sets"][name]
 
 
-def make_instrument(scales: dict[str, list[str]], reverse: Collection[str] = (),
-                    low: int = 1, high: int = 5) -> Instrument:
+def make_instrument(
+    scales: dict[str, list[str]], reverse: Collection[str] = (), low: int = 1, high: int = 5
+) -> Instrument:
     labels = tuple(f"point {n}" for n in range(low, high + 1))
     return Instrument(
-        id="test", version=1, title="Test", description="",
+        id="test",
+        version=1,
+        title="Test",
+        description="",
         response_scale=ResponseScale(low, high, labels),
         scales=tuple(Scale(s, s.title(), "", "") for s in scales),
         items=tuple(Item(i, i, s, i in reverse) for s, items in scales.items() for i in items),
@@ -76,32 +80,33 @@ def test_the_fixtures_come_from_the_documented_r_and_psych():
 
 @pytest.mark.parametrize("name", ALL_SETS)
 def test_alpha_matches_psych(name):
-    assert cronbach_alpha(load_set(name)) == pytest.approx(reference(name)["raw_alpha"],
-                                                           abs=1e-12)
+    assert cronbach_alpha(load_set(name)) == pytest.approx(reference(name)["raw_alpha"], abs=1e-12)
 
 
 @pytest.mark.parametrize("name", ALL_SETS)
 def test_item_rest_correlations_match_psych_r_drop(name):
-    np.testing.assert_allclose(item_rest_correlations(load_set(name)),
-                               reference(name)["r_drop"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        item_rest_correlations(load_set(name)), reference(name)["r_drop"], rtol=0, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("name", ALL_SETS)
 def test_alpha_if_deleted_matches_psych_alpha_drop(name):
-    np.testing.assert_allclose(alpha_if_deleted(load_set(name)),
-                               reference(name)["alpha_drop"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        alpha_if_deleted(load_set(name)), reference(name)["alpha_drop"], rtol=0, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("name", REGULAR_SETS)
 def test_omega_total_matches_psych(name):
-    assert omega_total(load_set(name)) == pytest.approx(reference(name)["omega_tot"],
-                                                        abs=1e-12)
+    assert omega_total(load_set(name)) == pytest.approx(reference(name)["omega_tot"], abs=1e-12)
 
 
 @pytest.mark.parametrize("name", REGULAR_SETS)
 def test_one_factor_loadings_match_psych_minres(name):
-    np.testing.assert_allclose(one_factor_loadings(load_set(name)),
-                               reference(name)["loadings"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(
+        one_factor_loadings(load_set(name)), reference(name)["loadings"], rtol=0, atol=1e-10
+    )
 
 
 def test_omega_stays_close_to_psych_when_a_uniqueness_hits_its_bound():
@@ -132,10 +137,10 @@ def test_scale_reliability_reproduces_psych_for_a_whole_scale(name):
     assert [s.item for s in result.items] == ref["items"]
     np.testing.assert_allclose([s.mean for s in result.items], ref["item_mean"], atol=1e-12)
     np.testing.assert_allclose([s.sd for s in result.items], ref["item_sd"], atol=1e-12)
-    np.testing.assert_allclose([s.item_rest_r for s in result.items], ref["r_drop"],
-                               atol=1e-12)
-    np.testing.assert_allclose([s.alpha_if_deleted for s in result.items],
-                               ref["alpha_drop"], atol=1e-12)
+    np.testing.assert_allclose([s.item_rest_r for s in result.items], ref["r_drop"], atol=1e-12)
+    np.testing.assert_allclose(
+        [s.alpha_if_deleted for s in result.items], ref["alpha_drop"], atol=1e-12
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,8 +161,9 @@ def test_it_reverse_keys_reverse_items_before_anything_else():
 
 def test_it_reverse_keys_with_the_instruments_own_response_scale():
     x = load_set("set_a")  # 1..5; put it on a 0..6 scale and reverse q5 there
-    instrument = make_instrument({"scale": ["q1", "q2", "q3", "q4", "q5"]}, reverse={"q5"},
-                                 low=0, high=6)
+    instrument = make_instrument(
+        {"scale": ["q1", "q2", "q3", "q4", "q5"]}, reverse={"q5"}, low=0, high=6
+    )
     answers = x.copy()
     answers[:, 4] = 6 - answers[:, 4]
     [result] = scale_reliability(instrument, answers)
@@ -167,12 +173,11 @@ def test_it_reverse_keys_with_the_instruments_own_response_scale():
 
 def test_it_keeps_only_respondents_who_answered_every_item_of_the_scale():
     a, c = load_set("set_a"), load_set("set_c")[:300, :3]
-    instrument = make_instrument({"one": ["a1", "a2", "a3", "a4", "a5"],
-                                  "two": ["c1", "c2", "c3"]})
+    instrument = make_instrument({"one": ["a1", "a2", "a3", "a4", "a5"], "two": ["c1", "c2", "c3"]})
     answers = np.hstack([a, c])
     answers[[0, 5, 9], 2] = np.nan  # three gaps in scale one
-    answers[5, 3] = np.nan          # a second gap for the same respondent
-    answers[7, 6] = np.nan          # one gap in scale two
+    answers[5, 3] = np.nan  # a second gap for the same respondent
+    answers[7, 6] = np.nan  # one gap in scale two
     one, two = scale_reliability(instrument, answers)
     keep_one = np.ones(300, bool)
     keep_one[[0, 5, 9]] = False
@@ -189,11 +194,15 @@ def test_it_reports_scales_and_items_in_instrument_order_whatever_the_item_order
     x = load_set("set_c")
     # Items of the two scales interleaved in the instrument.
     instrument = Instrument(
-        id="test", version=1, title="Test", description="",
+        id="test",
+        version=1,
+        title="Test",
+        description="",
         response_scale=ResponseScale(1, 5, tuple("abcde")),
         scales=(Scale("second", "Second", "", ""), Scale("first", "First", "", "")),
-        items=tuple(Item(f"q{k + 1}", "", "first" if k < 3 else "second", False)
-                    for k in (0, 3, 1, 4, 2, 5)),
+        items=tuple(
+            Item(f"q{k + 1}", "", "first" if k < 3 else "second", False) for k in (0, 3, 1, 4, 2, 5)
+        ),
     )
     answers = x[:, [0, 3, 1, 4, 2, 5]]
     second, first = scale_reliability(instrument, answers)
@@ -210,8 +219,11 @@ def test_it_gives_nan_figures_below_three_complete_respondents(n_complete):
     [result] = scale_reliability(one_scale_instrument(5), x)
     assert result.n_complete == n_complete
     assert math.isnan(result.alpha) and math.isnan(result.omega)
-    assert all(math.isnan(v) for s in result.items
-               for v in (s.mean, s.sd, s.item_rest_r, s.alpha_if_deleted))
+    assert all(
+        math.isnan(v)
+        for s in result.items
+        for v in (s.mean, s.sd, s.item_rest_r, s.alpha_if_deleted)
+    )
 
 
 def test_three_complete_respondents_are_enough():
@@ -326,8 +338,13 @@ def test_two_items_have_item_rest_r_but_no_alpha_if_deleted():
 def test_the_array_functions_refuse_missing_values_and_wrong_shapes():
     x = load_set("set_d")
     x[0, 0] = np.nan
-    for function in (cronbach_alpha, omega_total, one_factor_loadings,
-                     item_rest_correlations, alpha_if_deleted):
+    for function in (
+        cronbach_alpha,
+        omega_total,
+        one_factor_loadings,
+        item_rest_correlations,
+        alpha_if_deleted,
+    ):
         with pytest.raises(ValueError, match="missing values"):
             function(x)
         with pytest.raises(ValueError, match="expected a matrix"):
@@ -337,8 +354,11 @@ def test_the_array_functions_refuse_missing_values_and_wrong_shapes():
 # ---------------------------------------------------------------------------------------
 # The closed forms against brute force on arbitrary data
 
-likert_data = arrays(np.float64, st.tuples(st.integers(5, 40), st.integers(3, 7)),
-                     elements=st.integers(1, 5).map(float))
+likert_data = arrays(
+    np.float64,
+    st.tuples(st.integers(5, 40), st.integers(3, 7)),
+    elements=st.integers(1, 5).map(float),
+)
 
 
 @settings(max_examples=60, deadline=None)

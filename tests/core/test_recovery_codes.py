@@ -23,14 +23,22 @@ def test_typing_in_capitals_with_spaces_is_the_same_code():
 
 
 def test_text_that_cannot_be_a_code_is_refused():
-    for typed in ("", "123456", "k7qm-2x9d-hw4t-c8r", "k7qm-2x9d-hw4t-c8ro", "a" * 500,
-                  "k7qm-2x9d-hw4t-c8ra\x00"):
+    for typed in (
+        "",
+        "123456",
+        "k7qm-2x9d-hw4t-c8r",
+        "k7qm-2x9d-hw4t-c8ro",
+        "a" * 500,
+        "k7qm-2x9d-hw4t-c8ra\x00",
+    ):
         assert normalise_recovery_code(typed) is None
         assert recovery_code_digest(1, typed) is None
 
 
 def test_the_digest_is_bound_to_the_account():
     assert recovery_code_digest(1, "k7qm-2x9d-hw4t-c8ra") == recovery_code_digest(
-        1, "K7QM2X9DHW4TC8RA")
+        1, "K7QM2X9DHW4TC8RA"
+    )
     assert recovery_code_digest(1, "k7qm-2x9d-hw4t-c8ra") != recovery_code_digest(
-        2, "k7qm-2x9d-hw4t-c8ra")
+        2, "k7qm-2x9d-hw4t-c8ra"
+    )

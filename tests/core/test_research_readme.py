@@ -11,9 +11,10 @@ from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_dec
 from echoorg.core.diagnostic.research_readme import rows_readme
 
 
-def _release(**extra) -> KAnonymousRows:  # noqa: ANN003
-    return KAnonymousRows(units=[1, 2], audiences=["staff", "staff"],
-                          background=[(), ()], kept=[0, 1], **extra)
+def _release(**extra) -> KAnonymousRows:
+    return KAnonymousRows(
+        units=[1, 2], audiences=["staff", "staff"], background=[(), ()], kept=[0, 1], **extra
+    )
 
 
 def test_the_readme_names_the_files_and_the_scoring_command():
@@ -47,16 +48,19 @@ def test_full_rows_name_the_agreement_and_no_k_anonymous_note():
     assert "K-ANONYMOUS" not in text
 
 
-@pytest.mark.parametrize(("alpha", "verdict"), [
-    (0.91, "Good enough for team feedback (0.80 or more)"),
-    (0.80, "Good enough for team feedback (0.80 or more)"),
-    (0.79, "Good enough for research use (0.70 to 0.79)"),
-    (0.70, "Good enough for research use (0.70 to 0.79)"),
-    (0.69, "Below 0.70: read with caution"),
-    (-0.2, "Below 0.70: read with caution"),
-    (math.nan, "Too few complete answers to estimate"),
-    (None, "Too few complete answers to estimate"),
-])
+@pytest.mark.parametrize(
+    ("alpha", "verdict"),
+    [
+        (0.91, "Good enough for team feedback (0.80 or more)"),
+        (0.80, "Good enough for team feedback (0.80 or more)"),
+        (0.79, "Good enough for research use (0.70 to 0.79)"),
+        (0.70, "Good enough for research use (0.70 to 0.79)"),
+        (0.69, "Below 0.70: read with caution"),
+        (-0.2, "Below 0.70: read with caution"),
+        (math.nan, "Too few complete answers to estimate"),
+        (None, "Too few complete answers to estimate"),
+    ],
+)
 def test_each_alpha_gets_its_verdict(alpha, verdict):
     assert reliability_verdict(alpha) == verdict
 

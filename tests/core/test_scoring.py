@@ -23,11 +23,13 @@ def make_instrument(items: list[tuple[str, bool]], low: int = 1, high: int = 5) 
     """An instrument from (scale id, reversed) pairs, scales in order of first use."""
     scale_ids = list(dict.fromkeys(scale for scale, _ in items))
     return Instrument(
-        id="test", version=1, title="Test", description="",
+        id="test",
+        version=1,
+        title="Test",
+        description="",
         response_scale=ResponseScale(low, high, tuple(str(p) for p in range(low, high + 1))),
         scales=tuple(Scale(s, s.title(), "", "test") for s in scale_ids),
-        items=tuple(Item(f"i{n}", f"Item {n}", scale, rev)
-                    for n, (scale, rev) in enumerate(items)),
+        items=tuple(Item(f"i{n}", f"Item {n}", scale, rev) for n, (scale, rev) in enumerate(items)),
     )
 
 
@@ -40,10 +42,25 @@ def same(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 # Scales of 1 to 5 items, interleaved, some reversed: the brute-force comparison's instrument.
-MIXED = make_instrument([("five", False), ("four", True), ("one", False), ("three", False),
-                         ("five", True), ("two", False), ("four", False), ("three", True),
-                         ("five", False), ("two", True), ("four", False), ("five", True),
-                         ("three", False), ("four", True), ("five", False)])
+MIXED = make_instrument(
+    [
+        ("five", False),
+        ("four", True),
+        ("one", False),
+        ("three", False),
+        ("five", True),
+        ("two", False),
+        ("four", False),
+        ("three", True),
+        ("five", False),
+        ("two", True),
+        ("four", False),
+        ("five", True),
+        ("three", False),
+        ("four", True),
+        ("five", False),
+    ]
+)
 
 
 def test_it_reverse_keys_only_reversed_items():
@@ -52,9 +69,17 @@ def test_it_reverse_keys_only_reversed_items():
     assert same(keyed, array([[5, 1], [1, 2], [NAN, NAN], [3, 4], [4, NAN]]))
 
 
-@pytest.mark.parametrize(("low", "high", "given_value", "keyed"), [
-    (0, 4, 0, 4), (0, 4, 3, 1), (-2, 2, -2, 2), (-2, 2, 1, -1), (1, 7, 2, 6), (1, 7, 4, 4),
-])
+@pytest.mark.parametrize(
+    ("low", "high", "given_value", "keyed"),
+    [
+        (0, 4, 0, 4),
+        (0, 4, 3, 1),
+        (-2, 2, -2, 2),
+        (-2, 2, 1, -1),
+        (1, 7, 2, 6),
+        (1, 7, 4, 4),
+    ],
+)
 def test_it_reverse_keys_on_any_response_scale(low, high, given_value, keyed):
     instrument = make_instrument([("a", True)], low, high)
     assert reverse_key(instrument, array([[given_value]]))[0, 0] == keyed
@@ -70,33 +95,49 @@ def test_it_leaves_the_callers_answers_untouched():
 
 def test_it_scores_a_scale_of_four_with_two_answers_but_not_one():
     instrument = make_instrument([("a", False)] * 4)
-    scores = respondent_scale_scores(instrument, array([
-        [1, 2, 3, 4],
-        [2, NAN, 5, NAN],
-        [NAN, NAN, 4, NAN],
-        [NAN, NAN, NAN, NAN],
-    ]))
+    scores = respondent_scale_scores(
+        instrument,
+        array(
+            [
+                [1, 2, 3, 4],
+                [2, NAN, 5, NAN],
+                [NAN, NAN, 4, NAN],
+                [NAN, NAN, NAN, NAN],
+            ]
+        ),
+    )
     assert same(scores, array([[2.5], [3.5], [NAN], [NAN]]))
 
 
 def test_it_needs_three_of_five_items():
     instrument = make_instrument([("a", False)] * 5)
-    scores = respondent_scale_scores(instrument, array([
-        [1, 2, NAN, NAN, NAN],
-        [1, 2, 3, NAN, NAN],
-        [NAN, 5, NAN, 4, 3],
-    ]))
+    scores = respondent_scale_scores(
+        instrument,
+        array(
+            [
+                [1, 2, NAN, NAN, NAN],
+                [1, 2, 3, NAN, NAN],
+                [NAN, 5, NAN, 4, 3],
+            ]
+        ),
+    )
     assert same(scores, array([[NAN], [2.0], [4.0]]))
 
 
 def test_it_scores_odd_sized_scales():
-    instrument = make_instrument([("one", False), ("three", False), ("three", False),
-                                  ("three", False)])
-    scores = respondent_scale_scores(instrument, array([
-        [4, 1, 2, NAN],      # 2 of 3: scored
-        [NAN, NAN, 5, NAN],  # 1 of 3: not; the one-item scale unanswered
-        [2, 5, 5, 5],
-    ]))
+    instrument = make_instrument(
+        [("one", False), ("three", False), ("three", False), ("three", False)]
+    )
+    scores = respondent_scale_scores(
+        instrument,
+        array(
+            [
+                [4, 1, 2, NAN],  # 2 of 3: scored
+                [NAN, NAN, 5, NAN],  # 1 of 3: not; the one-item scale unanswered
+                [2, 5, 5, 5],
+            ]
+        ),
+    )
     assert same(scores, array([[4, 1.5], [NAN, NAN], [2, 5]]))
 
 
@@ -116,8 +157,11 @@ def test_it_orders_score_columns_as_the_instruments_scales():
 @pytest.mark.parametrize("bad", [0, 6, 5.5, math.inf, -math.inf])
 def test_it_refuses_answers_outside_the_response_scale(bad):
     instrument = make_instrument([("a", False), ("a", True)])
-    with pytest.raises(ValueError, match=r"respondent 1, item 'i1'.*outside the response "
-                                         r"scale 1\.\.5"):
+    with pytest.raises(
+        ValueError,
+        match=r"respondent 1, item 'i1'.*outside the response "
+        r"scale 1\.\.5",
+    ):
         respondent_scale_scores(instrument, array([[1, 2], [3, bad]]))
     with pytest.raises(ValueError, match="outside the response scale"):
         reverse_key(instrument, array([[1, 2], [3, bad]]))
@@ -151,14 +195,16 @@ TREE_PARENTS = [-1, 0, 1, 1, -1]
 
 def test_it_aggregates_each_units_whole_subtree():
     instrument = make_instrument([("a", False), ("a", False), ("b", True)])
-    answers = array([
-        [1, 3, 5],          # Team A: a=2, b=1
-        [5, 5, NAN],        # Team A: a=5, b unanswered
-        [2, NAN, 2],        # Team B: a=2 (1 of 2 is half), b=4
-        [4, 4, 4],          # Directorate itself: a=4, b=2
-        [NAN, NAN, NAN],    # Org: answered nothing, counts nowhere
-        [3, 3, 3],          # Elsewhere: a=3, b=3
-    ])
+    answers = array(
+        [
+            [1, 3, 5],  # Team A: a=2, b=1
+            [5, 5, NAN],  # Team A: a=5, b unanswered
+            [2, NAN, 2],  # Team B: a=2 (1 of 2 is half), b=4
+            [4, 4, 4],  # Directorate itself: a=4, b=2
+            [NAN, NAN, NAN],  # Org: answered nothing, counts nowhere
+            [3, 3, 3],  # Elsewhere: a=3, b=3
+        ]
+    )
     units = np.array([2, 2, 3, 1, 0, 4])
     figures = unit_figures(instrument, answers, units, TREE_UNITS, TREE_PARENTS)
     assert figures.units == TREE_UNITS
@@ -167,8 +213,12 @@ def test_it_aggregates_each_units_whole_subtree():
     assert figures.scale_n.tolist() == [[4, 3], [4, 3], [2, 1], [1, 1], [1, 1]]
     assert figures.own_scale_n.tolist() == [[0, 0], [1, 1], [2, 1], [1, 1], [1, 1]]
     assert figures.scale_sum.tolist() == [[13, 7], [13, 7], [7, 1], [2, 4], [3, 3]]
-    assert np.allclose(figures.scale_mean, [[13 / 4, 7 / 3], [13 / 4, 7 / 3], [3.5, 1],
-                                            [2, 4], [3, 3]], rtol=0, atol=1e-12)
+    assert np.allclose(
+        figures.scale_mean,
+        [[13 / 4, 7 / 3], [13 / 4, 7 / 3], [3.5, 1], [2, 4], [3, 3]],
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_it_counts_respondents_who_answered_nothing_nowhere():
@@ -192,8 +242,9 @@ def test_it_accepts_parents_listed_after_their_children():
     instrument = make_instrument([("a", False)])
     # Team (0) < Directorate (1) < Org (2): every parent after its child.
     answers = array([[1], [2], [3], [5]])
-    figures = unit_figures(instrument, answers, np.array([0, 0, 1, 2]),
-                           ["Team", "Directorate", "Org"], [1, 2, -1])
+    figures = unit_figures(
+        instrument, answers, np.array([0, 0, 1, 2]), ["Team", "Directorate", "Org"], [1, 2, -1]
+    )
     assert figures.n.tolist() == [2, 3, 4]
     assert figures.scale_sum.tolist() == [[3], [6], [11]]
     assert figures.scale_mean.tolist() == [[1.5], [2.0], [2.75]]
@@ -217,17 +268,21 @@ def test_it_refuses_mismatched_lengths():
         unit_figures(instrument, array([[1]]), np.array([0.0]), ["A"], [-1])
 
 
-@pytest.mark.parametrize(("parents", "message"), [
-    ([1, 0], "cycle"),
-    ([-1, 2, 1], "cycle"),
-    ([0], "its own parent"),
-    ([-1, 5], "not -1 or a unit index"),
-])
+@pytest.mark.parametrize(
+    ("parents", "message"),
+    [
+        ([1, 0], "cycle"),
+        ([-1, 2, 1], "cycle"),
+        ([0], "its own parent"),
+        ([-1, 5], "not -1 or a unit index"),
+    ],
+)
 def test_it_refuses_a_parent_index_that_is_not_a_forest(parents, message):
     instrument = make_instrument([("a", False)])
     with pytest.raises(ValueError, match=message):
-        unit_figures(instrument, array([[1]]), np.array([0]),
-                     [f"u{n}" for n in range(len(parents))], parents)
+        unit_figures(
+            instrument, array([[1]]), np.array([0]), [f"u{n}" for n in range(len(parents))], parents
+        )
 
 
 def test_it_orders_children_before_parents():
@@ -235,8 +290,7 @@ def test_it_orders_children_before_parents():
     order = forest_order(parents)
     assert sorted(order) == list(range(5))
     place = {unit: n for n, unit in enumerate(order)}
-    assert all(place[child] < place[parent] for child, parent in enumerate(parents)
-               if parent >= 0)
+    assert all(place[child] < place[parent] for child, parent in enumerate(parents) if parent >= 0)
 
 
 @st.composite
@@ -251,8 +305,9 @@ def forests(draw: st.DrawFn, max_units: int) -> list[int]:
     return relabelled
 
 
-def brute_force_figures(instrument: Instrument, answers: np.ndarray, unit_of: list[int],
-                        parents: list[int]) -> tuple[list, list, list]:
+def brute_force_figures(
+    instrument: Instrument, answers: np.ndarray, unit_of: list[int], parents: list[int]
+) -> tuple[list, list, list]:
     """n, scale_n and scale_mean by walking every respondent up through every ancestor."""
     low, high = instrument.response_scale.min, instrument.response_scale.max
     count = len(parents)
@@ -264,12 +319,13 @@ def brute_force_figures(instrument: Instrument, answers: np.ndarray, unit_of: li
             continue
         scores = []
         for scale in instrument.scales:
-            values = [low + high - x if item.reverse else x
-                      for x, item in zip(row, instrument.items, strict=True)
-                      if item.scale == scale.id and not math.isnan(x)]
+            values = [
+                low + high - x if item.reverse else x
+                for x, item in zip(row, instrument.items, strict=True)
+                if item.scale == scale.id and not math.isnan(x)
+            ]
             size = sum(1 for item in instrument.items if item.scale == scale.id)
-            scores.append(sum(values) / len(values) if values and 2 * len(values) >= size
-                          else None)
+            scores.append(sum(values) / len(values) if values and 2 * len(values) >= size else None)
         ancestor = unit
         while ancestor != -1:
             n[ancestor] += 1
@@ -278,14 +334,20 @@ def brute_force_figures(instrument: Instrument, answers: np.ndarray, unit_of: li
                     scale_n[ancestor][s] += 1
                     scale_sum[ancestor][s] += score
             ancestor = parents[ancestor]
-    means = [[total / k if k else NAN for total, k in zip(sums, ks, strict=True)]
-             for sums, ks in zip(scale_sum, scale_n, strict=True)]
+    means = [
+        [total / k if k else NAN for total, k in zip(sums, ks, strict=True)]
+        for sums, ks in zip(scale_sum, scale_n, strict=True)
+    ]
     return n, scale_n, means
 
 
 @settings(max_examples=150, deadline=None)
-@given(parents=forests(30), seed=st.integers(0, 2**32 - 1),
-       respondents=st.integers(0, 80), missing=st.floats(0.1, 0.3))
+@given(
+    parents=forests(30),
+    seed=st.integers(0, 2**32 - 1),
+    respondents=st.integers(0, 80),
+    missing=st.floats(0.1, 0.3),
+)
 def test_it_matches_a_brute_force_walk_up_the_tree(parents, seed, respondents, missing):
     rng = np.random.default_rng(seed)
     answers = rng.integers(1, 6, size=(respondents, len(MIXED.items))).astype(np.float64)

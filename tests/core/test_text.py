@@ -10,29 +10,48 @@ from hypothesis import strategies as st
 
 from echoorg.core.text import name_key, normalise_name
 
-INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u2066",
-             "\u2069", "\u180e", "\u3164", "\ufe0f", "\x00", "\x07"]
+INVISIBLE = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u180e",
+    "\u3164",
+    "\ufe0f",
+    "\x00",
+    "\x07",
+]
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("  Team   A ", "Team A"),
-    ("Team\u200bA", "TeamA"),
-    ("Team\x00A", "Team A"),
-    ("Team\tA\nB", "Team A B"),
-    ("Team\u00a0A", "Team A"),
-    ("\uff34\uff45\uff41\uff4d", "Team"),  # full-width letters
-    ("\ufb01nance", "finance"),  # the fi ligature
-    ("\u202eevil\u202c", "evil"),
-    ("Cafe\u0301", "Café"),
-    ("\u200b\ufeff \u2060", ""),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("  Team   A ", "Team A"),
+        ("Team\u200bA", "TeamA"),
+        ("Team\x00A", "Team A"),
+        ("Team\tA\nB", "Team A B"),
+        ("Team\u00a0A", "Team A"),
+        ("\uff34\uff45\uff41\uff4d", "Team"),  # full-width letters
+        ("\ufb01nance", "finance"),  # the fi ligature
+        ("\u202eevil\u202c", "evil"),
+        ("Cafe\u0301", "Café"),
+        ("\u200b\ufeff \u2060", ""),
+    ],
+)
 def test_it_normalises_names(typed, expected):
     assert normalise_name(typed) == expected
 
 
 def test_case_variants_and_look_alikes_share_a_key():
-    assert len({name_key(n) for n in ["Team A", "team a", "TEAM\u200b A", "Ｔｅａｍ Ａ",
-                                       " team  a "]}) == 1
+    assert (
+        len({name_key(n) for n in ["Team A", "team a", "TEAM\u200b A", "Ｔｅａｍ Ａ", " team  a "]})
+        == 1
+    )
     assert name_key("STRASSE") == name_key("Straße")
 
 
@@ -59,11 +78,11 @@ def test_the_normal_form_has_no_invisible_characters_or_stray_spaces(text):
 
 # Letters whose other case folds back to the same letter (not Turkish dotless i, say).
 _CASED = st.characters(categories=["Lu", "Ll", "Nd"]).filter(
-    lambda c: c.swapcase().casefold() == c.casefold())
+    lambda c: c.swapcase().casefold() == c.casefold()
+)
 
 
-@given(st.text(_CASED, min_size=1),
-       st.lists(st.sampled_from(INVISIBLE), max_size=5), st.randoms())
+@given(st.text(_CASED, min_size=1), st.lists(st.sampled_from(INVISIBLE), max_size=5), st.randoms())
 def test_invisible_characters_and_case_do_not_change_the_key(word, extra, rnd):
     letters = list(word.swapcase())
     for ch in extra:

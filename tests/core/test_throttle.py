@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from echoorg.core.throttle import ThrottlePolicy, locked_until, recent_failures
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-POLICY = ThrottlePolicy(max_failures=5, window=timedelta(minutes=15),
-                        lockout=timedelta(minutes=15))
+POLICY = ThrottlePolicy(max_failures=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
 
 
 def minutes(*offsets: float) -> list[datetime]:
@@ -62,8 +61,9 @@ def test_it_counts_a_failure_exactly_one_window_old_as_outside():
 
 
 def test_it_locks_again_at_once_after_a_lock_expired_while_earlier_failures_are_in_window():
-    policy = ThrottlePolicy(max_failures=5, window=timedelta(minutes=30),
-                            lockout=timedelta(minutes=5))
+    policy = ThrottlePolicy(
+        max_failures=5, window=timedelta(minutes=30), lockout=timedelta(minutes=5)
+    )
     failures = minutes(0, 1, 2, 3, 4)
     assert locked_until(failures, T0 + timedelta(minutes=9), policy) is None
     # One more failure right after the lock ended: the earlier four are still in the window.
@@ -121,8 +121,7 @@ def test_the_first_failures_cost_nothing():
 
 
 def test_each_further_failure_doubles_the_delay_up_to_the_cap():
-    assert [backoff_delay(n, BACKOFF) for n in range(6, 13)] == [30, 60, 120, 240, 480, 900,
-                                                                   900]
+    assert [backoff_delay(n, BACKOFF) for n in range(6, 13)] == [30, 60, 120, 240, 480, 900, 900]
 
 
 def test_a_huge_count_stays_at_the_cap():

@@ -73,7 +73,7 @@ def test_it_agrees_with_a_longhand_walk(size, seed):
     place = {u: i for i, u in enumerate(order)}
     assert all(place[parent[u]] < place[u] for u in range(size) if parent[u] >= 0)
     for u in range(size):  # pre-order: a subtree is one contiguous run
-        run = order[place[u]:place[u] + len(forest.subtree(u))]
+        run = order[place[u] : place[u] + len(forest.subtree(u))]
         assert set(run) == set(forest.subtree(u))
 
 
@@ -83,10 +83,14 @@ def test_siblings_follow_the_sort_key():
     assert forest.depth_first(lambda u: names[u].lower()) == [0, 3, 1, 2, 4]
 
 
-@pytest.mark.parametrize(("parent", "message"), [
-    ([0], "its own parent"), ([-1, 5], "not -1 or a unit index"),
-    ([-1, 2, 1], "cycle of parents"),
-])
+@pytest.mark.parametrize(
+    ("parent", "message"),
+    [
+        ([0], "its own parent"),
+        ([-1, 5], "not -1 or a unit index"),
+        ([-1, 2, 1], "cycle of parents"),
+    ],
+)
 def test_it_refuses_what_is_not_a_forest(parent, message):
     with pytest.raises(ValueError, match=message):
         Forest.from_parents(parent)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from echoorg.core.units import UnitImportError, parse_units_csv, read_unit_csv, subtree
 
 
-def problems_of(text: str, existing=()) -> list[str]:  # noqa: ANN001
+def problems_of(text: str, existing=()) -> list[str]:
     with pytest.raises(UnitImportError) as caught:
         parse_units_csv(text, existing)
     return [str(p) for p in caught.value.problems]
@@ -39,21 +39,28 @@ def test_it_refuses_duplicates_in_the_file_and_with_existing_units():
 
 
 def test_it_refuses_unknown_parents():
-    assert problems_of("unit,parent\nA,Nowhere\n") == ["Row 2: parent 'Nowhere' is not a known unit."]
+    assert problems_of("unit,parent\nA,Nowhere\n") == [
+        "Row 2: parent 'Nowhere' is not a known unit."
+    ]
 
 
 def test_it_refuses_malformed_rows_with_their_numbers():
     found = problems_of("unit,parent\nA,\nB,A,extra\n,A\n")
-    assert found == ["Row 3: expected 2 columns (unit,parent), found 3.",
-                     "Row 4: the unit name is empty."]
+    assert found == [
+        "Row 3: expected 2 columns (unit,parent), found 3.",
+        "Row 4: the unit name is empty.",
+    ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "The file is empty"),
-    ("name,parent\nA,\n", "the header must be 'unit,parent'"),
-    ("unit,parent\n", "no units"),
-    ('unit,parent\n"A,\n', "unreadable CSV"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "The file is empty"),
+        ("name,parent\nA,\n", "the header must be 'unit,parent'"),
+        ("unit,parent\n", "no units"),
+        ('unit,parent\n"A,\n', "unreadable CSV"),
+    ],
+)
 def test_it_explains_a_bad_file(text, message):
     assert any(message in p for p in problems_of(text))
 

@@ -34,29 +34,57 @@ def with_sheet(sheet_xml: bytes, level: int = 9) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for info in source.infolist():
-            archive.writestr(info.filename, sheet_xml if info.filename ==
-                             "xl/worksheets/sheet1.xml" else source.read(info.filename))
+            archive.writestr(
+                info.filename,
+                sheet_xml
+                if info.filename == "xl/worksheets/sheet1.xml"
+                else source.read(info.filename),
+            )
     return out.getvalue()
 
 
-def bomb(rows: int, declared: int | None = None, cells_per_row: int = 2,
-         prefix: bytes = b"") -> bytes:
+def bomb(
+    rows: int, declared: int | None = None, cells_per_row: int = 2, prefix: bytes = b""
+) -> bytes:
     """A sheet of `rows` near-identical rows (compresses to almost nothing) declaring
     `declared` rows in its <dimension> (the truth by default)."""
     declared = rows if declared is None else declared
     p = prefix + b":" if prefix else b""
     xmlns = NS.replace(b"xmlns=", b"xmlns:" + prefix + b"=") if prefix else NS
-    row = b"<" + p + b"row>" + (b"<" + p + b"c><" + p + b"v>1</" + p + b"v></" + p + b"c>") \
-        * cells_per_row + b"</" + p + b"row>"
-    return with_sheet(b'<?xml version="1.0"?><' + p + b"worksheet " + xmlns + b"><" + p +
-                      b'dimension ref="A1:C' + str(declared).encode() + b'"/><' + p +
-                      b"sheetData>" + row * rows + b"</" + p + b"sheetData></" + p +
-                      b"worksheet>")
+    row = (
+        b"<"
+        + p
+        + b"row>"
+        + (b"<" + p + b"c><" + p + b"v>1</" + p + b"v></" + p + b"c>") * cells_per_row
+        + b"</"
+        + p
+        + b"row>"
+    )
+    return with_sheet(
+        b'<?xml version="1.0"?><'
+        + p
+        + b"worksheet "
+        + xmlns
+        + b"><"
+        + p
+        + b'dimension ref="A1:C'
+        + str(declared).encode()
+        + b'"/><'
+        + p
+        + b"sheetData>"
+        + row * rows
+        + b"</"
+        + p
+        + b"sheetData></"
+        + p
+        + b"worksheet>"
+    )
 
 
 def test_an_ordinary_workbook_passes_and_is_counted():
-    data = workbook([["respondent", "unit", "thr1", "thr2"], ["A", "Support", 1, 2],
-                     ["B", "Support", 3, None]])
+    data = workbook(
+        [["respondent", "unit", "thr1", "thr2"], ["A", "Support", 1, 2], ["B", "Support", 3, None]]
+    )
     assert check_xlsx(data) == (3, 4)
 
 
@@ -87,11 +115,14 @@ def test_namespaced_sheets_are_counted_too():
         check_xlsx(data, XlsxLimits(max_rows=21))
 
 
-@pytest.mark.parametrize(("limits", "message"), [
-    (XlsxLimits(max_columns=3), "more than 3 cells"),
-    (XlsxLimits(max_cells=50), "more than 50 cells"),
-    (XlsxLimits(max_uncompressed=1024), r"would unpack to 0\.\d\d MB; the limit is 0\.00 MB"),
-])
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (XlsxLimits(max_columns=3), "more than 3 cells"),
+        (XlsxLimits(max_cells=50), "more than 50 cells"),
+        (XlsxLimits(max_uncompressed=1024), r"would unpack to 0\.\d\d MB; the limit is 0\.00 MB"),
+    ],
+)
 def test_each_limit_is_named_in_its_refusal(limits, message):
     with pytest.raises(XlsxTooLarge, match=message):
         check_xlsx(bomb(30, cells_per_row=5), limits)

@@ -9,5 +9,4 @@ class NewPartConfig(AppConfig):
     verbose_name = "A new part"
     urls = "tests.new_part.urls"
     demo = "tests.new_part.demo.demo"
-    navigation = (NavigationEntry("New part", "new_part_home", "organisation.view",
-                                  order=150),)
+    navigation = (NavigationEntry("New part", "new_part_home", "organisation.view", order=150),)

@@ -11,26 +11,30 @@ from django.db import migrations
 from echoorg.core.crypto import Vault
 
 
-def encrypt_secrets(apps, schema_editor):  # noqa: ANN001
+def encrypt_secrets(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     box = Vault(settings.ECHOORG_ENCRYPTION_KEYS)
     for user in User.objects.exclude(totp_secret="").only("pk", "totp_secret").iterator():
         User.objects.filter(pk=user.pk).update(
-            totp_secret_encrypted=box.encrypt_text(user.totp_secret), totp_secret="")
+            totp_secret_encrypted=box.encrypt_text(user.totp_secret), totp_secret=""
+        )
 
 
-def decrypt_secrets(apps, schema_editor):  # noqa: ANN001
+def decrypt_secrets(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     box = Vault(settings.ECHOORG_ENCRYPTION_KEYS)
-    for user in (User.objects.exclude(totp_secret_encrypted=None)
-                 .only("pk", "totp_secret_encrypted").iterator()):
+    for user in (
+        User.objects.exclude(totp_secret_encrypted=None)
+        .only("pk", "totp_secret_encrypted")
+        .iterator()
+    ):
         User.objects.filter(pk=user.pk).update(
             totp_secret=box.decrypt_text(bytes(user.totp_secret_encrypted)),
-            totp_secret_encrypted=None)
+            totp_secret_encrypted=None,
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0002_user_totp_secret_encrypted_recoverycode"),
     ]

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_remove_user_totp_secret'),
+        ("accounts", "0004_remove_user_totp_secret"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='LoginFailure',
+            name="LoginFailure",
         ),
     ]

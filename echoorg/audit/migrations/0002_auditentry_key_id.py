@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditentry',
-            name='key_id',
-            field=models.CharField(blank=True, default='', max_length=16),
+            model_name="auditentry",
+            name="key_id",
+            field=models.CharField(blank=True, default="", max_length=16),
         ),
     ]

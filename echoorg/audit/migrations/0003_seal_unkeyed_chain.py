@@ -16,7 +16,7 @@ from django.utils import timezone
 from echoorg.core.audit import UNKEYED, AuditKeys, ChainEntry, entry_hash
 
 
-def seal_unkeyed_chain(apps, schema_editor):  # noqa: ANN001
+def seal_unkeyed_chain(apps, schema_editor):
     AuditEntry = apps.get_model("audit", "AuditEntry")
     AuditHead = apps.get_model("audit", "AuditHead")
     head = AuditHead.objects.select_for_update().filter(id=1).first()
@@ -27,24 +27,41 @@ def seal_unkeyed_chain(apps, schema_editor):  # noqa: ANN001
         return
     keys = AuditKeys(settings.ECHOORG_AUDIT_KEYS)
     entry = AuditEntry(
-        seq=head.seq + 1, at=timezone.now(), actor_id=None, organisation_id=None,
-        action="audit.sealed", object_type="audit.chain", object_id="",
-        detail={"key_id": keys.signing_id, "previous_key_id": UNKEYED,
-                "unkeyed_entries": AuditEntry.objects.filter(key_id=UNKEYED).count()},
-        prev_hash=head.hash, key_id=keys.signing_id,
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor_id=None,
+        organisation_id=None,
+        action="audit.sealed",
+        object_type="audit.chain",
+        object_id="",
+        detail={
+            "key_id": keys.signing_id,
+            "previous_key_id": UNKEYED,
+            "unkeyed_entries": AuditEntry.objects.filter(key_id=UNKEYED).count(),
+        },
+        prev_hash=head.hash,
+        key_id=keys.signing_id,
     )
-    entry.hash = entry_hash(ChainEntry(
-        seq=entry.seq, at=entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        actor=None, organisation=None, action=entry.action, object_type=entry.object_type,
-        object_id=entry.object_id, detail=entry.detail, prev_hash=entry.prev_hash,
-        key_id=entry.key_id,
-    ), keys)
+    entry.hash = entry_hash(
+        ChainEntry(
+            seq=entry.seq,
+            at=entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            actor=None,
+            organisation=None,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            detail=entry.detail,
+            prev_hash=entry.prev_hash,
+            key_id=entry.key_id,
+        ),
+        keys,
+    )
     entry.save()
     AuditHead.objects.filter(id=1).update(seq=entry.seq, hash=entry.hash)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("audit", "0002_auditentry_key_id"),
     ]

@@ -7,96 +7,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Concern',
+            name="Concern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20)),
-                ('mode', models.CharField(choices=[('named', 'named'), ('confidential', 'confidential'), ('anonymous', 'anonymous')], max_length=12)),
-                ('category', models.CharField(choices=[('patient_safety', 'Patient safety or quality'), ('worker_safety', 'Worker safety or wellbeing'), ('bullying_harassment', 'Bullying or harassment'), ('inappropriate_behaviours', 'Inappropriate attitudes or behaviours'), ('detriment', 'Detriment for speaking up'), ('fraud', 'Fraud'), ('other', 'Something else')], max_length=30)),
-                ('at_risk', models.JSONField(blank=True, default=list)),
-                ('risk_of_harm', models.BooleanField(default=False)),
-                ('text_encrypted', models.BinaryField()),
-                ('reporter_name_encrypted', models.BinaryField(blank=True, null=True)),
-                ('reporter_contact_encrypted', models.BinaryField(blank=True, null=True)),
-                ('receipt_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('received_on', models.DateField()),
-                ('would_speak_up_again', models.CharField(blank=True, choices=[('yes', 'Yes'), ('unsure', 'Not sure'), ('no', 'No')], max_length=8)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('source', models.CharField(default='web', max_length=10)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='concerns', to='orgs.organisation')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='concerns_raised', to=settings.AUTH_USER_MODEL)),
-                ('responsible_leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("named", "named"),
+                            ("confidential", "confidential"),
+                            ("anonymous", "anonymous"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("patient_safety", "Patient safety or quality"),
+                            ("worker_safety", "Worker safety or wellbeing"),
+                            ("bullying_harassment", "Bullying or harassment"),
+                            ("inappropriate_behaviours", "Inappropriate attitudes or behaviours"),
+                            ("detriment", "Detriment for speaking up"),
+                            ("fraud", "Fraud"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("at_risk", models.JSONField(blank=True, default=list)),
+                ("risk_of_harm", models.BooleanField(default=False)),
+                ("text_encrypted", models.BinaryField()),
+                ("reporter_name_encrypted", models.BinaryField(blank=True, null=True)),
+                ("reporter_contact_encrypted", models.BinaryField(blank=True, null=True)),
+                (
+                    "receipt_hash",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("received_on", models.DateField()),
+                (
+                    "would_speak_up_again",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("unsure", "Not sure"), ("no", "No")],
+                        max_length=8,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("source", models.CharField(default="web", max_length=10)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="concerns",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="concerns_raised",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "responsible_leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-pk'],
+                "ordering": ["-received_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=40)),
-                ('date', models.DateField()),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('note_encrypted', models.BinaryField(blank=True, null=True)),
-                ('recorded', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='concerns.concern')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("type", models.CharField(max_length=40)),
+                ("date", models.DateField()),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("note_encrypted", models.BinaryField(blank=True, null=True)),
+                ("recorded", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "concern",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="concerns.concern",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'pk'],
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_reporter', models.BooleanField(default=True)),
-                ('name_encrypted', models.BinaryField()),
-                ('content_type', models.CharField(max_length=120)),
-                ('size', models.PositiveIntegerField()),
-                ('data_encrypted', models.BinaryField()),
-                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='concerns.concern')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_reporter", models.BooleanField(default=True)),
+                ("name_encrypted", models.BinaryField()),
+                ("content_type", models.CharField(max_length=120)),
+                ("size", models.PositiveIntegerField()),
+                ("data_encrypted", models.BinaryField()),
+                (
+                    "concern",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="concerns.concern",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ConcernPolicy',
+            name="ConcernPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledge_days', models.PositiveSmallIntegerField(default=7)),
-                ('feedback_months', models.PositiveSmallIntegerField(default=3)),
-                ('protection_working_days', models.PositiveSmallIntegerField(default=1)),
-                ('min_group', models.PositiveSmallIntegerField(default=5)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='concern_policy', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("acknowledge_days", models.PositiveSmallIntegerField(default=7)),
+                ("feedback_months", models.PositiveSmallIntegerField(default=3)),
+                ("protection_working_days", models.PositiveSmallIntegerField(default=1)),
+                ("min_group", models.PositiveSmallIntegerField(default=5)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="concern_policy",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_reporter', models.BooleanField()),
-                ('body_encrypted', models.BinaryField()),
-                ('sent', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='concerns.concern')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_reporter", models.BooleanField()),
+                ("body_encrypted", models.BinaryField()),
+                ("sent", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "concern",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="concerns.concern",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent', 'pk'],
+                "ordering": ["sent", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='concern',
-            constraint=models.UniqueConstraint(fields=('organisation', 'reference'), name='unique_concern_reference'),
+            model_name="concern",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "reference"), name="unique_concern_reference"
+            ),
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('concerns', '0001_initial'),
+        ("concerns", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='concern',
-            name='category',
-            field=models.CharField(choices=[('patient_safety', 'Patient safety or quality'), ('worker_safety', 'Worker safety or wellbeing'), ('bullying_harassment', 'Bullying or harassment'), ('inappropriate_behaviours', 'Inappropriate attitudes or behaviours'), ('detriment', 'Detriment for speaking up'), ('fraud', 'Fraud'), ('other', 'Other')], max_length=30),
+            model_name="concern",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("patient_safety", "Patient safety or quality"),
+                    ("worker_safety", "Worker safety or wellbeing"),
+                    ("bullying_harassment", "Bullying or harassment"),
+                    ("inappropriate_behaviours", "Inappropriate attitudes or behaviours"),
+                    ("detriment", "Detriment for speaking up"),
+                    ("fraud", "Fraud"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -4,7 +4,7 @@ register = template.Library()
 
 
 @register.filter
-def get_label(labels: dict | None, key: str):  # noqa: ANN201
+def get_label(labels: dict | None, key: str):
     """`mapping|get_label:key`: an event type's label, or a value from a dict of counts
     (None when the dict itself is withheld)."""
     if labels is None:

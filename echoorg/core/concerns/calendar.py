@@ -45,20 +45,35 @@ class Proclamation:
 # One row per proclamation. A future proclamation is one more line here.
 PROCLAMATIONS: tuple[Proclamation, ...] = (
     Proclamation(dt.date(1981, 7, 29), "Royal wedding (Prince of Wales and Lady Diana Spencer)"),
-    Proclamation(dt.date(1995, 5, 8), "Early May bank holiday (VE Day 50th anniversary)",
-                 replaces=dt.date(1995, 5, 1)),
+    Proclamation(
+        dt.date(1995, 5, 8),
+        "Early May bank holiday (VE Day 50th anniversary)",
+        replaces=dt.date(1995, 5, 1),
+    ),
     Proclamation(dt.date(1999, 12, 31), "Millennium"),
     Proclamation(dt.date(2002, 6, 3), "Golden Jubilee"),
-    Proclamation(dt.date(2002, 6, 4), "Spring bank holiday (moved for the Golden Jubilee)",
-                 replaces=dt.date(2002, 5, 27)),
+    Proclamation(
+        dt.date(2002, 6, 4),
+        "Spring bank holiday (moved for the Golden Jubilee)",
+        replaces=dt.date(2002, 5, 27),
+    ),
     Proclamation(dt.date(2011, 4, 29), "Royal wedding (Prince William and Catherine Middleton)"),
-    Proclamation(dt.date(2012, 6, 4), "Spring bank holiday (moved for the Diamond Jubilee)",
-                 replaces=dt.date(2012, 5, 28)),
+    Proclamation(
+        dt.date(2012, 6, 4),
+        "Spring bank holiday (moved for the Diamond Jubilee)",
+        replaces=dt.date(2012, 5, 28),
+    ),
     Proclamation(dt.date(2012, 6, 5), "Diamond Jubilee"),
-    Proclamation(dt.date(2020, 5, 8), "Early May bank holiday (VE Day 75th anniversary)",
-                 replaces=dt.date(2020, 5, 4)),
-    Proclamation(dt.date(2022, 6, 2), "Spring bank holiday (moved for the Platinum Jubilee)",
-                 replaces=dt.date(2022, 5, 30)),
+    Proclamation(
+        dt.date(2020, 5, 8),
+        "Early May bank holiday (VE Day 75th anniversary)",
+        replaces=dt.date(2020, 5, 4),
+    ),
+    Proclamation(
+        dt.date(2022, 6, 2),
+        "Spring bank holiday (moved for the Platinum Jubilee)",
+        replaces=dt.date(2022, 5, 30),
+    ),
     Proclamation(dt.date(2022, 6, 3), "Platinum Jubilee"),
     Proclamation(dt.date(2022, 9, 19), "State funeral of Queen Elizabeth II"),
     Proclamation(dt.date(2023, 5, 8), "Coronation of King Charles III"),
@@ -142,8 +157,10 @@ def _holidays(year: int) -> tuple[tuple[dt.date, str], ...]:
             continue
         if row.replaces is not None:
             if row.replaces not in days:
-                raise AssertionError(f"Proclamation for {row.day} replaces {row.replaces}, "
-                                     "which the standing rules do not give.")
+                raise AssertionError(
+                    f"Proclamation for {row.day} replaces {row.replaces}, "
+                    "which the standing rules do not give."
+                )
             del days[row.replaces]
         days[row.day] = row.name
     return tuple(sorted(days.items()))
@@ -196,8 +213,10 @@ def next_working_day_after(day: dt.date) -> dt.date:
         while not is_working_day(candidate):
             candidate += dt.timedelta(days=1)
     except OverflowError:  # the calendar ends on 31 December 9999
-        raise ValueError(f"There is no working day after {day.isoformat()} in the calendar "
-                         f"(it ends on {dt.date.max.isoformat()}).") from None
+        raise ValueError(
+            f"There is no working day after {day.isoformat()} in the calendar "
+            f"(it ends on {dt.date.max.isoformat()})."
+        ) from None
     return candidate
 
 

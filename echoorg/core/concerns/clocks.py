@@ -53,14 +53,26 @@ SUBJECT_RETURNED_BEFORE_OUTCOME = "subject_returned_before_outcome"
 NON_INDEPENDENT_INVESTIGATOR = "non_independent_investigator"
 
 HANDLING_EVENTS: tuple[str, ...] = (
-    RECEIVED, ACKNOWLEDGED, ASSESSED, INVESTIGATION_OPENED, EXTERNAL_REFERRAL,
-    PROTECTIVE_ACTION, FEEDBACK_GIVEN, CONCLUDED, REOPENED, DETRIMENT_REPORTED,
+    RECEIVED,
+    ACKNOWLEDGED,
+    ASSESSED,
+    INVESTIGATION_OPENED,
+    EXTERNAL_REFERRAL,
+    PROTECTIVE_ACTION,
+    FEEDBACK_GIVEN,
+    CONCLUDED,
+    REOPENED,
+    DETRIMENT_REPORTED,
     DETRIMENT_CHECK,
 )
 DEFENSIVE_RESPONSES: tuple[str, ...] = (
-    REPORTER_ASKED_TO_APOLOGISE, TOLD_TO_STOP_RAISING, GRIEVANCE_AGAINST_REPORTER,
-    REPORTER_MOVED_OR_DISCIPLINED, INTERNAL_REVIEW_INSTEAD_OF_REFERRAL,
-    SUBJECT_RETURNED_BEFORE_OUTCOME, NON_INDEPENDENT_INVESTIGATOR,
+    REPORTER_ASKED_TO_APOLOGISE,
+    TOLD_TO_STOP_RAISING,
+    GRIEVANCE_AGAINST_REPORTER,
+    REPORTER_MOVED_OR_DISCIPLINED,
+    INTERNAL_REVIEW_INSTEAD_OF_REFERRAL,
+    SUBJECT_RETURNED_BEFORE_OUTCOME,
+    NON_INDEPENDENT_INVESTIGATOR,
 )
 EVENT_TYPES: tuple[str, ...] = HANDLING_EVENTS + DEFENSIVE_RESPONSES
 """Every event type, in vocabulary order (the order used to break ties)."""
@@ -83,7 +95,7 @@ EVENT_LABELS: dict[str, str] = {
     REPORTER_MOVED_OR_DISCIPLINED: "Person who raised the concern moved or disciplined",
     INTERNAL_REVIEW_INSTEAD_OF_REFERRAL: "Internal review used instead of an external referral",
     SUBJECT_RETURNED_BEFORE_OUTCOME: "Subject of the concern returned to the role before "
-                                     "the outcome",
+    "the outcome",
     NON_INDEPENDENT_INVESTIGATOR: "Investigator not independent of the subject or the service",
 }
 
@@ -94,8 +106,12 @@ REFERRAL_LABELS: dict[str, str] = {
     "regulator": "Regulator or prescribed person (e.g. CQC, NMC, GMC)",
     "other": "Another external body",
 }
-OUTCOMES: tuple[str, ...] = ("substantiated", "partly_substantiated", "not_substantiated",
-                             "closed_without_investigation")
+OUTCOMES: tuple[str, ...] = (
+    "substantiated",
+    "partly_substantiated",
+    "not_substantiated",
+    "closed_without_investigation",
+)
 OUTCOME_LABELS: dict[str, str] = {
     "substantiated": "Substantiated",
     "partly_substantiated": "Partly substantiated",
@@ -109,7 +125,10 @@ DETAIL_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
 """Event type -> (detail key, allowed values) checked by `parse_cases` when the key is there."""
 
 ACKNOWLEDGE_LATE, FEEDBACK_LATE, PROTECTION_LATE = (
-    "acknowledge_late", "feedback_late", "protection_late")
+    "acknowledge_late",
+    "feedback_late",
+    "protection_late",
+)
 BREACHES: tuple[str, ...] = (ACKNOWLEDGE_LATE, FEEDBACK_LATE, PROTECTION_LATE)
 BREACH_LABELS: dict[str, str] = {
     ACKNOWLEDGE_LATE: "Acknowledgement late or missing",
@@ -161,8 +180,10 @@ class ClockPolicy:
                 raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}.")
         months = tuple(self.detriment_check_months)
         if any(isinstance(m, bool) or not isinstance(m, int) or m < 1 for m in months):
-            raise ValueError("detriment_check_months must be whole numbers of 1 or more, "
-                             f"not {self.detriment_check_months!r}.")
+            raise ValueError(
+                "detriment_check_months must be whole numbers of 1 or more, "
+                f"not {self.detriment_check_months!r}."
+            )
         object.__setattr__(self, "detriment_check_months", tuple(sorted(set(months))))
 
 
@@ -186,8 +207,12 @@ def add_months(day: dt.date, n: int) -> dt.date:
     year, month0 = divmod(index, 12)
     month = month0 + 1
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        raise DateOutOfRange([f"{n} months after {day.isoformat()} falls outside the calendar "
-                              f"(years {dt.MINYEAR} to {dt.MAXYEAR})."])
+        raise DateOutOfRange(
+            [
+                f"{n} months after {day.isoformat()} falls outside the calendar "
+                f"(years {dt.MINYEAR} to {dt.MAXYEAR})."
+            ]
+        )
     return dt.date(year, month, min(day.day, _days_in_month(year, month)))
 
 
@@ -197,8 +222,12 @@ def add_days(day: dt.date, n: int) -> dt.date:
     try:
         return day + dt.timedelta(days=n)
     except OverflowError:
-        raise DateOutOfRange([f"{n} days after {day.isoformat()} falls outside the calendar "
-                              f"(it ends on {dt.date.max.isoformat()})."]) from None
+        raise DateOutOfRange(
+            [
+                f"{n} days after {day.isoformat()} falls outside the calendar "
+                f"(it ends on {dt.date.max.isoformat()})."
+            ]
+        ) from None
 
 
 # --- Cases ------------------------------------------------------------------------------
@@ -264,8 +293,10 @@ FIRST_DATE = dt.date(FIRST_YEAR, 1, 1)
 MAX_ID_LENGTH = 18
 """The longest case id: an imported case's reference is `H-` and its id, in 20 characters."""
 _ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-ID_RULE = ("letters A-Z, digits, '.', '_' and '-' only, starting with a letter or a digit "
-           "(so that the case's web address works)")
+ID_RULE = (
+    "letters A-Z, digits, '.', '_' and '-' only, starting with a letter or a digit "
+    "(so that the case's web address works)"
+)
 MAX_NESTING = 16
 """The deepest nesting of lists and objects a case may hold (the format needs 4)."""
 
@@ -303,17 +334,24 @@ def date_problem(day: dt.date, today: dt.date | None = None) -> tuple[str, str] 
     """Rule 1 for one date: (kind, message) when it is before 1978 or after `today`
     (when given), else None."""
     if day < FIRST_DATE:
-        return BEFORE_FIRST_YEAR, (f"the date {day.isoformat()} is before {FIRST_YEAR}; the "
-                                   "England and Wales bank holiday rules echoorg uses start "
-                                   "in 1978")
+        return BEFORE_FIRST_YEAR, (
+            f"the date {day.isoformat()} is before {FIRST_YEAR}; the "
+            "England and Wales bank holiday rules echoorg uses start "
+            "in 1978"
+        )
     if today is not None and day > today:
-        return AFTER_TODAY, (f"the date {day.isoformat()} is after today "
-                             f"({today.isoformat()}); a step is recorded once it has happened")
+        return AFTER_TODAY, (
+            f"the date {day.isoformat()} is after today "
+            f"({today.isoformat()}); a step is recorded once it has happened"
+        )
     return None
 
 
-def timeline_problems(events: Sequence[tuple[str, dt.date]], today: dt.date | None = None,
-                      received_on: dt.date | None = None) -> list[TimelineProblem]:
+def timeline_problems(
+    events: Sequence[tuple[str, dt.date]],
+    today: dt.date | None = None,
+    received_on: dt.date | None = None,
+) -> list[TimelineProblem]:
     """Check a case's steps against the rules above.
 
     Input: the steps as (type, date) in the order given; today's date (None: no upper
@@ -335,16 +373,25 @@ def timeline_problems(events: Sequence[tuple[str, dt.date]], today: dt.date | No
         problems.append(TimelineProblem(NO_RECEIVED, None, f"has no '{RECEIVED}' event"))
     else:
         first = received_on if received_on is not None else min(received)
-        problems += [TimelineProblem(BEFORE_RECEIVED, position,
-                                     f"dated {day.isoformat()}, before the concern was "
-                                     f"received ({first.isoformat()})")
-                     for position, (_, day) in enumerate(events, start=1) if day < first]
+        problems += [
+            TimelineProblem(
+                BEFORE_RECEIVED,
+                position,
+                f"dated {day.isoformat()}, before the concern was received ({first.isoformat()})",
+            )
+            for position, (_, day) in enumerate(events, start=1)
+            if day < first
+        ]
     concluded = [day for kind, day in events if kind == CONCLUDED]
-    problems += [TimelineProblem(REOPENED_BEFORE_CONCLUDED, position,
-                                 f"reopened on {day.isoformat()}, but not concluded on or "
-                                 "before that date")
-                 for position, (kind, day) in enumerate(events, start=1)
-                 if kind == REOPENED and not any(c <= day for c in concluded)]
+    problems += [
+        TimelineProblem(
+            REOPENED_BEFORE_CONCLUDED,
+            position,
+            f"reopened on {day.isoformat()}, but not concluded on or before that date",
+        )
+        for position, (kind, day) in enumerate(events, start=1)
+        if kind == REOPENED and not any(c <= day for c in concluded)
+    ]
     return problems
 
 
@@ -360,7 +407,7 @@ def case_id_problem(value: object, max_length: int = MAX_ID_LENGTH) -> str | Non
     if isinstance(value, int):
         if value < 0:
             return f"the id must be made of {ID_RULE}"
-        if value >= 10 ** max_length:
+        if value >= 10**max_length:
             return f"the id is longer than {max_length} characters"
         return None
     if not value.strip():
@@ -408,8 +455,9 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date:
     """A date from an ISO `YYYY-MM-DD` string; ValueError with a readable reason otherwise,
     including a date before 1978 or, when `today` is given, after it (rule 1)."""
     if not isinstance(value, str):
-        raise ValueError(f"the date must be a string in the form YYYY-MM-DD, not "
-                         f"{json_kind(value)}")
+        raise ValueError(
+            f"the date must be a string in the form YYYY-MM-DD, not {json_kind(value)}"
+        )
     if not _ISO_DATE.fullmatch(value):
         raise ValueError(f"the date {value!r} is not in the form YYYY-MM-DD")
     try:
@@ -428,14 +476,18 @@ id is unusable, event position from 1 or None) -> e.g. "Case 2 (id 'A'), event 3
 
 
 def default_place(case: int, case_id: object, event: int | None) -> str:
-    """"Case 2 (id 'A'), event 3", or "Case 2" when the id is unusable."""
+    """ "Case 2 (id 'A'), event 3", or "Case 2" when the id is unusable."""
     name = f"Case {case}" if case_id is None else f"Case {case} (id {case_id!r})"
     return name if event is None else f"{name}, event {event}"
 
 
-def parse_cases(data: object, *, today: dt.date | None = None,
-                max_id_length: int = MAX_ID_LENGTH,
-                place: Place = default_place) -> list[Case]:
+def parse_cases(
+    data: object,
+    *,
+    today: dt.date | None = None,
+    max_id_length: int = MAX_ID_LENGTH,
+    place: Place = default_place,
+) -> list[Case]:
     """Validate imported case data and build `Case` objects.
 
     Input: decoded JSON, a list of
@@ -460,8 +512,9 @@ def parse_cases(data: object, *, today: dt.date | None = None,
     seen: dict[str, int] = {}
     for position, raw in enumerate(data, start=1):
         if not isinstance(raw, dict):
-            problems.append(f"{place(position, None, None)}: is not an object (found "
-                            f"{json_kind(raw)}).")
+            problems.append(
+                f"{place(position, None, None)}: is not an object (found {json_kind(raw)})."
+            )
             continue
         shape = shape_problem(raw)
         if shape:
@@ -475,31 +528,36 @@ def parse_cases(data: object, *, today: dt.date | None = None,
         else:
             key = str(case_id)
             if key in seen:
-                problems.append(f"{place(position, case_id, None)}: the id is the same as "
-                                f"case {seen[key]}'s.")
+                problems.append(
+                    f"{place(position, case_id, None)}: the id is the same as case {seen[key]}'s."
+                )
             else:
                 seen[key] = position
 
-        def where(event: int | None, position: int = position,
-                  case_id: object = case_id) -> str:
+        def where(event: int | None, position: int = position, case_id: object = case_id) -> str:
             return place(position, case_id, event)
 
         risk = raw.get("risk_of_harm", False)
         if not isinstance(risk, bool):
-            problems.append(f"{where(None)}: risk_of_harm must be true or false, not "
-                            f"{json_kind(risk)} ({risk!r}).")
+            problems.append(
+                f"{where(None)}: risk_of_harm must be true or false, not "
+                f"{json_kind(risk)} ({risk!r})."
+            )
         if "events" not in raw:
             problems.append(f"{where(None)}: has no events list.")
             continue
         if not isinstance(raw["events"], list):
-            problems.append(f"{where(None)}: events must be a list, not "
-                            f"{json_kind(raw['events'])}.")
+            problems.append(
+                f"{where(None)}: events must be a list, not {json_kind(raw['events'])}."
+            )
             continue
         events, event_problems = _parse_events(where, raw["events"], today)
         problems.extend(event_problems)
         if not event_problems:
-            problems.extend(f"{where(p.event)}: {p.message}."
-                            for p in timeline_problems([(e.type, e.date) for e in events]))
+            problems.extend(
+                f"{where(p.event)}: {p.message}."
+                for p in timeline_problems([(e.type, e.date) for e in events])
+            )
         extra = {k: v for k, v in raw.items() if k not in ("id", "risk_of_harm", "events")}
         cases.append(Case(case_id, risk is True, events, extra))
     if problems:
@@ -507,8 +565,9 @@ def parse_cases(data: object, *, today: dt.date | None = None,
     return cases
 
 
-def _parse_events(where: Callable[[int | None], str], raw_events: list,
-                  today: dt.date | None) -> tuple[list[Event], list[str]]:
+def _parse_events(
+    where: Callable[[int | None], str], raw_events: list, today: dt.date | None
+) -> tuple[list[Event], list[str]]:
     events: list[Event] = []
     problems: list[str] = []
     for position, raw in enumerate(raw_events, start=1):
@@ -523,8 +582,9 @@ def _parse_events(where: Callable[[int | None], str], raw_events: list,
             ok = False
         elif kind not in EVENT_TYPES:
             shown = repr(kind) if isinstance(kind, str) else json_kind(kind)
-            problems.append(f"{here}: unknown event type {shown}; expected one of "
-                            f"{', '.join(EVENT_TYPES)}.")
+            problems.append(
+                f"{here}: unknown event type {shown}; expected one of {', '.join(EVENT_TYPES)}."
+            )
             ok = False
         if "date" not in raw or raw["date"] is None:
             problems.append(f"{here}: has no date.")
@@ -539,10 +599,12 @@ def _parse_events(where: Callable[[int | None], str], raw_events: list,
         if ok and kind in DETAIL_CHOICES:
             key, allowed = DETAIL_CHOICES[kind]
             if key in detail and detail[key] not in allowed:
-                shown = repr(detail[key]) if isinstance(detail[key], str) \
-                    else json_kind(detail[key])
-                problems.append(f"{here}: '{key}' must be one of {', '.join(allowed)}, "
-                                f"not {shown}.")
+                shown = (
+                    repr(detail[key]) if isinstance(detail[key], str) else json_kind(detail[key])
+                )
+                problems.append(
+                    f"{here}: '{key}' must be one of {', '.join(allowed)}, not {shown}."
+                )
                 ok = False
         if ok:
             events.append(Event(kind, when, detail))
@@ -599,8 +661,7 @@ def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict:
             raise DateOutOfRange([f"Case {case.id!r}: {exc}"]) from None
     concluded = _first(case, (CONCLUDED,))
     if concluded is not None:
-        out["detriment_checks"] = [add_months(concluded, m)
-                                   for m in policy.detriment_check_months]
+        out["detriment_checks"] = [add_months(concluded, m) for m in policy.detriment_check_months]
     return out
 
 
@@ -647,8 +708,9 @@ def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) 
             known = first_defensive.get(event.type)
             if known is None or event.date < known:
                 first_defensive[event.type] = event.date
-    order = sorted(first_defensive,
-                   key=lambda t: (first_defensive[t], DEFENSIVE_RESPONSES.index(t)))
+    order = sorted(
+        first_defensive, key=lambda t: (first_defensive[t], DEFENSIVE_RESPONSES.index(t))
+    )
     return {
         "days_to_acknowledge": days(acknowledged),
         "days_to_feedback": days(feedback),
@@ -658,8 +720,9 @@ def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) 
     }
 
 
-def analyse_cases(data: object, as_of: dt.date, policy: ClockPolicy | None = None, *,
-                  today: dt.date | None = None) -> dict[str, dict]:
+def analyse_cases(
+    data: object, as_of: dt.date, policy: ClockPolicy | None = None, *, today: dt.date | None = None
+) -> dict[str, dict]:
     """Validate imported case data (`parse_cases`, refusing steps after `today` when it is
     given) and analyse every case (`analyse_case`).
 
@@ -667,8 +730,9 @@ def analyse_cases(data: object, as_of: dt.date, policy: ClockPolicy | None = Non
     order. Raises CaseDataError for bad data (nothing is analysed), DateOutOfRange (one)
     when a deadline falls outside the calendar.
     """
-    return {str(case.id): analyse_case(case, as_of, policy)
-            for case in parse_cases(data, today=today)}
+    return {
+        str(case.id): analyse_case(case, as_of, policy) for case in parse_cases(data, today=today)
+    }
 
 
 def is_closed(case: Case) -> bool:
@@ -682,8 +746,9 @@ def is_closed(case: Case) -> bool:
     return latest is not None and latest[2] == CONCLUDED
 
 
-def next_clock(case: Case, today: dt.date,
-               policy: ClockPolicy | None = None) -> tuple[str, dt.date] | None:
+def next_clock(
+    case: Case, today: dt.date, policy: ClockPolicy | None = None
+) -> tuple[str, dt.date] | None:
     """The nearest unmet deadline of a case, for ordering the guardian's queue.
 
     Input: a case, today's date and a policy (default `ClockPolicy()`). Only events dated
@@ -712,8 +777,9 @@ def next_clock(case: Case, today: dt.date,
     if _first(seen, (FEEDBACK_GIVEN,)) is None:
         candidates.append((due["feedback"], 2, CLOCK_LABELS["feedback"]))
     checks = [e.date for e in seen.events if e.type == DETRIMENT_CHECK]
-    for months, check_due in zip(policy.detriment_check_months,
-                                 due.get("detriment_checks", []), strict=False):
+    for months, check_due in zip(
+        policy.detriment_check_months, due.get("detriment_checks", []), strict=False
+    ):
         if not any(made >= check_due for made in checks):
             candidates.append((check_due, 3, detriment_check_label(months)))
     if not candidates:
@@ -746,13 +812,23 @@ class CaseReview:
 
 
 def _no_figures(problems: list[str]) -> dict:
-    return {"days_to_acknowledge": None, "days_to_feedback": None, "days_to_protection": None,
-            "breaches": [], "defensive_responses": [], "date_out_of_range": True,
-            "date_problems": problems}
+    return {
+        "days_to_acknowledge": None,
+        "days_to_feedback": None,
+        "days_to_protection": None,
+        "breaches": [],
+        "defensive_responses": [],
+        "date_out_of_range": True,
+        "date_problems": problems,
+    }
 
 
-def review_case(case: Case, today: dt.date, policy: ClockPolicy | None = None,
-                received_on: dt.date | None = None) -> CaseReview:
+def review_case(
+    case: Case,
+    today: dt.date,
+    policy: ClockPolicy | None = None,
+    received_on: dt.date | None = None,
+) -> CaseReview:
     """Analyse a stored case without ever failing, for pages that list many cases.
 
     Input: a case as stored (any dates, even 1 January 1 or 31 December 9999), today's
@@ -761,12 +837,18 @@ def review_case(case: Case, today: dt.date, policy: ClockPolicy | None = None,
     before the concern) or whose deadlines fall outside the calendar is reported with its
     problems instead of figures. Output: a `CaseReview`. Raises nothing for any dates.
     """
-    found = [p for p in timeline_problems([(e.type, e.date) for e in case.events], today,
-                                          received_on)
-             if p.kind in OUT_OF_RANGE_KINDS]
-    problems = [p.message if p.event is None else
-                f"step {p.event} ({EVENT_LABELS.get(case.events[p.event - 1].type, 'unknown')}"
-                f"): {p.message}" for p in found]
+    found = [
+        p
+        for p in timeline_problems([(e.type, e.date) for e in case.events], today, received_on)
+        if p.kind in OUT_OF_RANGE_KINDS
+    ]
+    problems = [
+        p.message
+        if p.event is None
+        else f"step {p.event} ({EVENT_LABELS.get(case.events[p.event - 1].type, 'unknown')}"
+        f"): {p.message}"
+        for p in found
+    ]
     if not problems:
         try:
             analysis = analyse_case(case, today, policy)
@@ -776,5 +858,6 @@ def review_case(case: Case, today: dt.date, policy: ClockPolicy | None = None,
             problems = list(exc.problems)
     if problems:
         return CaseReview(problems, _no_figures(problems), {}, None)
-    return CaseReview([], {**analysis, "date_out_of_range": False, "date_problems": []},
-                      due, upcoming)
+    return CaseReview(
+        [], {**analysis, "date_out_of_range": False, "date_problems": []}, due, upcoming
+    )

@@ -10,8 +10,14 @@ RATE = "rate"
 STORAGE = "storage"
 
 
-def intake_refusal(*, raised_this_period: int, max_per_period: int, stored_bytes: int,
-                   incoming_bytes: int, quota_bytes: int) -> str | None:
+def intake_refusal(
+    *,
+    raised_this_period: int,
+    max_per_period: int,
+    stored_bytes: int,
+    incoming_bytes: int,
+    quota_bytes: int,
+) -> str | None:
     """Which limit a new concern would break: RATE when `max_per_period` concerns have
     already come in this period, STORAGE when its attachments would take the stored
     total past `quota_bytes`; None when it may be accepted. A limit of 0 or less means

@@ -49,8 +49,13 @@ from .clocks import DEFENSIVE_RESPONSES
 SPEAK_AGAIN_ANSWERS: tuple[str, ...] = ("yes", "no", "unsure")
 
 NGO_CATEGORIES: tuple[str, ...] = (
-    "patient_safety", "worker_safety", "bullying_harassment", "inappropriate_behaviours",
-    "detriment", "fraud", "other",
+    "patient_safety",
+    "worker_safety",
+    "bullying_harassment",
+    "inappropriate_behaviours",
+    "detriment",
+    "fraud",
+    "other",
 )
 CATEGORY_LABELS: dict[str, str] = {
     "patient_safety": "Patient safety or quality",
@@ -105,8 +110,7 @@ def protect_partition(counts: dict[str, int], k: int) -> dict[str, int | None]:
 
     Input: {name: count} and k. Output: {name: count or None}, same keys and order.
     """
-    shown: dict[str, int | None] = {key: (None if _small(c, k) else c)
-                                    for key, c in counts.items()}
+    shown: dict[str, int | None] = {key: (None if _small(c, k) else c) for key, c in counts.items()}
     hidden = [key for key, value in shown.items() if value is None]
     if len(hidden) == 1:
         others = [key for key in counts if key not in hidden]
@@ -117,16 +121,23 @@ def protect_partition(counts: dict[str, int], k: int) -> dict[str, int | None]:
 
 
 FEWER_THAN_K, COMPLEMENTARY = "fewer_than_k", "complementary"
-DERIVED_FIGURES: tuple[str, ...] = ("median_days_to_acknowledge", "median_days_to_protection",
-                                    "median_days_to_feedback", "share_with_breach")
+DERIVED_FIGURES: tuple[str, ...] = (
+    "median_days_to_acknowledge",
+    "median_days_to_protection",
+    "median_days_to_feedback",
+    "share_with_breach",
+)
 """The figures computed from cases rather than counted (rule 5)."""
-_DAYS = {"median_days_to_acknowledge": "days_to_acknowledge",
-         "median_days_to_protection": "days_to_protection",
-         "median_days_to_feedback": "days_to_feedback"}
+_DAYS = {
+    "median_days_to_acknowledge": "days_to_acknowledge",
+    "median_days_to_protection": "days_to_protection",
+    "median_days_to_feedback": "days_to_feedback",
+}
 
 
-def median_or_hidden(values: Iterable[float | int | None], k: int) -> tuple[float | int | None,
-                                                                             str | None]:
+def median_or_hidden(
+    values: Iterable[float | int | None], k: int
+) -> tuple[float | int | None, str | None]:
     """Rule 5 for a median: (median, None) over the values present when at least k are;
     (None, None) when none is (nothing to show: "–"); (None, "fewer_than_k") otherwise.
     Source of the median: statistics.median (the mean of the two middle values for an
@@ -154,10 +165,14 @@ def share_or_hidden(count: int, n: int, k: int) -> tuple[float | None, str | Non
 
 def _group_figures(members: Sequence[CaseSummary], k: int) -> dict:
     n = len(members)
-    defensive = {kind: sum(kind in c.analysis.get("defensive_responses", ()) for c in members)
-                 for kind in DEFENSIVE_RESPONSES}
-    speak = {answer: sum(c.would_speak_up_again == answer for c in members)
-             for answer in SPEAK_AGAIN_ANSWERS}
+    defensive = {
+        kind: sum(kind in c.analysis.get("defensive_responses", ()) for c in members)
+        for kind in DEFENSIVE_RESPONSES
+    }
+    speak = {
+        answer: sum(c.would_speak_up_again == answer for c in members)
+        for answer in SPEAK_AGAIN_ANSWERS
+    }
     figures: dict = {"cases": n}
     hidden: dict[str, str] = {}
     for name, key in _DAYS.items():
@@ -165,26 +180,36 @@ def _group_figures(members: Sequence[CaseSummary], k: int) -> dict:
         if reason:
             hidden[name] = reason
     figures["share_with_breach"], reason = share_or_hidden(
-        sum(bool(c.analysis.get("breaches")) for c in members), n, k)
+        sum(bool(c.analysis.get("breaches")) for c in members), n, k
+    )
     if reason:
         hidden["share_with_breach"] = reason
     return {
         **figures,
-        "defensive_responses": {kind: _protect_count(count, n, k)
-                                for kind, count in defensive.items()},
+        "defensive_responses": {
+            kind: _protect_count(count, n, k) for kind, count in defensive.items()
+        },
         "detriment_reported": _protect_count(sum(c.detriment_reported for c in members), n, k),
         "would_speak_up_again": protect_partition(speak, k),
         "hidden": hidden,
     }
 
 
-_FIGURES = ("cases", "median_days_to_acknowledge", "median_days_to_protection",
-            "median_days_to_feedback", "share_with_breach", "defensive_responses",
-            "detriment_reported", "would_speak_up_again")
+_FIGURES = (
+    "cases",
+    "median_days_to_acknowledge",
+    "median_days_to_protection",
+    "median_days_to_feedback",
+    "share_with_breach",
+    "defensive_responses",
+    "detriment_reported",
+    "would_speak_up_again",
+)
 
 
-def group_stats(cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str | None],
-                k: int = 5) -> list[dict]:
+def group_stats(
+    cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str | None], k: int = 5
+) -> list[dict]:
     """Handling figures per group (unit, leader, category...), with suppression.
 
     Input: case summaries, `key` giving each case's group (None is a group of its own), and
@@ -204,7 +229,8 @@ def group_stats(cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str |
         groups.setdefault(key(case), []).append(case)
     names = sorted(groups, key=lambda g: (g is None, "" if g is None else str(g)))
     reasons: dict[str | None, str | None] = {
-        g: "fewer_than_k" if len(groups[g]) < k else None for g in names}
+        g: "fewer_than_k" if len(groups[g]) < k else None for g in names
+    }
     small = [g for g in names if reasons[g]]
     shown = [g for g in names if not reasons[g]]
     if len(small) == 1 and shown:
@@ -213,12 +239,20 @@ def group_stats(cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str |
     out = []
     for g in names:
         if reasons[g]:
-            row = {"group": g, "suppressed": True, "suppression": reasons[g],
-                   **dict.fromkeys(_FIGURES), "hidden": dict.fromkeys(DERIVED_FIGURES,
-                                                                      reasons[g])}
+            row = {
+                "group": g,
+                "suppressed": True,
+                "suppression": reasons[g],
+                **dict.fromkeys(_FIGURES),
+                "hidden": dict.fromkeys(DERIVED_FIGURES, reasons[g]),
+            }
         else:
-            row = {"group": g, "suppressed": False, "suppression": None,
-                   **_group_figures(groups[g], k)}
+            row = {
+                "group": g,
+                "suppressed": False,
+                "suppression": None,
+                **_group_figures(groups[g], k),
+            }
         out.append(row)
     return out
 
@@ -229,6 +263,7 @@ Measure = tuple[tuple[str, ...], Callable[[Sequence[CaseSummary]], int]]
 def _measures() -> list[Measure]:
     """Each shown cell with the number of cases behind it; a count of cases also has its
     complement (the group's other cases), because rule 3 protects both."""
+
     def count(test: Callable[[CaseSummary], bool]) -> Callable[[Sequence[CaseSummary]], int]:
         return lambda cases: sum(bool(test(c)) for c in cases)
 
@@ -238,12 +273,18 @@ def _measures() -> list[Measure]:
     found: list[Measure] = [(("cases",), len)]
     found += both(("detriment_reported",), lambda c: c.detriment_reported)
     for kind in DEFENSIVE_RESPONSES:
-        found += both(("defensive_responses", kind),
-                      lambda c, kind=kind: kind in c.analysis.get("defensive_responses", ()))
-    found += [(("would_speak_up_again", a), count(lambda c, a=a: c.would_speak_up_again == a))
-              for a in SPEAK_AGAIN_ANSWERS]
-    found += [((name,), count(lambda c, key=key: c.analysis.get(key) is not None))
-              for name, key in _DAYS.items()]
+        found += both(
+            ("defensive_responses", kind),
+            lambda c, kind=kind: kind in c.analysis.get("defensive_responses", ()),
+        )
+    found += [
+        (("would_speak_up_again", a), count(lambda c, a=a: c.would_speak_up_again == a))
+        for a in SPEAK_AGAIN_ANSWERS
+    ]
+    found += [
+        ((name,), count(lambda c, key=key: c.analysis.get(key) is not None))
+        for name, key in _DAYS.items()
+    ]
     found += both(("share_with_breach",), lambda c: c.analysis.get("breaches"))
     return found
 
@@ -265,8 +306,12 @@ def _hide(row: dict, cell: tuple[str, ...]) -> None:
         row["hidden"].setdefault(cell[0], COMPLEMENTARY)
 
 
-def protect_across(groups: list[dict], overall: dict | None,
-                   members: dict[str | None, Sequence[CaseSummary]], k: int) -> None:
+def protect_across(
+    groups: list[dict],
+    overall: dict | None,
+    members: dict[str | None, Sequence[CaseSummary]],
+    k: int,
+) -> None:
     """Hide more cells, in place, so that no subtraction across groups yields a small count.
 
     Input: `group_stats` rows of a partition of the cases (each case in one group), the
@@ -289,8 +334,7 @@ def protect_across(groups: list[dict], overall: dict | None,
             hidden = sum(true[g["group"]] for g in groups if _cell(g, cell) is None)
             if hidden == 0 or hidden >= k:
                 break
-            visible = [g for g in groups
-                       if _cell(g, cell) is not None and true[g["group"]] > 0]
+            visible = [g for g in groups if _cell(g, cell) is not None and true[g["group"]] > 0]
             if not visible:
                 _hide(overall, cell)
                 break
@@ -333,8 +377,9 @@ def _share(count: int | None, total: int | None) -> float | None:
     return count / total
 
 
-def quarterly_return(cases: Iterable[CaseSummary], year: int, quarter: int, k: int = 5,
-                     suppress: bool = False) -> dict:
+def quarterly_return(
+    cases: Iterable[CaseSummary], year: int, quarter: int, k: int = 5, suppress: bool = False
+) -> dict:
     """The quarterly figures in National Guardian's Office categories.
 
     Input: case summaries; the financial year (its starting calendar year, 2025 for
@@ -359,8 +404,9 @@ def quarterly_return(cases: Iterable[CaseSummary], year: int, quarter: int, k: i
     chosen = [c for c in cases if start <= c.received <= end]
     for case in chosen:
         if case.category not in CATEGORY_LABELS:
-            raise ValueError(f"Unknown category {case.category!r}; expected one of "
-                             f"{', '.join(NGO_CATEGORIES)}.")
+            raise ValueError(
+                f"Unknown category {case.category!r}; expected one of {', '.join(NGO_CATEGORIES)}."
+            )
     total = len(chosen)
     categories = {key: sum(c.category == key for c in chosen) for key in NGO_CATEGORIES}
     anonymous = sum(c.anonymous for c in chosen)
@@ -389,8 +435,10 @@ def quarterly_return(cases: Iterable[CaseSummary], year: int, quarter: int, k: i
         "end": end,
         "small_counts_hidden": suppress,
         "total": shown_total,
-        "categories": [{"key": key, "label": CATEGORY_LABELS[key],
-                        "count": shown_categories[key]} for key in NGO_CATEGORIES],
+        "categories": [
+            {"key": key, "label": CATEGORY_LABELS[key], "count": shown_categories[key]}
+            for key in NGO_CATEGORIES
+        ],
         "anonymous": shown_anonymous,
         "anonymous_share": _share(shown_anonymous, shown_total),
         "detriment": shown_detriment,

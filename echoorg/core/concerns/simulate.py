@@ -44,12 +44,23 @@ from .clocks import (
 
 COMPOSITE_TITLE = "Fictional composite case (not a real case)"
 
-_CATEGORIES = (("patient_safety", 19), ("worker_safety", 27), ("bullying_harassment", 20),
-               ("inappropriate_behaviours", 28), ("detriment", 3), ("fraud", 1), ("other", 2))
+_CATEGORIES = (
+    ("patient_safety", 19),
+    ("worker_safety", 27),
+    ("bullying_harassment", 20),
+    ("inappropriate_behaviours", 28),
+    ("detriment", 3),
+    ("fraud", 1),
+    ("other", 2),
+)
 _MODES = (("named", 55), ("confidential", 35), ("anonymous", 10))
 _AT_RISK = {
-    "patient_safety": (("patients",), ("children",), ("adults_at_risk",),
-                       ("patients", "adults_at_risk")),
+    "patient_safety": (
+        ("patients",),
+        ("children",),
+        ("adults_at_risk",),
+        ("patients", "adults_at_risk"),
+    ),
     "worker_safety": (("staff",),),
     "bullying_harassment": (("staff",),),
     "inappropriate_behaviours": (("staff",), ("patients",), ("staff", "patients")),
@@ -57,8 +68,12 @@ _AT_RISK = {
     "fraud": (("public",),),
     "other": (("public",), ("staff",)),
 }
-_OUTCOMES = (("substantiated", 30), ("partly_substantiated", 25), ("not_substantiated", 35),
-             ("closed_without_investigation", 10))
+_OUTCOMES = (
+    ("substantiated", 30),
+    ("partly_substantiated", 25),
+    ("not_substantiated", 35),
+    ("closed_without_investigation", 10),
+)
 _REFERRALS = (("safeguarding_authority", 50), ("regulator", 25), ("police", 15), ("other", 10))
 
 
@@ -70,8 +85,9 @@ def _days(n: float) -> dt.timedelta:
     return dt.timedelta(days=round(n))
 
 
-def _simulate_one(rng: random.Random, unit: str, leader: str, strained: bool,
-                  received: dt.date) -> dict:
+def _simulate_one(
+    rng: random.Random, unit: str, leader: str, strained: bool, received: dt.date
+) -> dict:
     category = _pick(rng, _CATEGORIES)
     mode = _pick(rng, _MODES)
     risk = rng.random() < (0.35 if category == "patient_safety" else 0.06)
@@ -89,9 +105,16 @@ def _simulate_one(rng: random.Random, unit: str, leader: str, strained: bool,
         events.append((ACKNOWLEDGED, acknowledged, {}))
     start = acknowledged or received
     assessed = start + _days(rng.randint(0, 6))
-    events.append((ASSESSED, assessed, {"harm_risk": "high" if risk else
-                                        rng.choice(("none", "low", "low")),
-                                        "detriment_risk": rng.choice(("low", "low", "medium"))}))
+    events.append(
+        (
+            ASSESSED,
+            assessed,
+            {
+                "harm_risk": "high" if risk else rng.choice(("none", "low", "low")),
+                "detriment_risk": rng.choice(("low", "low", "medium")),
+            },
+        )
+    )
 
     if risk:
         if rng.random() < (0.6 if strained else 0.88):
@@ -129,8 +152,9 @@ def _simulate_one(rng: random.Random, unit: str, leader: str, strained: bool,
         defensive = rng.sample(DEFENSIVE_RESPONSES, rng.choice((1, 1, 2)))
         end = concluded or received + _days(180)
         for kind in defensive:
-            events.append((kind, received + _days(rng.uniform(10, max(11, (end - received).days))),
-                           {}))
+            events.append(
+                (kind, received + _days(rng.uniform(10, max(11, (end - received).days))), {})
+            )
     detriment = rng.random() < (0.25 if defensive else 0.03)
     if detriment:
         events.append((DETRIMENT_REPORTED, received + _days(rng.randint(30, 240)), {}))
@@ -139,9 +163,13 @@ def _simulate_one(rng: random.Random, unit: str, leader: str, strained: bool,
     if first_concluded:
         for months, chance in ((3, 0.85), (12, 0.7)):
             if rng.random() < chance:
-                events.append((DETRIMENT_CHECK,
-                               add_months(first_concluded, months) + _days(rng.randint(0, 10)),
-                               {}))
+                events.append(
+                    (
+                        DETRIMENT_CHECK,
+                        add_months(first_concluded, months) + _days(rng.randint(0, 10)),
+                        {},
+                    )
+                )
 
     answer = None
     if concluded and rng.random() < 0.6:
@@ -149,13 +177,21 @@ def _simulate_one(rng: random.Random, unit: str, leader: str, strained: bool,
             answer = _pick(rng, (("no", 55), ("unsure", 30), ("yes", 15)))
         else:
             answer = _pick(rng, (("yes", 80), ("unsure", 14), ("no", 6)))
-    return {"risk_of_harm": risk, "category": category, "mode": mode, "unit": unit,
-            "leader": leader, "at_risk": list(rng.choice(_AT_RISK[category])),
-            "events": events, "would_speak_up_again": answer}
+    return {
+        "risk_of_harm": risk,
+        "category": category,
+        "mode": mode,
+        "unit": unit,
+        "leader": leader,
+        "at_risk": list(rng.choice(_AT_RISK[category])),
+        "events": events,
+        "would_speak_up_again": answer,
+    }
 
 
-def simulate_cases(units: list[str], leaders: list[str], seed: int, today: dt.date,
-                   n: int = 200) -> list[dict]:
+def simulate_cases(
+    units: list[str], leaders: list[str], seed: int, today: dt.date, n: int = 200
+) -> list[dict]:
     """Fictional demo cases received over the two years before `today`.
 
     Input: unit names and leader names (each unit has a usual leader, leaders[i % len]),
@@ -182,12 +218,14 @@ def simulate_cases(units: list[str], leaders: list[str], seed: int, today: dt.da
     for number, draft in enumerate(drafts, start=1):
         kept = sorted((e for e in draft["events"] if e[1] <= today), key=lambda e: e[1])
         concluded = any(t == CONCLUDED for t, _, _ in kept)
-        cases.append({
-            "id": f"SIM-{number:04d}",
-            **{k: v for k, v in draft.items() if k != "events"},
-            "would_speak_up_again": draft["would_speak_up_again"] if concluded else None,
-            "events": [{"type": t, "date": d.isoformat(), **detail} for t, d, detail in kept],
-        })
+        cases.append(
+            {
+                "id": f"SIM-{number:04d}",
+                **{k: v for k, v in draft.items() if k != "events"},
+                "would_speak_up_again": draft["would_speak_up_again"] if concluded else None,
+                "events": [{"type": t, "date": d.isoformat(), **detail} for t, d, detail in kept],
+            }
+        )
     return cases
 
 
@@ -215,9 +253,11 @@ def composite_case(today: dt.date) -> dict:
     return {
         "id": "COMPOSITE-1",
         "title": COMPOSITE_TITLE,
-        "note": (f"{COMPOSITE_TITLE}. It combines patterns that public inquiries have "
-                 "described into one invented timeline for training; no person, "
-                 "organisation or event in it is real."),
+        "note": (
+            f"{COMPOSITE_TITLE}. It combines patterns that public inquiries have "
+            "described into one invented timeline for training; no person, "
+            "organisation or event in it is real."
+        ),
         "risk_of_harm": True,
         "category": "patient_safety",
         "mode": "named",
@@ -226,36 +266,78 @@ def composite_case(today: dt.date) -> dict:
         "at_risk": ["patients"],
         "would_speak_up_again": "no",
         "events": [
-            {"type": RECEIVED, "date": at(0),
-             "note": "A senior practitioner raises concerns about a colleague after a run of "
-                     "unexpected deteriorations in patients on the ward."},
-            {"type": ACKNOWLEDGED, "date": at(0, 24),
-             "note": "The concern is acknowledged three weeks later."},
-            {"type": ASSESSED, "date": at(1), "harm_risk": "medium", "detriment_risk": "high",
-             "note": "Triage records the concern but no protective step is taken."},
-            {"type": RECEIVED, "date": at(4),
-             "note": "Two more colleagues raise the same concern."},
-            {"type": RECEIVED, "date": at(8),
-             "note": "The concern is raised again after a further incident."},
-            {"type": INTERNAL_REVIEW_INSTEAD_OF_REFERRAL, "date": at(9),
-             "note": "Leaders commission an internal review of the incidents instead of "
-                     "referring the concern to an external body."},
-            {"type": PROTECTIVE_ACTION, "date": at(9, 5),
-             "note": "The colleague is moved to non-clinical duties while the review runs."},
-            {"type": FEEDBACK_GIVEN, "date": at(11),
-             "note": "The people who raised the concern are told that a review is under way."},
-            {"type": GRIEVANCE_AGAINST_REPORTER, "date": at(12),
-             "note": "The colleague's grievance against those who raised the concern is "
-                     "taken forward without hearing them."},
-            {"type": TOLD_TO_STOP_RAISING, "date": at(14),
-             "note": "The people who raised the concern are told to stop discussing it."},
-            {"type": REPORTER_ASKED_TO_APOLOGISE, "date": at(16),
-             "note": "The people who raised the concern are required to apologise to the "
-                     "colleague."},
-            {"type": SUBJECT_RETURNED_BEFORE_OUTCOME, "date": at(20),
-             "note": "The colleague returns to the ward before any outcome."},
-            {"type": EXTERNAL_REFERRAL, "date": at(23), "to": "police",
-             "note": "The police are asked to investigate, about two years after the first "
-                     "concern."},
+            {
+                "type": RECEIVED,
+                "date": at(0),
+                "note": "A senior practitioner raises concerns about a colleague after a run of "
+                "unexpected deteriorations in patients on the ward.",
+            },
+            {
+                "type": ACKNOWLEDGED,
+                "date": at(0, 24),
+                "note": "The concern is acknowledged three weeks later.",
+            },
+            {
+                "type": ASSESSED,
+                "date": at(1),
+                "harm_risk": "medium",
+                "detriment_risk": "high",
+                "note": "Triage records the concern but no protective step is taken.",
+            },
+            {
+                "type": RECEIVED,
+                "date": at(4),
+                "note": "Two more colleagues raise the same concern.",
+            },
+            {
+                "type": RECEIVED,
+                "date": at(8),
+                "note": "The concern is raised again after a further incident.",
+            },
+            {
+                "type": INTERNAL_REVIEW_INSTEAD_OF_REFERRAL,
+                "date": at(9),
+                "note": "Leaders commission an internal review of the incidents instead of "
+                "referring the concern to an external body.",
+            },
+            {
+                "type": PROTECTIVE_ACTION,
+                "date": at(9, 5),
+                "note": "The colleague is moved to non-clinical duties while the review runs.",
+            },
+            {
+                "type": FEEDBACK_GIVEN,
+                "date": at(11),
+                "note": "The people who raised the concern are told that a review is under way.",
+            },
+            {
+                "type": GRIEVANCE_AGAINST_REPORTER,
+                "date": at(12),
+                "note": "The colleague's grievance against those who raised the concern is "
+                "taken forward without hearing them.",
+            },
+            {
+                "type": TOLD_TO_STOP_RAISING,
+                "date": at(14),
+                "note": "The people who raised the concern are told to stop discussing it.",
+            },
+            {
+                "type": REPORTER_ASKED_TO_APOLOGISE,
+                "date": at(16),
+                "note": "The people who raised the concern are required to apologise to the "
+                "colleague.",
+            },
+            {
+                "type": SUBJECT_RETURNED_BEFORE_OUTCOME,
+                "date": at(20),
+                "note": "The colleague returns to the ward before any outcome.",
+            },
+            {
+                "type": EXTERNAL_REFERRAL,
+                "date": at(23),
+                "to": "police",
+                "note": "The police are asked to investigate, about two years after the first "
+                "concern.",
+            },
         ],
     }

@@ -50,8 +50,9 @@ def _check_k(k: int) -> int:
     if whole is None:
         raise ValueError(f"k: must be a whole number, not {k!r}.")
     if whole < 3:
-        raise ValueError(f"k: must be at least 3 (got {whole}); smaller groups are too easy "
-                         "to recognise.")
+        raise ValueError(
+            f"k: must be at least 3 (got {whole}); smaller groups are too easy to recognise."
+        )
     return whole
 
 
@@ -104,8 +105,9 @@ def suppress_hierarchy(parent_index: Sequence[int], own_n: Sequence[int], k: int
     return suppress_hierarchy_columns(parent_index, [own_n], k)[0]
 
 
-def suppress_hierarchy_columns(parent_index: Sequence[int], own_counts: Sequence[Sequence[int]],
-                               k: int) -> list[list[bool]]:
+def suppress_hierarchy_columns(
+    parent_index: Sequence[int], own_counts: Sequence[Sequence[int]], k: int
+) -> list[list[bool]]:
     """`suppress_hierarchy` for several count columns over one tree (the unit totals and
     each scale's), reading the tree once: one list of bools per column."""
     k = _check_k(k)
@@ -124,9 +126,9 @@ def suppress_hierarchy_columns(parent_index: Sequence[int], own_counts: Sequence
     return results
 
 
-def suppress_units_and_scales(parent_index: Sequence[int], own_n: Sequence[int],
-                              scale_counts: Sequence[Sequence[int]],
-                              k: int) -> tuple[list[bool], list[list[bool]]]:
+def suppress_units_and_scales(
+    parent_index: Sequence[int], own_n: Sequence[int], scale_counts: Sequence[Sequence[int]], k: int
+) -> tuple[list[bool], list[list[bool]]]:
     """Which units may show their figures, and which of their scale cells.
 
     scale_counts: one column per scale, of each unit's own respondents with a score on it.
@@ -138,8 +140,9 @@ def suppress_units_and_scales(parent_index: Sequence[int], own_n: Sequence[int],
     return shown, cells
 
 
-def _repair(order: list[int], parents: list[int], children: list[list[int]], own: list[int],
-            k: int) -> list[bool]:
+def _repair(
+    order: list[int], parents: list[int], children: list[list[int]], own: list[int], k: int
+) -> list[bool]:
     """The rules of `suppress_hierarchy` applied to one column of counts."""
     count = len(parents)
     subtree = own[:]
@@ -213,14 +216,17 @@ def _blocks(cells: Sequence[Cell], counts: Mapping[Hashable, int]) -> list[Block
         seen.add(cell.key)
         for atom in cell.atoms:
             if atom not in signature:
-                raise ValueError(f"cell {cell.key!r}: atom {atom!r} has no count in atom_n "
-                                 "(give 0 for an empty group).")
+                raise ValueError(
+                    f"cell {cell.key!r}: atom {atom!r} has no count in atom_n "
+                    "(give 0 for an empty group)."
+                )
             signature[atom].append(cell.key)
     groups: dict[frozenset[Hashable], list[Hashable]] = {}
     for atom, keys in signature.items():
         groups.setdefault(frozenset(keys), []).append(atom)
-    return [Block(frozenset(atoms), sum(counts[a] for a in atoms), key)
-            for key, atoms in groups.items()]
+    return [
+        Block(frozenset(atoms), sum(counts[a] for a in atoms), key) for key, atoms in groups.items()
+    ]
 
 
 def atom_blocks(cells_shown: Iterable[Cell], atom_n: Mapping[Hashable, int]) -> list[Block]:
@@ -237,8 +243,7 @@ def atom_blocks(cells_shown: Iterable[Cell], atom_n: Mapping[Hashable, int]) -> 
     return _blocks(list(cells_shown), _atom_counts(atom_n))
 
 
-def violations(cells_shown: Iterable[Cell], atom_n: Mapping[Hashable, int],
-               k: int) -> list[Block]:
+def violations(cells_shown: Iterable[Cell], atom_n: Mapping[Hashable, int], k: int) -> list[Block]:
     """The blocks that make the shown cells unsafe: published (non-empty signature) and
     holding between 1 and k - 1 respondents.
 
@@ -288,8 +293,10 @@ def suppress_cells(cells: list[Cell], atom_n: Mapping[Hashable, int], k: int) ->
     broken = [b for b in _blocks(published, counts) if b.signature and 0 < b.n < k]
     if broken:
         keys = ", ".join(repr(key) for key in sorted(broken[0].signature, key=position.get))
-        raise ValueError(f"fixed cells: already published figures ({keys}) isolate a group "
-                         f"of {broken[0].n}, fewer than {k}; nothing shown now can repair it.")
+        raise ValueError(
+            f"fixed cells: already published figures ({keys}) isolate a group "
+            f"of {broken[0].n}, fewer than {k}; nothing shown now can repair it."
+        )
 
     shown = {cell.key for cell in cells if cell.fixed or total[cell.key] >= k}
     while True:
@@ -301,9 +308,13 @@ def suppress_cells(cells: list[Cell], atom_n: Mapping[Hashable, int], k: int) ->
         block = broken[0]
         by_signature = {b.signature: b for b in blocks}
         movable = [cell.key for cell in current if not cell.fixed]
-        merging = [key for key in movable if key not in block.signature
-                   and (partner := by_signature.get(block.signature | {key})) is not None
-                   and partner.n > 0]
+        merging = [
+            key
+            for key in movable
+            if key not in block.signature
+            and (partner := by_signature.get(block.signature | {key})) is not None
+            and partner.n > 0
+        ]
         inside = [key for key in movable if key in block.signature]
         if merging:
             victim = min(merging, key=size)
@@ -312,16 +323,21 @@ def suppress_cells(cells: list[Cell], atom_n: Mapping[Hashable, int], k: int) ->
         else:
             # B's cells are all fixed, and the fixed cells alone are safe, so atoms sharing
             # B's fixed cells are split from B by some shown non-fixed cell: hide one.
-            splitting = [key for key in movable
-                         if any(block.signature < b.signature and key in b.signature
-                                for b in blocks)]
+            splitting = [
+                key
+                for key in movable
+                if any(block.signature < b.signature and key in b.signature for b in blocks)
+            ]
             victim = min(splitting or movable, key=size)
         shown.discard(victim)
 
 
-def cut_cells(unit_key: Hashable, child_atoms: Mapping[Hashable, Mapping[Hashable, int]], *,
-              shown_totals: Iterable[Hashable] | None = None,
-              ) -> tuple[list[Cell], dict[Hashable, int]]:
+def cut_cells(
+    unit_key: Hashable,
+    child_atoms: Mapping[Hashable, Mapping[Hashable, int]],
+    *,
+    shown_totals: Iterable[Hashable] | None = None,
+) -> tuple[list[Cell], dict[Hashable, int]]:
     """The cells of a demographic cut of one unit beside its children, for `suppress_cells`.
 
     Inputs: unit_key; child_atoms, for each child the respondents of its subtree by cut

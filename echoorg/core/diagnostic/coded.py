@@ -56,8 +56,7 @@ class CodedAnswers:
         if ((given < low) | (given > high) | (given != np.round(given))).any():
             raise ValueError(f"answers: a value is not a whole number within {low}..{high}.")
         codes = np.where(missing, 0, data - low + 1).astype(np.uint8)
-        return cls([np.ascontiguousarray(codes[:, j]) for j in range(codes.shape[1])],
-                   low, high)
+        return cls([np.ascontiguousarray(codes[:, j]) for j in range(codes.shape[1])], low, high)
 
     def to_float(self) -> np.ndarray:
         """Back to float64 answers (n, items) with NaN for blanks."""
@@ -80,15 +79,15 @@ class CodedAnswers:
                     continue
                 column = self.columns[j]
                 if item.reverse:
-                    column = np.where(column > 0, np.uint8(self.points + 1) - column,
-                                      np.uint8(0))
+                    column = np.where(column > 0, np.uint8(self.points + 1) - column, np.uint8(0))
                 keyed.append(column)
             self._keyed[key] = keyed
         return self._keyed[key]
 
 
-def _sum_and_count(coded: CodedAnswers, instrument: Instrument,
-                   scale_id: str) -> tuple[np.ndarray, np.ndarray]:
+def _sum_and_count(
+    coded: CodedAnswers, instrument: Instrument, scale_id: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Each respondent's sum of keyed codes and number of answered items on a scale."""
     key = ("sums", instrument.key, scale_id)
     if key not in coded._keyed:
@@ -102,16 +101,18 @@ def _sum_and_count(coded: CodedAnswers, instrument: Instrument,
     return coded._keyed[key]
 
 
-def coded_unit_totals(instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray,
-                      n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def coded_unit_totals(
+    instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray, n_units: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per unit, of its own respondents: how many answered anything, and per scale how many
     have a score and the sum of their scores (from `coded_unit_partial_sums`)."""
     own_n, own_scale_n, partial = coded_unit_partial_sums(instrument, coded, unit_of, n_units)
     return own_n, own_scale_n, scale_sums_from_partials(partial, own_scale_n, coded.low)
 
 
-def coded_unit_partial_sums(instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray,
-                            n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def coded_unit_partial_sums(
+    instrument: Instrument, coded: CodedAnswers, unit_of: np.ndarray, n_units: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per unit, of its own respondents, in whole numbers only: how many answered anything;
     per scale, how many have a score; and per scale and number c of answered items, the
     sum of the keyed codes of the respondents with a score from c items.
@@ -137,14 +138,20 @@ def coded_unit_partial_sums(instrument: Instrument, coded: CodedAnswers, unit_of
         if native is not None and n and k <= NATIVE_MAX_ITEMS:
             bins = np.zeros((n_units, width), dtype=np.int64)
             columns, reverse = _scale_columns(coded, instrument, scale.id)
-            native.unit_histogram(columns, reverse, coded.points,
-                                  np.ascontiguousarray(unit_of, dtype=np.int64), bins,
-                                  answered_any.view(np.uint8))
+            native.unit_histogram(
+                columns,
+                reverse,
+                coded.points,
+                np.ascontiguousarray(unit_of, dtype=np.int64),
+                bins,
+                answered_any.view(np.uint8),
+            )
         else:
             sums, counts = _sum_and_count(coded, instrument, scale.id)
             answered_any |= counts > 0
-            bins = np.bincount(unit_of * width + sums * (k + 1) + counts,
-                               minlength=n_units * width).reshape(n_units, width)
+            bins = np.bincount(
+                unit_of * width + sums * (k + 1) + counts, minlength=n_units * width
+            ).reshape(n_units, width)
         code = np.arange(width)
         bin_sum, bin_count = code // (k + 1), code % (k + 1)
         enough = (bin_count * 2 >= k) & (bin_count > 0)
@@ -171,8 +178,9 @@ def scale_sums_from_partials(partial: np.ndarray, scale_n: np.ndarray, low: int)
     return total + (low - 1) * scale_n
 
 
-def complete_moments(instrument: Instrument, coded: CodedAnswers,
-                     scale_id: str) -> tuple[int, np.ndarray, np.ndarray]:
+def complete_moments(
+    instrument: Instrument, coded: CodedAnswers, scale_id: str
+) -> tuple[int, np.ndarray, np.ndarray]:
     """For respondents who answered every item of the scale (after reverse keying): their
     number, the item means and the sample covariance matrix (ddof = 1).
 
@@ -182,45 +190,50 @@ def complete_moments(instrument: Instrument, coded: CodedAnswers,
     """
     k, points = len(instrument.items_of(scale_id)), coded.points
     native = fastread.native
-    if native is not None and points ** k <= MAX_PATTERNS and len(coded) \
-            and k <= NATIVE_MAX_ITEMS:
-        counts = np.zeros(points ** k, dtype=np.int64)
+    if native is not None and points**k <= MAX_PATTERNS and len(coded) and k <= NATIVE_MAX_ITEMS:
+        counts = np.zeros(points**k, dtype=np.int64)
         columns, reverse = _scale_columns(coded, instrument, scale_id)
         native.pattern_histogram(columns, reverse, points, len(coded), counts)
         return _moments_from_patterns(counts, k, points, coded.low)
     columns = coded.keyed_columns(instrument, scale_id)
     complete = _sum_and_count(coded, instrument, scale_id)[1] == k
     n = int(complete.sum())
-    if points ** k <= MAX_PATTERNS:
+    if points**k <= MAX_PATTERNS:
         pattern = np.zeros(len(coded), dtype=np.int32)
         for j, column in enumerate(columns):
-            pattern += column * np.int32(points ** j)
-        pattern -= np.int32(sum(points ** j for j in range(k)))  # codes start at 1
-        counts = np.bincount(pattern[complete], minlength=points ** k).astype(np.int64)
+            pattern += column * np.int32(points**j)
+        pattern -= np.int32(sum(points**j for j in range(k)))  # codes start at 1
+        counts = np.bincount(pattern[complete], minlength=points**k).astype(np.int64)
         return _moments_from_patterns(counts, k, points, coded.low)
     values = np.stack([column[complete].astype(np.int64) for column in columns], axis=1)
     return _moments(values, np.ones(n, dtype=np.int64), coded.low)
 
 
-def _scale_columns(coded: CodedAnswers, instrument: Instrument,
-                   scale_id: str) -> tuple[list[np.ndarray], bytes]:
+def _scale_columns(
+    coded: CodedAnswers, instrument: Instrument, scale_id: str
+) -> tuple[list[np.ndarray], bytes]:
     """A scale's raw code columns and one byte per item: 1 where it is reverse keyed."""
-    pairs = [(coded.columns[j], item.reverse) for j, item in enumerate(instrument.items)
-             if item.scale == scale_id]
+    pairs = [
+        (coded.columns[j], item.reverse)
+        for j, item in enumerate(instrument.items)
+        if item.scale == scale_id
+    ]
     return [np.ascontiguousarray(c) for c, _ in pairs], bytes(int(r) for _, r in pairs)
 
 
-def _moments_from_patterns(counts: np.ndarray, k: int, points: int,
-                           low: int) -> tuple[int, np.ndarray, np.ndarray]:
+def _moments_from_patterns(
+    counts: np.ndarray, k: int, points: int, low: int
+) -> tuple[int, np.ndarray, np.ndarray]:
     """Moments from a histogram of complete answer patterns (pattern = sum over items j
     of (keyed code j - 1) * points^j)."""
     seen = np.nonzero(counts)[0]
-    values = np.stack([(seen // points ** j) % points + 1 for j in range(k)], axis=1)
+    values = np.stack([(seen // points**j) % points + 1 for j in range(k)], axis=1)
     return _moments(values, counts[seen], low)
 
 
-def _moments(values: np.ndarray, weights: np.ndarray,
-             low: int) -> tuple[int, np.ndarray, np.ndarray]:
+def _moments(
+    values: np.ndarray, weights: np.ndarray, low: int
+) -> tuple[int, np.ndarray, np.ndarray]:
     """Number, item means and covariance (ddof = 1) of rows of keyed codes, each row
     counted `weights` times; exact integer sums, one division at the end."""
     k = values.shape[1]

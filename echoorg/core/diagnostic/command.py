@@ -23,21 +23,42 @@ class CommandFailed(Exception):
 
 def add_score_arguments(score: argparse.ArgumentParser) -> None:
     """The options of `survey score`, on a parser or a sub-parser."""
-    score.add_argument("--instrument", required=True,
-                       help="A shipped instrument id (echo-culture-v1) or a YAML file.")
-    score.add_argument("--responses", required=True, type=Path,
-                       help="CSV: respondent,unit,<item ids>.")
-    score.add_argument("--units", type=Path, default=None,
-                       help="CSV: unit,parent (parent empty for a root). Without it, "
-                            "units are flat.")
-    score.add_argument("--min-group", type=int, default=5, dest="min_group",
-                       help="Smallest group whose figures are shown (k, at least 3).")
+    score.add_argument(
+        "--instrument",
+        required=True,
+        help="A shipped instrument id (echo-culture-v1) or a YAML file.",
+    )
+    score.add_argument(
+        "--responses", required=True, type=Path, help="CSV: respondent,unit,<item ids>."
+    )
+    score.add_argument(
+        "--units",
+        type=Path,
+        default=None,
+        help="CSV: unit,parent (parent empty for a root). Without it, units are flat.",
+    )
+    score.add_argument(
+        "--min-group",
+        type=int,
+        default=5,
+        dest="min_group",
+        help="Smallest group whose figures are shown (k, at least 3).",
+    )
     score.add_argument("--out", required=True, type=Path, help="Output folder.")
     score.add_argument("--quiet", action="store_true", help="No progress bar.")
 
 
-def score(*, instrument: str, responses: Path, units: Path | None, min_group: int,
-          out: Path, quiet: bool, stdout: TextIO, stderr: TextIO) -> None:
+def score(
+    *,
+    instrument: str,
+    responses: Path,
+    units: Path | None,
+    min_group: int,
+    out: Path,
+    quiet: bool,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> None:
     """Run `survey score` (echoorg.core.diagnostic.report.score_files): write the three
     files into `out`, warnings to `stderr` and the one-line summary to `stdout`. Raises
     CommandFailed, having written nothing, for bad options or a refused file."""
@@ -71,17 +92,23 @@ def score(*, instrument: str, responses: Path, units: Path | None, min_group: in
         f"Scored {summary.respondents:,} respondent{'s' if summary.respondents != 1 else ''}"
         f" in {summary.units:,} unit{'s' if summary.units != 1 else ''} "
         f"({summary.units_suppressed:,} suppressed) in {summary.seconds['total']:.1f} s. "
-        f"Wrote {out / 'units.csv'}, {out / 'reliability.csv'} and {out / 'summary.json'}.\n")
+        f"Wrote {out / 'units.csv'}, {out / 'reliability.csv'} and {out / 'summary.json'}.\n"
+    )
 
 
-def _score_with_progress(loaded, responses: Path, units: Path | None, min_group: int,  # noqa: ANN001, ANN202
-                         out: Path):
+def _score_with_progress(loaded, responses: Path, units: Path | None, min_group: int, out: Path):
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .report import score_files
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                        TimeElapsedColumn(), transient=True, console=None)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=None,
+    )
     with progress:
         task = progress.add_task("Reading responses", total=responses.stat().st_size)
 
@@ -96,8 +123,8 @@ def main(argv: list[str]) -> int:
     (as Django's commands print it) when the input is refused; 2 for bad options."""
     parser = argparse.ArgumentParser(
         prog="echoorg survey",
-        description="Score survey responses: unit figures with suppression, and scale "
-                    "reliability.")
+        description="Score survey responses: unit figures with suppression, and scale reliability.",
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     add_score_arguments(sub.add_parser("score", help="Score a responses CSV into DIR."))
     options = vars(parser.parse_args(argv))

@@ -36,11 +36,17 @@ class CutRow:
     means: dict[str, float | None]
 
 
-def cut_table(instrument: Instrument, answers: np.ndarray, unit_index: np.ndarray,
-              parents: Sequence[int], answer_of: Sequence[str | None],
-              options: Sequence[str], shown: Sequence[bool],
-              shown_means: Sequence[Mapping[str, float | None]],
-              k: int) -> dict[int, list[CutRow]] | None:
+def cut_table(
+    instrument: Instrument,
+    answers: np.ndarray,
+    unit_index: np.ndarray,
+    parents: Sequence[int],
+    answer_of: Sequence[str | None],
+    options: Sequence[str],
+    shown: Sequence[bool],
+    shown_means: Sequence[Mapping[str, float | None]],
+    k: int,
+) -> dict[int, list[CutRow]] | None:
     """Every shown unit's figures split by one background question.
 
     Inputs: the instrument; `answers` (respondents × items, NaN where not answered) and
@@ -67,15 +73,24 @@ def cut_table(instrument: Instrument, answers: np.ndarray, unit_index: np.ndarra
     shown_units = [u for u in range(n_units) if shown[u]]
 
     def shown_cells(include: np.ndarray, totals: list[int]) -> set:
-        atom_n: dict[tuple[int, str], int] = {(u, o): 0 for u in range(n_units)
-                                              for o in every_option}
+        atom_n: dict[tuple[int, str], int] = {
+            (u, o): 0 for u in range(n_units) for o in every_option
+        }
         for unit, value in zip(unit_index[include], value_of[include], strict=True):
             atom_n[(int(unit), value)] += 1
-        cells = [Cell(("total", u), frozenset((v, o) for v in subtree_of[u]
-                                              for o in every_option), fixed=True)
-                 for u in totals]
-        cells += [Cell((u, o), frozenset((v, o) for v in subtree_of[u]))
-                  for u in shown_units for o in every_option]
+        cells = [
+            Cell(
+                ("total", u),
+                frozenset((v, o) for v in subtree_of[u] for o in every_option),
+                fixed=True,
+            )
+            for u in totals
+        ]
+        cells += [
+            Cell((u, o), frozenset((v, o) for v in subtree_of[u]))
+            for u in shown_units
+            for o in every_option
+        ]
         return suppress_cells(cells, atom_n, k)
 
     overall = shown_cells(answered, shown_units)
@@ -96,7 +111,8 @@ def cut_table(instrument: Instrument, answers: np.ndarray, unit_index: np.ndarra
                 column = column[~np.isnan(column)]
                 visible = (u, option) in per_scale[scale.id] and len(column) > 0
                 means[scale.id] = float(column.mean()) if visible else None
-            rows.append(CutRow(option, int(member.sum()) if (u, option) in overall else None,
-                               means))
+            rows.append(
+                CutRow(option, int(member.sum()) if (u, option) in overall else None, means)
+            )
         table[u] = rows
     return table

@@ -66,15 +66,23 @@ def map_file(path: os.PathLike | str) -> Any:
         if os.fstat(handle.fileno()).st_size == 0:
             return b""
         try:  # ask the kernel for every page at once, where it can
-            return mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE,
-                             prot=mmap.PROT_READ)
+            return mmap.mmap(
+                handle.fileno(), 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE, prot=mmap.PROT_READ
+            )
         except (AttributeError, OSError):
             return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def read_plain(data: Any, start: int, slots: list[int], n_items: int, low: int, high: int,
-               progress: Callable[[int], None] | None = None,
-               workers: int | None = None) -> PlainRows | None:
+def read_plain(
+    data: Any,
+    start: int,
+    slots: list[int],
+    n_items: int,
+    low: int,
+    high: int,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> PlainRows | None:
     """The rows of data[start:] if the file is plain (see the module's text), else None.
 
     `data` is bytes, a bytearray or a memory map. `slots[j]` is the instrument position
@@ -97,9 +105,17 @@ def read_plain(data: Any, start: int, slots: list[int], n_items: int, low: int, 
         return _parse(data, pieces, rows, slots, n_items, low, high, pool, progress)
 
 
-def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: list[int],
-           n_items: int, low: int, high: int, pool: ThreadPoolExecutor,
-           progress: Callable[[int], None] | None) -> PlainRows | None:
+def _parse(
+    data: Any,
+    pieces: list[tuple[int, int]],
+    rows: list[int],
+    slots: list[int],
+    n_items: int,
+    low: int,
+    high: int,
+    pool: ThreadPoolExecutor,
+    progress: Callable[[int], None] | None,
+) -> PlainRows | None:
     first = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
     n = int(first[-1])
     codes = np.zeros((n_items, n), dtype=np.uint8)
@@ -110,9 +126,21 @@ def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: lis
 
     def parse(number: int) -> bool:
         a, b = pieces[number]
-        got, non_ascii = native.parse(data, a, b, slot_array, low, high, codes, n,
-                                      int(first[number]), int(first[number + 1]), key_start,
-                                      key_len, key_hash)
+        got, non_ascii = native.parse(
+            data,
+            a,
+            b,
+            slot_array,
+            low,
+            high,
+            codes,
+            n,
+            int(first[number]),
+            int(first[number + 1]),
+            key_start,
+            key_len,
+            key_hash,
+        )
         return got == rows[number] and not non_ascii
 
     plain = True
@@ -126,26 +154,36 @@ def _parse(data: Any, pieces: list[tuple[int, int]], rows: list[int], slots: lis
     unit_first = np.empty(n, dtype=np.int64)
     respondent_codes = np.empty(n, dtype=np.int64)
     respondent_first = np.empty(n, dtype=np.int64)
-    units = pool.submit(native.encode, data, key_start[1], key_len[1], key_hash[1],
-                        unit_codes, unit_first)
-    respondents = native.encode(data, key_start[0], key_len[0], key_hash[0],
-                                respondent_codes, respondent_first)
+    units = pool.submit(
+        native.encode, data, key_start[1], key_len[1], key_hash[1], unit_codes, unit_first
+    )
+    respondents = native.encode(
+        data, key_start[0], key_len[0], key_hash[0], respondent_codes, respondent_first
+    )
     distinct_units = units.result()
     if respondents != n or distinct_units < 0:
         return None  # a repeated respondent (the general reader names its rows), or a clash
     try:
-        names = [bytes(data[s:s + length]).decode("utf-8")
-                 for s, length in zip(key_start[1, unit_first[:distinct_units]].tolist(),
-                                      key_len[1, unit_first[:distinct_units]].tolist(),
-                                      strict=True)]
+        names = [
+            bytes(data[s : s + length]).decode("utf-8")
+            for s, length in zip(
+                key_start[1, unit_first[:distinct_units]].tolist(),
+                key_len[1, unit_first[:distinct_units]].tolist(),
+                strict=True,
+            )
+        ]
     except UnicodeDecodeError:
         return None
     offsets, lengths = key_start[0], key_len[0]
 
     def respondent_column() -> np.ndarray:
-        return np.array([bytes(data[s:s + length]).decode("ascii")
-                         for s, length in zip(offsets.tolist(), lengths.tolist(), strict=True)],
-                        dtype=object)
+        return np.array(
+            [
+                bytes(data[s : s + length]).decode("ascii")
+                for s, length in zip(offsets.tolist(), lengths.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
 
     return PlainRows(codes, unit_codes, names, respondent_column)
 

@@ -100,30 +100,40 @@ def _need(data: dict[str, Any], key: str, where: str, kind: type | tuple[type, .
     value = data[key]
     if kind is int and isinstance(value, bool) or not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise InstrumentError(f"{where}{key}: must be {_article(names)}, "
-                              f"not {type(value).__name__}.")
+        raise InstrumentError(
+            f"{where}{key}: must be {_article(names)}, not {type(value).__name__}."
+        )
     if isinstance(value, str) and not value.strip():
         raise InstrumentError(f"{where}{key}: must not be empty.")
     return value
 
 
 def _article(name: str) -> str:
-    words = {"str": "text", "int": "a whole number", "bool": "true or false", "list": "a list",
-             "dict": "a mapping"}
+    words = {
+        "str": "text",
+        "int": "a whole number",
+        "bool": "true or false",
+        "list": "a list",
+        "dict": "a mapping",
+    }
     return " or ".join(words.get(n, n) for n in name.split(" or "))
 
 
 def _unknown_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
     extra = sorted(set(data) - allowed)
     if extra:
-        raise InstrumentError(f"{where}{extra[0]}: is not a field of the schema "
-                              f"(allowed: {', '.join(sorted(allowed))}).")
+        raise InstrumentError(
+            f"{where}{extra[0]}: is not a field of the schema "
+            f"(allowed: {', '.join(sorted(allowed))})."
+        )
 
 
 def _identifier(value: str, where: str) -> str:
     if not _ID.match(value):
-        raise InstrumentError(f"{where}: '{value}' must be lower-case letters, digits and "
-                              "underscores, starting with a letter.")
+        raise InstrumentError(
+            f"{where}: '{value}' must be lower-case letters, digits and "
+            "underscores, starting with a letter."
+        )
     return value
 
 
@@ -131,12 +141,26 @@ def parse_instrument(data: Any) -> Instrument:
     """Validate a parsed YAML/JSON document and build the Instrument."""
     if not isinstance(data, dict):
         raise InstrumentError("instrument: the document must be a mapping of fields.")
-    _unknown_keys(data, {"id", "version", "title", "description", "response_scale", "scales",
-                         "items", "demographics"}, "")
+    _unknown_keys(
+        data,
+        {
+            "id",
+            "version",
+            "title",
+            "description",
+            "response_scale",
+            "scales",
+            "items",
+            "demographics",
+        },
+        "",
+    )
     instrument_id = _need(data, "id", "", str)
     if not _INSTRUMENT_ID.match(instrument_id):
-        raise InstrumentError(f"id: '{instrument_id}' must be lower-case letters, digits, "
-                              "dots, hyphens and underscores.")
+        raise InstrumentError(
+            f"id: '{instrument_id}' must be lower-case letters, digits, "
+            "dots, hyphens and underscores."
+        )
     version = _need(data, "version", "", int)
     if version < 1:
         raise InstrumentError("version: must be 1 or more.")
@@ -155,8 +179,10 @@ def parse_instrument(data: Any) -> Instrument:
         raise InstrumentError("response_scale.max: at most 21 points are supported.")
     labels = _need(rs, "labels", "response_scale.", list)
     if len(labels) != high - low + 1 or not all(isinstance(x, str) and x for x in labels):
-        raise InstrumentError(f"response_scale.labels: needs {high - low + 1} text labels, "
-                              f"one for each point from {low} to {high}.")
+        raise InstrumentError(
+            f"response_scale.labels: needs {high - low + 1} text labels, "
+            f"one for each point from {low} to {high}."
+        )
 
     scales: list[Scale] = []
     for n, raw in enumerate(_need(data, "scales", "", list)):
@@ -167,9 +193,14 @@ def parse_instrument(data: Any) -> Instrument:
         sid = _identifier(_need(raw, "id", where, str), f"{where}id")
         if any(s.id == sid for s in scales):
             raise InstrumentError(f"{where}id: '{sid}' is used by another scale.")
-        scales.append(Scale(sid, _need(raw, "name", where, str),
-                            _need(raw, "description", where, str),
-                            _need(raw, "source", where, str)))
+        scales.append(
+            Scale(
+                sid,
+                _need(raw, "name", where, str),
+                _need(raw, "description", where, str),
+                _need(raw, "source", where, str),
+            )
+        )
     if not scales:
         raise InstrumentError("scales: needs at least one scale.")
 
@@ -187,13 +218,22 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"{where}id: '{iid}' is reserved for the response file.")
         scale = _need(raw, "scale", where, str)
         if scale not in scale_ids:
-            raise InstrumentError(f"{where}scale: '{scale}' is not one of the scales "
-                                  f"({', '.join(sorted(scale_ids))}).")
+            raise InstrumentError(
+                f"{where}scale: '{scale}' is not one of the scales "
+                f"({', '.join(sorted(scale_ids))})."
+            )
         audience = raw.get("audience", "everyone")
         if audience not in AUDIENCES:
             raise InstrumentError(f"{where}audience: must be one of {', '.join(AUDIENCES)}.")
-        items.append(Item(iid, _need(raw, "text", where, str).strip(), scale,
-                          _need(raw, "reverse", where, bool), audience))
+        items.append(
+            Item(
+                iid,
+                _need(raw, "text", where, str).strip(),
+                scale,
+                _need(raw, "reverse", where, bool),
+                audience,
+            )
+        )
     for scale in scales:
         if not any(i.scale == scale.id for i in items):
             raise InstrumentError(f"scales: scale '{scale.id}' has no items.")
@@ -215,12 +255,18 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"{where}options: needs at least two text options.")
         if len(set(options)) != len(options):
             raise InstrumentError(f"{where}options: options must differ.")
-        demographics.append(Demographic(did, _need(raw, "question", where, str),
-                                        tuple(options)))
+        demographics.append(Demographic(did, _need(raw, "question", where, str), tuple(options)))
 
-    return Instrument(instrument_id, version, title, description,
-                      ResponseScale(low, high, tuple(labels)), tuple(scales), tuple(items),
-                      tuple(demographics))
+    return Instrument(
+        instrument_id,
+        version,
+        title,
+        description,
+        ResponseScale(low, high, tuple(labels)),
+        tuple(scales),
+        tuple(items),
+        tuple(demographics),
+    )
 
 
 def load_instrument_text(text: str) -> Instrument:
@@ -266,6 +312,8 @@ def find_instrument(id_or_path: str) -> Instrument:
         return load_instrument_text(shipped[id_or_path].read_text(encoding="utf-8"))
     path = Path(id_or_path)
     if not path.is_file():
-        raise InstrumentError(f"instrument: '{id_or_path}' is neither a shipped instrument "
-                              f"({', '.join(shipped) or 'none'}) nor a file.")
+        raise InstrumentError(
+            f"instrument: '{id_or_path}' is neither a shipped instrument "
+            f"({', '.join(shipped) or 'none'}) nor a file."
+        )
     return load_instrument_text(path.read_text(encoding="utf-8"))

@@ -55,8 +55,9 @@ class KAnonymousRows:
     rows_left_out: int = 0
 
 
-def generalise_units(parents: Mapping[int, int | None], units: Sequence[int],
-                     k: int) -> list[int | None]:
+def generalise_units(
+    parents: Mapping[int, int | None], units: Sequence[int], k: int
+) -> list[int | None]:
     """Each row's unit, replaced where needed by an enclosing unit so that every unit in
     the result covers at least k rows (None, the whole organisation, is the top).
 
@@ -96,9 +97,14 @@ def generalise_units(parents: Mapping[int, int | None], units: Sequence[int],
         label = [parents.get(u) if u in small else u for u in label]
 
 
-def k_anonymise(parents: Mapping[int, int | None], units: Sequence[int],
-                audiences: Sequence[str], background: Sequence[Sequence[str]],
-                questions: Sequence[str], k: int) -> KAnonymousRows:
+def k_anonymise(
+    parents: Mapping[int, int | None],
+    units: Sequence[int],
+    audiences: Sequence[str],
+    background: Sequence[Sequence[str]],
+    questions: Sequence[str],
+    k: int,
+) -> KAnonymousRows:
     """Release rows so that every (unit, audience, background answers) combination is
     shared by at least `k` rows (see the module docstring for the steps).
 
@@ -113,8 +119,7 @@ def k_anonymise(parents: Mapping[int, int | None], units: Sequence[int],
     if n < k:
         return KAnonymousRows([], [], [], [], rows_left_out=n)
     labels = generalise_units(parents, units, k)
-    generalised = sum(1 for before, after in zip(units, labels, strict=True)
-                      if before != after)
+    generalised = sum(1 for before, after in zip(units, labels, strict=True) if before != after)
     # Each row's quasi-identifiers besides the unit: background answers, then audience.
     values = [[*map(str, background[i]), str(audiences[i])] for i in range(n)]
     fields = [*questions, AUDIENCE]
@@ -136,8 +141,9 @@ def k_anonymise(parents: Mapping[int, int | None], units: Sequence[int],
                 break
             best, best_left = None, None
             for f in choices:
-                trial = [row if i not in small else _withhold(row, f)
-                         for i, row in enumerate(values)]
+                trial = [
+                    row if i not in small else _withhold(row, f) for i, row in enumerate(values)
+                ]
                 left = len(too_small(trial, labels))
                 if best_left is None or (left, -categories[f]) < (best_left, -categories[best]):
                     best, best_left = f, left
@@ -181,10 +187,13 @@ def k_anonymise(parents: Mapping[int, int | None], units: Sequence[int],
                         withheld[fields[f]] += 1
                 values[i] = list(blank)
     return KAnonymousRows(
-        units=labels, audiences=[row[-1] for row in values],
-        background=[tuple(row[:-1]) for row in values], kept=list(range(n)),
+        units=labels,
+        audiences=[row[-1] for row in values],
+        background=[tuple(row[:-1]) for row in values],
+        kept=list(range(n)),
         units_generalised=generalised,
-        withheld={f: withheld[f] for f in fields if withheld[f]})
+        withheld={f: withheld[f] for f in fields if withheld[f]},
+    )
 
 
 def _withhold(row: list[str], field_index: int) -> list[str]:

@@ -60,8 +60,7 @@ class Profile:
         return f"Three-systems profile: {parts}. {self.description}"
 
 
-def classify(threat: float, drive: float, soothing: float, low: float = 1,
-             high: float = 5) -> str:
+def classify(threat: float, drive: float, soothing: float, low: float = 1, high: float = 5) -> str:
     """The pattern name for three scale means on a `low`..`high` response scale."""
     step = (high - low) / 4
     if threat >= low + 2.5 * step and threat - max(drive, soothing) >= 0.5 * step:
@@ -76,8 +75,14 @@ def classify(threat: float, drive: float, soothing: float, low: float = 1,
     return "mixed"
 
 
-def three_systems(threat: float, drive: float, soothing: float, low: float = 1,
-                  high: float = 5, max_radius: float = 60.0) -> Profile:
+def three_systems(
+    threat: float,
+    drive: float,
+    soothing: float,
+    low: float = 1,
+    high: float = 5,
+    max_radius: float = 60.0,
+) -> Profile:
     """The profile of one unit: circles with area proportional to each mean, and the pattern.
 
     Raises ValueError if a mean is missing (NaN) or outside the response scale.
@@ -86,7 +91,8 @@ def three_systems(threat: float, drive: float, soothing: float, low: float = 1,
     for name, value in means.items():
         if value is None or math.isnan(value) or not low <= value <= high:
             raise ValueError(f"{name} mean {value!r} is not within {low}..{high}")
-    circles = tuple(Circle(name, value, max_radius * math.sqrt(value / high))
-                    for name, value in means.items())
+    circles = tuple(
+        Circle(name, value, max_radius * math.sqrt(value / high)) for name, value in means.items()
+    )
     pattern = classify(threat, drive, soothing, low, high)
     return Profile(pattern, PATTERNS[pattern], circles)  # type: ignore[arg-type]

@@ -199,14 +199,21 @@ def scale_reliability(instrument: Instrument, answers: ArrayLike) -> list[ScaleR
     omega and a NaN item-rest r for that item, while alpha stays the plain formula.
     """
     if isinstance(answers, CodedAnswers):  # large files: exact moments by counting
-        return [_figures_from_moments(scale.id, [i.id for i in instrument.items_of(scale.id)],
-                                      *complete_moments(instrument, answers, scale.id))
-                for scale in instrument.scales]
+        return [
+            _figures_from_moments(
+                scale.id,
+                [i.id for i in instrument.items_of(scale.id)],
+                *complete_moments(instrument, answers, scale.id),
+            )
+            for scale in instrument.scales
+        ]
     data = np.asarray(answers, dtype=float)
     n_items = len(instrument.items)
     if data.ndim != 2 or data.shape[1] != n_items:
-        raise ValueError(f"answers: expected a matrix with {n_items} columns (one per item "
-                         f"of {instrument.key}), got shape {data.shape}.")
+        raise ValueError(
+            f"answers: expected a matrix with {n_items} columns (one per item "
+            f"of {instrument.key}), got shape {data.shape}."
+        )
     low, high = instrument.response_scale.min, instrument.response_scale.max
     column = {item.id: n for n, item in enumerate(instrument.items)}
     results = []
@@ -229,8 +236,9 @@ def _scale_figures(scale: str, item_ids: list[str], x: FloatArray) -> ScaleRelia
     return _figures_from_moments(scale, item_ids, n, means, cov)
 
 
-def _figures_from_moments(scale: str, item_ids: list[str], n: int, means: FloatArray | None,
-                          cov: FloatArray | None) -> ScaleReliability:
+def _figures_from_moments(
+    scale: str, item_ids: list[str], n: int, means: FloatArray | None, cov: FloatArray | None
+) -> ScaleReliability:
     """The figures of one scale from its complete cases' item means and covariance."""
     p = len(item_ids)
     nan_items = [ItemStatistic(i, math.nan, math.nan, math.nan, math.nan) for i in item_ids]
@@ -245,8 +253,10 @@ def _figures_from_moments(scale: str, item_ids: list[str], n: int, means: FloatA
         drop = _alpha_drop_from_covariance(cov)
         alpha = _alpha_from_covariance(cov)
         omega = _omega_from_covariance(cov)
-    stats = [ItemStatistic(item, float(means[k]), float(sds[k]), float(rest[k]), float(drop[k]))
-             for k, item in enumerate(item_ids)]
+    stats = [
+        ItemStatistic(item, float(means[k]), float(sds[k]), float(rest[k]), float(drop[k]))
+        for k, item in enumerate(item_ids)
+    ]
     return ScaleReliability(scale, p, n, alpha, omega, stats)
 
 
@@ -257,8 +267,9 @@ def _figures_from_moments(scale: str, item_ids: list[str], n: int, means: FloatA
 def _matrix(x: ArrayLike) -> FloatArray:
     data = np.asarray(x, dtype=float)
     if data.ndim != 2:
-        raise ValueError(f"x: expected a matrix (respondents x items), got {data.ndim} "
-                         "dimension(s).")
+        raise ValueError(
+            f"x: expected a matrix (respondents x items), got {data.ndim} dimension(s)."
+        )
     if np.isnan(data).any():
         raise ValueError("x: contains missing values (NaN); keep complete respondents only.")
     return data
@@ -388,12 +399,16 @@ def _minres_one_factor(corr: FloatArray) -> FloatArray:
     # optim() works on par / parscale and scales the gradient by parscale.
     def objective(scaled: FloatArray) -> tuple[float, FloatArray]:
         psi = scaled * _PARSCALE
-        return (_minres_residual(psi, corr, lower),
-                _minres_gradient(psi, corr) * _PARSCALE)
+        return (_minres_residual(psi, corr, lower), _minres_gradient(psi, corr) * _PARSCALE)
 
-    result = minimize(objective, (1.0 - smc) / _PARSCALE, jac=True, method="L-BFGS-B",
-                      bounds=[(_LOWER / _PARSCALE, upper / _PARSCALE)] * p,
-                      options=_OPTIM_OPTIONS)
+    result = minimize(
+        objective,
+        (1.0 - smc) / _PARSCALE,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(_LOWER / _PARSCALE, upper / _PARSCALE)] * p,
+        options=_OPTIM_OPTIONS,
+    )
     psi = result.x * _PARSCALE
     vector, value = _first_factor(corr - np.diag(psi))
     loadings = vector * math.sqrt(max(value, 0.0))

@@ -59,14 +59,20 @@ def read_units_file(path: Path) -> list[tuple[str, str | None]]:
     try:
         rows = parse_units_csv(text)
     except UnitImportError as exc:
-        raise ResponseFileError([RowProblem(p.line, f"{path.name}: {p.message}")
-                                 for p in exc.problems]) from None
+        raise ResponseFileError(
+            [RowProblem(p.line, f"{path.name}: {p.message}") for p in exc.problems]
+        ) from None
     return [(r.unit, r.parent) for r in rows]
 
 
-def score_files(instrument: Instrument, responses: Path, units: Path | None, k: int,
-                out_dir: Path, progress: Callable[[str, int, int], None] | None = None,
-                ) -> ScoreSummary:
+def score_files(
+    instrument: Instrument,
+    responses: Path,
+    units: Path | None,
+    k: int,
+    out_dir: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ScoreSummary:
     """Score a responses file and write units.csv, reliability.csv and summary.json.
 
     `progress(stage, done, total)` is called while the file is read, with bytes read so
@@ -80,9 +86,11 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     tree = read_units_file(units) if units is not None else []
     size = responses.stat().st_size if responses.is_file() else 0
     table = read_responses_csv(
-        responses, instrument,
+        responses,
+        instrument,
         progress=(lambda done: progress("reading", done, size)) if progress else None,
-        accelerated=True)
+        accelerated=True,
+    )
     timings["read"] = time.perf_counter() - started
 
     stage = time.perf_counter()
@@ -95,8 +103,10 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     if extra:
         if units is not None:
             listed = ", ".join(extra[:5]) + (" …" if len(extra) > 5 else "")
-            warnings.append(f"{len(extra)} unit(s) in the responses are not in the units "
-                            f"file and are treated as top-level units: {listed}")
+            warnings.append(
+                f"{len(extra)} unit(s) in the responses are not in the units "
+                f"file and are treated as top-level units: {listed}"
+            )
         for name in extra:
             index[name] = len(names)
             names.append(name)
@@ -104,8 +114,10 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
     lookup = np.array([index[name] for name in found], dtype=np.int64)
     unit_of_respondent = lookup[codes] if len(codes) else codes
     if table.missing_items:
-        warnings.append("Items with no column in the responses file (treated as unanswered): "
-                        + ", ".join(table.missing_items))
+        warnings.append(
+            "Items with no column in the responses file (treated as unanswered): "
+            + ", ".join(table.missing_items)
+        )
     # Reliability needs only the answers, so it runs on a second core meanwhile (NumPy
     # releases the interpreter lock in its loops).
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -117,11 +129,11 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
         timings["reliability"] = time.perf_counter() - stage
 
     stage = time.perf_counter()
-    shown, cells = suppress_units_and_scales(parents, figures.own_n.tolist(),
-                                             figures.own_scale_n.T.tolist(), k)
+    shown, cells = suppress_units_and_scales(
+        parents, figures.own_n.tolist(), figures.own_scale_n.T.tolist(), k
+    )
     scale_visible = np.array(cells, dtype=bool).reshape(len(names), len(instrument.scales))
     timings["suppress"] = time.perf_counter() - stage
-
 
     stage = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -132,36 +144,46 @@ def score_files(instrument: Instrument, responses: Path, units: Path | None, k: 
             cells = []
             for s in range(len(instrument.scales)):
                 value = figures.scale_mean[u, s]
-                cells.append(repr(float(value)) if scale_visible[u, s] and not math.isnan(value)
-                             else "")
-            writer.writerow([csv_cell(name), int(figures.n[u]), "false" if shown[u] else "true",
-                             *cells])
+                cells.append(
+                    repr(float(value)) if scale_visible[u, s] and not math.isnan(value) else ""
+                )
+            writer.writerow(
+                [csv_cell(name), int(figures.n[u]), "false" if shown[u] else "true", *cells]
+            )
     with open(out_dir / "reliability.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["scale", "n_items", "n_complete", "alpha", "omega"])
         for r in reliability:
-            writer.writerow(csv_row([r.scale, r.n_items, r.n_complete]) + [
-                _number(r.alpha), _number(r.omega)])
+            writer.writerow(
+                csv_row([r.scale, r.n_items, r.n_complete]) + [_number(r.alpha), _number(r.omega)]
+            )
     timings["write"] = time.perf_counter() - stage
     timings["total"] = time.perf_counter() - started
     summary = ScoreSummary(
-        instrument=instrument.key, min_group=k, respondents=len(table),
+        instrument=instrument.key,
+        min_group=k,
+        respondents=len(table),
         respondents_with_answers=int(figures.own_n.sum()),
-        units=len(names), units_suppressed=int(len(names) - sum(shown)),
+        units=len(names),
+        units_suppressed=int(len(names) - sum(shown)),
         scale_cells_suppressed=int((~scale_visible[np.array(shown, dtype=bool)]).sum())
-        if any(shown) else 0,
-        seconds={key: round(value, 3) for key, value in timings.items()}, warnings=warnings)
+        if any(shown)
+        else 0,
+        seconds={key: round(value, 3) for key, value in timings.items()},
+        warnings=warnings,
+    )
     payload = {
         **summary.__dict__,
-        "scales": [{"id": s.id, "name": s.name,
-                    "items": [i.id for i in instrument.items_of(s.id)]}
-                   for s in instrument.scales],
+        "scales": [
+            {"id": s.id, "name": s.name, "items": [i.id for i in instrument.items_of(s.id)]}
+            for s in instrument.scales
+        ],
         "rules": {
             "scale_score": "mean of answered items after reverse keying (min+max-x), when at "
-                           "least half of the scale's items are answered",
+            "least half of the scale's items are answered",
             "unit_n": "respondents in the unit's subtree with at least one answered item",
             "suppression": f"no figure for fewer than {k} respondents; complementary "
-                           "suppression so no withheld group can be recovered by subtraction",
+            "suppression so no withheld group can be recovered by subtraction",
         },
     }
     (out_dir / "summary.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")

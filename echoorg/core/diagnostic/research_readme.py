@@ -36,23 +36,32 @@ never publish a figure for fewer people than the smallest group above.
 def k_anonymous_note(k: int, release: KAnonymousRows) -> str:
     """What was generalised, withheld or left out so that every combination of unit,
     audience and background answers is shared by at least `k` rows."""
-    lines = ["", f"Variant: K-ANONYMOUS (k = {k}). Every combination of unit, "
-             "audience and background", f"answers in these files is shared by at least "
-             f"{k} rows. To get there:"]
-    lines.append(f"- {release.units_generalised} rows report an enclosing unit instead of "
-                 "their own;")
+    lines = [
+        "",
+        f"Variant: K-ANONYMOUS (k = {k}). Every combination of unit, audience and background",
+        f"answers in these files is shared by at least {k} rows. To get there:",
+    ]
+    lines.append(
+        f"- {release.units_generalised} rows report an enclosing unit instead of their own;"
+    )
     for question, count in release.withheld.items():
         lines.append(f"- {count} rows have their answer to '{question}' withheld;")
     if release.rows_left_out:
-        lines.append(f"- {release.rows_left_out} rows are left out: the wave has fewer than "
-                     f"{k} responses;")
+        lines.append(
+            f"- {release.rows_left_out} rows are left out: the wave has fewer than {k} responses;"
+        )
     lines.append(f'Withheld answers read "{WITHHELD}"; an empty cell means not answered.')
     lines.append("A researcher may ask for the full rows under a data-sharing agreement.")
     return "\n".join(lines) + "\n"
 
 
-def rows_readme(wave_title: str, instrument_key: str, k: int, release: KAnonymousRows,
-                agreement_reference: str | None = None) -> str:
+def rows_readme(
+    wave_title: str,
+    instrument_key: str,
+    k: int,
+    release: KAnonymousRows,
+    agreement_reference: str | None = None,
+) -> str:
     """The whole README: the files, the scoring command, then the variant's note (full
     rows when `agreement_reference` is given, else k-anonymous)."""
     readme = ROWS_README.format(wave=wave_title, k=k, instrument=instrument_key)

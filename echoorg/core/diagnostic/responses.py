@@ -110,8 +110,14 @@ def _check_header(header: list[str], instrument: Instrument) -> list[str]:
     """The item columns of a header, or ResponseFileError naming what is wrong with it."""
     clean = [h.strip() for h in header]
     if clean[:2] != list(FIXED_COLUMNS):
-        raise ResponseFileError([RowProblem(1, "the header must start with 'respondent,unit', "
-                                               f"found '{','.join(clean[:2])}'.")])
+        raise ResponseFileError(
+            [
+                RowProblem(
+                    1,
+                    f"the header must start with 'respondent,unit', found '{','.join(clean[:2])}'.",
+                )
+            ]
+        )
     problems = []
     known = set(instrument.item_ids)
     seen: set[str] = set()
@@ -126,16 +132,26 @@ def _check_header(header: list[str], instrument: Instrument) -> list[str]:
     return clean[2:]
 
 
-def _problems_in_values(values: np.ndarray, item: str, low: int, high: int, rows: np.ndarray,
-                        problems: list[RowProblem]) -> None:
+def _problems_in_values(
+    values: np.ndarray, item: str, low: int, high: int, rows: np.ndarray, problems: list[RowProblem]
+) -> None:
     bad = np.nonzero(~np.isnan(values) & ((values < low) | (values > high)))[0]
     for index in bad[: MAX_PROBLEMS - len(problems)]:
-        problems.append(RowProblem(int(rows[index]), f"{item} is {values[index]:g}; answers must "
-                                                   f"be whole numbers from {low} to {high}."))
+        problems.append(
+            RowProblem(
+                int(rows[index]),
+                f"{item} is {values[index]:g}; answers must be whole numbers from {low} to {high}.",
+            )
+        )
 
 
-def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.ndarray],
-            instrument: Instrument, problems: list[RowProblem]) -> ResponseTable:
+def _finish(
+    respondents: np.ndarray,
+    units: np.ndarray,
+    columns: dict[str, np.ndarray],
+    instrument: Instrument,
+    problems: list[RowProblem],
+) -> ResponseTable:
     """Shared checks of every source: blanks, duplicates, ranges; then the answer matrix.
 
     Rows that are wholly empty (a blank line, a spreadsheet's empty row) are left out;
@@ -165,8 +181,12 @@ def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.nd
                 continue
             first = first_row.setdefault(name, int(rows[order[position]]))
             if len(problems) < MAX_PROBLEMS:
-                problems.append(RowProblem(int(rows[order[position + 1]]),
-                                           f"respondent '{name}' is a duplicate of row {first}."))
+                problems.append(
+                    RowProblem(
+                        int(rows[order[position + 1]]),
+                        f"respondent '{name}' is a duplicate of row {first}.",
+                    )
+                )
     for item, values in columns.items():
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -180,8 +200,9 @@ def _finish(respondents: np.ndarray, units: np.ndarray, columns: dict[str, np.nd
             answers[:, position] = columns[item]
     missing = _missing_items(instrument, columns)
     names, codes = units_in_order_of_appearance(units)
-    return ResponseTable(CodedAnswers.from_float(answers, low, high), codes, names,
-                         respondents, missing, rows)
+    return ResponseTable(
+        CodedAnswers.from_float(answers, low, high), codes, names, respondents, missing, rows
+    )
 
 
 def units_in_order_of_appearance(units: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -193,17 +214,21 @@ def units_in_order_of_appearance(units: np.ndarray) -> tuple[list[str], np.ndarr
     """
     if not len(units):
         return [], np.zeros(0, dtype=np.int64)
-    sorted_names, first, inverse = np.unique(units.astype(str), return_index=True,
-                                             return_inverse=True)
+    sorted_names, first, inverse = np.unique(
+        units.astype(str), return_index=True, return_inverse=True
+    )
     order = np.argsort(first, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return [str(sorted_names[i]) for i in order], rank[np.ravel(inverse)]
 
 
-def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instrument,
-                       progress: Callable[[int], None] | None = None,
-                       accelerated: bool = False) -> ResponseTable:
+def read_responses_csv(
+    source: str | Path | bytes | BinaryIO,
+    instrument: Instrument,
+    progress: Callable[[int], None] | None = None,
+    accelerated: bool = False,
+) -> ResponseTable:
     """Read and check a responses CSV. `progress` receives the number of bytes read so far.
 
     Fastest path, for plain files: the C accelerator (fastread.py), when installed and
@@ -238,13 +263,13 @@ def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instru
         try:
             outcome["table"] = pacsv.read_csv(
                 stream,
-                read_options=pacsv.ReadOptions(block_size=1 << 20, column_names=names,
-                                               skip_rows=1),
-                parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
-                                                  invalid_row_handler=on_invalid),
-                convert_options=pacsv.ConvertOptions(column_types=types,
-                                                     null_values=["", *BLANK_WORDS],
-                                                     strings_can_be_null=False),
+                read_options=pacsv.ReadOptions(block_size=1 << 20, column_names=names, skip_rows=1),
+                parse_options=pacsv.ParseOptions(
+                    ignore_empty_lines=False, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=types, null_values=["", *BLANK_WORDS], strings_can_be_null=False
+                ),
             )
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
             outcome["error"] = exc
@@ -264,9 +289,15 @@ def read_responses_csv(source: str | Path | bytes | BinaryIO, instrument: Instru
             return fast
         # Every cell was read as a number: the problems are values out of range, blank
         # cells or repeated respondents, which the shared checks name from this table.
-        return _finish(*_text_columns(table), {
-            name: table.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
-            for name in item_columns}, instrument, [])
+        return _finish(
+            *_text_columns(table),
+            {
+                name: table.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
+                for name in item_columns
+            },
+            instrument,
+            [],
+        )
     return _slow_table(raw, names, instrument)
 
 
@@ -278,29 +309,52 @@ def _missing_items(instrument: Instrument, present: Iterable[str]) -> tuple[str,
 
 def _text_columns(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     """The respondent and unit columns, trimmed, as NumPy arrays of str objects."""
-    return tuple(pac.utf8_trim_whitespace(table.column(i)).to_numpy(zero_copy_only=False)
-                 .astype(object) for i in (0, 1))
+    return tuple(
+        pac.utf8_trim_whitespace(table.column(i)).to_numpy(zero_copy_only=False).astype(object)
+        for i in (0, 1)
+    )
 
 
-def _plain_table(raw: Any, item_columns: list[str], instrument: Instrument,
-                 progress: Callable[[int], None] | None) -> ResponseTable | None:
+def _plain_table(
+    raw: Any,
+    item_columns: list[str],
+    instrument: Instrument,
+    progress: Callable[[int], None] | None,
+) -> ResponseTable | None:
     """A plain file read by the C accelerator, or None to read it the general way."""
     data = fastread.map_file(raw) if isinstance(raw, Path) else raw
     start = data.find(b"\n") + 1
     position = {item: j for j, item in enumerate(instrument.item_ids)}
     low, high = instrument.response_scale.min, instrument.response_scale.max
-    plain = fastread.read_plain(data, start, [position[name] for name in item_columns],
-                                len(instrument.items), low, high, progress) if start else None
+    plain = (
+        fastread.read_plain(
+            data,
+            start,
+            [position[name] for name in item_columns],
+            len(instrument.items),
+            low,
+            high,
+            progress,
+        )
+        if start
+        else None
+    )
     if plain is None:
         return None
     missing = _missing_items(instrument, item_columns)
-    return ResponseTable(CodedAnswers(list(plain.codes), low, high), plain.unit_codes,
-                         plain.unit_names, plain.respondents, missing,
-                         np.arange(len(plain)) + 2)
+    return ResponseTable(
+        CodedAnswers(list(plain.codes), low, high),
+        plain.unit_codes,
+        plain.unit_names,
+        plain.respondents,
+        missing,
+        np.arange(len(plain)) + 2,
+    )
 
 
-def _fast_table(table: pa.Table, item_columns: list[str],
-                instrument: Instrument) -> ResponseTable | None:
+def _fast_table(
+    table: pa.Table, item_columns: list[str], instrument: Instrument
+) -> ResponseTable | None:
     """Checks and conversion done inside Arrow and NumPy, for a file with nothing wrong.
 
     Returns None when any check fails, so the caller can find each problem's row. The
@@ -322,14 +376,24 @@ def _fast_table(table: pa.Table, item_columns: list[str],
             return None
     encoded = pac.dictionary_encode(units).combine_chunks()
     missing = _missing_items(instrument, item_columns)
-    return ResponseTable(CodedAnswers(columns, low, high),
-                         encoded.indices.to_numpy().astype(np.int64),
-                         encoded.dictionary.to_pylist(), respondents, missing,
-                         np.arange(table.num_rows) + 2)
+    return ResponseTable(
+        CodedAnswers(columns, low, high),
+        encoded.indices.to_numpy().astype(np.int64),
+        encoded.dictionary.to_pylist(),
+        respondents,
+        missing,
+        np.arange(table.num_rows) + 2,
+    )
 
 
-def _code_columns(table: pa.Table, item_columns: list[str], instrument: Instrument,
-                  low: int, high: int, pool: ThreadPoolExecutor) -> list[np.ndarray] | None:
+def _code_columns(
+    table: pa.Table,
+    item_columns: list[str],
+    instrument: Instrument,
+    low: int,
+    high: int,
+    pool: ThreadPoolExecutor,
+) -> list[np.ndarray] | None:
     """Each item as uint8 codes (0 blank, else answer - min + 1), or None if any answer is
     outside the response scale. Columns are converted on the pool's threads."""
     blank = np.zeros(table.num_rows, dtype=np.uint8)
@@ -361,26 +425,40 @@ def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseT
 
     def on_invalid(row: Any) -> str:
         if len(problems) < MAX_PROBLEMS:
-            problems.append(RowProblem((row.number or 0), f"expected {row.expected_columns} "
-                                       f"columns, found {row.actual_columns}."))
+            problems.append(
+                RowProblem(
+                    (row.number or 0),
+                    f"expected {row.expected_columns} columns, found {row.actual_columns}.",
+                )
+            )
         return "skip"
 
     try:
         table = pacsv.read_csv(
             _reopen(raw)[0],
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
-                                              invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(
+                ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False
+            ),
         )
     except pa.ArrowInvalid as exc:
         if "straddl" in str(exc):  # Arrow's words for a row longer than its 1 MB block
-            raise ResponseFileError([RowProblem(0, "The file could not be read as CSV: a row "
-                                                   "is longer than 1 MB, far more than a "
-                                                   "responses row needs.")]) from None
-        raise ResponseFileError([RowProblem(0, f"The file could not be read as CSV ({exc}).")]) \
-            from None
+            raise ResponseFileError(
+                [
+                    RowProblem(
+                        0,
+                        "The file could not be read as CSV: a row "
+                        "is longer than 1 MB, far more than a "
+                        "responses row needs.",
+                    )
+                ]
+            ) from None
+        raise ResponseFileError(
+            [RowProblem(0, f"The file could not be read as CSV ({exc}).")]
+        ) from None
     if problems:  # rows skipped above shift later rows; report the shape problems alone
         raise ResponseFileError(problems)
     columns: dict[str, np.ndarray] = {}
@@ -388,8 +466,11 @@ def _slow_table(raw: Any, names: list[str], instrument: Instrument) -> ResponseT
         values, bad, text = _answers_from_text(table.column(name))
         for index in bad[: MAX_PROBLEMS - len(problems)]:
             cell = text[int(index)].as_py()
-            problems.append(RowProblem(int(index) + 2, f"{name} is '{cell}'; answers must be "
-                                                       "whole numbers or empty."))
+            problems.append(
+                RowProblem(
+                    int(index) + 2, f"{name} is '{cell}'; answers must be whole numbers or empty."
+                )
+            )
         columns[name] = values
     respondents, units = _text_columns(table)
     return _finish(respondents, units, columns, instrument, problems)
@@ -404,14 +485,18 @@ def _answers_from_text(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray,
     blank = pac.is_in(text, value_set=pa.array(["", *BLANK_WORDS]))
     try:  # most columns are plain integers and blanks: one cast, no regular expressions
         values = pac.if_else(blank, pa.scalar(None, pa.string()), text).cast(pa.int64())
-        return values.cast(pa.float64()).to_numpy(zero_copy_only=False), \
-            np.zeros(0, dtype=np.int64), text
+        return (
+            values.cast(pa.float64()).to_numpy(zero_copy_only=False),
+            np.zeros(0, dtype=np.int64),
+            text,
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     whole = pac.match_substring_regex(text, f"^{_WHOLE_NUMBER.pattern}$")
     bad = np.flatnonzero(pac.invert(pac.or_(blank, whole)).to_numpy(zero_copy_only=False))
     number = pac.replace_substring_regex(
-        pac.replace_substring_regex(text, r"\.0*$", ""), r"^\+", "")
+        pac.replace_substring_regex(text, r"\.0*$", ""), r"^\+", ""
+    )
     answered = pac.and_(whole, pac.invert(blank))
     values = pac.if_else(answered, number, pa.scalar(None, pa.string())).cast(pa.float64())
     return values.to_numpy(zero_copy_only=False), bad, text
@@ -440,8 +525,9 @@ def read_responses_rows(rows: Iterable[Iterable[Any]], instrument: Instrument) -
             cells = [""] * width
         if len(cells) != width:
             if len(problems) < MAX_PROBLEMS:
-                problems.append(RowProblem(number, f"expected {width} columns, "
-                                                   f"found {len(cells)}."))
+                problems.append(
+                    RowProblem(number, f"expected {width} columns, found {len(cells)}.")
+                )
             continue
         cells += [None] * (width - len(cells))
         respondents.append("" if cells[0] is None else str(cells[0]).strip())
@@ -451,15 +537,23 @@ def read_responses_rows(rows: Iterable[Iterable[Any]], instrument: Instrument) -
             value = _cell_value(cell)
             if value is None:
                 if len(problems) < MAX_PROBLEMS:
-                    problems.append(RowProblem(number, f"{name} is '{cell}'; answers must be "
-                                                       "whole numbers or empty."))
+                    problems.append(
+                        RowProblem(
+                            number, f"{name} is '{cell}'; answers must be whole numbers or empty."
+                        )
+                    )
                 value = np.nan
             parsed.append(value)
         values.append(parsed)
     matrix = np.array(values, dtype=float).reshape(len(values), len(item_columns))
     columns = {name: matrix[:, i] for i, name in enumerate(item_columns)}
-    return _finish(np.array(respondents, dtype=object), np.array(units, dtype=object), columns,
-                   instrument, problems)
+    return _finish(
+        np.array(respondents, dtype=object),
+        np.array(units, dtype=object),
+        columns,
+        instrument,
+        problems,
+    )
 
 
 def _cell_value(cell: Any) -> float | None:
@@ -486,9 +580,10 @@ def read_responses_xlsx(data: bytes, instrument: Instrument) -> ResponseTable:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
-        raise ResponseFileError([RowProblem(0, "The file is not an Excel (.xlsx) workbook.")]) \
-            from None
+    except Exception:
+        raise ResponseFileError(
+            [RowProblem(0, "The file is not an Excel (.xlsx) workbook.")]
+        ) from None
     sheet = workbook.worksheets[0]
     try:
         return read_responses_rows(sheet.iter_rows(values_only=True), instrument)
@@ -497,6 +592,7 @@ def read_responses_xlsx(data: bytes, instrument: Instrument) -> ResponseTable:
 
 
 # --- sources -------------------------------------------------------------------------------
+
 
 def _as_bytes_source(source: str | Path | bytes | BinaryIO) -> Any:
     if isinstance(source, (bytes, bytearray)):
@@ -530,7 +626,7 @@ class _CountingReader(io.RawIOBase):
 
 
 def _reopen(raw: Any) -> tuple[Any, _CountingReader]:
-    inner = open(raw, "rb") if isinstance(raw, Path) else io.BytesIO(raw)  # noqa: SIM115
+    inner = open(raw, "rb") if isinstance(raw, Path) else io.BytesIO(raw)
     counter = _CountingReader(inner)
     return pa.PythonFile(counter, mode="r"), counter
 
@@ -551,35 +647,58 @@ def _read_header(raw: Any) -> list[str]:
         first = raw[: end + 1 if end >= 0 else MAX_HEADER_BYTES + 1]
     if len(first) > MAX_HEADER_BYTES and not first.endswith(b"\n"):
         ending = " (its lines end in a carriage return alone?)" if b"\r" in first else ""
-        raise ResponseFileError([RowProblem(1, f"the header row is longer than "
-                                               f"{MAX_HEADER_BYTES:,} bytes{ending}; expected "
-                                               "'respondent,unit,<item ids>'.")])
+        raise ResponseFileError(
+            [
+                RowProblem(
+                    1,
+                    f"the header row is longer than "
+                    f"{MAX_HEADER_BYTES:,} bytes{ending}; expected "
+                    "'respondent,unit,<item ids>'.",
+                )
+            ]
+        )
     text = first.decode("utf-8-sig", errors="replace")
     text = text[:-1] if text.endswith("\n") else text
     text = text[:-1] if text.endswith("\r") else text
     if not text.strip():
-        raise ResponseFileError([RowProblem(0, "The file is empty: expected a header "
-                                               "'respondent,unit,<item ids>'.")])
+        raise ResponseFileError(
+            [RowProblem(0, "The file is empty: expected a header 'respondent,unit,<item ids>'.")]
+        )
     if "\r" in text:
         # Old Mac files end lines in CR alone: the whole file would look like one row.
-        raise ResponseFileError([RowProblem(0, "The file's lines end in a carriage return "
-                                               "alone (CR, as old Mac programs write). Save "
-                                               "it with Windows (CRLF) or Unix (LF) line "
-                                               "endings and import it again.")])
+        raise ResponseFileError(
+            [
+                RowProblem(
+                    0,
+                    "The file's lines end in a carriage return "
+                    "alone (CR, as old Mac programs write). Save "
+                    "it with Windows (CRLF) or Unix (LF) line "
+                    "endings and import it again.",
+                )
+            ]
+        )
     import csv
 
     cells = text.split(",")
     for column, cell in enumerate(cells, start=1):
         if len(cell) > MAX_HEADER_CELL:  # a quoted cell with commas is split here too
-            raise ResponseFileError([RowProblem(1, f"column {column} of the header is "
-                                                   f"{len(cell):,} characters long; a "
-                                                   f"header cell may have at most "
-                                                   f"{MAX_HEADER_CELL:,}.")])
+            raise ResponseFileError(
+                [
+                    RowProblem(
+                        1,
+                        f"column {column} of the header is "
+                        f"{len(cell):,} characters long; a "
+                        f"header cell may have at most "
+                        f"{MAX_HEADER_CELL:,}.",
+                    )
+                ]
+            )
     try:
         return next(csv.reader([text]))
     except csv.Error as exc:
-        raise ResponseFileError([RowProblem(1, f"the header row is not valid CSV ({exc}).")]) \
-            from None
+        raise ResponseFileError(
+            [RowProblem(1, f"the header row is not valid CSV ({exc}).")]
+        ) from None
 
 
 def _size(raw: Any) -> int:

@@ -37,8 +37,9 @@ def _answers_array(instrument: Instrument, answers: np.ndarray) -> np.ndarray:
     """The answers as float64, after checking their shape (range is checked by callers)."""
     data = np.asarray(answers, dtype=np.float64)
     if data.ndim != 2 or data.shape[1] != len(instrument.items):
-        raise ValueError(f"answers: expected shape (respondents, {len(instrument.items)}), "
-                         f"got {data.shape}.")
+        raise ValueError(
+            f"answers: expected shape (respondents, {len(instrument.items)}), got {data.shape}."
+        )
     return data
 
 
@@ -95,8 +96,7 @@ def _score(instrument: Instrument, answers: np.ndarray) -> tuple[np.ndarray, np.
     # x - min for ordinary items, max - x for reversed ones. Distances are >= 0, so
     # np.fmax(distance, 0) turns NaN into 0 without a separate masking pass.
     sign = np.array([-1.0 if item.reverse else 1.0 for item in instrument.items])
-    offset = np.array([float(high) if item.reverse else float(-low)
-                       for item in instrument.items])
+    offset = np.array([float(high) if item.reverse else float(-low) for item in instrument.items])
     scale_of = {scale.id: n for n, scale in enumerate(instrument.scales)}
     membership = np.zeros((item_count, scale_count))
     for n, item in enumerate(instrument.items):
@@ -111,8 +111,10 @@ def _score(instrument: Instrument, answers: np.ndarray) -> tuple[np.ndarray, np.
     for start in range(0, rows, _BLOCK_ROWS):
         block = slice(start, start + _BLOCK_ROWS)
         distance = data[block] * sign + offset
-        if not (np.nanmin(distance, initial=0.0) >= 0.0
-                               and np.nanmax(distance, initial=0.0) <= high - low):
+        if not (
+            np.nanmin(distance, initial=0.0) >= 0.0
+            and np.nanmax(distance, initial=0.0) <= high - low
+        ):
             _refuse_out_of_range(instrument, data)
         is_missing = np.isnan(distance)
         np.fmax(distance, 0.0, out=distance)
@@ -133,8 +135,10 @@ def _refuse_out_of_range(instrument: Instrument, data: np.ndarray) -> None:
     low, high = instrument.response_scale.min, instrument.response_scale.max
     outside = (data < low) | (data > high)  # NaN compares False both ways
     row, col = (int(x) for x in np.argwhere(outside)[0])
-    raise ValueError(f"answers: respondent {row}, item '{instrument.items[col].id}' has "
-                     f"{data[row, col]!r}, outside the response scale {low}..{high}.")
+    raise ValueError(
+        f"answers: respondent {row}, item '{instrument.items[col].id}' has "
+        f"{data[row, col]!r}, outside the response scale {low}..{high}."
+    )
 
 
 def answered_any(answers: np.ndarray) -> np.ndarray:
@@ -170,7 +174,7 @@ def _depth_levels(parent_index: np.ndarray) -> list[np.ndarray]:
         return []
     by_depth = np.argsort(depth, kind="stable")
     bounds = np.searchsorted(depth[by_depth], np.arange(depth.max() + 2))
-    return [by_depth[bounds[d]:bounds[d + 1]] for d in range(depth.max(), 0, -1)]
+    return [by_depth[bounds[d] : bounds[d + 1]] for d in range(depth.max(), 0, -1)]
 
 
 @dataclass
@@ -195,8 +199,9 @@ class UnitFigures:
     own_scale_n: np.ndarray
 
 
-def _own_totals(instrument: Instrument, data: np.ndarray, unit_of: np.ndarray,
-                unit_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _own_totals(
+    instrument: Instrument, data: np.ndarray, unit_of: np.ndarray, unit_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per unit, of its own respondents: answered-anything count, scale counts and sums."""
     scores, answered = _score(instrument, data)
     scale_count = len(instrument.scales)
@@ -207,14 +212,17 @@ def _own_totals(instrument: Instrument, data: np.ndarray, unit_of: np.ndarray,
         has_score = ~np.isnan(scores[:, s])
         where = unit_of[has_score]
         own_scale_n[:, s] = np.bincount(where, minlength=unit_count)
-        own_scale_sum[:, s] = np.bincount(where, weights=scores[has_score, s],
-                                          minlength=unit_count)
+        own_scale_sum[:, s] = np.bincount(where, weights=scores[has_score, s], minlength=unit_count)
     return own_n, own_scale_n, own_scale_sum
 
 
-def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
-                 unit_of_respondent: np.ndarray,
-                 units: list[str], parent_index: Sequence[int]) -> UnitFigures:
+def unit_figures(
+    instrument: Instrument,
+    answers: np.ndarray | CodedAnswers,
+    unit_of_respondent: np.ndarray,
+    units: list[str],
+    parent_index: Sequence[int],
+) -> UnitFigures:
     """Aggregate respondents' scale scores over every unit's subtree.
 
     Inputs: the instrument; answers (n_respondents, n_items), NaN = not answered;
@@ -233,8 +241,7 @@ def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
     """
     unit_count = len(units)
     if len(parent_index) != unit_count:
-        raise ValueError(f"parent_index: has {len(parent_index)} entries for "
-                         f"{unit_count} units.")
+        raise ValueError(f"parent_index: has {len(parent_index)} entries for {unit_count} units.")
     parents = np.asarray(parent_index, dtype=np.int64).reshape(unit_count)
     levels = _depth_levels(parents)  # validates the forest before any heavy work
 
@@ -247,18 +254,20 @@ def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
     else:
         data = _answers_array(instrument, answers)
     if len(unit_of) != len(data):
-        raise ValueError(f"unit_of_respondent: has {len(unit_of)} entries for "
-                         f"{len(data)} respondents.")
+        raise ValueError(
+            f"unit_of_respondent: has {len(unit_of)} entries for {len(data)} respondents."
+        )
     bad = (unit_of < 0) | (unit_of >= unit_count)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"unit_of_respondent: respondent {first} has unit index "
-                         f"{int(unit_of[first])}, which is not a unit (0..{unit_count - 1}).")
+        raise ValueError(
+            f"unit_of_respondent: respondent {first} has unit index "
+            f"{int(unit_of[first])}, which is not a unit (0..{unit_count - 1})."
+        )
     if isinstance(data, CodedAnswers):
         # Whole numbers up the tree, one division at the end: the same bits in any order
         # of units and on either route (see coded_unit_partial_sums).
-        own_n, own_scale_n, partial = coded_unit_partial_sums(instrument, data, unit_of,
-                                                              unit_count)
+        own_n, own_scale_n, partial = coded_unit_partial_sums(instrument, data, unit_of, unit_count)
     else:
         own_n, own_scale_n, own_scale_sum = _own_totals(instrument, data, unit_of, unit_count)
         partial = own_scale_sum
@@ -271,10 +280,20 @@ def unit_figures(instrument: Instrument, answers: np.ndarray | CodedAnswers,
         np.add.at(n, up, n[level])
         np.add.at(scale_n, up, scale_n[level])
         np.add.at(partial, up, partial[level])
-    scale_sum = scale_sums_from_partials(partial, scale_n, data.low) \
-        if isinstance(data, CodedAnswers) else partial
+    scale_sum = (
+        scale_sums_from_partials(partial, scale_n, data.low)
+        if isinstance(data, CodedAnswers)
+        else partial
+    )
 
     scale_mean = np.full(scale_sum.shape, np.nan)
     np.divide(scale_sum, scale_n, out=scale_mean, where=scale_n > 0)
-    return UnitFigures(units=list(units), n=n, scale_n=scale_n, scale_sum=scale_sum,
-                       scale_mean=scale_mean, own_n=own_n, own_scale_n=own_scale_n)
+    return UnitFigures(
+        units=list(units),
+        n=n,
+        scale_n=scale_n,
+        scale_sum=scale_sum,
+        scale_mean=scale_mean,
+        own_n=own_n,
+        own_scale_n=own_scale_n,
+    )

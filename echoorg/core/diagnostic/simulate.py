@@ -19,24 +19,66 @@ from .instrument import Instrument
 
 # Target means on a 1-5 scale for each climate (scales missing here sit at 3.0).
 CLIMATES: dict[str, dict[str, float]] = {
-    "threat-dominant": {"threat": 3.9, "drive": 3.0, "soothing": 2.3, "speaking_up": 2.4,
-                        "psych_safety": 2.4, "compassionate_leadership": 2.5,
-                        "moral_distress": 3.9, "coercive_control": 3.6, "hubris_staff": 3.7,
-                        "hubris_self": 2.2},
-    "soothing-depleted": {"threat": 3.0, "drive": 3.6, "soothing": 2.1, "speaking_up": 2.9,
-                          "psych_safety": 2.8, "compassionate_leadership": 2.6,
-                          "moral_distress": 3.5, "coercive_control": 3.0, "hubris_staff": 3.2,
-                          "hubris_self": 2.3},
-    "drive-led": {"threat": 2.6, "drive": 4.1, "soothing": 3.0, "speaking_up": 3.3,
-                  "psych_safety": 3.3, "compassionate_leadership": 3.2,
-                  "moral_distress": 3.0, "coercive_control": 2.6, "hubris_staff": 3.0,
-                  "hubris_self": 2.4},
-    "balanced": {"threat": 2.3, "drive": 3.3, "soothing": 3.8, "speaking_up": 3.9,
-                 "psych_safety": 3.9, "compassionate_leadership": 4.0, "moral_distress": 2.3,
-                 "coercive_control": 1.9, "hubris_staff": 2.3, "hubris_self": 2.1},
-    "mixed": {"threat": 3.1, "drive": 3.3, "soothing": 3.0, "speaking_up": 3.1,
-              "psych_safety": 3.1, "compassionate_leadership": 3.1, "moral_distress": 3.0,
-              "coercive_control": 2.7, "hubris_staff": 2.9, "hubris_self": 2.3},
+    "threat-dominant": {
+        "threat": 3.9,
+        "drive": 3.0,
+        "soothing": 2.3,
+        "speaking_up": 2.4,
+        "psych_safety": 2.4,
+        "compassionate_leadership": 2.5,
+        "moral_distress": 3.9,
+        "coercive_control": 3.6,
+        "hubris_staff": 3.7,
+        "hubris_self": 2.2,
+    },
+    "soothing-depleted": {
+        "threat": 3.0,
+        "drive": 3.6,
+        "soothing": 2.1,
+        "speaking_up": 2.9,
+        "psych_safety": 2.8,
+        "compassionate_leadership": 2.6,
+        "moral_distress": 3.5,
+        "coercive_control": 3.0,
+        "hubris_staff": 3.2,
+        "hubris_self": 2.3,
+    },
+    "drive-led": {
+        "threat": 2.6,
+        "drive": 4.1,
+        "soothing": 3.0,
+        "speaking_up": 3.3,
+        "psych_safety": 3.3,
+        "compassionate_leadership": 3.2,
+        "moral_distress": 3.0,
+        "coercive_control": 2.6,
+        "hubris_staff": 3.0,
+        "hubris_self": 2.4,
+    },
+    "balanced": {
+        "threat": 2.3,
+        "drive": 3.3,
+        "soothing": 3.8,
+        "speaking_up": 3.9,
+        "psych_safety": 3.9,
+        "compassionate_leadership": 4.0,
+        "moral_distress": 2.3,
+        "coercive_control": 1.9,
+        "hubris_staff": 2.3,
+        "hubris_self": 2.1,
+    },
+    "mixed": {
+        "threat": 3.1,
+        "drive": 3.3,
+        "soothing": 3.0,
+        "speaking_up": 3.1,
+        "psych_safety": 3.1,
+        "compassionate_leadership": 3.1,
+        "moral_distress": 3.0,
+        "coercive_control": 2.7,
+        "hubris_staff": 2.9,
+        "hubris_self": 2.3,
+    },
 }
 
 
@@ -74,10 +116,15 @@ def assign_climates(teams: Sequence[str], seed: int) -> dict[str, str]:
     return {team: names[p] for team, p in zip(teams, picks, strict=True)}
 
 
-def simulate_wave(instrument: Instrument, people: Sequence[tuple[str, str]],
-                  climates: dict[str, str], seed: int, response_rate: float = 0.7,
-                  shift: dict[str, float] | None = None,
-                  skip_rate: float = 0.04) -> list[SimulatedResponse]:
+def simulate_wave(
+    instrument: Instrument,
+    people: Sequence[tuple[str, str]],
+    climates: dict[str, str],
+    seed: int,
+    response_rate: float = 0.7,
+    shift: dict[str, float] | None = None,
+    skip_rate: float = 0.04,
+) -> list[SimulatedResponse]:
     """Answers for one wave. `people` are (team, audience) pairs, audience 'staff' or
     'leaders'; `shift` moves every team's scale targets (for a later wave's change).
 
@@ -95,8 +142,11 @@ def simulate_wave(instrument: Instrument, people: Sequence[tuple[str, str]],
         levels = {}
         for scale in scale_ids:
             target = targets.get(scale, 3.0) + (shift or {}).get(scale, 0.0)
-            sign = -1 if scale in ("threat", "moral_distress", "coercive_control",
-                                   "hubris_staff") else 1
+            sign = (
+                -1
+                if scale in ("threat", "moral_distress", "coercive_control", "hubris_staff")
+                else 1
+            )
             levels[scale] = target + sign * general + rng.normal(0, 0.45)
         answers: dict[str, int] = {}
         for item in instrument.items_for(audience):

@@ -44,8 +44,10 @@ class XlsxLimits:
     max_ratio: int = 250
 
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]+)?(\d+)?"
-                        rb"(?::([A-Za-z]+)(\d+))?\"")
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Za-z]+)?(\d+)?"
+    rb"(?::([A-Za-z]+)(\d+))?\""
+)
 _CHUNK = 1 << 20
 
 
@@ -66,8 +68,8 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
     """The zip path of the workbook's first sheet (as Excel and openpyxl order sheets)."""
     names = set(archive.namelist())
     try:
-        workbook = archive.read("xl/workbook.xml")[:1 << 20]
-        rels = archive.read("xl/_rels/workbook.xml.rels")[:1 << 20]
+        workbook = archive.read("xl/workbook.xml")[: 1 << 20]
+        rels = archive.read("xl/_rels/workbook.xml.rels")[: 1 << 20]
     except KeyError:
         workbook = rels = b""
     first = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]+)\"", workbook)
@@ -78,8 +80,11 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
             target = re.search(rb"\bTarget=\"([^\"]+)\"", tag)
             if rid and target and rid.group(1) == first.group(1):
                 path = target.group(1).decode("utf-8", "replace")
-                path = path.lstrip("/") if path.startswith("/") else \
-                    normpath(join(dirname("xl/workbook.xml"), path))
+                path = (
+                    path.lstrip("/")
+                    if path.startswith("/")
+                    else normpath(join(dirname("xl/workbook.xml"), path))
+                )
                 if path in names:
                     return path
     sheets = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
@@ -110,14 +115,17 @@ def check_xlsx(data: bytes, limits: XlsxLimits | None = None) -> tuple[int, int]
         if declared > limits.max_uncompressed:
             raise XlsxTooLarge(
                 f"The workbook would unpack to {_megabytes(declared)}; the limit is "
-                f"{_megabytes(limits.max_uncompressed)}. Save it as CSV, or split it.")
+                f"{_megabytes(limits.max_uncompressed)}. Save it as CSV, or split it."
+            )
         for member in members:
-            if member.file_size > 1024 * 1024 and \
-                    member.file_size > limits.max_ratio * max(member.compress_size, 1):
+            if member.file_size > 1024 * 1024 and member.file_size > limits.max_ratio * max(
+                member.compress_size, 1
+            ):
                 raise XlsxTooLarge(
                     f"Part {member.filename} of the workbook is compressed more than "
                     f"{limits.max_ratio} to 1, which no ordinary spreadsheet is; it was not "
-                    "read. Save it as CSV.")
+                    "read. Save it as CSV."
+                )
         sheet = _first_sheet(archive)
         rows, widest = _count_sheet(archive, sheet, limits)
     return rows, widest
@@ -137,8 +145,8 @@ def _count_sheet(archive: zipfile.ZipFile, sheet: str, limits: XlsxLimits) -> tu
                     break
                 buffer = carry + chunk
                 if tags is None:
-                    _check_dimension(buffer[:1 << 16], limits)
-                    tags = _tags(buffer[:1 << 16])
+                    _check_dimension(buffer[: 1 << 16], limits)
+                    tags = _tags(buffer[: 1 << 16])
                 row_tag, _, cell_tags = tags
                 cut = buffer.rfind(b"<")
                 if cut < 0 or len(buffer) - cut > 64:
@@ -156,8 +164,14 @@ def _count_sheet(archive: zipfile.ZipFile, sheet: str, limits: XlsxLimits) -> tu
                 _check_counts(rows, max(widest, in_row), cells, limits)
             if carry:
                 in_row += sum(carry.count(tag) for tag in (tags or _tags(b""))[2])
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError,
-            zlib.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ) as exc:
         raise XlsxTooLarge(f"The workbook is damaged and could not be read ({exc}).") from None
     widest = max(widest, in_row)
     _check_counts(rows, widest, cells, limits)
@@ -180,20 +194,29 @@ def _check_dimension(head: bytes, limits: XlsxLimits) -> None:
     last_row = int(found.group(4))
     last_column = column_number(found.group(3).decode())
     if last_row > limits.max_rows:
-        raise XlsxTooLarge(f"The sheet declares {last_row:,} rows; the limit is "
-                           f"{limits.max_rows - 1:,} responses and a header. Split the file.")
+        raise XlsxTooLarge(
+            f"The sheet declares {last_row:,} rows; the limit is "
+            f"{limits.max_rows - 1:,} responses and a header. Split the file."
+        )
     if last_column > limits.max_columns:
-        raise XlsxTooLarge(f"The sheet declares {last_column:,} columns; the limit is "
-                           f"{limits.max_columns:,}.")
+        raise XlsxTooLarge(
+            f"The sheet declares {last_column:,} columns; the limit is {limits.max_columns:,}."
+        )
 
 
 def _check_counts(rows: int, widest: int, cells: int, limits: XlsxLimits) -> None:
     if rows > limits.max_rows:
-        raise XlsxTooLarge(f"The sheet has more than {limits.max_rows - 1:,} responses (the "
-                           "limit, with a header row); it was not read. Split the file.")
+        raise XlsxTooLarge(
+            f"The sheet has more than {limits.max_rows - 1:,} responses (the "
+            "limit, with a header row); it was not read. Split the file."
+        )
     if widest > limits.max_columns:
-        raise XlsxTooLarge(f"A row of the sheet has more than {limits.max_columns:,} cells "
-                           "(the limit); it was not read.")
+        raise XlsxTooLarge(
+            f"A row of the sheet has more than {limits.max_columns:,} cells "
+            "(the limit); it was not read."
+        )
     if cells > limits.max_cells:
-        raise XlsxTooLarge(f"The sheet has more than {limits.max_cells:,} cells (the limit); "
-                           "it was not read. Save it as CSV, or split it.")
+        raise XlsxTooLarge(
+            f"The sheet has more than {limits.max_cells:,} cells (the limit); "
+            "it was not read. Save it as CSV, or split it."
+        )

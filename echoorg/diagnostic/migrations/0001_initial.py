@@ -10,100 +10,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('audience', models.CharField(default='staff', max_length=10)),
-                ('token_digest', models.CharField(max_length=64, unique=True)),
-                ('completed', models.BooleanField(default=False)),
-                ('reminders', models.PositiveSmallIntegerField(default=0)),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_invitations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("audience", models.CharField(default="staff", max_length=10)),
+                ("token_digest", models.CharField(max_length=64, unique=True)),
+                ("completed", models.BooleanField(default=False)),
+                ("reminders", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_invitations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(default=dict)),
-                ('page', models.PositiveSmallIntegerField(default=0)),
-                ('invitation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='draft', to='diagnostic.invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict)),
+                ("page", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "invitation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="draft",
+                        to="diagnostic.invitation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SurveyWave',
+            name="SurveyWave",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('instrument_id', models.CharField(max_length=100)),
-                ('instrument_version', models.PositiveIntegerField()),
-                ('instrument_yaml', models.TextField()),
-                ('opens_on', models.DateField()),
-                ('closes_on', models.DateField()),
-                ('min_group', models.PositiveSmallIntegerField(default=5)),
-                ('status', models.CharField(choices=[('draft', 'Not yet open'), ('open', 'Open'), ('closed', 'Closed')], default='draft', max_length=10)),
-                ('whole_organisation', models.BooleanField(default=True)),
-                ('salt', models.CharField(default=secrets.token_hex, max_length=64)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waves', to='orgs.organisation')),
-                ('units', models.ManyToManyField(blank=True, related_name='+', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("instrument_id", models.CharField(max_length=100)),
+                ("instrument_version", models.PositiveIntegerField()),
+                ("instrument_yaml", models.TextField()),
+                ("opens_on", models.DateField()),
+                ("closes_on", models.DateField()),
+                ("min_group", models.PositiveSmallIntegerField(default=5)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Not yet open"), ("open", "Open"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("whole_organisation", models.BooleanField(default=True)),
+                ("salt", models.CharField(default=secrets.token_hex, max_length=64)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waves",
+                        to="orgs.organisation",
+                    ),
+                ),
+                ("units", models.ManyToManyField(blank=True, related_name="+", to="orgs.unit")),
             ],
             options={
-                'ordering': ['-opens_on', '-pk'],
+                "ordering": ["-opens_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('audience', models.CharField(default='staff', max_length=10)),
-                ('answers', models.JSONField(default=dict)),
-                ('demographics', models.JSONField(blank=True, default=dict)),
-                ('comment', models.TextField(blank=True)),
-                ('source', models.CharField(default='web', max_length=10)),
-                ('respondent_digest', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit')),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='diagnostic.surveywave')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("audience", models.CharField(default="staff", max_length=10)),
+                ("answers", models.JSONField(default=dict)),
+                ("demographics", models.JSONField(blank=True, default=dict)),
+                ("comment", models.TextField(blank=True)),
+                ("source", models.CharField(default="web", max_length=10)),
+                ("respondent_digest", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="diagnostic.surveywave",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='wave',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='diagnostic.surveywave'),
+            model_name="invitation",
+            name="wave",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="diagnostic.surveywave",
+            ),
         ),
         migrations.CreateModel(
-            name='CustomInstrument',
+            name="CustomInstrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument_id', models.CharField(max_length=100)),
-                ('version', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('yaml_text', models.TextField()),
-                ('added', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instruments', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("instrument_id", models.CharField(max_length=100)),
+                ("version", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("yaml_text", models.TextField()),
+                ("added", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instruments",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['instrument_id', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'instrument_id', 'version'), name='unique_custom_instrument_version')],
+                "ordering": ["instrument_id", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "instrument_id", "version"),
+                        name="unique_custom_instrument_version",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('wave', 'user'), name='one_invitation_per_person'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                fields=("wave", "user"), name="one_invitation_per_person"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diagnostic', '0001_initial'),
+        ("diagnostic", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='surveywave',
-            name='unit_tree',
+            model_name="surveywave",
+            name="unit_tree",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

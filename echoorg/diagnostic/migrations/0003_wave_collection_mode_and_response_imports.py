@@ -14,8 +14,11 @@ def set_collection_from_contents(apps, schema_editor):
     both kinds becomes an import wave, so its links stop taking answers from now on."""
     SurveyWave = apps.get_model("diagnostic", "SurveyWave")
     Response = apps.get_model("diagnostic", "Response")
-    imported = (Response.objects.filter(source__in=["import", "api"])
-                .values_list("wave_id", flat=True).distinct())
+    imported = (
+        Response.objects.filter(source__in=["import", "api"])
+        .values_list("wave_id", flat=True)
+        .distinct()
+    )
     SurveyWave.objects.filter(pk__in=list(imported)).update(collection="import")
 
 
@@ -24,39 +27,84 @@ def keep_nothing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diagnostic', '0002_wave_unit_tree'),
-        ('orgs', '0001_initial'),
+        ("diagnostic", "0002_wave_unit_tree"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='surveywave',
-            name='collection',
-            field=models.CharField(choices=[('links', "echoorg's own invitation links"), ('import', 'Import from another survey tool')], default='links', max_length=10),
+            model_name="surveywave",
+            name="collection",
+            field=models.CharField(
+                choices=[
+                    ("links", "echoorg's own invitation links"),
+                    ("import", "Import from another survey tool"),
+                ],
+                default="links",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='ResponseImport',
+            name="ResponseImport",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('file_name', models.CharField(blank=True, max_length=200)),
-                ('file_size', models.PositiveBigIntegerField(default=0)),
-                ('source', models.CharField(default='import', max_length=10)),
-                ('upload', models.BinaryField(blank=True, default=bytes)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Refused')], default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('imported', models.PositiveIntegerField(blank=True, null=True)),
-                ('message', models.TextField(blank=True)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organisation')),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='diagnostic.surveywave')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("file_name", models.CharField(blank=True, max_length=200)),
+                ("file_size", models.PositiveBigIntegerField(default=0)),
+                ("source", models.CharField(default="import", max_length=10)),
+                ("upload", models.BinaryField(blank=True, default=bytes)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Refused"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("imported", models.PositiveIntegerField(blank=True, null=True)),
+                ("message", models.TextField(blank=True)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organisation",
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imports",
+                        to="diagnostic.surveywave",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created'],
+                "ordering": ["-created"],
             },
         ),
         migrations.RunPython(set_collection_from_contents, keep_nothing),

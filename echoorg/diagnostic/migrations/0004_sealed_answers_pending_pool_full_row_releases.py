@@ -33,45 +33,76 @@ def shuffle_stored_responses(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diagnostic', '0003_wave_collection_mode_and_response_imports'),
+        ("diagnostic", "0003_wave_collection_mode_and_response_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='draft',
-            name='sealed_answers',
-            field=models.BinaryField(default=b''),
+            model_name="draft",
+            name="sealed_answers",
+            field=models.BinaryField(default=b""),
         ),
         migrations.RunPython(seal_drafts, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='draft',
-            name='answers',
+            model_name="draft",
+            name="answers",
         ),
         migrations.CreateModel(
-            name='FullRowsRelease',
+            name="FullRowsRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreement_reference', models.CharField(max_length=200)),
-                ('released', models.DateTimeField(default=django.utils.timezone.now)),
-                ('researcher', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='diagnostic.surveywave')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agreement_reference", models.CharField(max_length=200)),
+                ("released", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "researcher",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="diagnostic.surveywave",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-released'],
+                "ordering": ["-released"],
             },
         ),
         migrations.CreateModel(
-            name='PendingResponse',
+            name="PendingResponse",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('sealed', models.BinaryField()),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending_responses', to='diagnostic.surveywave')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("sealed", models.BinaryField()),
+                (
+                    "wave",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pending_responses",
+                        to="diagnostic.surveywave",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.RunPython(shuffle_stored_responses, migrations.RunPython.noop),

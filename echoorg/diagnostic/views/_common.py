@@ -11,7 +11,7 @@ from echoorg.orgs.permissions import organisation_for
 from ..models import SurveyWave
 
 
-def wave_for(request: HttpRequest, slug: str, wave_id: int, action: str):  # noqa: ANN202
+def wave_for(request: HttpRequest, slug: str, wave_id: int, action: str):
     """The organisation and the wave a URL names, if the person may do `action` there
     (404 outside the organisation, 403 for a member whose role does not allow it)."""
     org, member = organisation_for(request.user, slug, action)

@@ -27,8 +27,12 @@ def wave_import(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     org, wave = wave_for(request, slug, wave_id, "survey.manage")
     if not wave.uses_import:
         # Not offered, and a POST is refused before its file is even read.
-        return render(request, "diagnostic/wave_import.html", {
-            "org": org, "wave": wave, "refusal": services.LINKS_WAVE_REFUSAL}, status=409)
+        return render(
+            request,
+            "diagnostic/wave_import.html",
+            {"org": org, "wave": wave, "refusal": services.LINKS_WAVE_REFUSAL},
+            status=409,
+        )
     form = UploadForm(submitted(request), submitted_files(request))
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -37,8 +41,7 @@ def wave_import(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
         try:
             if services.count_rows(upload.name, data) > services.BACKGROUND_ROWS:
                 job = services.queue_import(request.user, wave, upload.name, data)
-                return redirect("wave_import_job", slug=org.slug, wave_id=wave.pk,
-                                import_id=job.pk)
+                return redirect("wave_import_job", slug=org.slug, wave_id=wave.pk, import_id=job.pk)
             table = services.read_upload(upload.name, data, wave.instrument)
             count = services.import_responses(request.user, wave, table, "import")
         except ResponseFileError as exc:
@@ -51,18 +54,35 @@ def wave_import(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
             messages.success(request, f"Imported {count} responses.")
             return redirect("wave", slug=org.slug, wave_id=wave.pk)
     status = 400 if request.method == "POST" and (problems or form.errors) else 200
-    return render(request, "diagnostic/wave_import.html", {
-        "org": org, "wave": wave, "form": form, "problems": problems,
-        "items": wave.instrument.item_ids, "background_rows": services.BACKGROUND_ROWS,
-        "limits": services.XLSX_LIMITS, "jobs": wave.imports.all()[:5]}, status=status)
+    return render(
+        request,
+        "diagnostic/wave_import.html",
+        {
+            "org": org,
+            "wave": wave,
+            "form": form,
+            "problems": problems,
+            "items": wave.instrument.item_ids,
+            "background_rows": services.BACKGROUND_ROWS,
+            "limits": services.XLSX_LIMITS,
+            "jobs": wave.imports.all()[:5],
+        },
+        status=status,
+    )
 
 
 @login_required
-def wave_import_job(request: HttpRequest, slug: str, wave_id: int,
-                    import_id: str) -> HttpResponse:
+def wave_import_job(request: HttpRequest, slug: str, wave_id: int, import_id: str) -> HttpResponse:
     """A background import's progress and final status (the page polls the API)."""
     org, wave = wave_for(request, slug, wave_id, "survey.manage")
     job = get_object_or_404(ResponseImport, pk=import_id, wave=wave, organisation=org)
-    return render(request, "diagnostic/wave_import_job.html", {
-        "org": org, "wave": wave, "job": job,
-        "poll_url": f"/api/organisations/{org.slug}/waves/{wave.pk}/imports/{job.pk}"})
+    return render(
+        request,
+        "diagnostic/wave_import_job.html",
+        {
+            "org": org,
+            "wave": wave,
+            "job": job,
+            "poll_url": f"/api/organisations/{org.slug}/waves/{wave.pk}/imports/{job.pk}",
+        },
+    )

@@ -39,11 +39,22 @@ def instruments(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, f"Instrument {custom} added.")
                 return redirect("instruments", slug=org.slug)
-    listed = [(key, title, cached_instrument(text))
-              for key, (title, text) in services.instrument_choices(org).items()]
-    return render(request, "diagnostic/instruments.html", {
-        "org": org, "instruments": listed, "form": form, "may_manage": may_manage,
-        "problems": [problem] if problem else []}, status=400 if problem else 200)
+    listed = [
+        (key, title, cached_instrument(text))
+        for key, (title, text) in services.instrument_choices(org).items()
+    ]
+    return render(
+        request,
+        "diagnostic/instruments.html",
+        {
+            "org": org,
+            "instruments": listed,
+            "form": form,
+            "may_manage": may_manage,
+            "problems": [problem] if problem else [],
+        },
+        status=400 if problem else 200,
+    )
 
 
 @login_required
@@ -53,6 +64,12 @@ def instrument_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse
     if key not in choices:
         raise Http404("No such instrument.")
     instrument = cached_instrument(choices[key][1])
-    return render(request, "diagnostic/instrument.html", {
-        "org": org, "instrument": instrument,
-        "scales": [(s, instrument.items_of(s.id)) for s in instrument.scales]})
+    return render(
+        request,
+        "diagnostic/instrument.html",
+        {
+            "org": org,
+            "instrument": instrument,
+            "scales": [(s, instrument.items_of(s.id)) for s in instrument.scales],
+        },
+    )

@@ -35,11 +35,18 @@ from ..results import (
 from ._common import results_ready, wave_for
 
 
-def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:  # noqa: ANN001
+def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:
     low, high = wave.instrument.response_scale.min, wave.instrument.response_scale.max
-    return [{"result": r, "cells": [
-        {"value": r.means[s.id], "css": heat_class(r.means[s.id], low, high)} for s in scales]}
-        for r in results]
+    return [
+        {
+            "result": r,
+            "cells": [
+                {"value": r.means[s.id], "css": heat_class(r.means[s.id], low, high)}
+                for s in scales
+            ],
+        }
+        for r in results
+    ]
 
 
 @login_required
@@ -53,8 +60,11 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
     unit_id = request.GET.get("unit", "")
     focus = by_pk.get(int(unit_id)) if unit_id.isdigit() else None
     focus = focus or by_pk[WHOLE_ORGANISATION]
-    parent_of = {r.unit.pk: (r.unit.parent_id if r.unit.parent_id else WHOLE_ORGANISATION)
-                 for r in results if r.unit.pk != WHOLE_ORGANISATION}
+    parent_of = {
+        r.unit.pk: (r.unit.parent_id if r.unit.parent_id else WHOLE_ORGANISATION)
+        for r in results
+        if r.unit.pk != WHOLE_ORGANISATION
+    }
     children = [r for r in results if parent_of.get(r.unit.pk, -1) == focus.unit.pk]
     keys, forest = keyed_forest(parent_of)
     position = {key: i for i, key in enumerate(keys)}
@@ -63,37 +73,51 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
         path += [by_pk[keys[a]].unit for a in forest.ancestors(position[focus.unit.pk])]
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
-    cut_rows = demographic_cut(wave, focus.unit, cut_id, results) if cut_id in demographics \
-        else None
-    return render(request, "diagnostic/results.html", {
-        "org": org, "wave": wave, "instrument": instrument, "focus": focus,
-        "children": children, "path": path, "scales": instrument.scales,
-        "circles": circles_svg(focus.profile, focus.unit.name) if focus.profile else None,
-        "child_rows": _scale_rows(wave, [focus, *children], instrument.scales),
-        "heat_rows": _scale_rows(wave, results, instrument.scales),
-        "patterns": PATTERNS, "cut": demographics.get(cut_id), "cut_rows": cut_rows,
-        "demographics": instrument.demographics,
-        "comments": comments_for(wave, focus.unit, results),
-        "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
-        "may_export_rows": can(request.user, org, "survey.rows"),
-    })
+    cut_rows = (
+        demographic_cut(wave, focus.unit, cut_id, results) if cut_id in demographics else None
+    )
+    return render(
+        request,
+        "diagnostic/results.html",
+        {
+            "org": org,
+            "wave": wave,
+            "instrument": instrument,
+            "focus": focus,
+            "children": children,
+            "path": path,
+            "scales": instrument.scales,
+            "circles": circles_svg(focus.profile, focus.unit.name) if focus.profile else None,
+            "child_rows": _scale_rows(wave, [focus, *children], instrument.scales),
+            "heat_rows": _scale_rows(wave, results, instrument.scales),
+            "patterns": PATTERNS,
+            "cut": demographics.get(cut_id),
+            "cut_rows": cut_rows,
+            "demographics": instrument.demographics,
+            "comments": comments_for(wave, focus.unit, results),
+            "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
+            "may_export_rows": can(request.user, org, "survey.rows"),
+        },
+    )
 
 
 @login_required
-def wave_results_export(request: HttpRequest, slug: str, wave_id: int,
-                        fmt: str) -> HttpResponse:
+def wave_results_export(request: HttpRequest, slug: str, wave_id: int, fmt: str) -> HttpResponse:
     org, wave = wave_for(request, slug, wave_id, "survey.view")
     if fmt not in ("csv", "xlsx"):
         raise Http404("Exports are CSV or XLSX.")
     if not results_ready(wave):
-        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
-                      status=409)
+        return render(
+            request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave}, status=409
+        )
     results = wave_results(wave)
     name = f"{org.slug}-wave{wave.pk}-units"
     record("wave.results_exported", actor=request.user, organisation=org, obj=wave, format=fmt)
     if fmt == "xlsx":
-        response = HttpResponse(results_xlsx(wave, results), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response = HttpResponse(
+            results_xlsx(wave, results),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
     else:
         response = HttpResponse(results_csv(wave, results), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -114,21 +138,36 @@ def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
     full = request.method == "POST"
     org, wave = wave_for(request, slug, wave_id, "survey.rows_full" if full else "survey.rows")
     if not results_ready(wave):
-        return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave},
-                      status=409)
+        return render(
+            request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave}, status=409
+        )
     if full:
         form = FullRowsForm(request.POST)
         if not form.is_valid():
-            return render(request, "diagnostic/rows_full.html",
-                          {"org": org, "wave": wave, "form": form}, status=400)
+            return render(
+                request,
+                "diagnostic/rows_full.html",
+                {"org": org, "wave": wave, "form": form},
+                status=400,
+            )
         reference = form.cleaned_data["agreement_reference"]
         services.release_full_rows(request.user, wave, reference)
     else:
-        record("wave.rows_exported", actor=request.user, organisation=org, obj=wave,
-               variant="k-anonymous")
+        record(
+            "wave.rows_exported",
+            actor=request.user,
+            organisation=org,
+            obj=wave,
+            variant="k-anonymous",
+        )
     responses, background, release = rows_csv(wave, full=full)
-    readme = rows_readme(wave.title, wave.instrument.key, wave.min_group, release,
-                         agreement_reference=reference if full else None)
+    readme = rows_readme(
+        wave.title,
+        wave.instrument.key,
+        wave.min_group,
+        release,
+        agreement_reference=reference if full else None,
+    )
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("responses.csv", responses)
@@ -137,8 +176,9 @@ def wave_rows_export(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
         bundle.writestr("README.txt", readme)
     response = HttpResponse(archive.getvalue(), content_type="application/zip")
     variant = "full" if full else "deidentified"
-    response["Content-Disposition"] = (f'attachment; filename="{org.slug}-wave{wave.pk}-'
-                                       f'{variant}.zip"')
+    response["Content-Disposition"] = (
+        f'attachment; filename="{org.slug}-wave{wave.pk}-{variant}.zip"'
+    )
     return response
 
 
@@ -150,12 +190,20 @@ def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpRes
     reliability = wave_reliability(wave)
     names = {s.id: s.name for s in wave.instrument.scales}
     # Item means of a handful of people are figures like any other: none below k.
-    rows = [{"r": r, "name": names[r.scale], "alpha": three_decimals(r.alpha),
-             "omega": three_decimals(r.omega), "verdict": reliability_verdict(r.alpha),
-             "shown": r.n_complete >= wave.min_group}
-            for r in reliability]
-    return render(request, "diagnostic/psychometrics.html", {"org": org, "wave": wave,
-                                                             "rows": rows})
+    rows = [
+        {
+            "r": r,
+            "name": names[r.scale],
+            "alpha": three_decimals(r.alpha),
+            "omega": three_decimals(r.omega),
+            "verdict": reliability_verdict(r.alpha),
+            "shown": r.n_complete >= wave.min_group,
+        }
+        for r in reliability
+    ]
+    return render(
+        request, "diagnostic/psychometrics.html", {"org": org, "wave": wave, "rows": rows}
+    )
 
 
 @login_required
@@ -181,8 +229,23 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
                 row["values"].append(value)
             table.append(row)
         scale = same_instrument[-1].instrument.response_scale
-        chart = trend_svg(f"Scale means of {unit.name} across waves",
-                          [w.title for w in same_instrument], series, scale.min, scale.max)
-    return render(request, "diagnostic/trends.html", {
-        "org": org, "units": units, "unit": unit, "chart": chart, "table": table,
-        "scales": scales, "waves": same_instrument})
+        chart = trend_svg(
+            f"Scale means of {unit.name} across waves",
+            [w.title for w in same_instrument],
+            series,
+            scale.min,
+            scale.max,
+        )
+    return render(
+        request,
+        "diagnostic/trends.html",
+        {
+            "org": org,
+            "units": units,
+            "unit": unit,
+            "chart": chart,
+            "table": table,
+            "scales": scales,
+            "waves": same_instrument,
+        },
+    )

@@ -28,16 +28,31 @@ def waves(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "survey.view")
     # Separate subqueries: one query joining both tables would pair every invitation
     # with every response.
-    answered = (Response.objects.filter(wave=OuterRef("pk")).values("wave")
-                .annotate(n=Count("id")).values("n"))
-    pending = (PendingResponse.objects.filter(wave=OuterRef("pk")).values("wave")
-               .annotate(n=Count("id")).values("n"))
-    all_waves = org.waves.annotate(answered=Coalesce(Subquery(answered), 0)
-                                   + Coalesce(Subquery(pending), 0))
-    return render(request, "diagnostic/waves.html", {
-        "org": org, "waves": all_waves, "may_manage": can(request.user, org, "survey.manage"),
-        "closed": [w for w in all_waves if w.status == SurveyWave.CLOSED],
-    })
+    answered = (
+        Response.objects.filter(wave=OuterRef("pk"))
+        .values("wave")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    pending = (
+        PendingResponse.objects.filter(wave=OuterRef("pk"))
+        .values("wave")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    all_waves = org.waves.annotate(
+        answered=Coalesce(Subquery(answered), 0) + Coalesce(Subquery(pending), 0)
+    )
+    return render(
+        request,
+        "diagnostic/waves.html",
+        {
+            "org": org,
+            "waves": all_waves,
+            "may_manage": can(request.user, org, "survey.manage"),
+            "closed": [w for w in all_waves if w.status == SurveyWave.CLOSED],
+        },
+    )
 
 
 @login_required
@@ -50,18 +65,30 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             wave = services.create_wave(
-                request.user, org, title=data["title"], instrument_key=data["instrument"],
-                opens_on=data["opens_on"], closes_on=data["closes_on"],
-                min_group=data["min_group"], units=data["units"],
-                collection=data["collection"])
+                request.user,
+                org,
+                title=data["title"],
+                instrument_key=data["instrument"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                min_group=data["min_group"],
+                units=data["units"],
+                collection=data["collection"],
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, f"Wave '{wave.title}' set up. " + (
-                "Open it to send the links." if wave.uses_links else
-                "Open it, then import the answers collected by the other tool."))
+            messages.success(
+                request,
+                f"Wave '{wave.title}' set up. "
+                + (
+                    "Open it to send the links."
+                    if wave.uses_links
+                    else "Open it, then import the answers collected by the other tool."
+                ),
+            )
             return redirect("wave", slug=org.slug, wave_id=wave.pk)
     return render(request, "diagnostic/wave_new.html", {"org": org, "form": form})
 
@@ -72,10 +99,13 @@ def _response_rates(wave: SurveyWave) -> list[dict]:
     units = list(Unit.objects.filter(organisation=wave.organisation).order_by("pk"))
     position = {u.pk: i for i, u in enumerate(units)}
     parents = [position[u.parent_id] if u.parent_id else -1 for u in units]
-    invited = dict(wave.invitations.values("unit").annotate(n=Count("id"))
-                   .values_list("unit", "n"))
-    answered = dict(wave.invitations.filter(completed=True).values("unit")
-                    .annotate(n=Count("id")).values_list("unit", "n"))
+    invited = dict(wave.invitations.values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+    answered = dict(
+        wave.invitations.filter(completed=True)
+        .values("unit")
+        .annotate(n=Count("id"))
+        .values_list("unit", "n")
+    )
     own_answered = [answered.get(u.pk, 0) for u in units]
     shown = suppress_hierarchy(parents, own_answered, wave.min_group) if units else []
     # One pass up the tree for every unit's totals: linear in units, at any depth.
@@ -89,8 +119,13 @@ def _response_rates(wave: SurveyWave) -> list[dict]:
             continue
         n_answered = all_answered[i]
         visible = shown[i] and n_invited >= wave.min_group
-        rows.append({"unit": unit.name, "invited": n_invited if visible else None,
-                     "rate": round(100 * n_answered / n_invited) if visible else None})
+        rows.append(
+            {
+                "unit": unit.name,
+                "invited": n_invited if visible else None,
+                "rate": round(100 * n_answered / n_invited) if visible else None,
+            }
+        )
     return sorted(rows, key=lambda r: r["unit"].lower())
 
 
@@ -109,22 +144,31 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                 messages.success(request, f"The wave is open: {sent} people were sent a link.")
             elif "remind" in request.POST:
                 sent = services.send_reminders(request.user, wave, base)
-                messages.success(request, f"Reminders sent to {sent} people who have not "
-                                          "answered yet.")
+                messages.success(
+                    request, f"Reminders sent to {sent} people who have not answered yet."
+                )
             elif "close" in request.POST:
                 services.close_wave(request.user, wave)
                 messages.success(request, "The wave is closed; its results are ready.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("wave", slug=org.slug, wave_id=wave.pk)
-    totals = wave.invitations.aggregate(invited=Count("id"),
-                                        answered=Count("id", filter=Q(completed=True)))
-    return render(request, "diagnostic/wave.html", {
-        "org": org, "wave": wave, "may_manage": may_manage, "totals": totals,
-        "responses": services.answered_count(wave),
-        "rates": _response_rates(wave) if wave.uses_links else [],
-        "results_ready": results_ready(wave), "may_export_rows": can(request.user, org,
-                                                                      "survey.rows"),
-        "may_export_full_rows": can(request.user, org, "survey.rows_full"),
-        "full_rows_form": FullRowsForm(),
-    })
+    totals = wave.invitations.aggregate(
+        invited=Count("id"), answered=Count("id", filter=Q(completed=True))
+    )
+    return render(
+        request,
+        "diagnostic/wave.html",
+        {
+            "org": org,
+            "wave": wave,
+            "may_manage": may_manage,
+            "totals": totals,
+            "responses": services.answered_count(wave),
+            "rates": _response_rates(wave) if wave.uses_links else [],
+            "results_ready": results_ready(wave),
+            "may_export_rows": can(request.user, org, "survey.rows"),
+            "may_export_full_rows": can(request.user, org, "survey.rows_full"),
+            "full_rows_form": FullRowsForm(),
+        },
+    )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 from echoorg.core.text import name_key
 
 
-def fill_keys(apps, schema_editor) -> None:  # noqa: ANN001
+def fill_keys(apps, schema_editor) -> None:
     Unit = apps.get_model("orgs", "Unit")
     taken: set[tuple[int, str]] = set()
     for unit in Unit.objects.order_by("pk").iterator():
@@ -32,7 +32,8 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="unit", name="unique_unit_name"),
         migrations.AddConstraint(
             model_name="unit",
-            constraint=models.UniqueConstraint(fields=("organisation", "name_key"),
-                                               name="unique_unit_name_key"),
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name_key"), name="unique_unit_name_key"
+            ),
         ),
     ]

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-def copy_names(apps, schema_editor) -> None:  # noqa: ANN001
+def copy_names(apps, schema_editor) -> None:
     Membership = apps.get_model("orgs", "Membership")
     for member in Membership.objects.select_related("user").iterator():
         if member.user.full_name:
@@ -11,8 +11,7 @@ def copy_names(apps, schema_editor) -> None:  # noqa: ANN001
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orgs", "0002_unit_name_key"),
-                    ("accounts", "0001_initial")]
+    dependencies = [("orgs", "0002_unit_name_key"), ("accounts", "0001_initial")]
 
     operations = [
         migrations.AddField(

@@ -5,16 +5,21 @@ from echoorg.accounts import twofactor
 
 
 class Command(BaseCommand):
-    help = ("Turn off two-factor authentication for a person who lost their device (and "
-            "their recovery codes); they set it up again at their next login when their "
-            "role requires it. Their secret and recovery codes are deleted.")
+    help = (
+        "Turn off two-factor authentication for a person who lost their device (and "
+        "their recovery codes); they set it up again at their next login when their "
+        "role requires it. Their secret and recovery codes are deleted."
+    )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("email")
-        parser.add_argument("--reason", required=True,
-                            help="Why, for the audit trail (for example the ticket number).")
+        parser.add_argument(
+            "--reason",
+            required=True,
+            help="Why, for the audit trail (for example the ticket number).",
+        )
 
-    def handle(self, *args, email: str, reason: str, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, email: str, reason: str, **options) -> None:
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"No account has the address {email}.")

@@ -24,22 +24,30 @@ class Command(BaseCommand):
         "'seal' appends an entry under the newest audit key (after an upgrade or rotation)."
     )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("action", choices=["verify", "head", "seal"])
         parser.add_argument(
-            "--against", metavar="FILE",
+            "--against",
+            metavar="FILE",
             help="verify only: a head printed earlier by 'echoorg audit head' ('-' reads "
-                 "standard input); fails if the trail was rewritten up to it or shortened.",
+            "standard input); fails if the trail was rewritten up to it or shortened.",
         )
         parser.add_argument(
-            "--accept-unkeyed", action="store_true",
+            "--accept-unkeyed",
+            action="store_true",
             help="seal only: also seal entries that have no audit key. The upgrade seals a "
-                 "trail written by older versions by itself; a trail that is unkeyed later "
-                 "may have been rewritten, so compare it with a saved head or backup first.",
+            "trail written by older versions by itself; a trail that is unkeyed later "
+            "may have been rewritten, so compare it with a saved head or backup first.",
         )
 
-    def handle(self, *args, action: str, against: str | None = None,  # noqa: ANN002
-               accept_unkeyed: bool = False, **options) -> None:  # noqa: ANN003
+    def handle(
+        self,
+        *args,
+        action: str,
+        against: str | None = None,
+        accept_unkeyed: bool = False,
+        **options,
+    ) -> None:
         if against is not None and action != "verify":
             raise CommandError("--against goes with 'verify' only.")
         if accept_unkeyed and action != "seal":
@@ -99,8 +107,9 @@ class Command(BaseCommand):
                 "`echoorg audit seal --accept-unkeyed`."
             )
         entry = seal()
-        sealed = f"; it seals {result.unsealed} entries written without a key" \
-            if result.unsealed else ""
+        sealed = (
+            f"; it seals {result.unsealed} entries written without a key" if result.unsealed else ""
+        )
         self.stdout.write(
             f"Audit trail sealed with key {entry.key_id} at entry {entry.seq}{sealed}."
         )

@@ -21,40 +21,62 @@ from echoorg.core.concerns.clocks import CaseDataError, analyse_cases, parse_dat
 
 
 class Command(BaseCommand):
-    help = ("Tools for speak-up concern data: `analyse CASES.json [--as-of YYYY-MM-DD]`, "
-            "`new-key`, `rotate-key`, `alerts`.")
+    help = (
+        "Tools for speak-up concern data: `analyse CASES.json [--as-of YYYY-MM-DD]`, "
+        "`new-key`, `rotate-key`, `alerts`."
+    )
     requires_system_checks: list[str] = []  # reads files only; no database
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         analyse = sub.add_parser(
-            "analyse", help="Analyse a JSON file of cases against the clocks.",
+            "analyse",
+            help="Analyse a JSON file of cases against the clocks.",
             description="Print each case's days to acknowledge, feedback and protection, its "
-                        "breaches and its defensive responses, as JSON keyed by case id.")
-        analyse.add_argument("cases", type=Path, metavar="CASES.json",
-                             help='A JSON list of cases: [{"id", "risk_of_harm", "events": '
-                                  '[{"type", "date": "YYYY-MM-DD", ...}]}].')
-        analyse.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
-                             help="The date of the analysis (default: today). A clock "
-                                  "still unmet is a breach once its deadline is before it.")
+            "breaches and its defensive responses, as JSON keyed by case id.",
+        )
+        analyse.add_argument(
+            "cases",
+            type=Path,
+            metavar="CASES.json",
+            help='A JSON list of cases: [{"id", "risk_of_harm", "events": '
+            '[{"type", "date": "YYYY-MM-DD", ...}]}].',
+        )
+        analyse.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="The date of the analysis (default: today). A clock "
+            "still unmet is a breach once its deadline is before it.",
+        )
 
-        sub.add_parser("new-key", help="Print a new encryption key (put it first in "
-                                        "ECHOORG_ENCRYPTION_KEYS, then run rotate-key).")
-        sub.add_parser("rotate-key", help="Re-encrypt all speak-up data with the first key of "
-                                          "ECHOORG_ENCRYPTION_KEYS.")
-        alerts = sub.add_parser("alerts", help="Email each guardian the concerns past a "
-                                               "deadline (run daily).")
-        alerts.add_argument("--dry-run", action="store_true", dest="dry_run",
-                            help="Print what would be sent; send nothing.")
+        sub.add_parser(
+            "new-key",
+            help="Print a new encryption key (put it first in "
+            "ECHOORG_ENCRYPTION_KEYS, then run rotate-key).",
+        )
+        sub.add_parser(
+            "rotate-key",
+            help="Re-encrypt all speak-up data with the first key of ECHOORG_ENCRYPTION_KEYS.",
+        )
+        alerts = sub.add_parser(
+            "alerts", help="Email each guardian the concerns past a deadline (run daily)."
+        )
+        alerts.add_argument(
+            "--dry-run",
+            action="store_true",
+            dest="dry_run",
+            help="Print what would be sent; send nothing.",
+        )
 
-    def handle(self, *args, action: str, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, action: str, **options) -> None:
         handler = getattr(self, f"handle_{action.replace('-', '_')}", None)
         if handler is None:
             raise CommandError(f"Unknown action {action!r}.")
         handler(**options)
 
-    def handle_analyse(self, *, cases: Path | str, as_of: str | None = None,
-                       **options) -> None:  # noqa: ANN003
+    def handle_analyse(self, *, cases: Path | str, as_of: str | None = None, **options) -> None:
         """`analyse`: read CASES.json, print `analyse_cases` as JSON (indent 2).
 
         Bad input (a missing or unreadable file, text that is not JSON, JSON nested too
@@ -78,8 +100,9 @@ class Command(BaseCommand):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CommandError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                               f"column {exc.colno}.")
+            raise CommandError(
+                f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            )
         except RecursionError:
             raise CommandError(f"{path} is nested too deeply to be a file of cases.")
         except ValueError:  # Python refuses to read a whole number of over 4,300 digits
@@ -92,12 +115,12 @@ class Command(BaseCommand):
             raise CommandError(f"The cases in {path} were refused; nothing was analysed.\n{exc}")
         self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
 
-    def handle_new_key(self, **options) -> None:  # noqa: ANN003
+    def handle_new_key(self, **options) -> None:
         from echoorg.core.crypto import new_key
 
         self.stdout.write(new_key())
 
-    def handle_rotate_key(self, **options) -> None:  # noqa: ANN003
+    def handle_rotate_key(self, **options) -> None:
         """Re-encrypt every encrypted value with the newest key, in one transaction."""
         from echoorg.concerns.keys import rotate_all
 
@@ -106,16 +129,19 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"Rotation stopped; nothing was changed. {exc}")
         total = sum(counts.values())
-        self.stdout.write(f"Re-encrypted {total} values with the first key "
-                          f"({', '.join(f'{n} {what}' for what, n in counts.items())}). "
-                          "Older keys can now be removed from ECHOORG_ENCRYPTION_KEYS.")
+        self.stdout.write(
+            f"Re-encrypted {total} values with the first key "
+            f"({', '.join(f'{n} {what}' for what, n in counts.items())}). "
+            "Older keys can now be removed from ECHOORG_ENCRYPTION_KEYS."
+        )
 
-    def handle_alerts(self, *, dry_run: bool = False, **options) -> None:  # noqa: ANN003
+    def handle_alerts(self, *, dry_run: bool = False, **options) -> None:
         from echoorg.concerns.alerts import send_overdue_alerts
 
         sent = send_overdue_alerts(dry_run=dry_run, write=self.stdout.write)
-        self.stdout.write(f"{'Would send' if dry_run else 'Sent'} {sent} alert email"
-                          f"{'s' if sent != 1 else ''}.")
+        self.stdout.write(
+            f"{'Would send' if dry_run else 'Sent'} {sent} alert email{'s' if sent != 1 else ''}."
+        )
 
     @staticmethod
     def _as_of(value: str | None) -> dt.date:

@@ -17,15 +17,32 @@ class Command(BaseCommand):
     help = "Score survey responses: unit figures with suppression, and scale reliability."
     requires_system_checks: list[str] = []  # reads and writes files only; no database
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add_score_arguments(sub.add_parser("score", help="Score a responses CSV into DIR."))
 
-    def handle(self, *args, action: str, instrument: str, responses: Path, units: Path | None,  # noqa: ANN002, ANN003
-               min_group: int, out: Path, quiet: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        action: str,
+        instrument: str,
+        responses: Path,
+        units: Path | None,
+        min_group: int,
+        out: Path,
+        quiet: bool,
+        **options,
+    ) -> None:
         try:
-            score(instrument=instrument, responses=responses, units=units,
-                  min_group=min_group, out=out, quiet=quiet, stdout=self.stdout,
-                  stderr=self.stderr)
+            score(
+                instrument=instrument,
+                responses=responses,
+                units=units,
+                min_group=min_group,
+                out=out,
+                quiet=quiet,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
         except CommandFailed as exc:
             raise CommandError(str(exc)) from None

@@ -6,11 +6,11 @@ from echoorg.common.parts import demo_loaders
 class Command(BaseCommand):
     help = "Load the fictional demo organisations and their demo logins (safe to run again)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
 
-    def handle(self, *args, seed: int, quiet: bool, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, seed: int, quiet: bool, **options) -> None:
         # Each installed app loads its own demo data (its AppConfig's `demo`), in
         # INSTALLED_APPS order: the organisations first, then the parts that fill them.
         outcomes = [load(seed) for load in demo_loaders()]
