@@ -1,5 +1,6 @@
 """How each app contributes its part of echoorg: URLs, API router, navigation, demo data,
-and the fields it keeps encrypted with the vault's keys.
+the blocks it adds to an organisation's overview, and the fields it keeps encrypted with
+the vault's keys.
 
 An app says what it brings with attributes on its AppConfig (all optional):
 
@@ -10,6 +11,7 @@ An app says what it brings with attributes on its AppConfig (all optional):
         navigation = (NavigationEntry("Surveys", "surveys", "survey.view", order=40),)
         demo = "echoorg.surveys.demo.load"         # (seed) -> DemoOutcome
         encrypted = (EncryptedFields("surveys.Note", ("body",), "notes"),)
+        overview = "echoorg.surveys.overview.panels"  # (request, org, member) -> [OverviewPanel]
 
 The shell (`echoorg.web`) reads them from INSTALLED_APPS in order, so a new part is one
 new folder and one line in settings; nothing else lists the apps. Read on every call
@@ -63,6 +65,17 @@ class EncryptedFields:
     label: str
 
 
+@dataclass(frozen=True)
+class OverviewPanel:
+    """One block on an organisation's overview page, for the person looking at it:
+    `template` rendered with `context` (the page adds `org` and `member`). `order` places
+    it among every app's blocks (lower first)."""
+
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+
+
 def part_configs() -> Iterator[AppConfig]:
     """The installed apps, in INSTALLED_APPS order."""
     yield from apps.get_app_configs()
@@ -93,3 +106,15 @@ def demo_loaders() -> list[Callable[[int], DemoOutcome]]:
 def encrypted_fields() -> list[EncryptedFields]:
     """Every app's encrypted fields, in INSTALLED_APPS order."""
     return [e for c in part_configs() for e in getattr(c, "encrypted", ())]
+
+
+def overview_panels(request: Any, organisation: Any, member: Any) -> list[OverviewPanel]:
+    """Every app's blocks for `member` on `organisation`'s overview, by `order`. Each app's
+    `overview` callable decides from the member's roles what, if anything, to show."""
+    panels = [
+        panel
+        for c in part_configs()
+        if getattr(c, "overview", None)
+        for panel in import_string(c.overview)(request, organisation, member)
+    ]
+    return sorted(panels, key=lambda p: p.order)

@@ -12,6 +12,7 @@ class ConcernsConfig(AppConfig):
     urls = "echoorg.concerns.urls"
     api_router = "echoorg.concerns.api.router"
     demo = "echoorg.concerns.demo.demo"
+    overview = "echoorg.concerns.overview.panels"
     encrypted = (
         EncryptedFields(
             "concerns.Concern",

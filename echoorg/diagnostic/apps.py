@@ -10,6 +10,7 @@ class DiagnosticConfig(AppConfig):
     urls = "echoorg.diagnostic.urls"
     api_router = "echoorg.diagnostic.api.router"
     demo = "echoorg.diagnostic.demo.demo"
+    overview = "echoorg.diagnostic.overview.panels"
     # Answers held sealed until they are submitted (drafts) or released at close (pending).
     encrypted = (
         EncryptedFields("diagnostic.Draft", ("sealed_answers",), "survey drafts"),
