@@ -15,6 +15,11 @@ echoorg grant_guardian --organisation SLUG --email EMAIL
 echoorg reset_2fa EMAIL --reason R
                            turn off two-factor for someone who lost their device
 echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)
+echoorg survey score --instrument ID --responses CSV [--units CSV] --out DIR
+                           score a responses file into unit figures and reliability; a
+                           command of the pure core, run without setting Django up
+
+`python -m echoorg ...` is the same command.
 """
 
 from __future__ import annotations
