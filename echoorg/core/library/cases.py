@@ -127,6 +127,11 @@ class Event:
     disagreement: str = ""
 
     @property
+    def start(self) -> dt.date:
+        """The first day the event's date could mean."""
+        return parse_partial(self.date, self.precision)
+
+    @property
     def when(self) -> dt.date:
         """The middle of the period the date names: the day itself, the 15th of a month,
         1 July of a year. Timelines are ordered and delays measured by it, so a date known

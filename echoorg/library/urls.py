@@ -1,0 +1,12 @@
+"""Learning from inquiries: the case library, a case, the taxonomy, the cross-inquiry view."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("o/<slug:slug>/library/", views.library_home, name="library"),
+    path("o/<slug:slug>/library/taxonomy/", views.taxonomy, name="library_taxonomy"),
+    path("o/<slug:slug>/library/compare/", views.compare, name="library_compare"),
+    path("o/<slug:slug>/library/cases/<slug:case_id>/", views.case_detail, name="library_case"),
+]
