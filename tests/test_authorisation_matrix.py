@@ -229,6 +229,10 @@ PAGES: dict[str, Rule] = {
     "library": Rule("GET", _o("library"), MEMBERS),
     "library_taxonomy": Rule("GET", _o("library_taxonomy"), MEMBERS),
     "library_compare": Rule("GET", _o("library_compare"), MEMBERS),
+    "library_codebook_export": Rule(
+        "GET", _o("library_codebook_export", fmt=lambda c: "json"), MEMBERS
+    ),
+    "library_cases_export": Rule("GET", _o("library_cases_export", fmt=lambda c: "csv"), MEMBERS),
     "library_case": Rule("GET", _o("library_case", case_id=lambda c: "mid-staffordshire"), MEMBERS),
 }
 

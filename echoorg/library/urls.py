@@ -1,4 +1,5 @@
-"""Learning from inquiries: the case library, a case, the taxonomy, the cross-inquiry view."""
+"""Learning from inquiries: the case library, a case, the taxonomy, the cross-inquiry view,
+and the researchers' downloads."""
 
 from django.urls import path
 
@@ -9,4 +10,10 @@ urlpatterns = [
     path("o/<slug:slug>/library/taxonomy/", views.taxonomy, name="library_taxonomy"),
     path("o/<slug:slug>/library/compare/", views.compare, name="library_compare"),
     path("o/<slug:slug>/library/cases/<slug:case_id>/", views.case_detail, name="library_case"),
+    path(
+        "o/<slug:slug>/library/codebook.<str:fmt>",
+        views.codebook_export,
+        name="library_codebook_export",
+    ),
+    path("o/<slug:slug>/library/cases.<str:fmt>", views.cases_export, name="library_cases_export"),
 ]

@@ -9,6 +9,8 @@ read it (`library.view`); only facilitators add their organisation's own codes
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from echoorg.common.forms import submitted
+from echoorg.core.library import export
 from echoorg.core.library.cases import EVENT_KINDS
 from echoorg.core.library.codebook import LibraryError
 from echoorg.core.library.figures import case_figures
@@ -183,3 +186,42 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
             "kinds": EVENT_KINDS,
         },
     )
+
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def _download(body: str, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def codebook_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The shipped codebook for researchers: JSON (nested) or CSV (one row per code)."""
+    organisation_for(request.user, slug, "library.view")
+    if fmt not in EXPORT_TYPES:
+        raise Http404("The codebook comes as .csv or .json.")
+    codebook = library().codebook
+    if fmt == "json":
+        body = json.dumps(export.codebook_object(codebook), indent=2, ensure_ascii=False)
+    else:
+        body = export.codebook_csv(codebook)
+    return _download(body, fmt, f"{codebook.id}-v{codebook.version}")
+
+
+@login_required
+@require_GET
+def cases_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Every case for researchers: JSON (whole cases with figures) or CSV (one row per
+    event, with its sources)."""
+    organisation_for(request.user, slug, "library.view")
+    if fmt not in EXPORT_TYPES:
+        raise Http404("The cases come as .csv or .json.")
+    cases = library().cases
+    if fmt == "json":
+        body = json.dumps([export.case_object(c) for c in cases], indent=2, ensure_ascii=False)
+        return _download(body, fmt, "inquiry-cases")
+    return _download(export.events_csv(cases), fmt, "inquiry-events")
