@@ -229,6 +229,7 @@ PAGES: dict[str, Rule] = {
     "library": Rule("GET", _o("library"), MEMBERS),
     "library_taxonomy": Rule("GET", _o("library_taxonomy"), MEMBERS),
     "library_compare": Rule("GET", _o("library_compare"), MEMBERS),
+    "library_events": Rule("GET", _o("library_events"), MEMBERS),
     "library_codebook_export": Rule(
         "GET", _o("library_codebook_export", fmt=lambda c: "json"), MEMBERS
     ),

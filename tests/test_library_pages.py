@@ -220,6 +220,7 @@ def test_another_organisations_codes_are_not_shown(
         ("library_case", {"case_id": "countess-of-chester"}, 7),
         ("library_taxonomy", {}, 8),
         ("library_compare", {}, 7),
+        ("library_events", {}, 7),
     ],
 )
 def test_library_pages_keep_to_their_query_budget(
@@ -234,3 +235,40 @@ def test_library_pages_keep_to_their_query_budget(
     client.get(url)  # warm the parsed library (read once per process)
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_a_speak_up_step_leads_to_the_library_events_of_that_step(login_as, staff):
+    client = login_as(staff)
+    case_html = client.get(
+        reverse("library_case", kwargs={"slug": "alpha", "case_id": "countess-of-chester"})
+    ).content.decode()
+    link = "/o/alpha/library/events/?step=reporter_asked_to_apologise"
+    assert f'href="{link}"' in case_html
+    html = client.get(link).content.decode()
+    assert "1 event</h2>" in html
+    assert "/o/alpha/library/cases/countess-of-chester/#event-apology_letter" in html
+    html = client.get("/o/alpha/library/events/?step=told_to_stop_raising").content.decode()
+    assert "2 events</h2>" in html
+
+
+def test_events_by_kind_across_cases(login_as, staff):
+    html = login_as(staff).get("/o/alpha/library/events/?kind=decisive_action").content.decode()
+    expected = sum(1 for c in library().cases for e in c.events if e.kind == "decisive_action")
+    assert f"{expected} events</h2>" in html
+
+
+def test_an_unknown_step_is_refused_naming_the_field(login_as, staff):
+    response = login_as(staff).get("/o/alpha/library/events/?step=reporter_sacked")
+    assert response.status_code == 400
+    assert 'id="id_step-error"' in response.content.decode()
+
+
+def test_the_taxonomy_shows_what_a_diagnostic_scale_measures(login_as, staff):
+    client = login_as(staff)
+    html = client.get("/o/alpha/library/taxonomy/?scale=coercive_control").content.decode()
+    assert "gives evidence about" in html
+    assert '<a href="#code-coercive_control">' in html and '<a href="#code-silencing">' in html
+    assert '<a href="?scale=threat">Threat system</a>' in html  # on the silencing code
+    response = client.get("/o/alpha/library/taxonomy/?scale=bravado")
+    assert response.status_code == 400
+    assert 'id="id_scale-error"' in response.content.decode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from echoorg.core.library.cases import SECTORS
+from echoorg.core.library.cases import EVENT_KINDS, SECTORS, SPEAK_UP_STEPS
 from echoorg.core.library.codebook import (
     ACCIMAP_LEVELS,
     HFACS_CATEGORIES,
@@ -30,6 +30,30 @@ class LibraryFilterForm(forms.Form):
         self.fields["code"].choices = [("", "Any code")] + [
             (f.name, [(c.id, c.name) for c in codebook.codes_of(f.id)]) for f in codebook.families
         ]
+
+
+class EventFilterForm(forms.Form):
+    """GET filters of the events page: an event kind and a speak-up step."""
+
+    kind = forms.ChoiceField(
+        label="Kind of event",
+        required=False,
+        choices=[("", "Any kind")] + list(EVENT_KINDS.items()),
+    )
+    step = forms.ChoiceField(
+        label="Speak-up step",
+        required=False,
+        choices=[("", "Any step")] + list(SPEAK_UP_STEPS.items()),
+        help_text="The steps echoorg records when a concern is handled.",
+    )
+
+
+class ScaleForm(forms.Form):
+    scale = forms.ChoiceField(label="Diagnostic scale", required=False)
+
+    def __init__(self, data, scales: dict[str, str]) -> None:
+        super().__init__(data)
+        self.fields["scale"].choices = [("", "Any scale")] + list(scales.items())
 
 
 class OrganisationCodeForm(forms.Form):

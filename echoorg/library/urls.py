@@ -9,6 +9,7 @@ urlpatterns = [
     path("o/<slug:slug>/library/", views.library_home, name="library"),
     path("o/<slug:slug>/library/taxonomy/", views.taxonomy, name="library_taxonomy"),
     path("o/<slug:slug>/library/compare/", views.compare, name="library_compare"),
+    path("o/<slug:slug>/library/events/", views.events, name="library_events"),
     path("o/<slug:slug>/library/cases/<slug:case_id>/", views.case_detail, name="library_case"),
     path(
         "o/<slug:slug>/library/codebook.<str:fmt>",

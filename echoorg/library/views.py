@@ -9,6 +9,7 @@ read it (`library.view`); only facilitators add their organisation's own codes
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from echoorg.common.forms import submitted
+from echoorg.core.diagnostic.instrument import find_instrument
 from echoorg.core.library import export
 from echoorg.core.library.cases import EVENT_KINDS
 from echoorg.core.library.codebook import LibraryError
@@ -27,9 +29,15 @@ from echoorg.core.library.shipped import library
 from echoorg.orgs.permissions import can, organisation_for
 
 from . import charts, services
-from .forms import LibraryFilterForm, OrganisationCodeForm
+from .forms import EventFilterForm, LibraryFilterForm, OrganisationCodeForm, ScaleForm
 
-CODE_FORM_FIELDS = {"id", "family", "name", "definition", "use_when", "not_when", "example"}
+DIAGNOSTIC_INSTRUMENT = "echo-culture-v1"
+
+
+@functools.cache
+def diagnostic_scales() -> dict[str, str]:
+    """The culture diagnostic's scales by id, with their names (parsed once)."""
+    return {s.id: s.name for s in find_instrument(DIAGNOSTIC_INSTRUMENT).scales}
 
 
 @login_required
@@ -114,7 +122,16 @@ def taxonomy(request: HttpRequest, slug: str) -> HttpResponse:
     may_manage = can(request.user, org, "library.codes.manage")
     lib = library()
     form = OrganisationCodeForm(submitted(request), lib.codebook)
+    scales = diagnostic_scales()
+    scale_form = ScaleForm(request.GET or None, scales)
     status = 200
+    scale, scale_codes = "", []
+    if scale_form.is_bound:
+        if scale_form.is_valid():
+            scale = scale_form.cleaned_data["scale"]
+            scale_codes = [lib.codebook.code(c) for c in lib.codebook.codes_measured_by(scale)]
+        else:
+            status = 400
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied("Your role does not allow adding codes.")
@@ -133,7 +150,14 @@ def taxonomy(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "family": family,
             "codes": [
-                {"code": code, "cases": lib.cases_with(code.id)}
+                {
+                    "code": code,
+                    "cases": lib.cases_with(code.id),
+                    "scales": [
+                        (sid, scales.get(sid, sid))
+                        for sid in lib.codebook.scales_measuring(code.id)
+                    ],
+                }
                 for code in lib.codebook.codes_of(family.id)
             ],
         }
@@ -149,7 +173,38 @@ def taxonomy(request: HttpRequest, slug: str) -> HttpResponse:
             "own_codes": services.organisation_codes(org),
             "may_manage": may_manage,
             "form": form,
+            "scale_form": scale_form,
+            "scale": scales.get(scale, ""),
+            "scale_codes": scale_codes,
         },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def events(request: HttpRequest, slug: str) -> HttpResponse:
+    """Library events of one kind, or one speak-up step, across every case: where a
+    concern's defensive step (say, the reporter asked to apologise) leads."""
+    org, _ = organisation_for(request.user, slug, "library.view")
+    lib = library()
+    form = EventFilterForm(request.GET or None)
+    found = []
+    status = 200
+    if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
+        kind, step = form.cleaned_data["kind"], form.cleaned_data["step"]
+        found = [
+            (case, event, charts.event_date_text(event))
+            for case in lib.cases
+            for event in case.events
+            if (not kind or event.kind == kind) and (not step or event.speak_up_step == step)
+        ]
+    elif form.is_bound and form.errors:
+        status = 400
+    return render(
+        request,
+        "library/events.html",
+        {"org": org, "form": form, "found": found, "chosen": form.is_bound and not form.errors},
         status=status,
     )
 

@@ -23,7 +23,8 @@ PAGES = [
     "/o/northmoor/library/cases/countess-of-chester/",
     "/o/northmoor/library/cases/post-office-horizon/",
     "/o/northmoor/library/compare/",
-    "/o/northmoor/library/taxonomy/",
+    "/o/northmoor/library/taxonomy/?scale=threat",
+    "/o/northmoor/library/events/?step=told_to_stop_raising",
 ]
 
 

@@ -130,6 +130,10 @@ def test_events_are_in_date_order_with_their_precision():
             "three_systems.stages[0].dominant: 'fear' is not one of threat",
         ),
         (lambda d: d.pop("three_systems"), "three_systems: is required."),
+        (
+            lambda d: d["events"][1].update(speak_up_step="sacked"),
+            "events[1].speak_up_step: 'sacked' is not a step of the speak-up vocabulary",
+        ),
         (lambda d: d.update(questions=[]), "questions: needs at least one question."),
         (
             lambda d: d.update(status=[{"topic": "x", "statement": "y"}]),

@@ -7,6 +7,7 @@ import copy
 import pytest
 import yaml
 
+from echoorg.core.diagnostic.instrument import find_instrument
 from echoorg.core.library.codebook import (
     FAMILIES,
     LibraryError,
@@ -96,6 +97,11 @@ def test_vaughan_and_turner_hooks_are_used_where_they_apply():
         ),
         (lambda d: d["codes"][0].update(mechanism="yes"), "codes[0].mechanism: must be true"),
         (lambda d: d["codes"][0].update(id="Market"), "codes[0].id: 'Market' must be lower-case"),
+        (
+            lambda d: d["measured_by"].update(threat=["bravado"]),
+            "measured_by.threat[0]: 'bravado' is not one of",
+        ),
+        (lambda d: d.update(measured_by=["threat"]), "measured_by: must be a mapping"),
     ],
 )
 def test_a_broken_codebook_is_refused_naming_the_field(change, message):
@@ -120,3 +126,11 @@ def test_parse_code_checks_a_single_code_as_organisations_add_them():
     assert code.id == "marketisation" and code.mechanism
     with pytest.raises(LibraryError, match=r"^crosswalk: is required\.$"):
         parse_code({k: v for k, v in SHIPPED["codes"][0].items() if k != "crosswalk"})
+
+
+def test_every_diagnostic_scale_says_which_codes_it_measures():
+    instrument = find_instrument("echo-culture-v1")
+    codebook = library().codebook
+    assert {scale for scale, _ in codebook.measured_by} == {s.id for s in instrument.scales}
+    assert "coercive_control" in codebook.codes_measured_by("coercive_control")
+    assert set(codebook.scales_measuring("hubris")) == {"hubris_staff", "hubris_self"}

@@ -4,7 +4,8 @@ A case is a YAML document (echoorg/library/data/cases/<id>.yaml):
 
     id, title, sector, as_of (the date the facts were last checked), summary
     status (optional): [{topic, statement, sources}]   where things stand at as_of
-    events: [{id, date, precision, actor, kind, description, sources, disagreement}]
+    events: [{id, date, precision, actor, kind, description, sources, disagreement,
+              speak_up_step (optional)}]
     codes: [{code, events, note}]        ECHO codes, each linked to the events showing it
     three_systems: {note, stages: [{period, dominant, reading}]}   the library's reading
     questions: [text]                    reflective questions for leaders
@@ -14,6 +15,11 @@ is when the source was published (YYYY, YYYY-MM or YYYY-MM-DD), or `undated` whe
 stored copy carries no date; `locator` (paragraph, page, volume) and `url` are given
 where there is one. An event whose sources disagree says so in `disagreement`, and each
 side's source is in its `sources`.
+
+`speak_up_step` names the step of echoorg's speak-up vocabulary (issue 4,
+echoorg.core.concerns.clocks.EVENT_TYPES) the event is an instance of, such as
+`reporter_asked_to_apologise`, so a concern's step can lead to the library's events of
+the same kind.
 
 `parse_case` refuses a bad document with a `LibraryError` naming the field, for example
 ``events[2].sources: needs at least one source.`` Codes must exist in the codebook given.
@@ -28,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from ..concerns.clocks import EVENT_LABELS as SPEAK_UP_STEPS
 from ._fields import (
     PRECISIONS,
     LibraryError,
@@ -89,6 +96,7 @@ _EVENT_FIELDS = {
     "description",
     "sources",
     "disagreement",
+    "speak_up_step",
 }
 _SOURCE_FIELDS = {"title", "publisher", "date", "locator", "url"}
 _STATUS_FIELDS = {"topic", "statement", "sources"}
@@ -125,6 +133,11 @@ class Event:
     description: str
     sources: tuple[Source, ...]
     disagreement: str = ""
+    speak_up_step: str = ""
+
+    @property
+    def speak_up_label(self) -> str:
+        return SPEAK_UP_STEPS.get(self.speak_up_step, "")
 
     @property
     def start(self) -> dt.date:
@@ -266,6 +279,12 @@ def _event(data: Any, n: int) -> Event:
         raise LibraryError(f"{where}kind: '{kind}' is not one of {', '.join(EVENT_KINDS)}.")
     if "sources" not in raw:
         raise LibraryError(f"{where}sources: every event needs at least one source.")
+    step = optional_text(raw, "speak_up_step", where)
+    if step and step not in SPEAK_UP_STEPS:
+        raise LibraryError(
+            f"{where}speak_up_step: '{step}' is not a step of the speak-up vocabulary "
+            f"({', '.join(SPEAK_UP_STEPS)})."
+        )
     return Event(
         id=event_id,
         date=date,
@@ -275,6 +294,7 @@ def _event(data: Any, n: int) -> Event:
         description=need(raw, "description", where, str),
         sources=parse_sources(raw["sources"], f"{where}sources"),
         disagreement=optional_text(raw, "disagreement", where),
+        speak_up_step=step,
     )
 
 

@@ -6,6 +6,8 @@ A codebook is a YAML document (echoorg/library/data/codebook.yaml):
     families: [{id, name, description}]
     codes: [{id, family, name, mechanism (optional), definition, use_when, not_when,
              example, crosswalk: {accimap, hfacs, turner (optional), vaughan (optional)}}]
+    measured_by (optional): {diagnostic scale id: [code ids]}   the codes each scale of
+             echoorg's culture diagnostic gives evidence about
 
 `parse_codebook` refuses a bad document with a `LibraryError` whose message names the
 field, for example ``codes[4].crosswalk.hfacs[0]: 'climate' is not one of ...``.
@@ -84,7 +86,15 @@ VAUGHAN_MECHANISMS: dict[str, str] = {
     "structural_secrecy": "Structural secrecy",
 }
 
-_CODEBOOK_FIELDS = {"id", "version", "title", "description", "families", "codes"}
+_CODEBOOK_FIELDS = {
+    "id",
+    "version",
+    "title",
+    "description",
+    "families",
+    "codes",
+    "measured_by",
+}
 _FAMILY_FIELDS = {"id", "name", "description"}
 CODE_FIELDS = {
     "id",
@@ -147,6 +157,15 @@ class Codebook:
     description: str
     families: tuple[Family, ...]
     codes: tuple[Code, ...]
+    # diagnostic scale id -> the codes it gives evidence about
+    measured_by: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def scales_measuring(self, code_id: str) -> tuple[str, ...]:
+        """The diagnostic scales that give evidence about `code_id`."""
+        return tuple(scale for scale, codes in self.measured_by if code_id in codes)
+
+    def codes_measured_by(self, scale_id: str) -> tuple[str, ...]:
+        return next((codes for scale, codes in self.measured_by if scale == scale_id), ())
 
     @property
     def key(self) -> str:
@@ -248,7 +267,23 @@ def parse_codebook(data: Any) -> Codebook:
     for family in families:
         if not any(c.family == family.id for c in codes):
             raise LibraryError(f"families: the family '{family.id}' has no codes.")
-    return Codebook(codebook_id, version, title, description, tuple(families), tuple(codes))
+    measured_by: list[tuple[str, tuple[str, ...]]] = []
+    raw_measured = raw.get("measured_by") or {}
+    if not isinstance(raw_measured, dict):
+        raise LibraryError("measured_by: must be a mapping of diagnostic scale ids to codes.")
+    known = {c.id: c.id for c in codes}
+    for scale, code_ids in raw_measured.items():
+        scale = identifier(str(scale), f"measured_by.{scale}")
+        measured_by.append((scale, choices(code_ids, known, f"measured_by.{scale}", at_least=1)))
+    return Codebook(
+        codebook_id,
+        version,
+        title,
+        description,
+        tuple(families),
+        tuple(codes),
+        tuple(measured_by),
+    )
 
 
 def load_codebook_text(text: str) -> Codebook:
