@@ -164,12 +164,12 @@ def test_validate_files_names_file_case_and_field(tmp_path):
     renamed = tmp_path / "elsewhere.yaml"
     renamed.write_text(good.read_text())
     junk = tmp_path / "junk.yaml"
-    junk.write_text("- [")
+    junk.write_text("id: x\n  - : [\n")
     problems = validate_files([good, bad, renamed, junk], CODES)
     assert problems == [
         "mid-staffordshire-copy.yaml (case mid-staffordshire): "
         "events[4].sources: needs at least one source.",
         "elsewhere.yaml (case mid-staffordshire): "
         "id: 'mid-staffordshire' differs from the file's name 'elsewhere'.",
-        "junk.yaml (case unreadable): case: not valid YAML (line 1).",
+        "junk.yaml (case unreadable): case: not valid YAML (line 2).",
     ]

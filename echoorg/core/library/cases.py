@@ -37,6 +37,7 @@ import yaml
 from ..concerns.clocks import EVENT_LABELS as SPEAK_UP_STEPS
 from ._fields import (
     PRECISIONS,
+    YAML_LOADER,
     LibraryError,
     date_text,
     identifier,
@@ -405,7 +406,7 @@ def parse_case(data: Any, code_ids: frozenset[str] | set[str]) -> Case:
 
 def load_case_text(text: str, code_ids: frozenset[str] | set[str]) -> Case:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from ._fields import (
+    YAML_LOADER,
     LibraryError,
     choices,
     identifier,
@@ -288,7 +289,7 @@ def parse_codebook(data: Any) -> Codebook:
 
 def load_codebook_text(text: str) -> Codebook:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
