@@ -84,8 +84,8 @@ def test_a_case_page_draws_the_timeline_with_links_and_a_table(login_as, staff):
     html = response.content.decode()
     case = library().case("winterbourne-view")
     svg = html[
-        html.index('<svg class="timeline"') : html.index(
-            "</svg>", html.index('<svg class="timeline"')
+        html.index('<svg class="inquiry-timeline"') : html.index(
+            "</svg>", html.index('<svg class="inquiry-timeline"')
         )
     ]
     assert svg.count("<a href=") == len(case.events)

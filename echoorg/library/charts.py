@@ -4,7 +4,8 @@ Warnings, concerns and escalations sit above the line; responses (defensive, pro
 decisive action) below it; harm, findings and reports on it. The span from the first
 warning to the decisive action is shaded. Every mark is a link: to its first source's
 address where it has one, otherwise to the event's row in the table on the same page,
-which lists its sources. Marks carry their own accessible names, so a keyboard or
+which lists its sources. The picture keeps its size (960 by 400) so its text stays
+readable; the page puts it in a region that scrolls sideways on a narrow screen. Marks carry their own accessible names, so a keyboard or
 screen-reader user can step through them; the table is the full text alternative.
 """
 
@@ -179,7 +180,8 @@ def timeline_svg(case: Case, figures: CaseFigures) -> SafeString:
         "The table below lists every event with its sources."
     )
     return mark_safe(
-        f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
+        f'<svg class="inquiry-timeline" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
         f'aria-labelledby="timeline-t timeline-d"><title id="timeline-t">Timeline of '
         f'{escape(case.title)}</title><desc id="timeline-d">{escape(desc)}</desc>'
         f"{''.join(body)}</svg>"

@@ -54,6 +54,10 @@ def test_every_library_page_is_clean_at_desktop_and_phone_width(open_browser, de
             web.check()
             if viewport is NARROW:
                 assert_no_horizontal_scroll(web.page, NARROW["width"])
+                if "/cases/" in path:
+                    # The timeline keeps its size (readable text) and scrolls in its region.
+                    box = web.page.locator("svg.inquiry-timeline").bounding_box()
+                    assert box["width"] == 960
 
 
 def test_filtering_by_mechanism_with_the_form(web, demo):
@@ -73,7 +77,7 @@ def test_timeline_marks_are_links_reached_with_the_keyboard(web, demo):
     web.login_as(_user("leader"))
     web.goto("/o/northmoor/library/cases/winterbourne-view/")
     page = web.page
-    marks = page.locator("svg.timeline a")
+    marks = page.locator("svg.inquiry-timeline a")
     expect(marks).to_have_count(10)
     marks.first.focus()
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
@@ -83,6 +87,6 @@ def test_timeline_marks_are_links_reached_with_the_keyboard(web, demo):
     assert second and second != focused
     # A mark whose source has no public address leads to its row in the table.
     web.goto("/o/northmoor/library/cases/mid-staffordshire/")
-    page.locator('svg.timeline a[href="#event-pcg_concerns"]').click()
+    page.locator('svg.inquiry-timeline a[href="#event-pcg_concerns"]').click()
     expect(page.locator("#event-pcg_concerns")).to_be_in_viewport()
     web.check()
