@@ -5,8 +5,9 @@ decisive action) below it; harm, findings and reports on it. The span from the f
 warning to the decisive action is shaded. Every mark is a link: to its first source's
 address where it has one, otherwise to the event's row in the table on the same page,
 which lists its sources. The picture keeps its size (960 by 400) so its text stays
-readable; the page puts it in a region that scrolls sideways on a narrow screen. Marks carry their own accessible names, so a keyboard or
-screen-reader user can step through them; the table is the full text alternative.
+readable; the page puts it in a region that scrolls sideways on a narrow screen. Marks
+carry their own accessible names, so a keyboard or screen-reader user can step through
+them; the table is the full text alternative.
 """
 
 from __future__ import annotations
