@@ -272,3 +272,8 @@ def test_the_taxonomy_shows_what_a_diagnostic_scale_measures(login_as, staff):
     response = client.get("/o/alpha/library/taxonomy/?scale=bravado")
     assert response.status_code == 400
     assert 'id="id_scale-error"' in response.content.decode()
+
+
+def test_the_events_page_lists_nothing_until_a_kind_or_step_is_chosen(login_as, staff):
+    html = login_as(staff).get("/o/alpha/library/events/?kind=&step=").content.decode()
+    assert "Choose a kind or a step" in html and "events</h2>" not in html

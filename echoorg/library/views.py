@@ -191,7 +191,8 @@ def events(request: HttpRequest, slug: str) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     found = []
     status = 200
-    if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
+    chosen = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+    if chosen:
         kind, step = form.cleaned_data["kind"], form.cleaned_data["step"]
         found = [
             (case, event, charts.event_date_text(event))
@@ -204,7 +205,7 @@ def events(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "library/events.html",
-        {"org": org, "form": form, "found": found, "chosen": form.is_bound and not form.errors},
+        {"org": org, "form": form, "found": found, "chosen": chosen},
         status=status,
     )
 
