@@ -225,6 +225,16 @@ PAGES: dict[str, Rule] = {
         _c("concern_attachment", attachment_id=lambda c: c.concern.attachments.first().pk),
         GUARDIANS,
     ),
+    # Learning from inquiries: public material, read by every member (issue 11).
+    "library": Rule("GET", _o("library"), MEMBERS),
+    "library_taxonomy": Rule("GET", _o("library_taxonomy"), MEMBERS),
+    "library_compare": Rule("GET", _o("library_compare"), MEMBERS),
+    "library_events": Rule("GET", _o("library_events"), MEMBERS),
+    "library_codebook_export": Rule(
+        "GET", _o("library_codebook_export", fmt=lambda c: "json"), MEMBERS
+    ),
+    "library_cases_export": Rule("GET", _o("library_cases_export", fmt=lambda c: "csv"), MEMBERS),
+    "library_case": Rule("GET", _o("library_case", case_id=lambda c: "mid-staffordshire"), MEMBERS),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -263,6 +273,7 @@ PAGE_POSTS: dict[str, Rule] = {
     "concern": Rule("POST", _c("concern"), GUARDIANS, data={"action": "event"}),
     "concern_import": Rule("POST", _o("concern_import"), GUARDIANS, data={}),
     "concern_settings": Rule("POST", _o("concern_settings"), GUARDIANS, data={}),
+    "library_taxonomy": Rule("POST", _o("library_taxonomy"), FACILITATORS, data={"id": ""}),
 }
 
 

@@ -64,6 +64,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "concerns.be_responsible": frozenset({LEADER}),
     "concerns.stats": frozenset({FACILITATOR, LEADER, GUARDIAN, BOARD}),
     "concerns.return": frozenset({GUARDIAN, BOARD}),
+    # Learning from inquiries (issue 11): public material, the same for every
+    # organisation, so every member reads it, staff included (nothing in it is about the
+    # organisation or its people). Facilitators add the organisation's own codes.
+    "library.view": EVERYONE,
+    "library.codes.manage": frozenset({FACILITATOR}),
 }
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "echoorg.audit",
     "echoorg.diagnostic",
     "echoorg.concerns",
+    "echoorg.library",
 ]
 
 MIDDLEWARE = [
