@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from echoorg.common.parts import demo_loaders
 
@@ -9,11 +9,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Times the usual size (people, teams, cases), for trying larger data.",
+        )
 
-    def handle(self, *args, seed: int, quiet: bool, **options) -> None:
+    def handle(self, *args, seed: int, quiet: bool, scale: int, **options) -> None:
+        if scale < 1:
+            raise CommandError("--scale must be at least 1.")
         # Each installed app loads its own demo data (its AppConfig's `demo`), in
         # INSTALLED_APPS order: the organisations first, then the parts that fill them.
-        outcomes = [load(seed) for load in demo_loaders()]
+        # A loader that takes no scale is called as before.
+        outcomes = [
+            load(seed) if scale == 1 else load(seed, scale=scale) for load in demo_loaders()
+        ]
         if quiet:
             return
         for line in [line for o in outcomes for line in o.lines]:
