@@ -181,6 +181,9 @@ RECEIPT_ROUTES = frozenset({"GET speak_up_case", "GET speak_up_attachment"})
 
 SCALES = (1, 10)
 
+# Under pytest-xdist with --dist loadgroup, one worker loads the demos for the module.
+pytestmark = pytest.mark.xdist_group("query_budgets")
+
 
 def _own_open_invitation(demo: Demo, context: Context) -> str:
     """The person's invitation to the open wave, not yet answered."""

@@ -1,6 +1,13 @@
+import inspect
+from collections.abc import Callable
+
 from django.core.management.base import BaseCommand, CommandError
 
-from echoorg.common.parts import demo_loaders
+from echoorg.common.parts import DemoOutcome, demo_loaders
+
+
+def _takes_scale(load: Callable[..., DemoOutcome]) -> bool:
+    return "scale" in inspect.signature(load).parameters
 
 
 class Command(BaseCommand):
@@ -21,9 +28,9 @@ class Command(BaseCommand):
             raise CommandError("--scale must be at least 1.")
         # Each installed app loads its own demo data (its AppConfig's `demo`), in
         # INSTALLED_APPS order: the organisations first, then the parts that fill them.
-        # A loader that takes no scale is called as before.
+        # A loader that takes no `scale` loads its usual data whatever the scale.
         outcomes = [
-            load(seed) if scale == 1 else load(seed, scale=scale) for load in demo_loaders()
+            load(seed, scale=scale) if _takes_scale(load) else load(seed) for load in demo_loaders()
         ]
         if quiet:
             return
