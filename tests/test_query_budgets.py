@@ -22,15 +22,16 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from echoorg.accounts.models import User
 from echoorg.concerns.models import Concern
 from echoorg.concerns.report_views import SESSION_KEY
-from echoorg.concerns.services import add_attachment, raise_concern
+from echoorg.concerns.services import add_attachment, add_event, raise_concern, send_message
 from echoorg.core import proof_of_work
 from echoorg.core.demo import DOMAIN, ORG_SLUG
 from echoorg.core.diagnostic.instrument import shipped_instruments
@@ -546,6 +547,32 @@ def test_the_list_of_waves_costs_the_same_for_more_waves(demo, db, django_assert
     assert {w["id"]: w["responses"] for w in after} == {
         w.pk: answered_count(w) for w in demo.org.waves.all()
     }
+
+
+def test_a_case_costs_the_same_with_more_steps_and_messages(demo, db, django_assert_num_queries):
+    """The demo's cases have the same steps at both sizes, recorded by nobody (imported);
+    here a case gets twenty steps and messages by named guardians and the reporter."""
+    client = _client(demo.accounts["guardian"])
+    concern = demo.with_file
+    url = reverse("concern", kwargs={"slug": demo.org.slug, "reference": concern.reference})
+    client.get(url)  # the first reading creates the clock settings
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    steps = ["acknowledged", "investigation_opened", "protective_action", "feedback_given"]
+    for n in range(10):
+        add_event(
+            demo.accounts["guardian"],
+            concern,
+            type=steps[n % len(steps)],
+            date=timezone.localdate(),
+            note=f"Step {n}",
+        )
+        send_message(
+            concern, f"Message {n}", from_reporter=n % 2 == 0, author=demo.accounts["guardian"]
+        )
+    with django_assert_num_queries(len(before)):
+        page = client.get(url).content.decode()
+    assert page.count("Message ") >= 10
 
 
 def test_every_budget_belongs_to_a_route():
