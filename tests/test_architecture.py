@@ -185,3 +185,19 @@ def test_a_new_part_loads_its_own_demo_data(new_part, monkeypatch):
         "",
         "Demo logins: ...",
     ]
+
+
+def test_the_demo_scale_reaches_the_loaders_that_take_it(monkeypatch):
+    from echoorg.common.parts import DemoOutcome
+    from echoorg.web.management.commands import demo as demo_command
+
+    def growing(seed: int, scale: int = 1) -> DemoOutcome:
+        return DemoOutcome([f"Grown {scale} times (seed {seed})."])
+
+    def fixed(seed: int) -> DemoOutcome:
+        return DemoOutcome([f"Usual size (seed {seed})."])
+
+    monkeypatch.setattr(demo_command, "demo_loaders", lambda: [growing, fixed])
+    out = io.StringIO()
+    call_command("demo", "--seed", "7", "--scale", "3", stdout=out)
+    assert out.getvalue().splitlines() == ["Grown 3 times (seed 7).", "Usual size (seed 7)."]

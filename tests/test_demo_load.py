@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from echoorg.accounts.models import User
@@ -122,3 +124,9 @@ def test_the_demo_has_about_200_cases_and_a_labelled_fictional_composite(db):
     assert "fictional" in composite.text.lower()
     call_command("demo", "--quiet")
     assert Concern.objects.filter(organisation=council).count() == cases.count()
+
+
+def test_the_demo_refuses_a_scale_below_one(db):
+    with pytest.raises(CommandError, match="--scale must be at least 1"):
+        call_command("demo", "--quiet", "--scale", "0")
+    assert not Organisation.objects.exists()

@@ -9,7 +9,7 @@ An app says what it brings with attributes on its AppConfig (all optional):
         urls = "echoorg.surveys.urls"              # a module with `urlpatterns`
         api_router = "echoorg.surveys.api.router"  # a django-ninja Router
         navigation = (NavigationEntry("Surveys", "surveys", "survey.view", order=40),)
-        demo = "echoorg.surveys.demo.load"         # (seed) -> DemoOutcome
+        demo = "echoorg.surveys.demo.load"         # (seed, scale=1) -> DemoOutcome
         encrypted = (EncryptedFields("surveys.Note", ("body",), "notes"),)
         overview = "echoorg.surveys.overview.panels"  # (request, org, member) -> [OverviewPanel]
 
@@ -97,9 +97,10 @@ def navigation_entries() -> list[NavigationEntry]:
     return sorted(entries, key=lambda e: e.order)
 
 
-def demo_loaders() -> list[Callable[[int], DemoOutcome]]:
+def demo_loaders() -> list[Callable[..., DemoOutcome]]:
     """Each app's demo loader, in INSTALLED_APPS order (organisations before the parts
-    that fill them)."""
+    that fill them). A loader takes the seed and, if it can grow, a keyword `scale`
+    (default 1: the usual demo; 10: ten times the people, teams and cases)."""
     return [import_string(c.demo) for c in part_configs() if getattr(c, "demo", None)]
 
 

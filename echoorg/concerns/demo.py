@@ -16,8 +16,12 @@ from echoorg.orgs.permissions import members_who_may
 from .importing import import_cases
 from .models import Concern
 
+DEMO_CASES = 200  # ordinary cases at scale 1, besides the composite case
 
-def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
+
+def load_demo_concerns(organisation: Organisation, seed: int = 2026, scale: int = 1) -> int:
+    """Import the demo cases (`scale` times the usual number) unless the organisation has
+    concerns already. Returns the number imported."""
     if Concern.objects.filter(organisation=organisation).exists():
         return 0
     today = timezone.localdate()
@@ -27,7 +31,9 @@ def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
         .values_list("name", flat=True)
     )
     leaders = sorted(m.user.email for m in members_who_may(organisation, "concerns.be_responsible"))
-    cases = simulate_cases(teams, leaders, seed, today) + [composite_case(today)]
+    cases = simulate_cases(teams, leaders, seed, today, n=DEMO_CASES * scale) + [
+        composite_case(today)
+    ]
     return import_cases(
         None,
         organisation,
@@ -38,9 +44,9 @@ def load_demo_concerns(organisation: Organisation, seed: int = 2026) -> int:
     )
 
 
-def demo(seed: int = 2026) -> DemoOutcome:
+def demo(seed: int = 2026, scale: int = 1) -> DemoOutcome:
     """Speak-up cases for the demo council, for `echoorg demo`."""
-    concerns = load_demo_concerns(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
+    concerns = load_demo_concerns(Organisation.objects.get(slug=ORG_SLUG), seed=seed, scale=scale)
     return DemoOutcome(
         [f"Added {concerns} speak-up cases, one a fictional composite."] if concerns else []
     )

@@ -8,6 +8,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -24,7 +25,7 @@ from .charts import timeline_svg
 from .forms import AssignForm, EventForm, ImportForm, MessageForm, PolicyForm
 from .importing import CaseImportError, import_cases
 from .insights import insights, quarterly
-from .models import Attachment, Concern
+from .models import Attachment, CaseEvent, Concern, Message
 
 
 @login_required
@@ -46,7 +47,11 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 def _concern(request: HttpRequest, slug: str, reference: str):
     org, _ = organisation_for(request.user, slug, "concerns.handle")
     concern = get_object_or_404(
-        Concern.objects.prefetch_related("events", "messages"),
+        Concern.objects.prefetch_related(
+            # Who recorded each step and wrote each message, in the same two queries.
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            Prefetch("messages", queryset=Message.objects.select_related("author")),
+        ),
         organisation=org,
         reference=reference,
     )

@@ -276,15 +276,34 @@ _SURNAMES: tuple[str, ...] = (
 )
 
 
-def _team_names() -> list[str]:
+def _copies_of(team: str, copies: int) -> list[str]:
+    """The team and, for a larger demo, its numbered copies ("Virtual School 2", ...)."""
+    return [team] + [f"{team} {n}" for n in range(2, copies + 1)]
+
+
+def _structure(copies: int) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """The structure with each team present ``copies`` times (once for the usual demo)."""
+    return [
+        (
+            directorate,
+            [
+                (service, [c for team in teams for c in _copies_of(team, copies)])
+                for service, teams in services
+            ],
+        )
+        for directorate, services in _STRUCTURE
+    ]
+
+
+def _team_names(copies: int = 1) -> list[str]:
     """Return every team name in unit order."""
-    return [t for _, services in _STRUCTURE for _, teams in services for t in teams]
+    return [t for _, services in _structure(copies) for _, teams in services for t in teams]
 
 
-def _build_units() -> tuple[DemoUnit, ...]:
+def _build_units(copies: int = 1) -> tuple[DemoUnit, ...]:
     """Flatten the structure into units, each parent before its children."""
     units: list[DemoUnit] = []
-    for directorate, services in _STRUCTURE:
+    for directorate, services in _structure(copies):
         units.append(DemoUnit(directorate, None, "directorate"))
         for service, teams in services:
             units.append(DemoUnit(service, directorate, "service"))
@@ -335,14 +354,22 @@ class _EmailAllocator:
         return f"{local}@{DOMAIN}"
 
 
-def generate_demo_organisation(seed: int = 2026, staff: int = 600) -> DemoOrganisation:
+def generate_demo_organisation(
+    seed: int = 2026, staff: int = 600, team_copies: int = 1
+) -> DemoOrganisation:
     """Build the fictional Northmoor organisation deterministically from ``seed``.
 
     ``staff`` is the total number of people, the seven demo accounts included.
+    ``team_copies`` above 1 gives each service that many copies of each of its teams
+    ("Virtual School", "Virtual School 2", ...), for a larger organisation with teams
+    of the usual size (query-budget tests and benchmarks); the copies are ordinary
+    teams, without the extra role holders of the originals.
     Raises ``ValueError`` if it is too small to give every team at least one
     generated person in addition to the demo accounts.
     """
-    teams = _team_names()
+    if team_copies < 1:
+        raise ValueError(f"team_copies must be at least 1; got {team_copies}")
+    teams = _team_names(team_copies)
     minimum = len(teams) + len(ROLES)
     if staff < minimum:
         raise ValueError(
@@ -375,7 +402,7 @@ def generate_demo_organisation(seed: int = 2026, staff: int = 600) -> DemoOrgani
             chosen = generated[pick]
             generated[pick] = DemoPerson(chosen.email, chosen.full_name, team, special)
         people.extend(members + generated)
-    return DemoOrganisation(ORG_SLUG, ORG_NAME, _build_units(), tuple(people))
+    return DemoOrganisation(ORG_SLUG, ORG_NAME, _build_units(team_copies), tuple(people))
 
 
 def demo_accounts(org: DemoOrganisation) -> list[DemoPerson]:

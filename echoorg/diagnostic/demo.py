@@ -138,8 +138,9 @@ def load_demo_waves(
     return made
 
 
-def demo(seed: int = 2026) -> DemoOutcome:
-    """Survey waves for the demo council, for `echoorg demo`."""
+def demo(seed: int = 2026, scale: int = 1) -> DemoOutcome:
+    """Survey waves for the demo council, for `echoorg demo`. Every member is invited,
+    so the waves grow with the organisation's `scale` by themselves."""
     waves = load_demo_waves(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
     return DemoOutcome(
         [f"Added {waves} culture-survey waves; the latest is open."] if waves else []

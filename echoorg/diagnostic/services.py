@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.template import loader
 
 from echoorg.audit.log import record
@@ -455,6 +456,23 @@ def release_full_rows(actor, wave: SurveyWave, agreement_reference: str) -> Full
 def answered_count(wave: SurveyWave) -> int:
     """Responses stored and still pending: a count only, for progress while a wave is open."""
     return wave.responses.count() + wave.pending_responses.count()
+
+
+def answered_counts(waves: Iterable[SurveyWave]) -> dict[int, int]:
+    """`answered_count` of each wave (by id), in two queries however many waves there are."""
+    ids = [w.pk for w in waves]
+    counts = dict.fromkeys(ids, 0)
+    for model in (Response, PendingResponse):
+        grouped = (
+            model.objects.filter(wave_id__in=ids)
+            .order_by()
+            .values("wave_id")
+            .annotate(n=Count("pk"))
+            .values_list("wave_id", "n")
+        )
+        for wave_id, n in grouped:
+            counts[wave_id] += n
+    return counts
 
 
 def refuse_links_wave(wave: SurveyWave) -> None:

@@ -15,6 +15,7 @@ from echoorg.core.demo import demo_accounts, generate_demo_organisation
 from .models import Membership, Organisation, Unit
 
 DEMO_PASSWORD = "echo-demo-2026"
+DEMO_STAFF = 600  # people in the demo council at scale 1
 
 # A second, small organisation shows isolation and the facilitator's switcher.
 SECOND_SLUG = "eastbrook"
@@ -70,9 +71,12 @@ def _load_units(org: Organisation, units: list[tuple[str, str | None, str]]) -> 
     return ids
 
 
-def load_demo(seed: int = 2026) -> DemoSummary:
-    """Create the demo organisations unless they exist; a second call changes nothing."""
-    demo = generate_demo_organisation(seed=seed)
+def load_demo(seed: int = 2026, scale: int = 1) -> DemoSummary:
+    """Create the demo organisations unless they exist; a second call changes nothing.
+
+    `scale` multiplies the council's people and teams (scale 10: 6,000 people in ten
+    times as many teams); the second organisation stays as it is."""
+    demo = generate_demo_organisation(seed=seed, staff=DEMO_STAFF * scale, team_copies=scale)
     accounts = demo_accounts(demo)
     logins = [(p.email, ", ".join(p.roles)) for p in accounts] + [
         (email, ", ".join(roles)) for email, _, _, roles in SECOND_ACCOUNTS
@@ -144,10 +148,10 @@ def load_demo(seed: int = 2026) -> DemoSummary:
     return DemoSummary(True, [org.name, second.name], logins, len(unit_ids), len(demo.people))
 
 
-def demo(seed: int = 2026) -> DemoOutcome:
+def demo(seed: int = 2026, scale: int = 1) -> DemoOutcome:
     """The demo organisations, for `echoorg demo`: what was loaded, and the logins to
     print after every part has added its data."""
-    summary = load_demo(seed=seed)
+    summary = load_demo(seed=seed, scale=scale)
     state = "Loaded" if summary.created else "Already loaded"
     lines = [
         f"{state}: {', '.join(summary.organisations)} "

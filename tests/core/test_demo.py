@@ -140,3 +140,29 @@ def test_too_few_staff_raises_a_clear_error():
         generate_demo_organisation(staff=minimum - 1)
     with pytest.raises(ValueError, match="staff must be at least"):
         generate_demo_organisation(staff=24)
+
+
+def test_ten_times_the_demo_has_ten_times_the_people_and_teams_of_the_usual_size(org):
+    large = generate_demo_organisation(staff=6000, team_copies=10)
+    assert generate_demo_organisation(team_copies=1) == org
+    assert len(large.people) == 10 * len(org.people)
+    teams = [[u for u in d.units if u.kind == "team"] for d in (org, large)]
+    assert len(teams[1]) == 10 * len(teams[0])
+    # The directorates and services stay; each team's copies sit under its service.
+    assert [u for u in large.units if u.kind != "team"] == [
+        u for u in org.units if u.kind != "team"
+    ]
+    parents = {u.name: u.parent for u in teams[1]}
+    assert all(parents[f"{t.name} {n}"] == t.parent for t in teams[0] for n in range(2, 11))
+    assert len({u.name for u in large.units}) == len(large.units)
+    assert {p.email for p in demo_accounts(large)} == {p.email for p in demo_accounts(org)}
+    assert len({p.email for p in large.people}) == len(large.people)
+    sizes = _team_sizes(large).values()
+    assert sum(sizes) / len(sizes) == pytest.approx(
+        sum(_team_sizes(org).values()) / len(teams[0]), rel=0.01
+    )
+
+
+def test_fewer_than_one_copy_of_each_team_is_refused():
+    with pytest.raises(ValueError, match="team_copies must be at least 1"):
+        generate_demo_organisation(team_copies=0)
