@@ -39,6 +39,7 @@ lint: install-dev
 	$(BIN)/ruff check echoorg tests benchmarks
 	$(BIN)/ruff format --check echoorg tests benchmarks
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache
