@@ -15,20 +15,12 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    """Argon2 is deliberately slow; tests that check hashing itself override this."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_speak_up_protection(settings):
-    """Speak-up's proof of work and receipt hashing made cheap, and its counters (kept in
-    the cache) started empty; tests of the costs themselves override this."""
+def _empty_cache():
+    """Speak-up's counters, the login throttle and cached results (all kept in the cache)
+    start empty in every test. Password hashing, receipt hashing and the proof of work
+    are cheap for the whole run (tests/settings.py)."""
     from django.core.cache import cache
 
-    settings.ECHOORG_POW_BITS = 4
-    settings.ECHOORG_POW_MAX_BITS = 8
-    settings.ECHOORG_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 8}
     cache.clear()
 
 
