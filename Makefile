@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_FLAGS ?= --disable-pip-version-check -q
+# Test processes (pytest-xdist); TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint install install-dev clean
 
@@ -30,7 +32,7 @@ run: install
 	$(BIN)/echoorg serve --port $(PORT)
 
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m benchmarks
@@ -39,6 +41,7 @@ lint: install-dev
 	$(BIN)/ruff check echoorg tests benchmarks
 	$(BIN)/ruff format --check echoorg tests benchmarks
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache

@@ -1,7 +1,9 @@
-"""Shared fixtures: organisations, people with roles, and logged-in clients."""
+"""Shared fixtures: organisations, people with roles, logged-in clients, and the demo
+loaded once for the tests that read it."""
 
 from __future__ import annotations
 
+import io
 import itertools
 
 import pytest
@@ -15,20 +17,12 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    """Argon2 is deliberately slow; tests that check hashing itself override this."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_speak_up_protection(settings):
-    """Speak-up's proof of work and receipt hashing made cheap, and its counters (kept in
-    the cache) started empty; tests of the costs themselves override this."""
+def _empty_cache():
+    """Speak-up's counters, the login throttle and cached results (all kept in the cache)
+    start empty in every test. Password hashing, receipt hashing and the proof of work
+    are cheap for the whole run (tests/settings.py)."""
     from django.core.cache import cache
 
-    settings.ECHOORG_POW_BITS = 4
-    settings.ECHOORG_POW_MAX_BITS = 8
-    settings.ECHOORG_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 8}
     cache.clear()
 
 
@@ -119,3 +113,47 @@ def tree(org) -> dict[str, Unit]:
     support = Unit.objects.create(organisation=org, name="Support", parent=fostering, kind="team")
     adults = Unit.objects.create(organisation=org, name="Adults", kind="directorate")
     return {u.name: u for u in (children, fostering, recruitment, support, adults)}
+
+
+@pytest.fixture(scope="module")
+def _demo_for_module(django_db_setup, django_db_blocker):
+    """The whole demo (`echoorg demo`), loaded once for all the tests of a module that ask
+    for `demo_data`, inside a transaction that is rolled back after the module's last test.
+
+    The pattern of Django's TestCase.setUpTestData: each test still runs in its own
+    savepoint (the `db` fixture), so whatever a test writes is undone before the next one
+    and every test starts from the demo as loaded. pytest-django runs the tests that use
+    `db` before those that use `transactional_db`, so no table flush comes in between.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as Django's TestCase marks its own (durable blocks)
+        atomic.__enter__()
+        out = io.StringIO()
+        try:
+            call_command("demo", stdout=out)
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield out.getvalue()
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_data(request, _demo_for_module, db) -> str:
+    """The demo council (Northmoor) and trust (Eastbrook) in the database, loaded once per
+    module (see `_demo_for_module`); the value is what `echoorg demo` printed. For tests
+    in a transaction of their own (`db`), never with `transactional_db` or `live_server`,
+    whose table flush would take the shared demo away."""
+    for name in ("transactional_db", "live_server"):
+        if name in request.fixturenames:
+            pytest.fail(f"demo_data cannot be combined with {name}", pytrace=False)
+    return _demo_for_module

@@ -23,3 +23,12 @@ from echoorg.web.settings import PACKAGE_DIR
 # Any existing folder: static files come from the apps (WHITENOISE_USE_FINDERS); this only
 # keeps whitenoise from warning that the data folder's static folder is missing.
 STATIC_ROOT = PACKAGE_DIR / "web" / "static"
+
+# Deliberately slow hashing made cheap, for the whole run (session-wide fixtures and the
+# subprocesses the tests start included); tests of the costs themselves override these.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Receipt codes: Argon2id with one pass over 8 KiB instead of three over 64 MiB.
+ECHOORG_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 8}
+# Speak-up's proof of work: a few bits instead of the production difficulty.
+ECHOORG_POW_BITS = 4
+ECHOORG_POW_MAX_BITS = 8

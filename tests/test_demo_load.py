@@ -1,3 +1,6 @@
+"""The demo (`echoorg demo`): loaded once for this module (tests/conftest.py, `demo_data`);
+every test starts from it as loaded, whatever the tests before it wrote."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +14,8 @@ from echoorg.orgs.demo import DEMO_PASSWORD
 from echoorg.orgs.models import Membership, Organisation, Unit
 
 
-def test_the_demo_loads_once_and_a_second_run_changes_nothing(db, capsys):
-    call_command("demo")
-    first = capsys.readouterr().out
+def test_the_demo_loads_once_and_a_second_run_changes_nothing(demo_data, capsys):
+    first = demo_data
     counts = (
         Organisation.objects.count(),
         Unit.objects.count(),
@@ -33,8 +35,7 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(db, capsys):
     assert verify().ok
 
 
-def test_the_demo_council_has_the_promised_size(db):
-    call_command("demo", "--quiet")
+def test_the_demo_council_has_the_promised_size(demo_data):
     council = Organisation.objects.get(slug="northmoor")
     kinds = {k: council.units.filter(kind=k).count() for k in ("directorate", "team")}
     assert kinds["directorate"] >= 3 and kinds["team"] >= 25
@@ -43,9 +44,8 @@ def test_the_demo_council_has_the_promised_size(db):
     assert roles == {"facilitator", "leader", "staff", "guardian", "mentor", "researcher", "board"}
 
 
-def test_every_printed_demo_login_works(db, capsys, settings):
-    call_command("demo")
-    out = capsys.readouterr().out
+def test_every_printed_demo_login_works(demo_data):
+    out = demo_data
     emails = [line.split()[0] for line in out.splitlines() if "@" in line and ".example" in line]
     assert len(emails) >= 7
     for email in emails:
@@ -55,8 +55,7 @@ def test_every_printed_demo_login_works(db, capsys, settings):
         assert client.get("/").status_code in (200, 302)
 
 
-def test_ordinary_demo_staff_cannot_log_in(db):
-    call_command("demo", "--quiet")
+def test_ordinary_demo_staff_cannot_log_in(demo_data):
     ordinary = (
         User.objects.exclude(email__endswith="@eastbrook.example")
         .exclude(
@@ -78,8 +77,7 @@ def test_ordinary_demo_staff_cannot_log_in(db):
     assert not ordinary.has_usable_password()
 
 
-def test_the_demo_facilitator_can_switch_organisation(db):
-    call_command("demo", "--quiet")
+def test_the_demo_facilitator_can_switch_organisation(demo_data):
     client = Client()
     client.post("/login/", {"email": "facilitator@northmoor.example", "password": DEMO_PASSWORD})
     home = client.get("/")
@@ -91,11 +89,10 @@ def test_the_demo_facilitator_can_switch_organisation(db):
     assert b'<option value="eastbrook" selected>' in page.content
 
 
-def test_the_demo_has_two_closed_waves_with_varied_climates_and_an_open_one(db):
+def test_the_demo_has_two_closed_waves_with_varied_climates_and_an_open_one(demo_data):
     from echoorg.diagnostic.models import SurveyWave
     from echoorg.diagnostic.results import wave_results
 
-    call_command("demo", "--quiet")
     council = Organisation.objects.get(slug="northmoor")
     closed = list(SurveyWave.objects.filter(organisation=council, status="closed"))
     assert len(closed) == 2
@@ -108,11 +105,10 @@ def test_the_demo_has_two_closed_waves_with_varied_climates_and_an_open_one(db):
     assert SurveyWave.objects.filter(organisation=council).count() == 3
 
 
-def test_the_demo_has_about_200_cases_and_a_labelled_fictional_composite(db):
+def test_the_demo_has_about_200_cases_and_a_labelled_fictional_composite(demo_data):
     from echoorg.concerns import services
     from echoorg.concerns.models import Concern
 
-    call_command("demo", "--quiet")
     council = Organisation.objects.get(slug="northmoor")
     cases = Concern.objects.filter(organisation=council)
     assert 180 <= cases.count() <= 230

@@ -10,7 +10,6 @@ import zipfile
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from echoorg.audit.models import AuditEntry
@@ -20,8 +19,8 @@ from echoorg.orgs.models import Organisation
 
 
 @pytest.fixture
-def demo_wave(db):
-    call_command("demo", "--quiet")
+def demo_wave(demo_data):
+    """The demo's latest closed wave; the demo is loaded once for this module."""
     org = Organisation.objects.get(slug="northmoor")
     wave = (
         SurveyWave.objects.filter(organisation=org, status=SurveyWave.CLOSED)

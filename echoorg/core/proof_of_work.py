@@ -185,4 +185,5 @@ def difficulty(
 
 def expected_hashes(bits: int) -> int:
     """The average number of SHA-256 computations needed to solve at `bits`."""
-    return 2**bits
+    count: int = 2**bits
+    return count

@@ -158,8 +158,8 @@ def order_unit_rows(rows: Iterable[UnitRow], existing: Iterable[str] = ()) -> li
     keys, forest = keyed_forest(parent_of)
     depth = dict(zip(keys, forest.depths(), strict=True))
     return [
-        UnitRow(by_key[k].line, by_key[k].unit, spelling[parent_of[k]])
-        if parent_of[k] is not None
+        UnitRow(by_key[k].line, by_key[k].unit, spelling[parent])
+        if (parent := parent_of[k]) is not None
         else by_key[k]
         for k in sorted(by_key, key=lambda k: depth[k])
     ]

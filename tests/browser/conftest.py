@@ -106,6 +106,17 @@ class Browser:
         with self.page.expect_navigation():
             locator.click()
 
+    def log_in(self, email: str, password: str, *, expect_logged_in: bool = True) -> None:
+        """Through the real login form, as a person would. With `expect_logged_in`, waits
+        for the Log out button (pass False when a second step, such as a code, follows)."""
+        page = self.page
+        self.goto("/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        self.submit(page.get_by_role("button", name="Log in", exact=True))
+        if expect_logged_in:
+            expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
     def login_as(self, user) -> None:
         """Skip the login form: give the browser a session made by Django's test client."""
         client = Client()

@@ -23,6 +23,7 @@ from echoorg.diagnostic.models import Draft, Invitation, Response, SurveyWave
 from echoorg.diagnostic.services import release_pending_responses
 from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
 from echoorg.orgs.models import Organisation
+from tests.browser.helpers import assert_no_horizontal_scroll, heading, path_is, path_matches
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -54,27 +55,6 @@ def demo(transactional_db) -> Demo:
     )
     pulse = SurveyWave.objects.get(organisation=org, status=SurveyWave.OPEN)
     return Demo(org, spring, autumn, pulse)
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def path_is(path: str) -> re.Pattern:
-    """Matches a full URL whose path is exactly `path` (any query string or fragment)."""
-    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"([?#].*)?$")
-
-
-def path_matches(pattern: str) -> re.Pattern:
-    """Matches a full URL whose path matches the regular expression `pattern`."""
-    return re.compile(r"^https?://[^/]+" + pattern + r"([?#].*)?$")
-
-
-def assert_no_horizontal_scroll(page, width: int) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width + 1, (
-        f"{page.url} scrolls sideways at {width} px: content is {scroll_width} px wide"
-    )
 
 
 def question(page, text: str):
@@ -115,11 +95,7 @@ def test_staff_answers_the_pulse_survey(web, demo):
     total = len(pages) + 1
     assert total >= 3, "the journey needs at least two pages of questions"
 
-    web.goto("/login/")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    web.submit(page.get_by_role("button", name="Log in", exact=True))
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    web.log_in(staff.email, DEMO_PASSWORD)
 
     web.submit(page.get_by_role("banner").get_by_role("link", name="Your surveys"))
     expect(page).to_have_url(path_is("/surveys/"))

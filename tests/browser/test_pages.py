@@ -12,27 +12,12 @@ import pytest
 from playwright.sync_api import expect
 
 from echoorg.orgs.models import Unit
+from tests.browser.helpers import assert_no_horizontal_scroll, heading, path_is
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 NARROW = {"width": 320, "height": 640}
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def path_is(path: str) -> re.Pattern:
-    """Matches a full URL whose path is exactly `path` (any query string or fragment)."""
-    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"([?#].*)?$")
-
-
-def assert_no_horizontal_scroll(page, width: int) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width + 1, (
-        f"{page.url} scrolls sideways at {width} px: content is {scroll_width} px wide"
-    )
 
 
 def tree_item(page, name: str):
@@ -319,9 +304,7 @@ def test_two_factor_setup_recovery_codes_and_login(web, org, make_person):
 
     # Log out, then in with the password and a recovery code instead of the app.
     web.submit(page.get_by_role("button", name="Log out"))
-    page.get_by_label("Email address").fill("tess@alpha.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    web.submit(page.get_by_role("button", name="Log in", exact=True))
+    web.log_in("tess@alpha.example", PASSWORD, expect_logged_in=False)
     expect(heading(page)).to_have_text("Enter your code")
     web.check()
     page.get_by_label("Code").fill("wxyz-wxyz-wxyz-wxyz")

@@ -27,6 +27,7 @@ from echoorg.concerns.models import Attachment, CaseEvent, Concern, Message
 from echoorg.concerns.services import policy_for
 from echoorg.orgs.demo import DEMO_PASSWORD, load_demo
 from echoorg.orgs.models import Organisation
+from tests.browser.helpers import assert_no_horizontal_scroll, heading, path_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -60,22 +61,6 @@ def demo(transactional_db) -> Demo:
     return Demo(org)
 
 
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def path_is(path: str) -> re.Pattern:
-    """Matches a full URL whose path is exactly `path` (any query string or fragment)."""
-    return re.compile(r"^https?://[^/]+" + re.escape(path) + r"([?#].*)?$")
-
-
-def assert_no_horizontal_scroll(page, width: int) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width + 1, (
-        f"{page.url} scrolls sideways at {width} px: content is {scroll_width} px wide"
-    )
-
-
 def submit_for_status(web, locator) -> int:
     """Click a submit button, wait for the page it leads to and return its HTTP status."""
     with web.page.expect_navigation() as navigation:
@@ -83,16 +68,6 @@ def submit_for_status(web, locator) -> int:
     response = navigation.value
     assert response is not None
     return response.status
-
-
-def log_in(web, email: str) -> None:
-    """Through the real login form, as a person would."""
-    page = web.page
-    web.goto("/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    web.submit(page.get_by_role("button", name="Log in", exact=True))
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def org_nav(web, demo: Demo):
@@ -185,7 +160,7 @@ def test_anonymous_concern_followed_up_with_the_receipt_code(open_browser, demo)
     # The guardian logs in, finds it in the queue and opens the case.
     guardian = open_browser()
     gpage = guardian.page
-    log_in(guardian, f"guardian@{SLUG}.example")
+    guardian.log_in(f"guardian@{SLUG}.example", DEMO_PASSWORD)
     guardian.submit(org_nav(guardian, demo).get_by_role("link", name=re.compile(r"^Concerns")))
     expect(gpage).to_have_url(path_is(f"/o/{SLUG}/concerns/"))
     expect(heading(gpage)).to_have_text("Concerns")

@@ -26,6 +26,7 @@ from echoorg.core.diagnostic.anonymity import (
     suppress_hierarchy,
     violations,
 )
+from tests.core.strategies import forests
 
 # ---------------------------------------------------------------- attackers and helpers
 
@@ -104,18 +105,6 @@ def remainder_by_definition(
         return own[u] + sum(hidden(c) for c, p in enumerate(parents) if p == u and not shown[c])
 
     return own[unit] + sum(hidden(c) for c, p in enumerate(parents) if p == unit and not shown[c])
-
-
-@st.composite
-def forests(draw: st.DrawFn, max_units: int) -> list[int]:
-    """A random forest as parent indexes, relabelled so parents may follow children."""
-    count = draw(st.integers(1, max_units))
-    parents = [-1] + [draw(st.integers(-1, unit - 1)) for unit in range(1, count)]
-    label = draw(st.permutations(range(count)))
-    relabelled = [0] * count
-    for unit, parent in enumerate(parents):
-        relabelled[label[unit]] = -1 if parent < 0 else label[parent]
-    return relabelled
 
 
 # Many empty units and small teams: where disclosure happens.

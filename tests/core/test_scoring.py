@@ -15,6 +15,7 @@ from echoorg.core.diagnostic.scoring import (
     reverse_key,
     unit_figures,
 )
+from tests.core.strategies import forests
 
 NAN = math.nan
 
@@ -291,18 +292,6 @@ def test_it_orders_children_before_parents():
     assert sorted(order) == list(range(5))
     place = {unit: n for n, unit in enumerate(order)}
     assert all(place[child] < place[parent] for child, parent in enumerate(parents) if parent >= 0)
-
-
-@st.composite
-def forests(draw: st.DrawFn, max_units: int) -> list[int]:
-    """A random forest as parent indexes, relabelled so parents may follow children."""
-    count = draw(st.integers(1, max_units))
-    parents = [-1] + [draw(st.integers(-1, unit - 1)) for unit in range(1, count)]
-    label = draw(st.permutations(range(count)))
-    relabelled = [0] * count
-    for unit, parent in enumerate(parents):
-        relabelled[label[unit]] = -1 if parent < 0 else label[parent]
-    return relabelled
 
 
 def brute_force_figures(

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from echoorg.core.units import (
     Forest,
@@ -22,6 +21,7 @@ from echoorg.core.units import (
     subtree,
     subtrees,
 )
+from tests.core.strategies import forests
 
 
 @contextmanager
@@ -47,9 +47,9 @@ def random_forest(size: int, seed: int) -> list[int]:
     return parent
 
 
-@given(st.integers(1, 60), st.integers(0, 10_000))
-def test_it_agrees_with_a_longhand_walk(size, seed):
-    parent = random_forest(size, seed)
+@given(forests(60))
+def test_it_agrees_with_a_longhand_walk(parent):
+    size = len(parent)
     forest = Forest.from_parents(parent)
 
     def chain(u):  # longhand: follow parents up

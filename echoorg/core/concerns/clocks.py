@@ -240,7 +240,7 @@ class Event:
 
     type: str
     date: dt.date
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 @dataclass
@@ -251,7 +251,7 @@ class Case:
     id: Any
     risk_of_harm: bool = False
     events: list[Event] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 class CaseDataError(ValueError):
@@ -566,7 +566,7 @@ def parse_cases(
 
 
 def _parse_events(
-    where: Callable[[int | None], str], raw_events: list, today: dt.date | None
+    where: Callable[[int | None], str], raw_events: list[Any], today: dt.date | None
 ) -> tuple[list[Event], list[str]]:
     events: list[Event] = []
     problems: list[str] = []
@@ -606,7 +606,7 @@ def _parse_events(
                     f"{here}: '{key}' must be one of {', '.join(allowed)}, not {shown}."
                 )
                 ok = False
-        if ok:
+        if ok and kind is not None:  # `ok` is False when there is no type
             events.append(Event(kind, when, detail))
     return events, problems
 
@@ -628,7 +628,7 @@ def received_on(case: Case) -> dt.date:
     return first
 
 
-def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict:
+def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict[str, Any]:
     """The deadlines of a case under `policy` (default `ClockPolicy()`).
 
     Input: a case with a `received` event. Output:
@@ -650,7 +650,7 @@ def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict:
     received = received_on(case)
     acknowledge = add_days(received, policy.acknowledge_days)
     acknowledged = _first(case, (ACKNOWLEDGED,))
-    out: dict = {
+    out: dict[str, Any] = {
         "acknowledge": acknowledge,
         "feedback": add_months(acknowledged or acknowledge, policy.feedback_months),
     }
@@ -665,7 +665,7 @@ def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict:
     return out
 
 
-def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) -> dict:
+def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) -> dict[str, Any]:
     """How a case was handled against its clocks, as of a date.
 
     Input: a case (events in any order), the date of the analysis, and a policy (default
@@ -722,7 +722,7 @@ def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) 
 
 def analyse_cases(
     data: object, as_of: dt.date, policy: ClockPolicy | None = None, *, today: dt.date | None = None
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """Validate imported case data (`parse_cases`, refusing steps after `today` when it is
     given) and analyse every case (`analyse_case`).
 
@@ -802,8 +802,8 @@ class CaseReview:
     """
 
     problems: list[str]
-    analysis: dict
-    deadlines: dict
+    analysis: dict[str, Any]
+    deadlines: dict[str, Any]
     next_clock: tuple[str, dt.date] | None
 
     @property
@@ -811,7 +811,7 @@ class CaseReview:
         return bool(self.problems)
 
 
-def _no_figures(problems: list[str]) -> dict:
+def _no_figures(problems: list[str]) -> dict[str, Any]:
     return {
         "days_to_acknowledge": None,
         "days_to_feedback": None,

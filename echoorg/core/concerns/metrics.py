@@ -43,6 +43,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .clocks import DEFENSIVE_RESPONSES
 
@@ -85,7 +86,7 @@ class CaseSummary:
     category: str
     anonymous: bool
     received: dt.date
-    analysis: dict
+    analysis: dict[str, Any]
     detriment_reported: bool = False
     would_speak_up_again: str | None = None
 
@@ -163,7 +164,7 @@ def share_or_hidden(count: int, n: int, k: int) -> tuple[float | None, str | Non
     return count / n, None
 
 
-def _group_figures(members: Sequence[CaseSummary], k: int) -> dict:
+def _group_figures(members: Sequence[CaseSummary], k: int) -> dict[str, Any]:
     n = len(members)
     defensive = {
         kind: sum(kind in c.analysis.get("defensive_responses", ()) for c in members)
@@ -173,7 +174,7 @@ def _group_figures(members: Sequence[CaseSummary], k: int) -> dict:
         answer: sum(c.would_speak_up_again == answer for c in members)
         for answer in SPEAK_AGAIN_ANSWERS
     }
-    figures: dict = {"cases": n}
+    figures: dict[str, Any] = {"cases": n}
     hidden: dict[str, str] = {}
     for name, key in _DAYS.items():
         figures[name], reason = median_or_hidden((c.analysis.get(key) for c in members), k)
@@ -209,7 +210,7 @@ _FIGURES = (
 
 def group_stats(
     cases: Iterable[CaseSummary], key: Callable[[CaseSummary], str | None], k: int = 5
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Handling figures per group (unit, leader, category...), with suppression.
 
     Input: case summaries, `key` giving each case's group (None is a group of its own), and
@@ -260,14 +261,26 @@ def group_stats(
 Measure = tuple[tuple[str, ...], Callable[[Sequence[CaseSummary]], int]]
 
 
+def _with_defensive_response(kind: str) -> Callable[[CaseSummary], bool]:
+    return lambda c: kind in c.analysis.get("defensive_responses", ())
+
+
+def _would_speak_up_again(answer: str) -> Callable[[CaseSummary], bool]:
+    return lambda c: c.would_speak_up_again == answer
+
+
+def _has_figure(key: str) -> Callable[[CaseSummary], bool]:
+    return lambda c: c.analysis.get(key) is not None
+
+
 def _measures() -> list[Measure]:
     """Each shown cell with the number of cases behind it; a count of cases also has its
     complement (the group's other cases), because rule 3 protects both."""
 
-    def count(test: Callable[[CaseSummary], bool]) -> Callable[[Sequence[CaseSummary]], int]:
+    def count(test: Callable[[CaseSummary], object]) -> Callable[[Sequence[CaseSummary]], int]:
         return lambda cases: sum(bool(test(c)) for c in cases)
 
-    def both(cell: tuple[str, ...], test: Callable[[CaseSummary], bool]) -> list[Measure]:
+    def both(cell: tuple[str, ...], test: Callable[[CaseSummary], object]) -> list[Measure]:
         return [(cell, count(test)), (cell, count(lambda c: not test(c)))]
 
     found: list[Measure] = [(("cases",), len)]
@@ -275,28 +288,24 @@ def _measures() -> list[Measure]:
     for kind in DEFENSIVE_RESPONSES:
         found += both(
             ("defensive_responses", kind),
-            lambda c, kind=kind: kind in c.analysis.get("defensive_responses", ()),
+            _with_defensive_response(kind),
         )
     found += [
-        (("would_speak_up_again", a), count(lambda c, a=a: c.would_speak_up_again == a))
-        for a in SPEAK_AGAIN_ANSWERS
+        (("would_speak_up_again", a), count(_would_speak_up_again(a))) for a in SPEAK_AGAIN_ANSWERS
     ]
-    found += [
-        ((name,), count(lambda c, key=key: c.analysis.get(key) is not None))
-        for name, key in _DAYS.items()
-    ]
+    found += [((name,), count(_has_figure(key))) for name, key in _DAYS.items()]
     found += both(("share_with_breach",), lambda c: c.analysis.get("breaches"))
     return found
 
 
-def _cell(row: dict, cell: tuple[str, ...]) -> object:
+def _cell(row: dict[str, Any], cell: tuple[str, ...]) -> object:
     value = row.get(cell[0])
     if len(cell) == 2:
         return value.get(cell[1]) if isinstance(value, dict) else None
     return value
 
 
-def _hide(row: dict, cell: tuple[str, ...]) -> None:
+def _hide(row: dict[str, Any], cell: tuple[str, ...]) -> None:
     if len(cell) == 2:
         if isinstance(row.get(cell[0]), dict):
             row[cell[0]][cell[1]] = None
@@ -307,8 +316,8 @@ def _hide(row: dict, cell: tuple[str, ...]) -> None:
 
 
 def protect_across(
-    groups: list[dict],
-    overall: dict | None,
+    groups: list[dict[str, Any]],
+    overall: dict[str, Any] | None,
     members: dict[str | None, Sequence[CaseSummary]],
     k: int,
 ) -> None:
@@ -379,7 +388,7 @@ def _share(count: int | None, total: int | None) -> float | None:
 
 def quarterly_return(
     cases: Iterable[CaseSummary], year: int, quarter: int, k: int = 5, suppress: bool = False
-) -> dict:
+) -> dict[str, Any]:
     """The quarterly figures in National Guardian's Office categories.
 
     Input: case summaries; the financial year (its starting calendar year, 2025 for

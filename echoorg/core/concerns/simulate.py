@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from .calendar import next_working_day_after
 from .clocks import (
@@ -87,11 +88,11 @@ def _days(n: float) -> dt.timedelta:
 
 def _simulate_one(
     rng: random.Random, unit: str, leader: str, strained: bool, received: dt.date
-) -> dict:
+) -> dict[str, Any]:
     category = _pick(rng, _CATEGORIES)
     mode = _pick(rng, _MODES)
     risk = rng.random() < (0.35 if category == "patient_safety" else 0.06)
-    events: list[tuple[str, dt.date, dict]] = [(RECEIVED, received, {})]
+    events: list[tuple[str, dt.date, dict[str, Any]]] = [(RECEIVED, received, {})]
 
     roll = rng.random()
     late_share = 0.25 if strained else 0.06
@@ -191,7 +192,7 @@ def _simulate_one(
 
 def simulate_cases(
     units: list[str], leaders: list[str], seed: int, today: dt.date, n: int = 200
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Fictional demo cases received over the two years before `today`.
 
     Input: unit names and leader names (each unit has a usual leader, leaders[i % len]),
@@ -229,7 +230,7 @@ def simulate_cases(
     return cases
 
 
-def composite_case(today: dt.date) -> dict:
+def composite_case(today: dt.date) -> dict[str, Any]:
     """One fictional composite case of the failing pattern, dated relative to `today`.
 
     Input: today's date. Output: one case dict in the import format, id "COMPOSITE-1",

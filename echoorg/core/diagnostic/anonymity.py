@@ -292,7 +292,7 @@ def suppress_cells(cells: list[Cell], atom_n: Mapping[Hashable, int], k: int) ->
     published = [cell for cell in cells if cell.fixed]
     broken = [b for b in _blocks(published, counts) if b.signature and 0 < b.n < k]
     if broken:
-        keys = ", ".join(repr(key) for key in sorted(broken[0].signature, key=position.get))
+        keys = ", ".join(repr(key) for key in sorted(broken[0].signature, key=position.__getitem__))
         raise ValueError(
             f"fixed cells: already published figures ({keys}) isolate a group "
             f"of {broken[0].n}, fewer than {k}; nothing shown now can repair it."
@@ -368,7 +368,8 @@ def cut_cells(
     cells = total(unit_key, atom_n)
     for child in child_atoms:
         if child != unit_key:
-            cells += total(child, [a for a in atom_n if a[0] == child])
+            cells += total(child, [(child, value) for value in child_atoms[child]])
     for value in values:
-        cells.append(Cell((unit_key, value), frozenset(a for a in atom_n if a[1] == value)))
+        atoms = frozenset((c, value) for c, by_value in child_atoms.items() if value in by_value)
+        cells.append(Cell((unit_key, value), atoms))
     return cells, atom_n

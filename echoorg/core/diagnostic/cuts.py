@@ -10,7 +10,7 @@ for the means. Pure computation; no Django.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,10 +72,8 @@ def cut_table(
         value_of[~np.isin(value_of, every_option)] = NOT_ANSWERED
     shown_units = [u for u in range(n_units) if shown[u]]
 
-    def shown_cells(include: np.ndarray, totals: list[int]) -> set:
-        atom_n: dict[tuple[int, str], int] = {
-            (u, o): 0 for u in range(n_units) for o in every_option
-        }
+    def shown_cells(include: np.ndarray, totals: list[int]) -> set[Hashable]:
+        atom_n: dict[Hashable, int] = {(u, o): 0 for u in range(n_units) for o in every_option}
         for unit, value in zip(unit_index[include], value_of[include], strict=True):
             atom_n[(int(unit), value)] += 1
         cells = [

@@ -32,7 +32,9 @@ import numpy as np
 try:
     if os.environ.get("ECHOORG_PURE_PYTHON"):
         raise ImportError("turned off by ECHOORG_PURE_PYTHON")
-    from . import _fast as native
+    from . import _fast  # type: ignore[attr-defined]  # built at install, no stubs
+
+    native: Any = _fast
 except ImportError:  # no compiler when echoorg was installed: NumPy and Arrow serve
     native = None
 
@@ -53,14 +55,14 @@ class PlainRows:
     respondents: Callable[[], np.ndarray]  # the respondent column, decoded when asked for
 
     def __len__(self) -> int:
-        return self.codes.shape[1]
+        return int(self.codes.shape[1])
 
 
 def available() -> bool:
     return native is not None
 
 
-def map_file(path: os.PathLike | str) -> Any:
+def map_file(path: os.PathLike[str] | str) -> Any:
     """A file's bytes without copying them: a read-only memory map (bytes when empty)."""
     with open(path, "rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:

@@ -70,8 +70,9 @@ def generalise_units(
     depth: dict[int | None, int] = {None: 0}
 
     def depth_of(unit: int | None) -> int:
-        chain = []
-        while unit not in depth and len(chain) <= len(parents):
+        chain: list[int | None] = []
+        # None (the top) is always in `depth`, so the walk never looks up None.
+        while unit is not None and unit not in depth and len(chain) <= len(parents):
             chain.append(unit)
             unit = parents.get(unit)
         base = depth.get(unit, 0)
@@ -139,14 +140,24 @@ def k_anonymise(
             choices = [f for f in stage if f not in done]
             if not choices:
                 break
-            best, best_left = None, None
+            best: int | None = None
+            best_left: int | None = None
             for f in choices:
                 trial = [
                     row if i not in small else _withhold(row, f) for i, row in enumerate(values)
                 ]
                 left = len(too_small(trial, labels))
-                if best_left is None or (left, -categories[f]) < (best_left, -categories[best]):
+                if (
+                    best is None
+                    or best_left is None
+                    or (left, -categories[f])
+                    < (
+                        best_left,
+                        -categories[best],
+                    )
+                ):
                     best, best_left = f, left
+            assert best is not None  # `choices` is not empty
             for i in small:
                 if values[i][best] != WITHHELD:
                     values[i] = _withhold(values[i], best)
@@ -202,6 +213,8 @@ def _withhold(row: list[str], field_index: int) -> list[str]:
     return changed
 
 
-def combination_counts(result: KAnonymousRows) -> Counter:
+def combination_counts(
+    result: KAnonymousRows,
+) -> Counter[tuple[int | None, str, tuple[str, ...]]]:
     """How many released rows share each (unit, audience, background) combination."""
     return Counter(zip(result.units, result.audiences, result.background, strict=True))

@@ -151,7 +151,7 @@ def answered_any(answers: np.ndarray) -> np.ndarray:
     data = np.asarray(answers, dtype=np.float64)
     if data.ndim != 2:
         raise ValueError(f"answers: expected a 2-dimensional array, got shape {data.shape}.")
-    return ~np.isnan(data).all(axis=1)
+    return np.asarray(~np.isnan(data).all(axis=1))
 
 
 def forest_order(parent_index: Sequence[int]) -> list[int]:
@@ -249,6 +249,7 @@ def unit_figures(
     if unit_of.ndim != 1 or (unit_of.size and not np.issubdtype(unit_of.dtype, np.integer)):
         raise ValueError("unit_of_respondent: expected a 1-dimensional array of unit indexes.")
     unit_of = unit_of.astype(np.int64, copy=False)
+    data: CodedAnswers | np.ndarray
     if isinstance(answers, CodedAnswers):  # large files: one byte per answer
         data = answers
     else:
