@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_FLAGS ?= --disable-pip-version-check -q
-# Test processes (pytest-xdist); TEST_WORKERS=0 runs the suite in this one process.
+# Test processes (pytest-xdist, each test module kept on one worker so that its module-wide
+# fixtures such as the demo load once); TEST_WORKERS=0 runs the suite in this one process.
 TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint install install-dev clean
@@ -32,7 +33,7 @@ run: install
 	$(BIN)/echoorg serve --port $(PORT)
 
 test: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m benchmarks

@@ -182,7 +182,8 @@ RECEIPT_ROUTES = frozenset({"GET speak_up_case", "GET speak_up_attachment"})
 
 SCALES = (1, 10)
 
-# Under pytest-xdist with --dist loadgroup, one worker loads the demos for the module.
+# Under pytest-xdist (make test keeps each module on one worker), one worker loads the
+# demos for the module.
 pytestmark = pytest.mark.xdist_group("query_budgets")
 
 
