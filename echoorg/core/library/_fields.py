@@ -88,7 +88,9 @@ def slug(value: str, where: str) -> str:
     return value
 
 
-def choices(value: Any, allowed: dict[str, str], where: str, *, at_least: int = 0) -> tuple:
+def choices(
+    value: Any, allowed: dict[str, str], where: str, *, at_least: int = 0
+) -> tuple[str, ...]:
     """A list of ids, each one of `allowed`, without repeats."""
     if value is None:
         value = []

@@ -442,6 +442,5 @@ def _case_id_of(path: Path) -> str:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, OSError):
         return "unreadable"
-    if isinstance(data, dict) and isinstance(data.get("id"), str):
-        return data["id"]
-    return "without an id"
+    found = data.get("id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) else "without an id"
