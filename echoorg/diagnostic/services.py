@@ -23,6 +23,7 @@ from echoorg.core.diagnostic.responses import (
     ResponseFileError,
     ResponseTable,
     RowProblem,
+    missing_items_note,
     read_responses_csv,
     read_responses_xlsx,
 )
@@ -649,7 +650,8 @@ def run_import(job_id: str) -> None:
         ResponseImport.objects.filter(pk=job.pk).update(**outcome)
         raise
     else:
-        outcome.update(
-            status=ResponseImport.DONE, imported=count, message=f"Imported {count} responses."
+        message = " ".join(
+            filter(None, [f"Imported {count} responses.", missing_items_note(table)])
         )
+        outcome.update(status=ResponseImport.DONE, imported=count, message=message)
     ResponseImport.objects.filter(pk=job.pk).update(**outcome)
