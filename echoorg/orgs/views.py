@@ -14,6 +14,7 @@ from echoorg.accounts.invite import invite
 from echoorg.audit.log import current_head
 from echoorg.audit.models import AuditEntry
 from echoorg.common.forms import submitted, submitted_files
+from echoorg.core.audit_actions import ACTIONS, describe
 from echoorg.core.roles import ROLES
 from echoorg.core.units import UnitImportError, keyed_forest, tree_order_by_name
 
@@ -427,10 +428,19 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "audit.view")
     entries = AuditEntry.objects.filter(organisation=org).select_related("actor").order_by("-seq")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [(entry, describe(entry.action, entry.detail)) for entry in page]
+    # Every kind of entry with its label and meaning, by label: the page's glossary.
+    kinds = sorted(ACTIONS.items(), key=lambda kind: kind[1].label)
     return render(
         request,
         "orgs/audit.html",
-        {"org": org, "page": page, "head": current_head(count_rows=False)},
+        {
+            "org": org,
+            "page": page,
+            "rows": rows,
+            "kinds": kinds,
+            "head": current_head(count_rows=False),
+        },
     )
 
 
