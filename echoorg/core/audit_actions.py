@@ -229,6 +229,7 @@ DETAIL_WORDS = {
     "invited": "people invited",
     "reminded": "people reminded",
     "printed": "links printed",
+    "replaced_printed": "printed links replaced",
     "responses": "answers",
     "from_reporter": "from the person who raised it",
     "via": "through",
