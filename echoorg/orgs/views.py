@@ -50,6 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
     organisations = organisations_of(request.user)
     if len(organisations) == 1:
         return redirect("organisation", slug=organisations[0].slug)
+    if len(organisations) > 1 and "choose" not in request.GET:
+        # Someone in several organisations lands in the one they used last (login sends
+        # everyone here); `?choose` shows the full list.
+        last = services.last_used_organisation(request.user)
+        if last is not None:
+            if request.session.get("organisation") != last.slug:
+                request.session["organisation"] = last.slug
+            return redirect("organisation", slug=last.slug)
     return render(
         request,
         "orgs/home.html",
@@ -447,8 +455,10 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def switch(request: HttpRequest) -> HttpResponse:
-    """Remember the organisation a facilitator chose and go to it."""
+    """Remember the organisation someone chose (for this session and their next login)
+    and go to it."""
     slug = request.POST.get("organisation", "")
     org, _ = organisation_for(request.user, slug, "organisation.view")
     request.session["organisation"] = org.slug
+    services.remember_organisation(request.user, org)
     return redirect("organisation", slug=org.slug)
