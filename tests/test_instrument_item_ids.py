@@ -192,3 +192,44 @@ def test_the_score_command_scores_a_big_five_style_file(tmp_path: Path, capsys):
         by_hand.append(sum(values) / 5)
     assert rows["Trust"]["n"] == "40"
     assert float(rows["Trust"]["openness"]) == pytest.approx(sum(by_hand) / 40, abs=1e-3)
+
+
+@pytest.mark.django_db
+def test_an_organisation_imports_a_big_five_file_and_is_told_which_item_had_no_column(
+    org, tree, facilitator, login_as
+):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from echoorg.diagnostic import services
+    from echoorg.diagnostic.models import Response
+
+    services.add_instrument(facilitator, org, yaml.safe_dump(big_five()))
+    today = timezone.localdate()
+    wave = services.create_wave(
+        facilitator,
+        org,
+        title="Traits",
+        instrument_key="big-five-style@1",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=5),
+        min_group=5,
+        collection="import",
+    )
+    services.open_wave(facilitator, wave, "http://testserver")
+    header = [i for i in BIG_FIVE_IDS if i != "N4"]
+    data, expected = responses_file(header, rows=12)
+    data = data.replace(b"Ward 7", b"Recruitment").replace(b"Ward 9", b"Support")
+    url = reverse("wave_import", kwargs={"slug": org.slug, "wave_id": wave.pk})
+    page = login_as(facilitator).post(
+        url, {"file": SimpleUploadedFile("traits.csv", data)}, follow=True
+    )
+    assert "Imported 12 responses. No column in the file for 1 item(s), counted as " in (
+        page.content.decode()
+    )
+    assert "unanswered: N4." in page.content.decode()
+    stored = sorted((r.answers for r in Response.objects.filter(wave=wave)), key=str)
+    assert stored == sorted(expected, key=str)  # keyed by the ids exactly as written

@@ -241,3 +241,20 @@ def test_a_member_without_the_role_cannot_close(login_as, org, wave, staffed):
     assert client.post(url("wave_close", org, wave)).status_code == 403
     wave.refresh_from_db()
     assert wave.status == SurveyWave.OPEN
+
+
+def test_someone_whose_team_got_slips_answers_with_a_slip_not_from_their_list(
+    login_as, org, tree, wave, staffed, facilitator
+):
+    _, support = staffed
+    printed = services.print_links(facilitator, wave, tree["Support"], "http://testserver")
+    client = login_as(support[0])
+    listed = client.get(reverse("my_surveys")).content.decode()
+    assert "answer with one of them" in listed and "Answer now" not in listed
+    invitation = Invitation.objects.get(user=support[0])
+    assert client.post(reverse("answer_now", args=[invitation.pk]))["Location"] == reverse(
+        "my_surveys"
+    )
+    # Every slip still works: none was voided by the person's own list.
+    tokens = [LINK.search(link).group(1) for link in printed.links]
+    assert all(Client().get(f"/s/{t}/").status_code == 200 for t in tokens)
