@@ -15,6 +15,7 @@ from django.utils import timezone
 from echoorg.audit.models import AuditEntry
 from echoorg.diagnostic import services
 from echoorg.diagnostic.models import Invitation, SurveyWave, digest
+from echoorg.diagnostic.views.links import ONCE_KEYS
 
 LINK = re.compile(r"https?://testserver/s/([A-Za-z0-9_-]+)/")
 
@@ -47,6 +48,13 @@ def url(name: str, org, wave) -> str:
     return reverse(name, kwargs={"slug": org.slug, "wave_id": wave.pk})
 
 
+def post_links(client, org, wave, data: dict):
+    """Send the print form as a browser would: with the one-time key of a fresh form."""
+    client.get(url("wave_links", org, wave))
+    once = client.session[ONCE_KEYS][-1]
+    return client.post(url("wave_links", org, wave), {**data, "once": once})
+
+
 def answer(token: str) -> None:
     client = Client()
     client.post(f"/s/{token}/1/", {"thr1": "4", "next": "1"})
@@ -68,9 +76,7 @@ def test_the_slips_are_fresh_single_use_links_without_names(
     recruitment, _ = staffed
     old = emailed_token(recruitment[0])
     answer(emailed_token(recruitment[1]))  # answered: never issued again
-    page = login_as(facilitator).post(
-        url("wave_links", org, wave), {"unit": tree["Recruitment"].pk}
-    )
+    page = post_links(login_as(facilitator), org, wave, {"unit": tree["Recruitment"].pk})
     assert page.status_code == 200 and page["Cache-Control"].startswith("max-age=0")
     html = page.content.decode()
     tokens = LINK.findall(html)
@@ -93,8 +99,8 @@ def test_the_slips_are_fresh_single_use_links_without_names(
 def test_the_slips_are_not_in_the_order_of_the_invitations(login_as, org, tree, wave, facilitator):
     orders = set()
     for _ in range(4):
-        html = login_as(facilitator).post(
-            url("wave_links", org, wave), {"unit": tree["Recruitment"].pk, "replace": "on"}
+        html = post_links(
+            login_as(facilitator), org, wave, {"unit": tree["Recruitment"].pk, "replace": "on"}
         )
         tokens = LINK.findall(html.content.decode())
         by_token = {digest(t): i for i, t in enumerate(tokens)}
@@ -108,16 +114,16 @@ def test_sending_the_form_again_does_not_void_slips_handed_out(
 ):
     client = login_as(facilitator)
     first = LINK.findall(
-        client.post(url("wave_links", org, wave), {"unit": tree["Support"].pk}).content.decode()
+        post_links(client, org, wave, {"unit": tree["Support"].pk}).content.decode()
     )
-    again = client.post(url("wave_links", org, wave), {"unit": tree["Support"].pk})
+    again = post_links(client, org, wave, {"unit": tree["Support"].pk})
     assert "already has a printed link" in again.content.decode()
     assert not LINK.findall(again.content.decode())
     assert all(Client().get(f"/s/{t}/").status_code == 200 for t in first)
     # Replacing a lost sheet voids the old slips and issues new ones.
     replaced = LINK.findall(
-        client.post(
-            url("wave_links", org, wave), {"unit": tree["Support"].pk, "replace": "on"}
+        post_links(
+            client, org, wave, {"unit": tree["Support"].pk, "replace": "on"}
         ).content.decode()
     )
     assert len(replaced) == 3
@@ -146,7 +152,7 @@ def test_a_bad_unit_is_refused_and_nothing_is_renewed(
     login_as, org, wave, facilitator, data, message
 ):
     before = sorted(Invitation.objects.values_list("token_digest", flat=True))
-    page = login_as(facilitator).post(url("wave_links", org, wave), data)
+    page = post_links(login_as(facilitator), org, wave, data)
     assert page.status_code == 400 and message in page.content.decode()
     assert sorted(Invitation.objects.values_list("token_digest", flat=True)) == before
     assert not AuditEntry.objects.filter(action="wave.links_printed").exists()
@@ -158,7 +164,7 @@ def test_another_organisations_unit_is_refused(
     from echoorg.orgs.models import Unit
 
     foreign = Unit.objects.create(organisation=other_org, name="Elsewhere")
-    page = login_as(facilitator).post(url("wave_links", org, wave), {"unit": foreign.pk})
+    page = post_links(login_as(facilitator), org, wave, {"unit": foreign.pk})
     assert page.status_code == 400 and "Select a valid choice" in page.content.decode()
 
 
@@ -169,7 +175,7 @@ def test_links_are_printed_only_while_the_wave_is_open(login_as, org, tree, wave
         "only be printed while the wave is open"
         in client.get(url("wave_links", org, wave)).content.decode()
     )
-    refused = client.post(url("wave_links", org, wave), {"unit": tree["Recruitment"].pk})
+    refused = post_links(client, org, wave, {"unit": tree["Recruitment"].pk})
     assert refused.status_code == 409 and not LINK.findall(refused.content.decode())
 
 
@@ -194,9 +200,29 @@ def test_the_links_page_keeps_to_its_query_budget(
     client = login_as(facilitator)
     with django_assert_max_num_queries(14):
         assert client.get(url("wave_links", org, wave)).status_code == 200
+    data = {"unit": tree["Recruitment"].pk, "once": client.session[ONCE_KEYS][-1]}
     with django_assert_max_num_queries(24):
-        page = client.post(url("wave_links", org, wave), {"unit": tree["Recruitment"].pk})
+        page = client.post(url("wave_links", org, wave), data)
         assert len(LINK.findall(page.content.decode())) == 8
+
+
+def test_a_reload_of_the_sheet_prints_nothing_again(login_as, org, tree, wave, facilitator):
+    client = login_as(facilitator)
+    client.get(url("wave_links", org, wave))
+    data = {"unit": tree["Support"].pk, "replace": "on", "once": client.session[ONCE_KEYS][-1]}
+    first = LINK.findall(client.post(url("wave_links", org, wave), data).content.decode())
+    assert len(first) == 3
+    reloaded = client.post(url("wave_links", org, wave), data)
+    assert reloaded.status_code == 409 and "This form was sent already" in (
+        reloaded.content.decode()
+    )
+    assert not LINK.findall(reloaded.content.decode())
+    assert all(Client().get(f"/s/{t}/").status_code == 200 for t in first)
+    assert AuditEntry.objects.filter(action="wave.links_printed").count() == 1
+    # Without the form's key at all: refused the same way.
+    assert (
+        client.post(url("wave_links", org, wave), {"unit": tree["Support"].pk}).status_code == 409
+    )
 
 
 # --- closing a wave --------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +18,10 @@ from echoorg.orgs.models import Unit
 from .. import services
 from ..forms import PrintLinksForm
 from ._common import wave_for
+
+# The session's one-time keys of the print form (the last ten shown), so that sending a
+# form twice (a reload of the sheet) prints nothing twice.
+ONCE_KEYS = "print_links_once"
 
 
 def qr_svg(link: str) -> str:
@@ -32,8 +38,9 @@ def wave_links(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     """GET: choose a unit. POST: issue its fresh links and show them as a printable sheet.
 
     The sheet is the POST's own answer, never stored or redirected to: the links exist
-    nowhere else (only their hashes are kept). Sending the form again prints nothing new
-    unless 'replace' is ticked, so a reload cannot void the slips already handed out.
+    nowhere else (only their hashes are kept). Each form carries a one-time key, and
+    without 'replace' only people with no printed link yet get one, so neither a reload
+    nor a second click voids slips already printed.
     """
     org, wave = wave_for(request, slug, wave_id, "survey.manage")
     units = list(
@@ -44,7 +51,18 @@ def wave_links(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     form = PrintLinksForm(units, submitted(request))
     problem = ""
     status = 200
-    if request.method == "POST":
+    keys = list(request.session.get(ONCE_KEYS, []))
+    if request.method == "POST" and request.POST.get("once") not in keys:
+        # A reload of the sheet sends the form again; with 'replace' ticked it would void
+        # the slips just printed. Each form may be sent once.
+        problem = (
+            "This form was sent already (perhaps by reloading the page), so nothing was "
+            "printed again: the slips printed from it still work."
+        )
+        status = 409
+    elif request.method == "POST":
+        keys.remove(request.POST["once"])
+        request.session[ONCE_KEYS] = keys
         status = 400
         if form.is_valid():
             unit = form.cleaned_data["unit"]
@@ -81,6 +99,8 @@ def wave_links(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                 status = 200
     elif not wave.accepts_answers():
         problem = "Links can only be printed while the wave is open."
+    once = secrets.token_urlsafe(16)
+    request.session[ONCE_KEYS] = [*request.session.get(ONCE_KEYS, [])[-9:], once]
     return render(
         request,
         "diagnostic/print_links.html",
@@ -90,6 +110,7 @@ def wave_links(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
             "form": form,
             "problem": problem,
             "counts": services.invitation_counts(wave),
+            "once": once,
         },
         status=status,
     )
