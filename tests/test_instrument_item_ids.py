@@ -233,3 +233,30 @@ def test_an_organisation_imports_a_big_five_file_and_is_told_which_item_had_no_c
     assert "unanswered: N4." in page.content.decode()
     stored = sorted((r.answers for r in Response.objects.filter(wave=wave)), key=str)
     assert stored == sorted(expected, key=str)  # keyed by the ids exactly as written
+
+
+def test_a_workbook_with_big_five_columns_is_matched_exactly():
+    from openpyxl import Workbook
+
+    from echoorg.core.diagnostic.responses import read_responses_xlsx
+
+    def workbook(header: list[str]) -> bytes:
+        book = Workbook()
+        book.active.append(["respondent", "unit", *header])
+        book.active.append(["P1", "Ward 7", *range(1, len(header) + 1)])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    header = BIG_FIVE_IDS[:6]  # A1..A5, C1
+    table = read_responses_xlsx(workbook(header), INSTRUMENT)
+    assert dict(zip(INSTRUMENT.item_ids[:6], table.answers[0][:6].tolist(), strict=True)) == {
+        "A1": 1.0,
+        "A2": 2.0,
+        "A3": 3.0,
+        "A4": 4.0,
+        "A5": 5.0,
+        "C1": 6.0,
+    }
+    with pytest.raises(ResponseFileError, match="the instrument has 'A2'"):
+        read_responses_xlsx(workbook(["A1", "a2"]), INSTRUMENT)
