@@ -181,6 +181,8 @@ PAGES: dict[str, Rule] = {
     "trends": Rule("GET", _o("trends"), SURVEY_VIEWERS),
     "wave": Rule("GET", _w("wave"), SURVEY_VIEWERS),
     "wave_import": Rule("GET", _w("wave_import"), MANAGERS),
+    "wave_close": Rule("GET", _w("wave_close"), MANAGERS),
+    "wave_links": Rule("GET", _w("wave_links"), MANAGERS),
     "wave_import_job": Rule(
         "GET",
         lambda c: reverse(
@@ -262,6 +264,8 @@ PAGE_POSTS: dict[str, Rule] = {
     "wave": Rule("POST", _w("wave"), MANAGERS, data={}),
     "wave_new": Rule("POST", _o("wave_new"), MANAGERS, data={"title": ""}),
     "wave_import": Rule("POST", _w("wave_import"), MANAGERS, data={}),
+    "wave_close": Rule("POST", _w("wave_close"), MANAGERS, data={"close": "1"}),
+    "wave_links": Rule("POST", _w("wave_links"), MANAGERS, data={"unit": "", "replace": "on"}),
     "wave_rows_export": Rule(
         "POST", _w("wave_rows_export"), RESEARCHERS, data={"agreement_reference": ""}
     ),

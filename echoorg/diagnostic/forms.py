@@ -146,3 +146,30 @@ class FullRowsForm(forms.Form):
         if len(reference) < 3:
             raise forms.ValidationError("Give the agreement's reference (3 characters or more).")
         return reference
+
+
+class PrintLinksForm(forms.Form):
+    """Which unit's people get printed links (slips without names)."""
+
+    unit = forms.TypedChoiceField(
+        label="Unit",
+        coerce=int,
+        help_text="One slip for each person of this unit (not the units below it) who has "
+        "not answered yet.",
+    )
+    replace = forms.BooleanField(
+        label="Replace slips printed before (a sheet was lost)",
+        required=False,
+        help_text="The slips printed earlier for this unit stop working.",
+    )
+
+    def __init__(self, units: list[Unit], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "Choose a unit")] + [(u.pk, u.name) for u in units]
+        self.units = {u.pk: u for u in units}
+
+    def clean_unit(self) -> Unit:
+        unit = self.units.get(self.cleaned_data["unit"])
+        if unit is None:
+            raise forms.ValidationError("Choose one of the units invited to this wave.")
+        return unit

@@ -167,6 +167,12 @@ class Invitation(models.Model):
     )
     unit = models.ForeignKey("orgs.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
     audience = models.CharField(max_length=10, default="staff")  # staff | leaders
+    # How the person's link reaches them: by email, or on a printed slip handed out in
+    # their unit (for staff without email). Printed links are never renewed by reminders:
+    # a reminder would make the slip in someone's pocket stop working.
+    EMAIL, PRINTED = "email", "printed"
+    DELIVERIES = [(EMAIL, "By email"), (PRINTED, "On a printed slip")]
+    delivery = models.CharField(max_length=10, choices=DELIVERIES, default=EMAIL)
     token_digest = models.CharField(max_length=64, unique=True)
     completed = models.BooleanField(default=False)
     reminders = models.PositiveSmallIntegerField(default=0)

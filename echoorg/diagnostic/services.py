@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template import loader
 
 from echoorg.audit.log import record
@@ -24,6 +25,7 @@ from echoorg.core.diagnostic.responses import (
     ResponseFileError,
     ResponseTable,
     RowProblem,
+    missing_items_note,
     read_responses_csv,
     read_responses_xlsx,
 )
@@ -264,7 +266,12 @@ def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:
         )
     if not wave.accepts_answers():
         raise ValidationError("Reminders can only be sent while the wave is open.")
-    pending = list(wave.invitations.filter(completed=False).select_related("user", "wave"))
+    # Printed links are left alone: renewing one would void the slip already handed out.
+    pending = list(
+        wave.invitations.filter(completed=False, delivery=Invitation.EMAIL).select_related(
+            "user", "wave"
+        )
+    )
     tokens = []
     with transaction.atomic():
         for invitation in pending:
@@ -281,6 +288,72 @@ def send_reminders(actor, wave: SurveyWave, base_url: str) -> int:
     for invitation, token in tokens:
         _send_link(invitation, token, base_url, reminder=True)
     return len(pending)
+
+
+@dataclass(frozen=True)
+class PrintedLinks:
+    """Fresh links for one unit's printed slips, in random order, and how many of the
+    unit's people already had a printed link that was left working."""
+
+    links: list[str]
+    already_printed: int
+
+
+def print_links(
+    actor, wave: SurveyWave, unit: Unit, base_url: str, replace: bool = False
+) -> PrintedLinks:
+    """Issue fresh single-use links, to be printed on slips without names, for the people
+    of `unit` (its own members, not the units below) who have not answered yet.
+
+    Their emailed links stop working and reminders no longer renew them. Links already
+    printed are issued again only with `replace` (a lost sheet); answered links never
+    are. The links come back in random order, so a slip's place on the sheet says nothing
+    about whose invitation it is; the tokens themselves are not kept (only their hash, as
+    for every link), and the audit entry holds the unit and the count, not who. Nothing
+    ties a slip to an answer: responses carry no reference to an invitation.
+    """
+    if not wave.uses_links:
+        raise ValidationError(
+            "This wave collects its answers by import; echoorg prints no links for it."
+        )
+    with transaction.atomic():
+        locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
+        if not locked.accepts_answers():
+            raise ValidationError("Links can only be printed while the wave is open.")
+        # The wave's row is locked, as every submission locks it first: no answer can
+        # arrive while these links are renewed.
+        waiting = list(locked.invitations.filter(unit=unit, completed=False))
+        already = sum(i.delivery == Invitation.PRINTED for i in waiting)
+        chosen = waiting if replace else [i for i in waiting if i.delivery == Invitation.EMAIL]
+        tokens = []
+        for invitation in chosen:
+            tokens.append(invitation.new_token())
+            invitation.delivery = Invitation.PRINTED
+        Invitation.objects.bulk_update(chosen, ["token_digest", "delivery"], batch_size=500)
+        if chosen:
+            record(
+                "wave.links_printed",
+                actor=actor,
+                organisation=wave.organisation,
+                obj=wave,
+                unit=unit.name,
+                printed=len(chosen),
+                replaced_printed=already if replace else 0,
+            )
+    random.SystemRandom().shuffle(tokens)
+    base = base_url.rstrip("/")
+    return PrintedLinks([f"{base}/s/{token}/" for token in tokens], 0 if replace else already)
+
+
+def invitation_counts(wave: SurveyWave) -> dict[str, int]:
+    """How many invitations went out, by email and on printed slips, and how many were
+    answered (a count only, never who)."""
+    return wave.invitations.aggregate(
+        invited=Count("id"),
+        emailed=Count("id", filter=Q(delivery=Invitation.EMAIL)),
+        printed=Count("id", filter=Q(delivery=Invitation.PRINTED)),
+        answered=Count("id", filter=Q(completed=True)),
+    )
 
 
 def close_wave(actor, wave: SurveyWave) -> None:
@@ -667,7 +740,8 @@ def run_import(job_id: str) -> None:
         ResponseImport.objects.filter(pk=job.pk).update(**outcome)
         raise
     else:
-        outcome.update(
-            status=ResponseImport.DONE, imported=count, message=f"Imported {count} responses."
+        message = " ".join(
+            filter(None, [f"Imported {count} responses.", missing_items_note(table)])
         )
+        outcome.update(status=ResponseImport.DONE, imported=count, message=message)
     ResponseImport.objects.filter(pk=job.pk).update(**outcome)

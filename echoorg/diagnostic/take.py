@@ -189,8 +189,11 @@ def my_surveys(request: HttpRequest) -> HttpResponse:
 def answer_now(request: HttpRequest, invitation_id: int) -> HttpResponse:
     """Open one's own survey from inside the app: a fresh link replaces the emailed one."""
     invitation = get_object_or_404(Invitation, pk=invitation_id, user=request.user)
+    # Printed slips carry no names, so a slip in someone's hands may be this person's
+    # invitation: renewing it here would void that slip and leave its holder without one.
     if (
         invitation.completed
+        or invitation.delivery == Invitation.PRINTED
         or not invitation.wave.uses_links
         or not invitation.wave.accepts_answers()
     ):

@@ -9,6 +9,8 @@ urlpatterns = [
     path("o/<slug:slug>/surveys/new/", views.wave_new, name="wave_new"),
     path("o/<slug:slug>/surveys/trends/", views.trends, name="trends"),
     path("o/<slug:slug>/surveys/<int:wave_id>/", views.wave_detail, name="wave"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/close/", views.wave_close, name="wave_close"),
+    path("o/<slug:slug>/surveys/<int:wave_id>/links/", views.wave_links, name="wave_links"),
     path("o/<slug:slug>/surveys/<int:wave_id>/import/", views.wave_import, name="wave_import"),
     path(
         "o/<slug:slug>/surveys/<int:wave_id>/import/<uuid:import_id>/",

@@ -119,6 +119,9 @@ class Membership(models.Model):
     name = models.CharField(max_length=200, blank=True, default="")
     roles = models.JSONField(default=list, blank=True)  # checked by clean_roles in clean()
     created = models.DateTimeField(auto_now_add=True)
+    # When the person last chose this organisation (the switcher, or their list of
+    # organisations): after logging in they land in the one they used last.
+    last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

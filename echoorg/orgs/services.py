@@ -26,6 +26,24 @@ CONFIRMED_ROLES = (GUARDIAN, BOARD)
 ROLE_REQUEST_DAYS = 14
 
 
+def remember_organisation(user, organisation: Organisation) -> None:
+    """Note that `user` chose `organisation` now, so that they land there after their next
+    login. A person's own preference, not a change to the organisation's records, so it
+    has no audit entry: one per choice would log everyone's moves between organisations."""
+    Membership.objects.filter(user=user, organisation=organisation).update(last_used=timezone.now())
+
+
+def last_used_organisation(user) -> Organisation | None:
+    """The organisation `user` chose most recently, if they have ever chosen one."""
+    member = (
+        Membership.objects.filter(user=user, last_used__isnull=False)
+        .select_related("organisation")
+        .order_by("-last_used")
+        .first()
+    )
+    return member.organisation if member else None
+
+
 def create_organisation(actor, name: str, slug: str) -> Organisation:
     with transaction.atomic():
         organisation = Organisation(name=normalise_name(name), slug=slug.strip().lower())

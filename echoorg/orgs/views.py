@@ -16,6 +16,7 @@ from echoorg.audit.log import current_head
 from echoorg.audit.models import AuditEntry
 from echoorg.common.forms import submitted, submitted_files
 from echoorg.common.parts import overview_panels
+from echoorg.core.audit_actions import ACTIONS, describe
 from echoorg.core.roles import ROLES
 from echoorg.core.units import UnitImportError, keyed_forest, tree_order_by_name
 
@@ -51,6 +52,14 @@ def home(request: HttpRequest) -> HttpResponse:
     organisations = organisations_of(request.user)
     if len(organisations) == 1:
         return redirect("organisation", slug=organisations[0].slug)
+    if len(organisations) > 1 and "choose" not in request.GET:
+        # Someone in several organisations lands in the one they used last (login sends
+        # everyone here); `?choose` shows the full list.
+        last = services.last_used_organisation(request.user)
+        if last is not None:
+            if request.session.get("organisation") != last.slug:
+                request.session["organisation"] = last.slug
+            return redirect("organisation", slug=last.slug)
     return render(
         request,
         "orgs/home.html",
@@ -441,18 +450,29 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "audit.view")
     entries = AuditEntry.objects.filter(organisation=org).select_related("actor").order_by("-seq")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [(entry, describe(entry.action, entry.detail)) for entry in page]
+    # Every kind of entry with its label and meaning, by label: the page's glossary.
+    kinds = sorted(ACTIONS.items(), key=lambda kind: kind[1].label)
     return render(
         request,
         "orgs/audit.html",
-        {"org": org, "page": page, "head": current_head(count_rows=False)},
+        {
+            "org": org,
+            "page": page,
+            "rows": rows,
+            "kinds": kinds,
+            "head": current_head(count_rows=False),
+        },
     )
 
 
 @login_required
 @require_POST
 def switch(request: HttpRequest) -> HttpResponse:
-    """Remember the organisation a facilitator chose and go to it."""
+    """Remember the organisation someone chose (for this session and their next login)
+    and go to it."""
     slug = request.POST.get("organisation", "")
     org, _ = organisation_for(request.user, slug, "organisation.view")
     request.session["organisation"] = org.slug
+    services.remember_organisation(request.user, org)
     return redirect("organisation", slug=org.slug)

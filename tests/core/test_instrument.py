@@ -74,7 +74,7 @@ def broken(path: str, value) -> dict:
         ("version", 0, "version: must be 1 or more"),
         ("response_scale.max", 1, "response_scale.max: must be greater"),
         ("response_scale.labels", ["a", "b"], "response_scale.labels: needs 5 text labels"),
-        ("scales.0.id", "Threat!", "scales[0].id: 'Threat!' must be lower-case"),
+        ("scales.0.id", "Threat!", "scales[0].id: 'Threat!' must be letters (either case)"),
         ("scales.0.source", KeyError, "scales[0].source: is required"),
         ("items.0.scale", "thret", "items[0].scale: 'thret' is not one of the scales"),
         ("items.0.reverse", "no", "items[0].reverse: must be true or false"),

@@ -25,7 +25,12 @@ import yaml
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "diagnostic" / "instruments"
 AUDIENCES = ("everyone", "staff", "leaders")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Item, scale and question ids: letters in either case, digits and underscores, starting
+# with a letter, as survey tools and published data sets name their columns (`A1`,
+# `Q12_3`, `CML2`). They are matched exactly against a responses file's header, so two
+# ids of one instrument may not differ only in case (a spreadsheet could not tell them
+# apart, and neither can a person reading the header).
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _INSTRUMENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -131,10 +136,19 @@ def _unknown_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
 def _identifier(value: str, where: str) -> str:
     if not _ID.match(value):
         raise InstrumentError(
-            f"{where}: '{value}' must be lower-case letters, digits and "
+            f"{where}: '{value}' must be letters (either case), digits and "
             "underscores, starting with a letter."
         )
     return value
+
+
+def _case_note(value: str, taken: list[str]) -> str:
+    """', as 'X' (ids may not differ only in case)' when `value` clashes with an id in
+    `taken` that is spelt with other capitals; empty when the clash is exact."""
+    for other in taken:
+        if other.casefold() == value.casefold() and other != value:
+            return f", as '{other}' (ids may not differ only in case)"
+    return ""
 
 
 def parse_instrument(data: Any) -> Instrument:
@@ -191,8 +205,11 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"scales[{n}]: must be a mapping.")
         _unknown_keys(raw, {"id", "name", "description", "source"}, where)
         sid = _identifier(_need(raw, "id", where, str), f"{where}id")
-        if any(s.id == sid for s in scales):
-            raise InstrumentError(f"{where}id: '{sid}' is used by another scale.")
+        if any(s.id.casefold() == sid.casefold() for s in scales):
+            raise InstrumentError(
+                f"{where}id: '{sid}' is used by another scale"
+                f"{_case_note(sid, [s.id for s in scales])}."
+            )
         scales.append(
             Scale(
                 sid,
@@ -212,9 +229,12 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"items[{n}]: must be a mapping.")
         _unknown_keys(raw, {"id", "text", "scale", "reverse", "audience"}, where)
         iid = _identifier(_need(raw, "id", where, str), f"{where}id")
-        if any(i.id == iid for i in items):
-            raise InstrumentError(f"{where}id: '{iid}' is used by another item.")
-        if iid in ("respondent", "unit"):
+        if any(i.id.casefold() == iid.casefold() for i in items):
+            raise InstrumentError(
+                f"{where}id: '{iid}' is used by another item"
+                f"{_case_note(iid, [i.id for i in items])}."
+            )
+        if iid.casefold() in ("respondent", "unit"):
             raise InstrumentError(f"{where}id: '{iid}' is reserved for the response file.")
         scale = _need(raw, "scale", where, str)
         if scale not in scale_ids:
@@ -248,8 +268,11 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"demographics[{n}]: must be a mapping.")
         _unknown_keys(raw, {"id", "question", "options"}, where)
         did = _identifier(_need(raw, "id", where, str), f"{where}id")
-        if any(d.id == did for d in demographics) or did in {i.id for i in items}:
-            raise InstrumentError(f"{where}id: '{did}' is used by another question.")
+        taken = [d.id for d in demographics] + [i.id for i in items]
+        if any(t.casefold() == did.casefold() for t in taken):
+            raise InstrumentError(
+                f"{where}id: '{did}' is used by another question{_case_note(did, taken)}."
+            )
         options = _need(raw, "options", where, list)
         if len(options) < 2 or not all(isinstance(o, str) and o for o in options):
             raise InstrumentError(f"{where}options: needs at least two text options.")

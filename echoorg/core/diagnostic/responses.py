@@ -120,16 +120,52 @@ def _check_header(header: list[str], instrument: Instrument) -> list[str]:
         )
     problems = []
     known = set(instrument.item_ids)
+    # Ids are matched exactly; a column spelt with other capitals is named with the id it
+    # was probably meant to be (an instrument's ids never differ only in case).
+    folded = {item.casefold(): item for item in instrument.item_ids}
     seen: set[str] = set()
-    for name in clean[2:]:
-        if name in seen:
+    for column, name in enumerate(clean[2:], start=3):
+        if not name:
+            problems.append(RowProblem(1, f"column {column} of the header is empty."))
+        elif name in seen:
             problems.append(RowProblem(1, f"column '{name}' appears twice."))
+        elif name not in known and name.casefold() in folded:
+            problems.append(
+                RowProblem(
+                    1,
+                    f"'{name}' is not an item of {instrument.key}: item ids are matched "
+                    f"exactly, capitals included; the instrument has '{folded[name.casefold()]}'.",
+                )
+            )
         elif name not in known:
             problems.append(RowProblem(1, f"'{name}' is not an item of {instrument.key}."))
         seen.add(name)
+    if not problems and not clean[2:]:
+        listed = ", ".join(instrument.item_ids[:5])
+        more = ", …" if len(instrument.item_ids) > 5 else ""
+        problems.append(
+            RowProblem(
+                1,
+                f"the header has no item column of {instrument.key}; expected columns "
+                f"named as its items ({listed}{more}) after 'respondent,unit'.",
+            )
+        )
     if problems:
         raise ResponseFileError(problems[:MAX_PROBLEMS])
     return clean[2:]
+
+
+def missing_items_note(table: ResponseTable) -> str:
+    """A sentence naming the instrument's items that had no column in the file (their
+    answers count as unanswered), or an empty string when every item had one."""
+    if not table.missing_items:
+        return ""
+    listed = ", ".join(table.missing_items[:20])
+    more = f" and {len(table.missing_items) - 20} more" if len(table.missing_items) > 20 else ""
+    return (
+        f"No column in the file for {len(table.missing_items)} item(s), counted as "
+        f"unanswered: {listed}{more}."
+    )
 
 
 def _problems_in_values(

@@ -10,9 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from echoorg.common.forms import submitted, submitted_files
-from echoorg.core.diagnostic.responses import (
-    ResponseFileError,
-)
+from echoorg.core.diagnostic.responses import ResponseFileError, missing_items_note
 from echoorg.core.diagnostic.xlsx_limits import XlsxTooLarge
 
 from .. import services
@@ -51,7 +49,10 @@ def wave_import(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
         except services.CollectionRefused as exc:
             problems = [exc.message]
         else:
-            messages.success(request, f"Imported {count} responses.")
+            messages.success(
+                request,
+                " ".join(filter(None, [f"Imported {count} responses.", missing_items_note(table)])),
+            )
             return redirect("wave", slug=org.slug, wave_id=wave.pk)
     status = 400 if request.method == "POST" and (problems or form.errors) else 200
     return render(

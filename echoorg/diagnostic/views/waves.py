@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from echoorg.common.forms import submitted
@@ -148,14 +150,12 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
                     request, f"Reminders sent to {sent} people who have not answered yet."
                 )
             elif "close" in request.POST:
-                services.close_wave(request.user, wave)
-                messages.success(request, "The wave is closed; its results are ready.")
+                # Closing is irreversible, so it is confirmed on its own page first.
+                return redirect("wave_close", slug=org.slug, wave_id=wave.pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("wave", slug=org.slug, wave_id=wave.pk)
-    totals = wave.invitations.aggregate(
-        invited=Count("id"), answered=Count("id", filter=Q(completed=True))
-    )
+    totals = services.invitation_counts(wave)
     return render(
         request,
         "diagnostic/wave.html",
@@ -170,5 +170,39 @@ def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
             "may_export_rows": can(request.user, org, "survey.rows"),
             "may_export_full_rows": can(request.user, org, "survey.rows_full"),
             "full_rows_form": FullRowsForm(),
+            # The demo and a fresh install write emails to the server's console: say so,
+            # or a facilitator would wait for links nobody received.
+            "emails_to_console": settings.EMAIL_BACKEND.endswith("console.EmailBackend"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_close(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    """Close a wave after saying what that means: no more answers, results released, and
+    no way back. GET asks; POST closes."""
+    org, wave = wave_for(request, slug, wave_id, "survey.manage")
+    if wave.status != SurveyWave.OPEN:
+        messages.error(request, "Only an open wave can be closed.")
+        return redirect("wave", slug=org.slug, wave_id=wave.pk)
+    if request.method == "POST":
+        try:
+            services.close_wave(request.user, wave)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The wave is closed and its results are released.")
+        return redirect("wave", slug=org.slug, wave_id=wave.pk)
+    days_early = (wave.closes_on - timezone.localdate()).days
+    return render(
+        request,
+        "diagnostic/wave_close.html",
+        {
+            "org": org,
+            "wave": wave,
+            "days_early": days_early,
+            "responses": services.answered_count(wave),
+            "invited": wave.invitations.count(),
         },
     )
