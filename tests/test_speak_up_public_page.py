@@ -96,6 +96,14 @@ def test_until_switched_on_the_page_names_nobody(org, guardian, db):
     assert ways_url(org) not in index and org.name not in index
 
 
+def test_only_guardians_are_named(published, make_person, db):
+    for role in ("facilitator", "board", "leader", "staff"):
+        person = make_person(published, role)
+        Membership.objects.filter(user=person).update(name=f"Not a guardian ({role})")
+    text = Client().get(ways_url(published)).content.decode()
+    assert "Gwen Guardian" in text and "Not a guardian" not in text
+
+
 def test_the_index_lists_only_organisations_that_switched_the_page_on(
     published, other_org, make_person, db
 ):

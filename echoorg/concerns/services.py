@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from echoorg.audit.log import record
@@ -33,8 +34,7 @@ from echoorg.core.concerns.clocks import (
 )
 from echoorg.core.crypto import new_receipt_code
 from echoorg.core.file_types import check_file
-from echoorg.core.file_types import detect as detect_type
-from echoorg.orgs.permissions import members_who_may
+from echoorg.core.roles import ROLES, allowed
 
 from .crypto import hash_receipt, vault
 from .models import Attachment, CaseEvent, Concern, ConcernPolicy, Message
@@ -435,51 +435,23 @@ def change_public_page(actor, organisation, *, public_page: bool, public_contact
 
 
 def public_guardians(organisation) -> list[str]:
-    """The names the organisation knows its guardians by, for the public page (one
-    query; an account's own name only where the membership has none)."""
-    return [m.name or m.user.display_name for m in members_who_may(organisation, "concerns.handle")]
-
-
-def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concern:
-    """The reporter's answer to "would you speak up again?" (recorded without an actor)."""
-    concern.would_speak_up_again = answer
-    concern.save(update_fields=["would_speak_up_again"])
-    record("concern.speak_up_again_answered", organisation=organisation, obj=concern)
-    return concern
-
-
-def report_detriment(concern: Concern) -> CaseEvent:
-    """The reporter says they have been treated badly for speaking up (no actor kept)."""
-    with transaction.atomic():
-        event = CaseEvent.objects.create(
-            concern=concern, type="detriment_reported", date=today_for(concern.organisation)
-        )
-        record(
-            "concern.event",
-            organisation=concern.organisation,
-            obj=concern,
-            event="detriment_reported",
-            date=event.date.isoformat(),
-            defensive=False,
-        )
-    return event
-
-
-def attachment_response(attachment: Attachment):
-    """The decrypted file as a download (never shown inline)."""
-    from django.http import HttpResponse
-
-    data = attachment.content()
-    # Typed by its own bytes again, so a file stored before types were checked (typed by
-    # the browser's claim) is never served as something it is not.
-    kind = detect_type(data)
-    if kind not in Attachment.ALLOWED_TYPES:
-        kind = "application/octet-stream"
-    extension = Attachment.ALLOWED_TYPES.get(kind, ".bin")
-    response = HttpResponse(data, content_type=kind)
-    response["Content-Disposition"] = (
-        f'attachment; filename="attachment-{attachment.pk}{extension}"'
+    """The names the organisation knows its guardians by, for the public page: one
+    query reading only names and roles (the public page must stay cheap for an
+    organisation of thousands), an account's own name only where the membership has
+    none."""
+    # The JSON text is narrowed in the database to rows naming a role that may handle
+    # concerns; the permission table then decides, row by row, as everywhere else.
+    handlers = [role for role in ROLES if allowed([role], "concerns.handle")]
+    naming = Q()
+    for role in handlers:
+        naming |= Q(roles__icontains=f'"{role}"')
+    rows = (
+        organisation.memberships.filter(naming)
+        .order_by("pk")
+        .values_list("name", "user__full_name", "user__email", "roles")
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return [
+        name or full_name or email
+        for name, full_name, email, roles in rows
+        if allowed(roles, "concerns.handle")
+    ]
