@@ -20,7 +20,7 @@ from echoorg.concerns.insights import quarterly
 from echoorg.concerns.models import CaseEvent, Concern
 from echoorg.core import submission as submission_keys
 
-from .test_speak_up import SECRET_TEXT, receipt_from, solved
+from .test_speak_up import SECRET_TEXT, follow_up, receipt_from, solved
 
 
 def raise_url(org) -> str:
@@ -138,8 +138,6 @@ def test_raising_a_new_concern_ends_a_follow_up_held_in_the_same_browser(org, db
     browser = Client()
     browser.post(raise_url(org), filled_form(browser, org))
     code = receipt_from(browser.get(received_url(org)))
-    from .test_speak_up import follow_up
-
     follow_up(browser, org, code)
     browser.post(raise_url(org), filled_form(browser, org, text="Another worry"))
     rows = [row.get_decoded() for row in Session.objects.all()]
