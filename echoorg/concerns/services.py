@@ -34,6 +34,7 @@ from echoorg.core.concerns.clocks import (
 )
 from echoorg.core.crypto import new_receipt_code
 from echoorg.core.file_types import check_file
+from echoorg.core.file_types import detect as detect_type
 from echoorg.core.roles import ROLES, allowed
 
 from .crypto import hash_receipt, vault
@@ -261,8 +262,8 @@ def add_event(
                 raise ValidationError({key: "Choose a level of risk."})
     # Details that do not belong to this kind of step (a field left filled in before
     # the guardian changed the step) are dropped, never stored.
-    allowed = STEP_DETAILS.get(type, ())
-    detail = {k: v for k, v in detail.items() if k in allowed}
+    belongs = STEP_DETAILS.get(type, ())
+    detail = {k: v for k, v in detail.items() if k in belongs}
     with transaction.atomic():
         event = CaseEvent.objects.create(
             concern=concern,
@@ -455,3 +456,48 @@ def public_guardians(organisation) -> list[str]:
         for name, full_name, email, roles in rows
         if allowed(roles, "concerns.handle")
     ]
+
+
+def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concern:
+    """The reporter's answer to "would you speak up again?" (recorded without an actor)."""
+    concern.would_speak_up_again = answer
+    concern.save(update_fields=["would_speak_up_again"])
+    record("concern.speak_up_again_answered", organisation=organisation, obj=concern)
+    return concern
+
+
+def report_detriment(concern: Concern) -> CaseEvent:
+    """The reporter says they have been treated badly for speaking up (no actor kept)."""
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            concern=concern, type="detriment_reported", date=today_for(concern.organisation)
+        )
+        record(
+            "concern.event",
+            organisation=concern.organisation,
+            obj=concern,
+            event="detriment_reported",
+            date=event.date.isoformat(),
+            defensive=False,
+        )
+    return event
+
+
+def attachment_response(attachment: Attachment):
+    """The decrypted file as a download (never shown inline)."""
+    from django.http import HttpResponse
+
+    data = attachment.content()
+    # Typed by its own bytes again, so a file stored before types were checked (typed by
+    # the browser's claim) is never served as something it is not.
+    kind = detect_type(data)
+    if kind not in Attachment.ALLOWED_TYPES:
+        kind = "application/octet-stream"
+    extension = Attachment.ALLOWED_TYPES.get(kind, ".bin")
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = (
+        f'attachment; filename="attachment-{attachment.pk}{extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
