@@ -207,6 +207,12 @@ PAGES: dict[str, Rule] = {
     "survey_thanks": Rule("GET", lambda c: reverse("survey_thanks"), PUBLIC, org_scoped=False),
     # Speaking up needs no account; following up needs the receipt code (a session).
     "speak_up": Rule("GET", _o("speak_up"), PUBLIC, org_scoped=False),
+    # The public pages that say how to speak up (decision 0010): open to anyone.
+    "speak_up_index": Rule("GET", lambda c: reverse("speak_up_index"), PUBLIC, org_scoped=False),
+    "speak_up_ways": Rule("GET", _o("speak_up_ways"), PUBLIC, org_scoped=False),
+    # The receipt page after the redirect: anyone reaches it; it shows a receipt only to
+    # the browser that sent the concern (tests/test_speak_up_receipt.py).
+    "speak_up_received": Rule("GET", _o("speak_up_received"), PUBLIC, org_scoped=False),
     "speak_up_follow_up": Rule("GET", _o("speak_up_follow_up"), PUBLIC, org_scoped=False),
     "speak_up_case": Rule("GET", _o("speak_up_case"), PUBLIC, org_scoped=False),
     "speak_up_attachment": Rule(

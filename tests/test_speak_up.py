@@ -26,7 +26,12 @@ def solved(client: Client, url: str) -> dict[str, str]:
     page = client.get(url).content.decode()
     found = re.search(r'name="pow_challenge" value="([^"]+)" data-bits="(\d+)"', page)
     token, bits = found.group(1), int(found.group(2))
-    return {"pow_challenge": token, "pow_nonce": proof_of_work.solve(token, bits)}
+    data = {"pow_challenge": token, "pow_nonce": proof_of_work.solve(token, bits)}
+    # The raise form's one-time key (post/redirect/get), issued with the page.
+    key = re.search(r'name="submission" value="([^"]+)"', page)
+    if key:
+        data["submission"] = key.group(1)
+    return data
 
 
 def report(client: Client, org, **extra):
@@ -40,7 +45,8 @@ def report(client: Client, org, **extra):
         **solved(client, url),
         **extra,
     }
-    return client.post(url, data)
+    # The browser follows the redirect to the page that shows the receipt once.
+    return client.post(url, data, follow=True)
 
 
 def follow_up(client: Client, org, code: str, **extra):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.http import HttpRequest
 
 
@@ -12,3 +13,15 @@ def submitted(request: HttpRequest):
 
 def submitted_files(request: HttpRequest):
     return request.FILES if request.method == "POST" else None
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker whose value is always ISO 8601 (`2026-11-29`): the only
+    format `<input type="date">` accepts. Django would otherwise write the value in the
+    language's format (`29/11/2026` in en-GB), which the browser drops, so the field
+    came up empty and the form failed with "required"."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

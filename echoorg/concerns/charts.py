@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, EVENT_LABELS
+from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, describe_step
 
 LANES = [
     (
@@ -77,7 +77,7 @@ def timeline_svg(concern, deadlines: dict, analysis: dict, today: dt.date) -> Sa
         lane = next((n for n, (_, kinds, _) in enumerate(LANES) if event.type in kinds), 0)
         colour = LANES[lane][2]
         y = top + lane * lane_h + lane_h / 2
-        label = escape(f"{EVENT_LABELS.get(event.type, event.type)}, {event.date:%-d %b %Y}")
+        label = escape(f"{describe_step(event.type, event.detail)}, {event.date:%-d %b %Y}")
         if event.type in DEFENSIVE_RESPONSES:
             cx = x(event.date)
             body.append(
@@ -96,7 +96,7 @@ def timeline_svg(concern, deadlines: dict, analysis: dict, today: dt.date) -> Sa
         f'font-size="12" text-anchor="end" fill="#4a4a55">{end:%-d %b %Y}</text>'
     )
     described = "; ".join(
-        f"{EVENT_LABELS.get(e.type, e.type)} on {e.date:%-d %B %Y}" for e in events
+        f"{describe_step(e.type, e.detail)} on {e.date:%-d %B %Y}" for e in events
     )
     clocks = "; ".join(
         f"{CLOCK_LABELS[k]} {deadlines[k]:%-d %B %Y}" + (" (missed)" if f"{k}_late" in late else "")

@@ -13,15 +13,37 @@ from echoorg.core.demo import ORG_SLUG
 from echoorg.orgs.models import Organisation
 from echoorg.orgs.permissions import members_who_may
 
+from . import services
 from .importing import import_cases
-from .models import Concern
+from .models import Concern, ConcernPolicy
+
+DEMO_CONTACT = (
+    "Northmoor is a fictional council. A real organisation's guardians write here how to "
+    "reach them: a phone extension, an email address, where and when to find them."
+)
+
+
+def publish_demo_page(organisation: Organisation) -> None:
+    """The demo's guardians switch the public speak-up page on (idempotent)."""
+    if ConcernPolicy.objects.filter(organisation=organisation, public_page=True).exists():
+        return
+    guardians = members_who_may(organisation, "concerns.handle")
+    services.change_public_page(
+        guardians[0].user if guardians else None,
+        organisation,
+        public_page=True,
+        public_contact=DEMO_CONTACT,
+    )
+
 
 DEMO_CASES = 200  # ordinary cases at scale 1, besides the composite case
 
 
 def load_demo_concerns(organisation: Organisation, seed: int = 2026, scale: int = 1) -> int:
-    """Import the demo cases (`scale` times the usual number) unless the organisation has
-    concerns already. Returns the number imported."""
+    """Switch the public speak-up page on, and import the demo cases (`scale` times the
+    usual number) unless the organisation has concerns already. Returns the number
+    imported."""
+    publish_demo_page(organisation)
     if Concern.objects.filter(organisation=organisation).exists():
         return 0
     today = timezone.localdate()

@@ -3,7 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from echoorg.core.concerns.clocks import EVENT_LABELS, OUTCOMES, REFERRAL_TARGETS
+from echoorg.common.forms import IsoDateInput
+from echoorg.core.concerns.clocks import (
+    EVENT_LABELS,
+    OUTCOME_LABELS,
+    REFERRAL_LABELS,
+    RISK_LABELS,
+    STEP_DETAILS,
+)
 from echoorg.core.file_types import check_file
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import members_who_may
@@ -168,35 +175,52 @@ STEP_CHOICES = [(t, label) for t, label in EVENT_LABELS.items() if t != "receive
 
 
 class EventForm(forms.Form):
+    """A step on the timeline. The "for an X" fields apply to one kind of step each
+    (`STEP_DETAILS`); `step-details.js` shows only those of the chosen kind, and without
+    JavaScript all are shown with the kind of step they are for in their label."""
+
     type = forms.ChoiceField(choices=STEP_CHOICES, label="What happened")
-    date = forms.DateField(label="On", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="On", widget=IsoDateInput())
     to = forms.ChoiceField(
-        choices=[("", "Not a referral")]
-        + [(t, t.replace("_", " ").capitalize()) for t in REFERRAL_TARGETS],
+        choices=[("", "Choose who")] + list(REFERRAL_LABELS.items()),
         required=False,
         label="Referred to (for an external referral)",
     )
     outcome = forms.ChoiceField(
-        choices=[("", "Not a conclusion")]
-        + [(o, o.replace("_", " ").capitalize()) for o in OUTCOMES],
+        choices=[("", "Choose the outcome")] + list(OUTCOME_LABELS.items()),
         required=False,
         label="Outcome (for a conclusion)",
     )
     harm_risk = forms.ChoiceField(
-        choices=[("", "Not an assessment")]
-        + [(r, r.capitalize()) for r in ("none", "low", "medium", "high")],
+        choices=[("", "Choose a level")] + list(RISK_LABELS.items()),
         required=False,
         label="Risk of harm to others (for an assessment)",
     )
     detriment_risk = forms.ChoiceField(
-        choices=[("", "Not an assessment")]
-        + [(r, r.capitalize()) for r in ("none", "low", "medium", "high")],
+        choices=[("", "Choose a level")] + list(RISK_LABELS.items()),
         required=False,
         label="Risk of detriment to the reporter (for an assessment)",
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000, label="Note"
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Each detail field says which kinds of step it belongs to, for step-details.js.
+        for step, fields in STEP_DETAILS.items():
+            for name in fields:
+                self.fields[name].for_steps = step
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # A detail that belongs to another kind of step is ignored (it was hidden).
+        wanted = STEP_DETAILS.get(data.get("type", ""), ())
+        for step_fields in STEP_DETAILS.values():
+            for name in step_fields:
+                if name not in wanted:
+                    data[name] = ""
+        return data
 
 
 class AssignForm(forms.Form):
@@ -238,6 +262,34 @@ class PolicyForm(forms.Form):
     min_group = forms.IntegerField(
         min_value=3, max_value=50, label="Smallest count shown in statistics"
     )
+
+
+class PublicPageForm(forms.Form):
+    public_page = forms.BooleanField(
+        required=False,
+        label="Name the guardians and show how to reach them on the public speak-up page, "
+        "and list this organisation on echoorg's speak-up page",
+        help_text="Anyone with the address can open the public page, without logging in. "
+        "Switched off, it still gives the form and the ways to speak up outside the "
+        "organisation, but no names.",
+    )
+    public_contact = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=1000,
+        label="How to reach the guardians",
+        help_text="For example a phone number, an email address, where and when to find "
+        "you. Shown as written, to anyone.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("public_page") and not data.get("public_contact"):
+            self.add_error(
+                "public_contact",
+                "Say how people can reach the guardians before switching the page on.",
+            )
+        return data
 
 
 class ImportForm(forms.Form):

@@ -49,6 +49,11 @@ class ConcernPolicy(models.Model):
     feedback_months = models.PositiveSmallIntegerField(default=3)
     protection_working_days = models.PositiveSmallIntegerField(default=1)
     min_group = models.PositiveSmallIntegerField(default=5)
+    # The public speak-up page (/speak-up/<slug>/ways/) names the guardians and shows
+    # this text only when the guardians switch it on; the same switch lists the
+    # organisation on /speak-up/. Off by default: see decision 0010.
+    public_page = models.BooleanField(default=False)
+    public_contact = models.TextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"Clocks of {self.organisation}"
@@ -92,6 +97,12 @@ class Concern(models.Model):
     reporter_name_encrypted = models.BinaryField(null=True, blank=True)
     reporter_contact_encrypted = models.BinaryField(null=True, blank=True)
     receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The digest of the one-time key the speak-up form was issued with
+    # (echoorg.core.submission): unique, so a reload or a double click cannot raise the
+    # same concern twice. An HMAC of a random id: it tells nothing about the sender.
+    submission_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     received_on = models.DateField()
     would_speak_up_again = models.CharField(max_length=8, choices=SPEAK_AGAIN, blank=True)
     title = models.CharField(max_length=200, blank=True)  # e.g. the composite's label

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import secrets
 import time
 
 from django.conf import settings
@@ -10,10 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from echoorg.common.forms import submitted, submitted_files
+from echoorg.core import submission as submission_keys
 from echoorg.core.concerns.clocks import EVENT_LABELS
 from echoorg.core.concerns.intake import RATE, STORAGE
 from echoorg.core.proof_of_work import Verdict
@@ -22,9 +28,21 @@ from echoorg.orgs.permissions import membership
 
 from . import protection, services
 from .forms import MessageForm, ReceiptForm, ReportForm, SpeakAgainForm
-from .models import Attachment, Concern
+from .models import Attachment, Concern, ConcernPolicy
+from .routes import speak_up_routes
 
 SESSION_KEY = "echo_speakup_case"
+# Between the POST that raises a concern and the page that shows its receipt, the
+# session holds the receipt sealed, and only the browser holds the key that opens it.
+RECEIVED_SESSION_KEY = "echo_speakup_received"
+RECEIPT_COOKIE = "echo_receipt_key"
+RECEIPT_COOKIE_SECONDS = 15 * 60
+SUBMISSION_FIELD = "submission"
+SUBMISSION_SECONDS = 24 * 3600  # long enough to write a concern in several sittings
+STALE_FORM = (
+    "The form had been open for more than a day, or was not complete. Press the button "
+    "again to send it: what you wrote is still here."
+)
 REPORTER_STAGES = [
     "received",
     "acknowledged",
@@ -51,6 +69,74 @@ def _incoming_bytes(files) -> int:
     return sum(upload.size for upload in files)
 
 
+def _submission_secret() -> bytes:
+    # A key of its own, so a submission key can never pass for another signed value.
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"echoorg submission key", hashlib.sha256
+    ).digest()
+
+
+def _submission_scope(organisation: Organisation) -> str:
+    return f"raise-{organisation.pk}"
+
+
+def _new_submission_key(organisation: Organisation) -> str:
+    return submission_keys.issue(
+        _submission_secret(),
+        _submission_scope(organisation),
+        int(time.time()),
+        SUBMISSION_SECONDS,
+        secrets.token_hex(16),
+    )
+
+
+def _submission_digest(request: HttpRequest, organisation: Organisation) -> str | None:
+    """The digest of the form's one-time key, or None if the key is missing, forged,
+    for another organisation or expired."""
+    found = submission_keys.check(
+        _submission_secret(),
+        request.POST.get(SUBMISSION_FIELD),
+        _submission_scope(organisation),
+        int(time.time()),
+    )
+    return None if found is None else submission_keys.digest(_submission_secret(), found)
+
+
+@require_http_methods(["GET"])
+def speak_up_index(request: HttpRequest) -> HttpResponse:
+    """How to speak up without an account: the organisations whose guardians chose to be
+    listed (decision 0010), and what to do for any other."""
+    listed = (
+        Organisation.objects.filter(concern_policy__public_page=True)
+        .only("slug", "name")
+        .order_by("name")
+    )
+    return render(
+        request, "concerns/speak_up_index.html", {"listed": listed, "routes": speak_up_routes()}
+    )
+
+
+@require_http_methods(["GET"])
+def speak_up_ways(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public page a trust links from its intranet: who to speak to inside, how to
+    reach the guardians (when they switched that on), and the routes outside. It reads
+    nothing about concerns."""
+    organisation = _organisation(slug)
+    policy = ConcernPolicy.objects.filter(organisation=organisation).first()
+    public = policy is not None and policy.public_page
+    return render(
+        request,
+        "concerns/speak_up_ways.html",
+        {
+            "org": organisation,
+            "public": public,
+            "guardians": services.public_guardians(organisation) if public else [],
+            "contact": policy.public_contact if public else "",
+            "routes": speak_up_routes(),
+        },
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def speak_up(request: HttpRequest, slug: str) -> HttpResponse:
@@ -64,10 +150,18 @@ def speak_up(request: HttpRequest, slug: str) -> HttpResponse:
     limit_message = ""
     if request.method == "POST":
         status = 400
-        # The proof of work is checked first: it costs the server one hash.
+        # The one-time key first (one HMAC): a form sent again (a reload, a double click)
+        # goes to the receipt page and raises nothing, before its used proof of work is
+        # refused and the browser solves a new one.
+        digest = _submission_digest(request, organisation)
+        if digest is not None and Concern.objects.filter(submission_digest=digest).exists():
+            return redirect("speak_up_received", slug=organisation.slug)
+        # Then the proof of work: it costs the server one hash.
         verdict = protection.check_solution(request, organisation, protection.RAISE)
         if verdict is not Verdict.OK:
             form.add_error(None, protection.refusal_message(verdict))
+        elif digest is None:
+            form.add_error(None, STALE_FORM)
         elif form.is_valid():
             data = form.cleaned_data
             limit = protection.limit_reached(organisation, _incoming_bytes(data["attachments"]))
@@ -76,7 +170,7 @@ def speak_up(request: HttpRequest, slug: str) -> HttpResponse:
                 limit_message = LIMIT_MESSAGES[limit].format(org=organisation.name)
                 status = 429 if limit == RATE else 507
             else:
-                return _raise(request, organisation, data, logged_in)
+                return _raise(request, organisation, data, logged_in, digest)
     return render(
         request,
         "concerns/speak_up.html",
@@ -86,6 +180,7 @@ def speak_up(request: HttpRequest, slug: str) -> HttpResponse:
             "logged_in": logged_in,
             "limit": limit_message,
             "pow": protection.new_challenge(organisation, protection.RAISE),
+            "submission": _new_submission_key(organisation),
             "limit_mb": settings.ECHOORG_ATTACHMENT_MAX_BYTES / (1024 * 1024),
         },
         status=status,
@@ -93,38 +188,91 @@ def speak_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _raise(
-    request: HttpRequest, organisation: Organisation, data: dict, logged_in: bool
+    request: HttpRequest, organisation: Organisation, data: dict, logged_in: bool, digest: str
 ) -> HttpResponse:
     user = request.user if logged_in and data["mode"] != "anonymous" else None
     name = data["name"].strip() or (user.display_name if user else "")
-    raised = services.raise_concern(
-        organisation,
-        mode=data["mode"],
-        category=data["category"],
-        at_risk=data["at_risk"],
-        risk_of_harm=data["risk_now"] == "yes",
-        text=data["text"],
-        unit=data["unit"],
-        reporter=user,
-        name=name,
-        contact=data["contact"].strip(),
-        files=data["attachments"],
-        with_receipt=user is None,
-    )
+    try:
+        raised = services.raise_concern(
+            organisation,
+            mode=data["mode"],
+            category=data["category"],
+            at_risk=data["at_risk"],
+            risk_of_harm=data["risk_now"] == "yes",
+            text=data["text"],
+            unit=data["unit"],
+            reporter=user,
+            name=name,
+            contact=data["contact"].strip(),
+            files=data["attachments"],
+            with_receipt=user is None,
+            submission_digest=digest,
+        )
+    except services.AlreadySent:
+        return redirect("speak_up_received", slug=organisation.slug)
     protection.count_raised(organisation)
-    # The receipt is shown in this response only: not in a URL, not in a redirect.
+    return _to_receipt_page(request, organisation, raised, data)
+
+
+def _received_path(organisation: Organisation) -> str:
+    return reverse("speak_up_received", kwargs={"slug": organisation.slug})
+
+
+def _to_receipt_page(
+    request: HttpRequest, organisation: Organisation, raised: services.Raised, data: dict
+) -> HttpResponse:
+    """Post/redirect/get. The receipt code is never in a URL, a log or the database in
+    clear: the session keeps it sealed with a key that only this browser gets (a cookie
+    for the receipt page alone), and the receipt page opens it once and forgets both."""
+    if not request.user.is_authenticated:
+        # A new session holding nothing but this (no case being followed up beside it),
+        # with a cookie that ends with the browser.
+        request.session.flush()
+        request.session.set_expiry(0)
+    sealing_key = submission_keys.new_sealing_key()
+    shown = {"receipt": raised.receipt, "mode": data["mode"], "risk_now": data["risk_now"] == "yes"}
+    request.session[RECEIVED_SESSION_KEY] = {
+        "org": organisation.pk,
+        "sealed": submission_keys.seal(sealing_key, json.dumps(shown)),
+    }
+    response = redirect("speak_up_received", slug=organisation.slug)
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        sealing_key,
+        max_age=RECEIPT_COOKIE_SECONDS,
+        path=_received_path(organisation),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def received(request: HttpRequest, slug: str) -> HttpResponse:
+    """The receipt, shown once after the redirect; a reload shows that it was shown."""
+    organisation = _organisation(slug)
+    pending = request.session.get(RECEIVED_SESSION_KEY)
+    shown = None
+    if isinstance(pending, dict) and pending.get("org") == organisation.pk:
+        del request.session[RECEIVED_SESSION_KEY]
+        opened = submission_keys.unseal(request.COOKIES.get(RECEIPT_COOKIE), pending.get("sealed"))
+        shown = json.loads(opened) if opened else None
+        if not request.user.is_authenticated:
+            request.session.flush()  # the row goes; nothing is left to link
     response = render(
         request,
         "concerns/received.html",
         {
             "org": organisation,
-            "concern": raised.concern,
-            "receipt": raised.receipt,
-            "mode": data["mode"],
-            "risk_now": data["risk_now"] == "yes",
+            "shown": shown,
+            "receipt": shown["receipt"] if shown else None,
+            "risk_now": bool(shown and shown["risk_now"]),
             "policy": services.policy_for(organisation),
         },
     )
+    response.delete_cookie(RECEIPT_COOKIE, path=_received_path(organisation), samesite="Strict")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from echoorg.audit.log import record
@@ -21,6 +22,8 @@ from echoorg.core.concerns.clocks import (
     OUTCOMES,
     REFERRAL_TARGETS,
     REOPENED_BEFORE_CONCLUDED,
+    RISK_LEVELS,
+    STEP_DETAILS,
     Case,
     CaseReview,
     ClockPolicy,
@@ -32,11 +35,10 @@ from echoorg.core.concerns.clocks import (
 from echoorg.core.crypto import new_receipt_code
 from echoorg.core.file_types import check_file
 from echoorg.core.file_types import detect as detect_type
+from echoorg.core.roles import ROLES, allowed
 
 from .crypto import hash_receipt, vault
 from .models import Attachment, CaseEvent, Concern, ConcernPolicy, Message
-
-RISK_LEVELS = ("none", "low", "medium", "high")
 
 
 def policy_for(organisation) -> ConcernPolicy:
@@ -104,6 +106,10 @@ def _next_reference(organisation) -> str:
     return f"C-{taken + 1:04d}"
 
 
+class AlreadySent(Exception):
+    """The form's one-time key has already raised a concern (a reload or a double click)."""
+
+
 @dataclass
 class Raised:
     concern: Concern
@@ -126,11 +132,16 @@ def raise_concern(
     source: str = Concern.WEB,
     received_on: dt.date | None = None,
     with_receipt: bool = True,
+    submission_digest: str | None = None,
 ) -> Raised:
     """Record a new concern and its `received` event. Returns the receipt code (if any).
 
     An anonymous concern keeps no account, name or contact, whoever raised it.
+    `submission_digest` marks the form's one-time key used in the same transaction (a
+    unique column): a second call with it raises `AlreadySent` and writes nothing.
     """
+    if submission_digest and Concern.objects.filter(submission_digest=submission_digest).exists():
+        raise AlreadySent
     if mode == "anonymous":
         reporter, name, contact = None, "", ""
     code = new_receipt_code() if with_receipt else None
@@ -149,6 +160,7 @@ def raise_concern(
                     received_on=received_on or timezone.localdate(),
                     source=source,
                     receipt_hash=hash_receipt(code) if code else None,
+                    submission_digest=submission_digest or None,
                 )
                 concern.text = text
                 if name:
@@ -171,6 +183,13 @@ def raise_concern(
                 )
             return Raised(concern, code)
         except IntegrityError:
+            # The same key sent twice at once: the second waits for the first's
+            # transaction and then fails on the unique column.
+            if (
+                submission_digest
+                and Concern.objects.filter(submission_digest=submission_digest).exists()
+            ):
+                raise AlreadySent from None
             if attempt == 4:
                 raise
     raise RuntimeError("unreachable")
@@ -241,12 +260,10 @@ def add_event(
         for key in ("harm_risk", "detriment_risk"):
             if detail.get(key) not in RISK_LEVELS:
                 raise ValidationError({key: "Choose a level of risk."})
-    allowed = {
-        "external_referral": {"to"},
-        "concluded": {"outcome"},
-        "assessed": {"harm_risk", "detriment_risk"},
-    }.get(type, set())
-    detail = {k: v for k, v in detail.items() if k in allowed}
+    # Details that do not belong to this kind of step (a field left filled in before
+    # the guardian changed the step) are dropped, never stored.
+    belongs = STEP_DETAILS.get(type, ())
+    detail = {k: v for k, v in detail.items() if k in belongs}
     with transaction.atomic():
         event = CaseEvent.objects.create(
             concern=concern,
@@ -392,6 +409,53 @@ def change_clocks(actor, organisation, **values: int) -> ConcernPolicy:
     policy.save()
     record("concern.clocks_changed", actor=actor, organisation=organisation, obj=policy, **values)
     return policy
+
+
+def change_public_page(actor, organisation, *, public_page: bool, public_contact: str):
+    """Switch the public speak-up page's names and contact text on or off (decision 0010)."""
+    if public_page and not public_contact.strip():
+        raise ValidationError(
+            {
+                "public_contact": "Say how people can reach the guardians before "
+                "switching the page on."
+            }
+        )
+    with transaction.atomic():
+        policy = policy_for(organisation)
+        policy.public_page = public_page
+        policy.public_contact = public_contact.strip()
+        policy.save(update_fields=["public_page", "public_contact"])
+        record(
+            "concern.public_page_changed",
+            actor=actor,
+            organisation=organisation,
+            obj=policy,
+            public_page=public_page,
+        )
+    return policy
+
+
+def public_guardians(organisation) -> list[str]:
+    """The names the organisation knows its guardians by, for the public page: one
+    query reading only names and roles (the public page must stay cheap for an
+    organisation of thousands), an account's own name only where the membership has
+    none."""
+    # The JSON text is narrowed in the database to rows naming a role that may handle
+    # concerns; the permission table then decides, row by row, as everywhere else.
+    handlers = [role for role in ROLES if allowed([role], "concerns.handle")]
+    naming = Q()
+    for role in handlers:
+        naming |= Q(roles__icontains=f'"{role}"')
+    rows = (
+        organisation.memberships.filter(naming)
+        .order_by("pk")
+        .values_list("name", "user__full_name", "user__email", "roles")
+    )
+    return [
+        name or full_name or email
+        for name, full_name, email, roles in rows
+        if allowed(roles, "concerns.handle")
+    ]
 
 
 def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concern:

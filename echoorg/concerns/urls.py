@@ -6,7 +6,10 @@ from . import report_views as speakup
 from . import views
 
 urlpatterns = [
+    path("speak-up/", speakup.speak_up_index, name="speak_up_index"),
+    path("speak-up/<slug:slug>/ways/", speakup.speak_up_ways, name="speak_up_ways"),
     path("speak-up/<slug:slug>/", speakup.speak_up, name="speak_up"),
+    path("speak-up/<slug:slug>/received/", speakup.received, name="speak_up_received"),
     path("speak-up/<slug:slug>/follow-up/", speakup.follow_up, name="speak_up_follow_up"),
     path("speak-up/<slug:slug>/case/", speakup.reporter_case, name="speak_up_case"),
     path(

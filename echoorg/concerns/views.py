@@ -22,7 +22,7 @@ from echoorg.orgs.permissions import can, organisation_for
 
 from . import services
 from .charts import timeline_svg
-from .forms import AssignForm, EventForm, ImportForm, MessageForm, PolicyForm
+from .forms import AssignForm, EventForm, ImportForm, MessageForm, PolicyForm, PublicPageForm
 from .importing import CaseImportError, import_cases
 from .insights import insights, quarterly
 from .models import Attachment, CaseEvent, Concern, Message
@@ -168,8 +168,9 @@ def attachment(request: HttpRequest, slug: str, reference: str, attachment_id: i
 def clock_settings(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "concerns.handle")
     policy = services.policy_for(org)
+    action = request.POST.get("action", "clocks")
     form = PolicyForm(
-        submitted(request),
+        submitted(request) if action == "clocks" else None,
         initial={
             "acknowledge_days": policy.acknowledge_days,
             "feedback_months": policy.feedback_months,
@@ -177,11 +178,25 @@ def clock_settings(request: HttpRequest, slug: str) -> HttpResponse:
             "min_group": policy.min_group,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        services.change_clocks(request.user, org, **form.cleaned_data)
-        messages.success(request, "Clocks saved.")
-        return redirect("concern_settings", slug=org.slug)
-    return render(request, "concerns/settings.html", {"org": org, "form": form})
+    public_form = PublicPageForm(
+        submitted(request) if action == "public" else None,
+        initial={"public_page": policy.public_page, "public_contact": policy.public_contact},
+    )
+    if request.method == "POST":
+        if action == "clocks" and form.is_valid():
+            services.change_clocks(request.user, org, **form.cleaned_data)
+            messages.success(request, "Clocks saved.")
+            return redirect("concern_settings", slug=org.slug)
+        if action == "public" and public_form.is_valid():
+            services.change_public_page(request.user, org, **public_form.cleaned_data)
+            messages.success(request, "Public speak-up page saved.")
+            return redirect("concern_settings", slug=org.slug)
+    return render(
+        request,
+        "concerns/settings.html",
+        {"org": org, "form": form, "public_form": public_form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from echoorg.common.forms import IsoDateInput
 from echoorg.core.diagnostic.instrument import Instrument, Item
 from echoorg.orgs.models import Organisation, Unit
 
@@ -16,8 +17,8 @@ class WaveForm(forms.Form):
         max_length=200, label="Title", help_text="For example 'Culture survey, spring 2027'."
     )
     instrument = forms.ChoiceField(label="Instrument")
-    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label="Opens on", widget=IsoDateInput())
+    closes_on = forms.DateField(label="Closes on", widget=IsoDateInput())
     min_group = forms.IntegerField(
         label="Smallest group whose figures are shown",
         min_value=3,

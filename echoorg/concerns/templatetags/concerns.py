@@ -1,5 +1,7 @@
 from django import template
 
+from echoorg.core.concerns.clocks import describe_step
+
 register = template.Library()
 
 
@@ -36,3 +38,9 @@ def derived_figure(row: dict, name: str, k: int) -> str:
     if name == "share_with_breach":
         return f"{round(value * 100)}%"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@register.filter
+def step_words(event) -> str:
+    """`event|step_words`: a recorded step and its details in words, not codes."""
+    return describe_step(event.type, event.detail)

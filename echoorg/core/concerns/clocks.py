@@ -124,6 +124,38 @@ DETAIL_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 """Event type -> (detail key, allowed values) checked by `parse_cases` when the key is there."""
 
+RISK_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
+RISK_LABELS: dict[str, str] = {"none": "None", "low": "Low", "medium": "Medium", "high": "High"}
+STEP_DETAILS: dict[str, tuple[str, ...]] = {
+    EXTERNAL_REFERRAL: ("to",),
+    CONCLUDED: ("outcome",),
+    ASSESSED: ("harm_risk", "detriment_risk"),
+}
+"""Event type -> the details a step of that type records (and no other type does)."""
+
+
+def describe_step(event_type: str, detail: dict | None) -> str:
+    """A recorded step in words, for the case page's list of steps: the event's label
+    and its details by their labels ("Referred to an external body: Police"), never
+    the stored codes. Unknown codes (from an old import) are shown as they are."""
+    label = EVENT_LABELS.get(event_type, event_type)
+    detail = detail if isinstance(detail, dict) else {}
+    if event_type == EXTERNAL_REFERRAL and detail.get("to"):
+        return f"{label}: {REFERRAL_LABELS.get(detail['to'], str(detail['to']))}"
+    if event_type == CONCLUDED and detail.get("outcome"):
+        return f"{label}: {OUTCOME_LABELS.get(detail['outcome'], str(detail['outcome']))}"
+    if event_type == ASSESSED and (detail.get("harm_risk") or detail.get("detriment_risk")):
+        harm = RISK_LABELS.get(detail.get("harm_risk"), str(detail.get("harm_risk") or "not said"))
+        hurt = RISK_LABELS.get(
+            detail.get("detriment_risk"), str(detail.get("detriment_risk") or "not said")
+        )
+        return (
+            f"{label}: risk of harm to others {harm.lower()}, "
+            f"risk of detriment to the reporter {hurt.lower()}"
+        )
+    return label
+
+
 ACKNOWLEDGE_LATE, FEEDBACK_LATE, PROTECTION_LATE = (
     "acknowledge_late",
     "feedback_late",

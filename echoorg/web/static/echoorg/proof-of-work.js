@@ -152,8 +152,11 @@
       note.hidden = true;
     });
     var solving = false;
+    var sent = false;
     form.addEventListener("submit", function (event) {
-      if (nonce.value) { return; }  // solved: let the form go
+      // Sent once already: a second press (a double click) would only send it again.
+      if (sent) { event.preventDefault(); return; }
+      if (nonce.value) { sent = true; return; }  // solved: let the form go
       event.preventDefault();
       if (solving) { return; }
       solving = true;
@@ -171,6 +174,7 @@
             status.textContent = "Check done in " +
               Math.max(1, Math.round((Date.now() - started) / 1000)) + " s. Sending now.";
           }
+          sent = true;
           form.submit();
         });
     });
