@@ -96,9 +96,15 @@ class Concern(models.Model):
     would_speak_up_again = models.CharField(max_length=8, choices=SPEAK_AGAIN, blank=True)
     title = models.CharField(max_length=200, blank=True)  # e.g. the composite's label
     source = models.CharField(max_length=10, default=WEB)
+    # The guardian who has the case in hand ("mine" in the queue): one of the
+    # organisation's guardians (services.assign_guardian checks it).
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "received_on"], name="concern_received")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "reference"], name="unique_concern_reference"
@@ -210,3 +216,58 @@ class Attachment(models.Model):
 
     def content(self) -> bytes:
         return vault().decrypt(self.data_encrypted)
+
+
+class CaseClocks(models.Model):
+    """A concern's clock figures as `core.concerns.figures.case_figures` computed them on
+    `computed_on`, so that the queue, the statistics and the quarterly return read one row
+    per case instead of its timeline. Written by `services.recompute` whenever the case,
+    its steps or the organisation's clocks change; `recheck_on` is the day from which a
+    case's figures must be computed again because they depend on the day (only cases
+    whose dates are out of range; `echoorg concerns refresh` and the lists do it)."""
+
+    concern = models.OneToOneField(
+        Concern, on_delete=models.CASCADE, primary_key=True, related_name="clocks"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    computed_on = models.DateField()
+    recheck_on = models.DateField(null=True, blank=True)
+    risk_of_harm = models.BooleanField(default=False)
+    out_of_range = models.BooleanField(default=False)
+    problems = models.JSONField(default=list, blank=True)
+    closed = models.BooleanField(default=False)
+    acknowledge_due = models.DateField(null=True, blank=True)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    feedback_due = models.DateField(null=True, blank=True)
+    feedback_on = models.DateField(null=True, blank=True)
+    protection_due = models.DateField(null=True, blank=True)
+    protected_on = models.DateField(null=True, blank=True)
+    # [{"months": 3, "due": "YYYY-MM-DD", "made_on": "YYYY-MM-DD" or null}, ...]
+    detriment_checks = models.JSONField(default=list, blank=True)
+    next_label = models.CharField(max_length=80, blank=True)
+    next_due = models.DateField(null=True, blank=True)
+    handling_label = models.CharField(max_length=80, blank=True)
+    handling_due = models.DateField(null=True, blank=True)
+    followup_label = models.CharField(max_length=80, blank=True)
+    followup_due = models.DateField(null=True, blank=True)
+    days_to_acknowledge = models.IntegerField(null=True, blank=True)
+    days_to_feedback = models.IntegerField(null=True, blank=True)
+    days_to_protection = models.IntegerField(null=True, blank=True)
+    defensive_responses = models.JSONField(default=list, blank=True)
+    detriment_reported = models.BooleanField(default=False)
+    tier = models.PositiveSmallIntegerField(default=3)
+    in_queue = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "in_queue", "tier", "handling_due"], name="clocks_queue"
+            ),
+            models.Index(fields=["organisation", "followup_due"], name="clocks_followup"),
+            models.Index(fields=["organisation", "recheck_on"], name="clocks_recheck"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clocks of concern {self.concern_id}"
