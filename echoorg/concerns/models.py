@@ -257,7 +257,7 @@ class CaseClocks(models.Model):
     days_to_protection = models.IntegerField(null=True, blank=True)
     defensive_responses = models.JSONField(default=list, blank=True)
     detriment_reported = models.BooleanField(default=False)
-    tier = models.PositiveSmallIntegerField(default=3)
+    tier = models.PositiveSmallIntegerField(default=4)
     in_queue = models.BooleanField(default=True)
 
     class Meta:

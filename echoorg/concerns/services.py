@@ -591,6 +591,7 @@ def _queue_row(row: CaseClocks, today: dt.date, followup: bool) -> dict:
         "out_of_range": row.out_of_range,
         "tier": row.tier,
         "closed": row.closed,
+        "new": not row.closed and not row.out_of_range and row.acknowledged_on is None,
     }
 
 

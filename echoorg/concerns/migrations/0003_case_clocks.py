@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ("days_to_protection", models.IntegerField(blank=True, null=True)),
                 ("defensive_responses", models.JSONField(blank=True, default=list)),
                 ("detriment_reported", models.BooleanField(default=False)),
-                ("tier", models.PositiveSmallIntegerField(default=3)),
+                ("tier", models.PositiveSmallIntegerField(default=4)),
                 ("in_queue", models.BooleanField(default=True)),
             ],
         ),

@@ -10,10 +10,11 @@ whose dates are out of range (a step after today, say): its figures hold for the
 were computed only, and `recheck_on` says when to compute them again.
 
 Triage of the guardian's queue (issue 10; the order a guardian works in):
-0. an open case with a risk of harm whose acknowledgement or protection clock runs;
-1. an open case not yet acknowledged;
-2. a case whose dates are out of range (to be corrected);
-3. every other case in the queue;
+0. an open case with a risk of harm not yet acknowledged (nobody has it in hand);
+1. an open case with a risk of harm whose protection clock runs;
+2. an open case not yet acknowledged;
+3. a case whose dates are out of range (to be corrected);
+4. every other case in the queue;
 then by the nearest handling clock (acknowledge, protect, feedback). Detriment checks
 after a conclusion are follow-up work with a list of their own (`followup_due`), never
 the reason a concluded case sits in the queue.
@@ -41,9 +42,10 @@ from .clocks import (
     review_case,
 )
 
-RISK_TIER, NEW_TIER, OUT_OF_RANGE_TIER, OTHER_TIER = 0, 1, 2, 3
+RISK_NEW_TIER, RISK_TIER, NEW_TIER, OUT_OF_RANGE_TIER, OTHER_TIER = 0, 1, 2, 3, 4
 TIER_LABELS: dict[int, str] = {
-    RISK_TIER: "Risk of harm",
+    RISK_NEW_TIER: "Risk of harm, not yet acknowledged",
+    RISK_TIER: "Risk of harm, protection to arrange",
     NEW_TIER: "Not yet acknowledged",
     OUT_OF_RANGE_TIER: "Dates to correct",
     OTHER_TIER: "In hand",
@@ -204,7 +206,9 @@ def triage_tier(figures: CaseFigures) -> int:
     if figures.out_of_range:
         return OUT_OF_RANGE_TIER
     if not figures.closed and figures.risk_of_harm:
-        if figures.acknowledged_on is None or figures.protected_on is None:
+        if figures.acknowledged_on is None:
+            return RISK_NEW_TIER
+        if figures.protected_on is None:
             return RISK_TIER
     if not figures.closed and figures.acknowledged_on is None:
         return NEW_TIER
