@@ -368,3 +368,18 @@ def test_the_badge_is_one_query_at_any_size(org, make_person, scale, django_asse
     _import(org, make_person, 20 * scale)
     with django_assert_num_queries(1):
         overdue_count(org)
+
+
+def test_statistics_computed_once_follow_every_change(org, make_person, guardian):
+    from echoorg.concerns.insights import insights
+
+    _import(org, make_person, 30)
+    before = insights(org)["overall"]["cases"]
+    concern = _raise(org)
+    assert insights(org)["overall"]["cases"] == before + 1
+    ward = Unit.objects.create(organisation=org, name="Ward 7")
+    services.assign(guardian, org, concern, ward, None)
+    assert "Ward 7" in [g["group"] for g in insights(org)["groups"]]
+    ward.name = "Ward 8"  # a unit renamed elsewhere in echoorg
+    ward.save()
+    assert "Ward 8" in [g["group"] for g in insights(org)["groups"]]

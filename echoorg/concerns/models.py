@@ -259,6 +259,9 @@ class CaseClocks(models.Model):
     detriment_reported = models.BooleanField(default=False)
     tier = models.PositiveSmallIntegerField(default=4)
     in_queue = models.BooleanField(default=True)
+    # When the row (or the concern's unit, leader or answers) last changed: with the
+    # number of rows, it tells whether statistics computed earlier still hold.
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
@@ -267,6 +270,7 @@ class CaseClocks(models.Model):
             ),
             models.Index(fields=["organisation", "followup_due"], name="clocks_followup"),
             models.Index(fields=["organisation", "recheck_on"], name="clocks_recheck"),
+            models.Index(fields=["organisation", "updated"], name="clocks_updated"),
         ]
 
     def __str__(self) -> str:

@@ -472,6 +472,38 @@ def recompute_many(concerns, policy=None, today: dt.date | None = None) -> int:
     return done
 
 
+def touch(concern: Concern) -> None:
+    """Mark the concern's figures as changed (`CaseClocks.updated`) when something the
+    statistics read changed outside the clocks (its unit, leader or answers)."""
+    CaseClocks.objects.filter(concern=concern).update(updated=timezone.now())
+
+
+def figures_fingerprint(organisation, today: dt.date) -> str:
+    """What statistics computed from the stored figures depend on, in two small queries:
+    the day, the number of cases and their latest change, and the names of the units.
+    Statistics cached under it (`insights`) are computed again when any of these change."""
+    import hashlib
+
+    from django.db.models import Max
+
+    from echoorg.orgs.models import Unit
+
+    found = CaseClocks.objects.filter(organisation=organisation).aggregate(
+        n=Count("pk"), last=Max("updated")
+    )
+    names = hashlib.sha256(
+        repr(
+            list(
+                Unit.objects.filter(organisation=organisation)
+                .values_list("pk", "name")
+                .order_by("pk")
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    last = found["last"].isoformat() if found["last"] else "-"
+    return f"{today.isoformat()}:{found['n']}:{last}:{names}"
+
+
 def stale_concerns(organisation, today: dt.date):
     """The organisation's concerns whose stored figures are missing or due to be computed
     again (`CaseClocks.recheck_on` reached)."""
@@ -709,6 +741,7 @@ def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> C
     concern.unit = unit
     concern.responsible_leader = responsible_leader
     concern.save(update_fields=["unit", "responsible_leader"])
+    touch(concern)  # the statistics group by unit and leader
     record("concern.assigned", actor=actor, organisation=organisation, obj=concern)
     return concern
 
@@ -733,6 +766,7 @@ def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concer
     """The reporter's answer to "would you speak up again?" (recorded without an actor)."""
     concern.would_speak_up_again = answer
     concern.save(update_fields=["would_speak_up_again"])
+    touch(concern)  # the statistics count the answers
     record("concern.speak_up_again_answered", organisation=organisation, obj=concern)
     return concern
 
