@@ -358,7 +358,7 @@ def test_the_queue_lists_make_the_same_queries_at_any_size(
 ):
     _import(org, make_person, 20 * scale)
     client = login_as(guardian)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("concerns", kwargs={"slug": org.slug}), query)
     assert response.status_code == 200
 

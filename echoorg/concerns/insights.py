@@ -82,7 +82,6 @@ case, its steps, its unit or leader, the units' names or the day change
 def _computed_once(organisation, what: str, compute):
     """`compute()`, or the result computed earlier for the same stored figures."""
     today = services.today_for(organisation)
-    services.ensure_fresh(organisation, today)
     fingerprint = services.figures_fingerprint(organisation, today)
     key = f"concern-figures:{organisation.pk}:{what}:{fingerprint}"
     found = cache.get(key)

@@ -479,29 +479,30 @@ def touch(concern: Concern) -> None:
 
 
 def figures_fingerprint(organisation, today: dt.date) -> str:
-    """What statistics computed from the stored figures depend on, in two small queries:
-    the day, the number of cases and their latest change, and the names of the units.
+    """What statistics computed from the stored figures depend on, after bringing the
+    figures up to date (`ensure_fresh`): the day, the number of cases and their latest
+    change, and the names of the units (three small queries when nothing is stale).
     Statistics cached under it (`insights`) are computed again when any of these change."""
     import hashlib
 
-    from django.db.models import Max
-
     from echoorg.orgs.models import Unit
 
-    found = CaseClocks.objects.filter(organisation=organisation).aggregate(
-        n=Count("pk"), last=Max("updated")
-    )
-    names = hashlib.sha256(
-        repr(
-            list(
-                Unit.objects.filter(organisation=organisation)
-                .values_list("pk", "name")
-                .order_by("pk")
-            )
-        ).encode()
-    ).hexdigest()[:16]
+    found = _figures_state(organisation, today)
+    if found["due"] or found["n"] != Concern.objects.filter(organisation=organisation).count():
+        ensure_fresh(organisation, today)
+        found = _figures_state(organisation, today)
+    units = Unit.objects.filter(organisation=organisation).order_by("pk")
+    names = hashlib.sha256(repr(list(units.values_list("pk", "name"))).encode()).hexdigest()
     last = found["last"].isoformat() if found["last"] else "-"
-    return f"{today.isoformat()}:{found['n']}:{last}:{names}"
+    return f"{today.isoformat()}:{found['n']}:{last}:{names[:16]}"
+
+
+def _figures_state(organisation, today: dt.date) -> dict:
+    from django.db.models import Max
+
+    return CaseClocks.objects.filter(organisation=organisation).aggregate(
+        n=Count("pk"), due=Count("pk", filter=Q(recheck_on__lte=today)), last=Max("updated")
+    )
 
 
 def stale_concerns(organisation, today: dt.date):
@@ -516,6 +517,12 @@ def ensure_fresh(organisation, today: dt.date | None = None, policy=None) -> int
     """Compute the figures that are missing or out of date before a list reads them (one
     query when there are none: the usual case)."""
     today = today or today_for(organisation)
+    # Two counts on indexes first: every concern has its row and none is due again.
+    rows = CaseClocks.objects.filter(organisation=organisation).aggregate(
+        n=Count("pk"), due=Count("pk", filter=Q(recheck_on__lte=today))
+    )
+    if not rows["due"] and rows["n"] == Concern.objects.filter(organisation=organisation).count():
+        return 0
     stale = list(stale_concerns(organisation, today).values_list("pk", flat=True))
     if not stale:
         return 0
@@ -569,7 +576,7 @@ def _tab_filters(user, today: dt.date) -> dict[str, Q]:
     return {
         "open": queued,
         "new": queued & Q(closed=False, out_of_range=False, acknowledged_on__isnull=True),
-        "mine": queued & Q(concern__guardian=user),
+        "mine": queued & Q(concern__in=Concern.objects.filter(guardian=user).values("pk")),
         "risk": queued & Q(closed=False, risk_of_harm=True),
         "feedback": queued & Q(out_of_range=False, feedback_on__isnull=True),
         "overdue": queued & Q(handling_due__lt=today),
@@ -649,7 +656,17 @@ def queue(
     search = search.strip()[:MAX_SEARCH]
     filters = _tab_filters(user, today)
     base = CaseClocks.objects.filter(organisation=organisation)
-    counts = base.aggregate(**{key: Count("pk", filter=q) for key, q in filters.items()})
+    counts = base.aggregate(
+        **{key: Count("pk", filter=q) for key, q in filters.items() if key != "mine"}
+    )
+    # Mine through the guardian's index, not a join over every case.
+    counts["mine"] = (
+        CaseClocks.objects.filter(organisation=organisation, in_queue=True)
+        .filter(concern__guardian=user)
+        .count()
+        if user is not None
+        else 0
+    )
     if search:
         chosen = base.filter(concern__reference__icontains=search).order_by(
             "concern__reference", "pk"
@@ -660,8 +677,7 @@ def queue(
         chosen = base.filter(filters[tab]).order_by(
             "tier",
             F("handling_due").asc(nulls_last=True),
-            "concern__received_on",
-            "pk",
+            "pk",  # in order of recording (imported cases in their file's order)
         )
     count = chosen.count() if search else counts[tab]
     pages = max(1, -(-count // PAGE_SIZE))
