@@ -383,3 +383,26 @@ def test_statistics_computed_once_follow_every_change(org, make_person, guardian
     ward.name = "Ward 8"  # a unit renamed elsewhere in echoorg
     ward.save()
     assert "Ward 8" in [g["group"] for g in insights(org)["groups"]]
+
+
+def test_the_api_list_reads_the_stored_figures_and_says_its_page(org, make_person, guardian):
+    from django.test import Client
+
+    from echoorg.accounts.models import ApiToken
+
+    _import(org, make_person, 30)
+    _, token = ApiToken.issue(guardian, "t")
+    response = Client().get(
+        f"/api/organisations/{org.slug}/concerns",
+        {"limit": 10, "offset": 5},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    body = response.json()
+    assert (body["count"], body["limit"], body["offset"], len(body["items"])) == (30, 10, 5, 10)
+    today = timezone.localdate()
+    for item in body["items"]:
+        concern = Concern.objects.get(organisation=org, reference=item["reference"])
+        assert item["analysis"] == json.loads(json.dumps(_fresh(concern, today).analysis))
+    schema = Client().get("/api/openapi.json").json()
+    page = schema["components"]["schemas"]["ConcernPageOut"]["properties"]
+    assert {"count", "limit", "offset", "items"} <= set(page)
