@@ -3,6 +3,9 @@
     echoorg concerns analyse CASES.json [--as-of YYYY-MM-DD]
         print, as JSON, each case's clocks, breaches and defensive responses
         (echoorg.core.concerns.clocks.analyse_cases), keyed by case id.
+    echoorg concerns refresh [--all]
+        compute again the stored clock figures that depend on the day (run daily, before
+        `alerts`); with --all, every case's figures (after data was changed past echoorg).
 
 Each action is a sub-command (argparse sub-parser, `dest="action"`) handled by the method
 `handle_<action>`; add an action by adding a sub-parser and its method.
