@@ -232,6 +232,15 @@ class CaseClocks(models.Model):
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
     )
+    # The concern's guardian, copied here for "mine" (kept equal by the services).
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     computed_on = models.DateField()
     recheck_on = models.DateField(null=True, blank=True)
     risk_of_harm = models.BooleanField(default=False)
@@ -283,6 +292,7 @@ class CaseClocks(models.Model):
                     "feedback_on",
                     "handling_due",
                     "followup_due",
+                    "guardian",
                 ],
                 name="clocks_counts",
             ),

@@ -423,7 +423,11 @@ def recompute(
     figures = case_figures(case, today, policy, received_on=concern.received_on)
     row, _ = CaseClocks.objects.update_or_create(
         concern=concern,
-        defaults={"organisation_id": concern.organisation_id, **_row_values(figures)},
+        defaults={
+            "organisation_id": concern.organisation_id,
+            "guardian_id": concern.guardian_id,
+            **_row_values(figures),
+        },
     )
     return row
 
@@ -442,7 +446,7 @@ def recompute_many(concerns, policy=None, today: dt.date | None = None) -> int:
     for start in range(0, len(ids), RECOMPUTE_BATCH):
         chosen = list(
             Concern.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]).only(
-                "id", "organisation_id", "reference", "risk_of_harm", "received_on"
+                "id", "organisation_id", "reference", "risk_of_harm", "received_on", "guardian_id"
             )
         )
         if not chosen:
@@ -462,6 +466,7 @@ def recompute_many(concerns, policy=None, today: dt.date | None = None) -> int:
                 CaseClocks(
                     concern_id=concern.pk,
                     organisation_id=concern.organisation_id,
+                    guardian_id=concern.guardian_id,
                     **_row_values(figures),
                 )
             )
@@ -578,7 +583,7 @@ def _tab_filters(user, today: dt.date) -> dict[str, Q]:
     return {
         "open": queued,
         "new": queued & Q(closed=False, out_of_range=False, acknowledged_on__isnull=True),
-        "mine": queued & Q(concern__in=Concern.objects.filter(guardian=user).values("pk")),
+        "mine": queued & Q(guardian=user),
         "risk": queued & Q(closed=False, risk_of_harm=True),
         "feedback": queued & Q(out_of_range=False, feedback_on__isnull=True),
         "overdue": queued & Q(handling_due__lt=today),
@@ -663,13 +668,8 @@ def queue(
     counts = base.aggregate(
         **{key: Count("organisation", filter=q) for key, q in filters.items() if key != "mine"}
     )
-    # Mine through the guardian's index, not a join over every case.
     counts["mine"] = (
-        CaseClocks.objects.filter(organisation=organisation, in_queue=True)
-        .filter(concern__guardian=user)
-        .count()
-        if user is not None
-        else 0
+        base.aggregate(n=Count("organisation", filter=filters["mine"]))["n"] if user else 0
     )
     if search:
         chosen = base.filter(concern__reference__icontains=search).order_by(
@@ -746,6 +746,7 @@ def assign_guardian(actor, organisation, concern: Concern, guardian) -> Concern:
     with transaction.atomic():
         concern.guardian = guardian
         concern.save(update_fields=["guardian"])
+        CaseClocks.objects.filter(concern=concern).update(guardian=guardian)
         record(
             "concern.guardian_assigned",
             actor=actor,

@@ -85,7 +85,12 @@ def compute(apps, schema_editor):
                 for c in figures.detriment_checks
             ]
             rows.append(
-                CaseClocks(concern_id=concern.pk, organisation_id=concern.organisation_id, **values)
+                CaseClocks(
+                    concern_id=concern.pk,
+                    organisation_id=concern.organisation_id,
+                    guardian_id=concern.guardian_id,
+                    **values,
+                )
             )
         CaseClocks.objects.bulk_create(rows, batch_size=500)
 
