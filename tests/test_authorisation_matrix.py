@@ -228,6 +228,7 @@ PAGES: dict[str, Rule] = {
     "concern_insights": Rule("GET", _o("concern_insights"), CONCERN_STATS),
     "concern_return": Rule("GET", _o("concern_return"), RETURNS),
     "concern": Rule("GET", _c("concern"), GUARDIANS),
+    "concern_guardian": Rule("POST", _c("concern_guardian"), GUARDIANS, data={"guardian": ""}),
     "concern_attachment": Rule(
         "GET",
         _c("concern_attachment", attachment_id=lambda c: c.concern.attachments.first().pk),

@@ -80,6 +80,9 @@ def broken(org, tree):
     CaseEvent.objects.create(
         concern=ancient, type="feedback_given", detail=[1, 2], date=dt.date.min
     )
+    # Written straight into the database, past the services: the stored clock figures
+    # are computed again as `echoorg concerns refresh --all` does.
+    services.refresh(everything=True)
     return {
         "ordinary": ordinary,
         "far": far,
@@ -100,7 +103,12 @@ def test_the_queue_and_every_case_page_answer_with_dates_out_of_range(
     assert queue.status_code == 200
     html = queue.content.decode()
     assert html.count("Date out of range: check the case") == 4
-    # the marked cases come first, so that they are corrected
+    # Triage (core.concerns.figures): a case not yet acknowledged comes first, then the
+    # marked cases, so that they are corrected, before any case in hand.
+    assert html.index(broken["ordinary"].reference) < html.index(broken["far"].reference)
+    for step in ("acknowledged", "protective_action"):  # it has a risk of harm
+        services.add_event(guardian, broken["ordinary"], type=step, date=services.today_for(org))
+    html = client.get(reverse("concerns", kwargs={"slug": org.slug})).content.decode()
     assert html.index(broken["far"].reference) < html.index(broken["ordinary"].reference)
     for name, concern in broken.items():
         page = client.get(

@@ -13,11 +13,7 @@ from echoorg.common.tasks import send_email
 from echoorg.orgs.models import Organisation
 from echoorg.orgs.permissions import members_who_may
 
-from .services import queue
-
-
-def overdue(organisation: Organisation) -> list[dict]:
-    return [row for row in queue(organisation) if row["overdue"]]
+from .services import overdue
 
 
 def send_overdue_alerts(

@@ -293,6 +293,7 @@ def _import(
         raise CaseImportError(problems[:MAX_PROBLEMS])
 
     with transaction.atomic():
+        created = []
         for case, core in zip(cases, parsed, strict=True):
             assessed_risk = any(
                 e.type == "assessed" and e.detail.get("harm_risk") in ("medium", "high")
@@ -316,6 +317,7 @@ def _import(
                 case.get("summary") or case.get("note") or "Imported from an earlier record."
             )
             concern.save()
+            created.append(concern.pk)
             # parse_cases keeps the events in the order given, so notes pair by position.
             notes = [e.get("note") or "" for e in case["events"]]
             CaseEvent.objects.bulk_create(
@@ -330,6 +332,7 @@ def _import(
                     for e, note in zip(core.events, notes, strict=True)
                 ]
             )
+        services.recompute_many(created, today=today)
         record(
             "concerns.imported",
             actor=actor,

@@ -8,6 +8,8 @@ are out of range are left out of the statistics rather than stopping the page.
 
 from __future__ import annotations
 
+from django.core.cache import cache
+
 from echoorg.core.concerns.clocks import DEFENSIVE_RESPONSES, EVENT_LABELS, FIRST_YEAR
 from echoorg.core.concerns.metrics import (
     CATEGORY_LABELS,
@@ -21,56 +23,90 @@ from echoorg.core.concerns.metrics import (
 )
 
 from . import services
+from .models import CaseClocks
 
 
 def summaries(
-    organisation, received_between: tuple | None = None, policy=None
+    organisation, received_between: tuple | None = None, policy=None, fresh: bool = False
 ) -> list[CaseSummary]:
     """Every concern of the organisation as a `CaseSummary` (only those received between
-    the two dates given, inclusive, when `received_between` is given). A concern whose
-    dates are out of range (`services.review`) has an analysis with `date_out_of_range`
-    and no figures; a category that is not one of echoorg's (only possible from outside
-    echoorg) counts as "other", so that one odd row cannot stop the return."""
-    policy = (policy or services.read_policy(organisation)).as_core()
+    the two dates given, inclusive, when `received_between` is given: filtered in the
+    database), read from the stored clock figures (`CaseClocks`) in one query, without
+    the timelines. A concern whose dates are out of range has an analysis with
+    `date_out_of_range` and no figures; a category that is not one of echoorg's (only
+    possible from outside echoorg) counts as "other", so that one odd row cannot stop the
+    return. `fresh`: the caller has just brought the figures up to date (ensure_fresh)."""
     today = services.today_for(organisation)
-    chosen = (
-        services.listed_concerns(organisation)
-        .select_related("unit", "responsible_leader")
-        .only(
-            *services.LIST_FIELDS,
-            "unit__name",
-            "responsible_leader__full_name",
-            "responsible_leader__email",
-        )
-    )
+    if not fresh:
+        services.ensure_fresh(organisation, today, policy=policy)
+    chosen = CaseClocks.objects.filter(organisation=organisation)
     if received_between is not None:
-        chosen = chosen.filter(received_on__range=received_between)
+        chosen = chosen.filter(concern__received_on__range=received_between)
     found = []
-    for concern, case in services.with_steps(chosen):
+    for row in chosen.order_by("pk").values(
+        *services.FIGURE_FIELDS,
+        "concern__category",
+        "concern__mode",
+        "concern__received_on",
+        "concern__would_speak_up_again",
+        "concern__unit__name",
+        "concern__responsible_leader__full_name",
+        "concern__responsible_leader__email",
+    ):
+        leader = (
+            row["concern__responsible_leader__full_name"]
+            or row["concern__responsible_leader__email"]
+        )
+        category = row["concern__category"]
         found.append(
             CaseSummary(
-                unit=concern.unit.name if concern.unit_id else None,
-                leader=concern.responsible_leader.display_name
-                if concern.responsible_leader_id
-                else None,
-                category=concern.category if concern.category in CATEGORY_LABELS else "other",
-                anonymous=concern.mode == "anonymous",
-                received=concern.received_on,
-                analysis=services.review(concern, today, policy, case).analysis,
-                detriment_reported=any(e.type == "detriment_reported" for e in case.events),
-                would_speak_up_again=concern.would_speak_up_again or None,
+                unit=row["concern__unit__name"],
+                leader=leader or None,
+                category=category if category in CATEGORY_LABELS else "other",
+                anonymous=row["concern__mode"] == "anonymous",
+                received=row["concern__received_on"],
+                analysis=services.figures_of(row).analysis(today),
+                detriment_reported=row["detriment_reported"],
+                would_speak_up_again=row["concern__would_speak_up_again"] or None,
             )
         )
+    return found
+
+
+CACHE_SECONDS = 300
+"""How long computed statistics are kept at most. They are computed again at once when a
+case, its steps, its unit or leader, the units' names or the day change
+(`services.figures_fingerprint`); only a change of a leader's name waits for this."""
+
+
+def _computed_once(organisation, what: str, compute):
+    """`compute()`, or the result computed earlier for the same stored figures."""
+    today = services.today_for(organisation)
+    fingerprint = services.figures_fingerprint(organisation, today)
+    key = f"concern-figures:{organisation.pk}:{what}:{fingerprint}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 def insights(organisation, by: str = "unit") -> dict:
     """Per unit or per responsible leader, and for the whole organisation. Concerns whose
     dates are out of range are left out (their clocks cannot be computed);
-    `left_out_for_dates` says whether there were any (not how many)."""
+    `left_out_for_dates` says whether there were any (not how many). Computed once for
+    the same stored figures (`_computed_once`)."""
     policy = services.read_policy(organisation)
+    return _computed_once(
+        organisation,
+        f"insights:{by}:{policy.min_group}",
+        lambda: _insights(organisation, by, policy),
+    )
+
+
+def _insights(organisation, by: str, policy) -> dict:
     k = policy.min_group
-    every = summaries(organisation, policy=policy)
+    every = summaries(organisation, policy=policy, fresh=True)
     cases = [c for c in every if not c.analysis.get("date_out_of_range")]
     key = (lambda c: c.unit) if by == "unit" else (lambda c: c.leader)
     groups = group_stats(cases, key, k=k)
@@ -107,9 +143,14 @@ def quarterly(organisation, year: int | None, quarter: int | None, suppress: boo
         year, quarter = current_quarter(today)
     policy = services.read_policy(organisation)
     k = policy.min_group
-    # Only the quarter's cases are read: the return counts cases by their date received.
-    cases = summaries(organisation, quarter_dates(year, quarter), policy=policy)
-    result = quarterly_return(cases, year, quarter, k=k, suppress=suppress)
+
+    def compute() -> dict:
+        # Only the quarter's cases are read: the return counts cases by their date
+        # received (filtered in the database).
+        cases = summaries(organisation, quarter_dates(year, quarter), policy=policy, fresh=True)
+        return quarterly_return(cases, year, quarter, k=k, suppress=suppress)
+
+    result = dict(_computed_once(organisation, f"return:{year}:{quarter}:{suppress}:{k}", compute))
     result["labels"] = CATEGORY_LABELS
     result["asked_for_unknown"] = unknown
     return result

@@ -107,9 +107,15 @@ class Concern(models.Model):
     would_speak_up_again = models.CharField(max_length=8, choices=SPEAK_AGAIN, blank=True)
     title = models.CharField(max_length=200, blank=True)  # e.g. the composite's label
     source = models.CharField(max_length=10, default=WEB)
+    # The guardian who has the case in hand ("mine" in the queue): one of the
+    # organisation's guardians (services.assign_guardian checks it).
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "received_on"], name="concern_received")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "reference"], name="unique_concern_reference"
@@ -221,3 +227,88 @@ class Attachment(models.Model):
 
     def content(self) -> bytes:
         return vault().decrypt(self.data_encrypted)
+
+
+class CaseClocks(models.Model):
+    """A concern's clock figures as `core.concerns.figures.case_figures` computed them on
+    `computed_on`, so that the queue, the statistics and the quarterly return read one row
+    per case instead of its timeline. Written by `services.recompute` whenever the case,
+    its steps or the organisation's clocks change; `recheck_on` is the day from which a
+    case's figures must be computed again because they depend on the day (only cases
+    whose dates are out of range; `echoorg concerns refresh` and the lists do it)."""
+
+    concern = models.OneToOneField(
+        Concern, on_delete=models.CASCADE, primary_key=True, related_name="clocks"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    # The concern's guardian, copied here for "mine" (kept equal by the services).
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    computed_on = models.DateField()
+    recheck_on = models.DateField(null=True, blank=True)
+    risk_of_harm = models.BooleanField(default=False)
+    out_of_range = models.BooleanField(default=False)
+    problems = models.JSONField(default=list, blank=True)
+    closed = models.BooleanField(default=False)
+    acknowledge_due = models.DateField(null=True, blank=True)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    feedback_due = models.DateField(null=True, blank=True)
+    feedback_on = models.DateField(null=True, blank=True)
+    protection_due = models.DateField(null=True, blank=True)
+    protected_on = models.DateField(null=True, blank=True)
+    # [{"months": 3, "due": "YYYY-MM-DD", "made_on": "YYYY-MM-DD" or null}, ...]
+    detriment_checks = models.JSONField(default=list, blank=True)
+    next_label = models.CharField(max_length=80, blank=True)
+    next_due = models.DateField(null=True, blank=True)
+    handling_label = models.CharField(max_length=80, blank=True)
+    handling_due = models.DateField(null=True, blank=True)
+    followup_label = models.CharField(max_length=80, blank=True)
+    followup_due = models.DateField(null=True, blank=True)
+    days_to_acknowledge = models.IntegerField(null=True, blank=True)
+    days_to_feedback = models.IntegerField(null=True, blank=True)
+    days_to_protection = models.IntegerField(null=True, blank=True)
+    defensive_responses = models.JSONField(default=list, blank=True)
+    detriment_reported = models.BooleanField(default=False)
+    tier = models.PositiveSmallIntegerField(default=4)
+    in_queue = models.BooleanField(default=True)
+    # When the row (or the concern's unit, leader or answers) last changed: with the
+    # number of rows, it tells whether statistics computed earlier still hold.
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "in_queue", "tier", "handling_due"], name="clocks_queue"
+            ),
+            models.Index(fields=["organisation", "followup_due"], name="clocks_followup"),
+            # Covering indexes: the queue's counts per list, and the freshness check
+            # (how many rows, how many due again, the latest change), read from the index
+            # alone.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "in_queue",
+                    "closed",
+                    "out_of_range",
+                    "risk_of_harm",
+                    "acknowledged_on",
+                    "feedback_on",
+                    "handling_due",
+                    "followup_due",
+                    "guardian",
+                ],
+                name="clocks_counts",
+            ),
+            models.Index(fields=["organisation", "recheck_on", "updated"], name="clocks_recheck"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clocks of concern {self.concern_id}"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
-
 
 def overdue_count(organisation) -> int:
-    """Concerns past a deadline, for the guardian's navigation (cached for a minute)."""
-    key = f"overdue-concerns:{organisation.pk}"
-    count = cache.get(key)
-    if count is None:
-        from .alerts import overdue
+    """Cases in the queue past a handling deadline, for the guardian's navigation: one
+    count over the stored clock figures (services.overdue_in_queue)."""
+    from .services import overdue_in_queue
 
-        count = len(overdue(organisation))
-        cache.set(key, count, 60)
-    return count
+    return overdue_in_queue(organisation)
 
 
 def queue_label(label: str, organisation) -> str:

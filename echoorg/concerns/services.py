@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from echoorg.audit.log import record
@@ -28,17 +28,18 @@ from echoorg.core.concerns.clocks import (
     CaseReview,
     ClockPolicy,
     Event,
-    is_closed,
     review_case,
     timeline_problems,
 )
+from echoorg.core.concerns.figures import CaseFigures, DetrimentCheck, case_figures
 from echoorg.core.crypto import new_receipt_code
 from echoorg.core.file_types import check_file
 from echoorg.core.file_types import detect as detect_type
 from echoorg.core.roles import ROLES, allowed
+from echoorg.orgs.permissions import members_who_may
 
 from .crypto import hash_receipt, vault
-from .models import Attachment, CaseEvent, Concern, ConcernPolicy, Message
+from .models import Attachment, CaseClocks, CaseEvent, Concern, ConcernPolicy, Message
 
 
 def policy_for(organisation) -> ConcernPolicy:
@@ -171,6 +172,7 @@ def raise_concern(
                 CaseEvent.objects.create(concern=concern, type="received", date=concern.received_on)
                 for upload in files:
                     add_attachment(concern, upload, from_reporter=True)
+                recompute(concern)
                 # Only a named concern records who raised it; for a confidential one the
                 # identity stays in the encrypted fields the guardian alone reads.
                 record(
@@ -280,6 +282,7 @@ def add_event(
         ):
             concern.risk_of_harm = True
             concern.save(update_fields=["risk_of_harm"])
+        recompute(concern)
         record(
             "concern.event",
             actor=actor,
@@ -350,45 +353,424 @@ def case_deadlines(concern: Concern) -> dict:
 
 OUT_OF_RANGE_CLOCK = "Date out of range: check the case"
 
+# --- Stored clock figures (models.CaseClocks) -------------------------------------------
 
-def queue(organisation, today: dt.date | None = None) -> list[dict]:
-    """Open concerns ordered by the nearest clock (overdue first); a case whose dates are
-    out of range comes first of all, marked, so that it is corrected."""
-    today = today or today_for(organisation)
-    policy = read_policy(organisation).as_core()
-    rows = []
-    for concern, case in with_steps(listed_concerns(organisation)):
-        found = review(concern, today, policy, case)
-        if found.out_of_range:
-            rows.append(
-                {
-                    "concern": concern,
-                    "clock": OUT_OF_RANGE_CLOCK,
-                    "due": None,
-                    "overdue": False,
-                    "days": None,
-                    "out_of_range": True,
-                }
-            )
-            continue
-        upcoming = found.next_clock
-        if upcoming is None and is_closed(case):
-            continue
-        label, due = upcoming if upcoming else ("No clock running", None)
-        rows.append(
-            {
-                "concern": concern,
-                "clock": label,
-                "due": due,
-                "overdue": due is not None and due < today,
-                "days": (due - today).days if due else None,
-                "out_of_range": False,
-            }
+_DATE_FIELDS = (
+    "acknowledge_due",
+    "acknowledged_on",
+    "feedback_due",
+    "feedback_on",
+    "protection_due",
+    "protected_on",
+    "next_due",
+    "handling_due",
+    "followup_due",
+)
+_OTHER_FIELDS = (
+    "risk_of_harm",
+    "out_of_range",
+    "problems",
+    "closed",
+    "next_label",
+    "handling_label",
+    "followup_label",
+    "days_to_acknowledge",
+    "days_to_feedback",
+    "days_to_protection",
+    "defensive_responses",
+    "detriment_reported",
+    "tier",
+    "in_queue",
+    "computed_on",
+    "recheck_on",
+)
+FIGURE_FIELDS = (*_DATE_FIELDS, *_OTHER_FIELDS, "detriment_checks")
+"""The CaseClocks columns that make up a `CaseFigures` (what `figures_of` reads)."""
+
+
+def _row_values(figures: CaseFigures) -> dict:
+    values = {name: getattr(figures, name) for name in (*_DATE_FIELDS, *_OTHER_FIELDS)}
+    values["detriment_checks"] = [
+        {
+            "months": c.months,
+            "due": c.due.isoformat(),
+            "made_on": c.made_on.isoformat() if c.made_on else None,
+        }
+        for c in figures.detriment_checks
+    ]
+    return values
+
+
+def figures_of(row) -> CaseFigures:
+    """The stored figures as the core's `CaseFigures`, from a CaseClocks or a dict of its
+    columns (`FIGURE_FIELDS`, e.g. from `values()`)."""
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+    values = {name: get(name) for name in (*_DATE_FIELDS, *_OTHER_FIELDS)}
+    checks = [
+        DetrimentCheck(
+            c["months"],
+            dt.date.fromisoformat(c["due"]),
+            dt.date.fromisoformat(c["made_on"]) if c.get("made_on") else None,
         )
-    far = dt.date.max
-    return sorted(
-        rows, key=lambda r: (not r["out_of_range"], r["due"] or far, r["concern"].received_on)
+        for c in get("detriment_checks") or []
+    ]
+    return CaseFigures(**values, detriment_checks=checks)
+
+
+def _steps(concern_ids) -> dict[int, list[Event]]:
+    steps: dict[int, list[Event]] = {}
+    for concern_id, kind, date in (
+        CaseEvent.objects.filter(concern__in=concern_ids)
+        .order_by("date", "pk")
+        .values_list("concern_id", "type", "date")
+    ):
+        steps.setdefault(concern_id, []).append(Event(kind, date))
+    return steps
+
+
+def recompute(
+    concern: Concern, policy: ClockPolicy | None = None, today: dt.date | None = None
+) -> CaseClocks:
+    """Compute one concern's clock figures from its stored steps (read afresh, not from
+    any prefetched list) and store them. Called by every service that changes a case."""
+    today = today or today_for(concern.organisation)
+    policy = policy or read_policy(concern.organisation).as_core()
+    case = Case(concern.reference, concern.risk_of_harm, _steps([concern.pk]).get(concern.pk, []))
+    figures = case_figures(case, today, policy, received_on=concern.received_on)
+    row, _ = CaseClocks.objects.update_or_create(
+        concern=concern,
+        defaults={
+            "organisation_id": concern.organisation_id,
+            "guardian_id": concern.guardian_id,
+            **_row_values(figures),
+        },
     )
+    return row
+
+
+RECOMPUTE_BATCH = 2000
+
+
+def recompute_many(concerns, policy=None, today: dt.date | None = None) -> int:
+    """Compute and store the figures of every concern of a queryset or a list of ids (all
+    of one organisation), `RECOMPUTE_BATCH` at a time. Returns how many were computed."""
+    done = 0
+    if hasattr(concerns, "values_list"):
+        ids = list(concerns.order_by().values_list("pk", flat=True))
+    else:
+        ids = list(concerns)
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        chosen = list(
+            Concern.objects.filter(pk__in=ids[start : start + RECOMPUTE_BATCH]).only(
+                "id", "organisation_id", "reference", "risk_of_harm", "received_on", "guardian_id"
+            )
+        )
+        if not chosen:
+            continue
+        organisation = chosen[0].organisation_id
+        if policy is None:
+            found = ConcernPolicy.objects.filter(organisation_id=organisation).first()
+            policy = found or ConcernPolicy()
+        core_policy = policy.as_core() if isinstance(policy, ConcernPolicy) else policy
+        day = today or timezone.localdate()
+        steps = _steps([c.pk for c in chosen])
+        rows = []
+        for concern in chosen:
+            case = Case(concern.reference, concern.risk_of_harm, steps.get(concern.pk, []))
+            figures = case_figures(case, day, core_policy, received_on=concern.received_on)
+            rows.append(
+                CaseClocks(
+                    concern_id=concern.pk,
+                    organisation_id=concern.organisation_id,
+                    guardian_id=concern.guardian_id,
+                    **_row_values(figures),
+                )
+            )
+        with transaction.atomic():
+            CaseClocks.objects.filter(concern_id__in=[c.pk for c in chosen]).delete()
+            CaseClocks.objects.bulk_create(rows, batch_size=500)
+        done += len(rows)
+    return done
+
+
+def touch(concern: Concern) -> None:
+    """Mark the concern's figures as changed (`CaseClocks.updated`) when something the
+    statistics read changed outside the clocks (its unit, leader or answers)."""
+    CaseClocks.objects.filter(concern=concern).update(updated=timezone.now())
+
+
+def figures_fingerprint(organisation, today: dt.date) -> str:
+    """What statistics computed from the stored figures depend on, after bringing the
+    figures up to date (`ensure_fresh`): the day, the number of cases and their latest
+    change, and the names of the units (three small queries when nothing is stale).
+    Statistics cached under it (`insights`) are computed again when any of these change."""
+    import hashlib
+
+    from echoorg.orgs.models import Unit
+
+    found = _figures_state(organisation, today)
+    if found["due"] or found["n"] != Concern.objects.filter(organisation=organisation).count():
+        ensure_fresh(organisation, today)
+        found = _figures_state(organisation, today)
+    units = Unit.objects.filter(organisation=organisation).order_by("pk")
+    names = hashlib.sha256(repr(list(units.values_list("pk", "name"))).encode()).hexdigest()
+    last = found["last"].isoformat() if found["last"] else "-"
+    return f"{today.isoformat()}:{found['n']}:{last}:{names[:16]}"
+
+
+def _figures_state(organisation, today: dt.date) -> dict:
+    from django.db.models import Max
+
+    return CaseClocks.objects.filter(organisation=organisation).aggregate(
+        n=Count("*"),
+        due=Count("organisation", filter=Q(recheck_on__lte=today)),
+        last=Max("updated"),
+    )
+
+
+def stale_concerns(organisation, today: dt.date):
+    """The organisation's concerns whose stored figures are missing or due to be computed
+    again (`CaseClocks.recheck_on` reached)."""
+    return Concern.objects.filter(organisation=organisation).filter(
+        Q(clocks__isnull=True) | Q(clocks__recheck_on__lte=today)
+    )
+
+
+def ensure_fresh(organisation, today: dt.date | None = None, policy=None) -> int:
+    """Compute the figures that are missing or out of date before a list reads them (one
+    query when there are none: the usual case)."""
+    today = today or today_for(organisation)
+    # Two counts on indexes first: every concern has its row and none is due again.
+    rows = CaseClocks.objects.filter(organisation=organisation).aggregate(
+        n=Count("*"), due=Count("organisation", filter=Q(recheck_on__lte=today))
+    )
+    if not rows["due"] and rows["n"] == Concern.objects.filter(organisation=organisation).count():
+        return 0
+    stale = list(stale_concerns(organisation, today).values_list("pk", flat=True))
+    if not stale:
+        return 0
+    return recompute_many(stale, policy=policy, today=today)
+
+
+def refresh(today: dt.date | None = None, everything: bool = False) -> int:
+    """`echoorg concerns refresh`: compute again, in every organisation, the figures that
+    depend on the day (or all of them with `everything`). Returns how many."""
+    from echoorg.orgs.models import Organisation
+
+    done = 0
+    for organisation in Organisation.objects.order_by("pk"):
+        day = today or today_for(organisation)
+        chosen = (
+            Concern.objects.filter(organisation=organisation)
+            if everything
+            else stale_concerns(organisation, day)
+        )
+        done += recompute_many(chosen, today=day)
+    return done
+
+
+def stored_review(concern: Concern, today: dt.date | None = None) -> CaseFigures:
+    """The concern's stored figures (computed first when missing or out of date)."""
+    today = today or today_for(concern.organisation)
+    row = CaseClocks.objects.filter(concern=concern).first()
+    if row is None or (row.recheck_on is not None and row.recheck_on <= today):
+        row = recompute(concern, today=today)
+    return figures_of(row)
+
+
+# --- The guardian's queue ----------------------------------------------------------------
+
+PAGE_SIZE = 50
+QUEUE_TABS: dict[str, str] = {
+    "open": "Open",
+    "new": "New",
+    "mine": "Mine",
+    "risk": "At risk",
+    "feedback": "Awaiting feedback",
+    "overdue": "Overdue",
+    "followup": "Follow-up checks",
+}
+"""The queue's lists: key -> label. Every list but "followup" is in triage order."""
+MAX_SEARCH = 40
+
+
+def _tab_filters(user, today: dt.date) -> dict[str, Q]:
+    queued = Q(in_queue=True)
+    return {
+        "open": queued,
+        "new": queued & Q(closed=False, out_of_range=False, acknowledged_on__isnull=True),
+        "mine": queued & Q(guardian=user),
+        "risk": queued & Q(closed=False, risk_of_harm=True),
+        "feedback": queued & Q(out_of_range=False, feedback_on__isnull=True),
+        "overdue": queued & Q(handling_due__lt=today),
+        "followup": Q(followup_due__isnull=False),
+    }
+
+
+@dataclass
+class QueuePage:
+    """One page of one of the queue's lists."""
+
+    tab: str
+    search: str
+    rows: list[dict]
+    count: int  # cases in the list (or found by the search)
+    number: int  # this page, from 1
+    pages: int
+    counts: dict[str, int]  # cases in each tab
+    today: dt.date
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, self.pages + 1)
+
+    @property
+    def first_row(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.count else 0
+
+    @property
+    def last_row(self) -> int:
+        return min(self.count, self.number * PAGE_SIZE)
+
+
+def _queue_row(row: CaseClocks, today: dt.date, followup: bool) -> dict:
+    if row.out_of_range:
+        label, due = OUT_OF_RANGE_CLOCK, None
+    elif followup:
+        label, due = row.followup_label, row.followup_due
+    elif row.handling_due is not None:
+        label, due = row.handling_label, row.handling_due
+    elif row.followup_due is not None:
+        label, due = row.followup_label, row.followup_due
+    else:
+        label, due = "No clock running", None
+    return {
+        "concern": row.concern,
+        "clock": label,
+        "due": due,
+        "overdue": due is not None and due < today,
+        "days": (due - today).days if due else None,
+        "out_of_range": row.out_of_range,
+        "tier": row.tier,
+        "closed": row.closed,
+        "new": not row.closed and not row.out_of_range and row.acknowledged_on is None,
+    }
+
+
+def queue(
+    organisation,
+    user=None,
+    tab: str = "open",
+    search: str = "",
+    page: int = 1,
+    today: dt.date | None = None,
+) -> QueuePage:
+    """One page (`PAGE_SIZE` rows) of the guardian's queue, sorted and filtered in the
+    database on the stored figures (`CaseClocks`).
+
+    Lists (`QUEUE_TABS`): open cases in triage order (core.concerns.figures: risk of harm
+    and not acknowledged first, then the nearest handling clock); new (not acknowledged),
+    mine (`user` is the case's guardian), at risk, awaiting feedback, overdue; and the
+    follow-up (detriment) checks of concluded cases, by due date. `search` looks for a
+    reference among every case of the organisation, concluded ones too."""
+    today = today or today_for(organisation)
+    ensure_fresh(organisation, today)
+    tab = tab if tab in QUEUE_TABS else "open"
+    search = search.strip()[:MAX_SEARCH]
+    filters = _tab_filters(user, today)
+    base = CaseClocks.objects.filter(organisation=organisation)
+    # Counted on a column of the covering index `clocks_counts` (not the primary key,
+    # which would make SQLite read every row).
+    counts = base.aggregate(
+        **{key: Count("organisation", filter=q) for key, q in filters.items() if key != "mine"}
+    )
+    counts["mine"] = (
+        base.aggregate(n=Count("organisation", filter=filters["mine"]))["n"] if user else 0
+    )
+    if search:
+        chosen = base.filter(concern__reference__icontains=search).order_by(
+            "concern__reference", "pk"
+        )
+    elif tab == "followup":
+        chosen = base.filter(filters[tab]).order_by("followup_due", "pk")
+    else:
+        chosen = base.filter(filters[tab]).order_by(
+            "tier",
+            F("handling_due").asc(nulls_last=True),
+            "pk",  # in order of recording (imported cases in their file's order)
+        )
+    count = chosen.count() if search else counts[tab]
+    pages = max(1, -(-count // PAGE_SIZE))
+    number = min(max(1, page), pages)
+    start = (number - 1) * PAGE_SIZE
+    rows = chosen.select_related("concern", "concern__guardian").only(
+        *(f"concern__{f}" for f in LIST_FIELDS),
+        "concern__guardian__full_name",
+        "concern__guardian__email",
+        *FIGURE_FIELDS,
+        "organisation_id",
+    )[start : start + PAGE_SIZE]
+    return QueuePage(
+        tab=tab,
+        search=search,
+        rows=[_queue_row(r, today, tab == "followup" and not search) for r in rows],
+        count=count,
+        number=number,
+        pages=pages,
+        counts=counts,
+        today=today,
+    )
+
+
+def overdue_in_queue(organisation, today: dt.date | None = None) -> int:
+    """How many cases in the queue are past a handling deadline (one query, for the
+    guardian's navigation)."""
+    today = today or today_for(organisation)
+    return CaseClocks.objects.filter(
+        organisation=organisation, in_queue=True, handling_due__lt=today
+    ).count()
+
+
+def overdue(organisation, today: dt.date | None = None) -> list[dict]:
+    """Every case past a deadline, handling clocks first, then follow-up checks (for the
+    daily alert email): {"concern", "clock", "due"}."""
+    today = today or today_for(organisation)
+    ensure_fresh(organisation, today)
+    base = CaseClocks.objects.filter(organisation=organisation).select_related("concern")
+    late = [
+        {"concern": r.concern, "clock": r.handling_label, "due": r.handling_due}
+        for r in base.filter(in_queue=True, handling_due__lt=today).order_by("handling_due", "pk")
+    ]
+    late += [
+        {"concern": r.concern, "clock": r.followup_label, "due": r.followup_due}
+        for r in base.filter(followup_due__lt=today).order_by("followup_due", "pk")
+    ]
+    return late
+
+
+def guardians_of(organisation) -> list:
+    """The organisation's members who handle concerns (their accounts), for assignment."""
+    return [m.user for m in members_who_may(organisation, "concerns.handle")]
+
+
+def assign_guardian(actor, organisation, concern: Concern, guardian) -> Concern:
+    """Give the case to one of the organisation's guardians (None: to nobody)."""
+    if concern.organisation_id != organisation.pk:
+        raise ValidationError({"guardian": "This case belongs to another organisation."})
+    if guardian is not None and guardian.pk not in {u.pk for u in guardians_of(organisation)}:
+        raise ValidationError({"guardian": "Choose one of the organisation's guardians."})
+    with transaction.atomic():
+        concern.guardian = guardian
+        concern.save(update_fields=["guardian"])
+        CaseClocks.objects.filter(concern=concern).update(guardian=guardian)
+        record(
+            "concern.guardian_assigned",
+            actor=actor,
+            organisation=organisation,
+            obj=concern,
+            guardian=guardian.pk if guardian else None,
+        )
+    return concern
 
 
 def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> Concern:
@@ -396,6 +778,7 @@ def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> C
     concern.unit = unit
     concern.responsible_leader = responsible_leader
     concern.save(update_fields=["unit", "responsible_leader"])
+    touch(concern)  # the statistics group by unit and leader
     record("concern.assigned", actor=actor, organisation=organisation, obj=concern)
     return concern
 
@@ -403,11 +786,16 @@ def assign(actor, organisation, concern: Concern, unit, responsible_leader) -> C
 def change_clocks(actor, organisation, **values: int) -> ConcernPolicy:
     """Set the organisation's clocks (acknowledge, feedback, protection) and its minimum
     group for statistics."""
-    policy = policy_for(organisation)
-    for key, value in values.items():
-        setattr(policy, key, value)
-    policy.save()
-    record("concern.clocks_changed", actor=actor, organisation=organisation, obj=policy, **values)
+    with transaction.atomic():
+        policy = policy_for(organisation)
+        for key, value in values.items():
+            setattr(policy, key, value)
+        policy.save()
+        # Every case's deadlines follow the organisation's clocks.
+        recompute_many(Concern.objects.filter(organisation=organisation), policy=policy)
+        record(
+            "concern.clocks_changed", actor=actor, organisation=organisation, obj=policy, **values
+        )
     return policy
 
 
@@ -462,6 +850,7 @@ def answer_speak_up_again(organisation, concern: Concern, answer: str) -> Concer
     """The reporter's answer to "would you speak up again?" (recorded without an actor)."""
     concern.would_speak_up_again = answer
     concern.save(update_fields=["would_speak_up_again"])
+    touch(concern)  # the statistics count the answers
     record("concern.speak_up_again_answered", organisation=organisation, obj=concern)
     return concern
 
@@ -472,6 +861,7 @@ def report_detriment(concern: Concern) -> CaseEvent:
         event = CaseEvent.objects.create(
             concern=concern, type="detriment_reported", date=today_for(concern.organisation)
         )
+        recompute(concern)
         record(
             "concern.event",
             organisation=concern.organisation,

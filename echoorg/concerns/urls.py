@@ -26,6 +26,11 @@ urlpatterns = [
     path("o/<slug:slug>/concerns/return/", views.quarterly_return, name="concern_return"),
     path("o/<slug:slug>/concerns/case/<str:reference>/", views.case, name="concern"),
     path(
+        "o/<slug:slug>/concerns/case/<str:reference>/guardian/",
+        views.case_guardian,
+        name="concern_guardian",
+    ),
+    path(
         "o/<slug:slug>/concerns/case/<str:reference>/files/<int:attachment_id>/",
         views.attachment,
         name="concern_attachment",

@@ -23,6 +23,7 @@ from echoorg.orgs.permissions import can, organisation_for
 from . import services
 from .charts import timeline_svg
 from .forms import AssignForm, EventForm, ImportForm, MessageForm, PolicyForm, PublicPageForm
+from .guardian_forms import GuardianForm
 from .importing import CaseImportError, import_cases
 from .insights import insights, quarterly
 from .models import Attachment, CaseEvent, Concern, Message
@@ -31,17 +32,42 @@ from .models import Attachment, CaseEvent, Concern, Message
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "concerns.handle")
-    rows = services.queue(org)
+    found = services.queue(
+        org,
+        request.user,
+        tab=request.GET.get("tab", "open"),
+        search=request.GET.get("q", ""),
+        page=_small_whole_number(request.GET.get("page")) or 1,
+    )
     return render(
         request,
         "concerns/queue.html",
         {
             "org": org,
-            "rows": rows,
-            "overdue": sum(r["overdue"] for r in rows),
-            "concluded": Concern.objects.filter(organisation=org).count() - len(rows),
+            "found": found,
+            "rows": found.rows,
+            "tabs": [(key, label, found.counts[key]) for key, label in services.QUEUE_TABS.items()],
+            "overdue": found.counts["overdue"],
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_guardian(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
+    """Give the case to one of the organisation's guardians (or to nobody)."""
+    org, _ = organisation_for(request.user, slug, "concerns.handle")
+    concern = get_object_or_404(Concern, organisation=org, reference=reference)
+    form = GuardianForm(org, submitted(request))
+    if form.is_valid():
+        services.assign_guardian(request.user, org, concern, form.cleaned_data["guardian"])
+        who = form.cleaned_data["guardian"]
+        messages.success(
+            request, f"Given to {who.display_name}." if who else "No guardian has the case now."
+        )
+    else:
+        messages.error(request, "Choose one of the organisation's guardians.")
+    return redirect("concern", slug=org.slug, reference=concern.reference)
 
 
 def _concern(request: HttpRequest, slug: str, reference: str):
@@ -127,6 +153,7 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
         record("concern.viewed", actor=request.user, organisation=org, obj=concern)
     today = services.today_for(org)
     found = services.review(concern, today)
+    status = services.stored_review(concern, today)
     return render(
         request,
         "concerns/case.html",
@@ -150,6 +177,9 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
             "labels": EVENT_LABELS,
             "breach_labels": BREACH_LABELS,
             "policy": services.policy_for(org),
+            "status": status,
+            "status_clocks": status.clocks(today),
+            "guardian_form": GuardianForm(org, initial={"guardian": concern.guardian_id}),
         },
         status=400 if request.method == "POST" else 200,
     )

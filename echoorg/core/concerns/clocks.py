@@ -697,6 +697,37 @@ def deadlines(case: Case, policy: ClockPolicy | None = None) -> dict[str, Any]:
     return out
 
 
+def late_clocks(
+    due: dict[str, dt.date],
+    acknowledged_on: dt.date | None,
+    feedback_on: dt.date | None,
+    protected_on: dt.date | None,
+    risk_of_harm: bool,
+    as_of: dt.date,
+) -> list[str]:
+    """The clocks missed as of a date: met after the deadline, or unmet while the deadline
+    is before `as_of` (a deadline equal to `as_of` is not yet a breach).
+
+    Input: the deadlines (`clocks.deadlines`), the date each clock was first met (None:
+    not met), whether there is a risk of harm, and the date of the analysis. Output: the
+    breaches in the order `acknowledge_late`, `feedback_late`, `protection_late` (the last
+    only with a risk of harm). `analyse_case` applies it; the stored figures
+    (`figures.CaseFigures.analysis`) apply it on the day they are read.
+    """
+
+    def late(first: dt.date | None, deadline: dt.date) -> bool:
+        return first > deadline if first is not None else deadline < as_of
+
+    found = []
+    if late(acknowledged_on, due["acknowledge"]):
+        found.append(ACKNOWLEDGE_LATE)
+    if late(feedback_on, due["feedback"]):
+        found.append(FEEDBACK_LATE)
+    if risk_of_harm and late(protected_on, due["protection"]):
+        found.append(PROTECTION_LATE)
+    return found
+
+
 def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) -> dict[str, Any]:
     """How a case was handled against its clocks, as of a date.
 
@@ -723,16 +754,7 @@ def analyse_case(case: Case, as_of: dt.date, policy: ClockPolicy | None = None) 
     def days(first: dt.date | None) -> int | None:
         return None if first is None else (first - received).days
 
-    def late(first: dt.date | None, deadline: dt.date) -> bool:
-        return first > deadline if first is not None else deadline < as_of
-
-    breaches = []
-    if late(acknowledged, due["acknowledge"]):
-        breaches.append(ACKNOWLEDGE_LATE)
-    if late(feedback, due["feedback"]):
-        breaches.append(FEEDBACK_LATE)
-    if case.risk_of_harm and late(protection, due["protection"]):
-        breaches.append(PROTECTION_LATE)
+    breaches = late_clocks(due, acknowledged, feedback, protection, case.risk_of_harm, as_of)
 
     first_defensive: dict[str, dt.date] = {}
     for event in case.events:

@@ -3,6 +3,9 @@
     echoorg concerns analyse CASES.json [--as-of YYYY-MM-DD]
         print, as JSON, each case's clocks, breaches and defensive responses
         (echoorg.core.concerns.clocks.analyse_cases), keyed by case id.
+    echoorg concerns refresh [--all]
+        compute again the stored clock figures that depend on the day (run daily, before
+        `alerts`); with --all, every case's figures (after data was changed past echoorg).
 
 Each action is a sub-command (argparse sub-parser, `dest="action"`) handled by the method
 `handle_<action>`; add an action by adding a sub-parser and its method.
@@ -23,7 +26,7 @@ from echoorg.core.concerns.clocks import CaseDataError, analyse_cases, parse_dat
 class Command(BaseCommand):
     help = (
         "Tools for speak-up concern data: `analyse CASES.json [--as-of YYYY-MM-DD]`, "
-        "`new-key`, `rotate-key`, `alerts`."
+        "`new-key`, `rotate-key`, `refresh [--all]`, `alerts`."
     )
     requires_system_checks: list[str] = []  # reads files only; no database
 
@@ -59,6 +62,19 @@ class Command(BaseCommand):
         sub.add_parser(
             "rotate-key",
             help="Re-encrypt all speak-up data with the first key of ECHOORG_ENCRYPTION_KEYS.",
+        )
+        refresh = sub.add_parser(
+            "refresh",
+            help="Compute again the stored clock figures that depend on the day (run daily).",
+            description="The queue, the statistics and the quarterly return read each case's "
+            "stored clock figures. Those of a case whose dates are out of range depend on the "
+            "day; this computes them again (and any that are missing).",
+        )
+        refresh.add_argument(
+            "--all",
+            action="store_true",
+            dest="everything",
+            help="Compute every case's figures again, not only those that depend on the day.",
         )
         alerts = sub.add_parser(
             "alerts", help="Email each guardian the concerns past a deadline (run daily)."
@@ -134,6 +150,13 @@ class Command(BaseCommand):
             f"({', '.join(f'{n} {what}' for what, n in counts.items())}). "
             "Older keys can now be removed from ECHOORG_ENCRYPTION_KEYS."
         )
+
+    def handle_refresh(self, *, everything: bool = False, **options) -> None:
+        """`refresh`: services.refresh for every organisation."""
+        from echoorg.concerns.services import refresh
+
+        done = refresh(everything=everything)
+        self.stdout.write(f"Computed the clock figures of {done} case{'s' if done != 1 else ''}.")
 
     def handle_alerts(self, *, dry_run: bool = False, **options) -> None:
         from echoorg.concerns.alerts import send_overdue_alerts
