@@ -17,14 +17,17 @@ NEAREST = 5
 def panels(request, organisation, member) -> list[OverviewPanel]:
     found = []
     if allowed(member.roles, "concerns.handle"):
-        rows = services.queue(organisation)
+        # The first page of the queue in triage order: risk of harm and unacknowledged
+        # cases first, then the nearest clock (follow-up checks have their own list).
+        first = services.queue(organisation, request.user)
         found.append(
             OverviewPanel(
                 "concerns/overview_queue.html",
                 {
-                    "open": len(rows),
-                    "overdue": sum(1 for r in rows if r["overdue"]),
-                    "nearest": rows[:NEAREST],
+                    "open": first.counts["open"],
+                    "overdue": first.counts["overdue"],
+                    "followup": first.counts["followup"],
+                    "nearest": first.rows[:NEAREST],
                 },
                 order=6,
             )

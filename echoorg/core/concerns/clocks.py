@@ -134,7 +134,13 @@ STEP_DETAILS: dict[str, tuple[str, ...]] = {
 """Event type -> the details a step of that type records (and no other type does)."""
 
 
-def describe_step(event_type: str, detail: dict | None) -> str:
+def _risk_label(code: object) -> str:
+    if isinstance(code, str) and code in RISK_LABELS:
+        return RISK_LABELS[code]
+    return str(code or "not said")
+
+
+def describe_step(event_type: str, detail: dict[str, Any] | None) -> str:
     """A recorded step in words, for the case page's list of steps: the event's label
     and its details by their labels ("Referred to an external body: Police"), never
     the stored codes. Unknown codes (from an old import) are shown as they are."""
@@ -145,10 +151,8 @@ def describe_step(event_type: str, detail: dict | None) -> str:
     if event_type == CONCLUDED and detail.get("outcome"):
         return f"{label}: {OUTCOME_LABELS.get(detail['outcome'], str(detail['outcome']))}"
     if event_type == ASSESSED and (detail.get("harm_risk") or detail.get("detriment_risk")):
-        harm = RISK_LABELS.get(detail.get("harm_risk"), str(detail.get("harm_risk") or "not said"))
-        hurt = RISK_LABELS.get(
-            detail.get("detriment_risk"), str(detail.get("detriment_risk") or "not said")
-        )
+        harm = _risk_label(detail.get("harm_risk"))
+        hurt = _risk_label(detail.get("detriment_risk"))
         return (
             f"{label}: risk of harm to others {harm.lower()}, "
             f"risk of detriment to the reporter {hurt.lower()}"

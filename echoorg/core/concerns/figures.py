@@ -25,7 +25,9 @@ Pure functions; no Django.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .clocks import (
     ACKNOWLEDGED,
@@ -104,11 +106,11 @@ class CaseFigures:
     def acknowledged(self) -> bool:
         return self.acknowledged_on is not None
 
-    def deadlines(self) -> dict:
+    def deadlines(self) -> dict[str, Any]:
         """The deadlines as `clocks.deadlines` gives them ({} when out of range)."""
         if self.out_of_range:
             return {}
-        out: dict = {"acknowledge": self.acknowledge_due, "feedback": self.feedback_due}
+        out: dict[str, Any] = {"acknowledge": self.acknowledge_due, "feedback": self.feedback_due}
         if self.risk_of_harm:
             out["protection"] = self.protection_due
         if self.detriment_checks:
@@ -118,7 +120,7 @@ class CaseFigures:
     def next_clock(self) -> tuple[str, dt.date] | None:
         return (self.next_label, self.next_due) if self.next_due is not None else None
 
-    def analysis(self, as_of: dt.date) -> dict:
+    def analysis(self, as_of: dt.date) -> dict[str, Any]:
         """`clocks.review_case(...).analysis` as of `as_of` (a day on or after
         `computed_on`; for a case out of range, the day it was computed)."""
         if self.out_of_range:
@@ -148,7 +150,7 @@ class CaseFigures:
             "date_problems": [],
         }
 
-    def clocks(self, as_of: dt.date) -> list[dict]:
+    def clocks(self, as_of: dt.date) -> list[dict[str, Any]]:
         """Each clock of the case for its status at a glance: `name`, `label`, `due`,
         `met_on`, `state` ("met", "met late", "running", "overdue" or "stopped": the case
         was concluded before it was met, so it no longer runs)."""
@@ -158,9 +160,11 @@ class CaseFigures:
         if self.risk_of_harm:
             rows.append(("protection", self.protection_due, self.protected_on, not self.closed))
         rows.append(("feedback", self.feedback_due, self.feedback_on, True))
+        # Every due date is set when the case's dates are in range.
         out = [
             _clock_row(name, CLOCK_LABELS[name], due, met, runs, as_of)
             for name, due, met, runs in rows
+            if due is not None
         ]
         out += [
             _clock_row(
@@ -185,7 +189,7 @@ def _clock_row(
     runs: bool,
     as_of: dt.date,
     late_when_met_after: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     if met is not None:
         state = "met late" if late_when_met_after and met > due else "met"
     elif not runs:
@@ -195,7 +199,7 @@ def _clock_row(
     return {"name": name, "label": label, "due": due, "met_on": met, "state": state}
 
 
-def _first(case: Case, types) -> dt.date | None:
+def _first(case: Case, types: str | Iterable[str]) -> dt.date | None:
     wanted = set(types) if not isinstance(types, str) else {types}
     dates = [e.date for e in case.events if e.type in wanted]
     return min(dates) if dates else None
