@@ -9,6 +9,7 @@ import zipfile
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
@@ -28,6 +29,7 @@ from ..results import (
     WHOLE_ORGANISATION,
     comments_for,
     demographic_cut,
+    heatmap_html,
     wave_reliability,
     wave_results,
     whole_organisation,
@@ -89,7 +91,7 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "scales": instrument.scales,
             "circles": circles_svg(focus.profile, focus.unit.name) if focus.profile else None,
             "child_rows": _scale_rows(wave, [focus, *children], instrument.scales),
-            "heat_rows": _scale_rows(wave, results, instrument.scales),
+            "heat_html": mark_safe(heatmap_html(wave, results)),  # escaped when built
             "patterns": PATTERNS,
             "cut": demographics.get(cut_id),
             "cut_rows": cut_rows,
@@ -221,6 +223,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
         scales = same_instrument[-1].instrument.scales
         series: dict[str, list[float | None]] = {s.name: [] for s in scales}
         for wave in same_instrument:
+            services.ensure_wave_figures(wave)
             found = next((r for r in wave_results(wave) if r.unit.pk == unit.pk), None)
             row = {"wave": wave, "values": []}
             for s in scales:
