@@ -241,6 +241,14 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["id"]  # random order: insertion order is not kept anywhere
+        indexes = [
+            # The results pages list a group's comments: only the rows that have one.
+            models.Index(
+                fields=["wave", "unit"],
+                name="response_with_comment",
+                condition=~models.Q(comment=""),
+            )
+        ]
 
 
 class PendingResponse(models.Model):

@@ -16,7 +16,6 @@ from echoorg.audit.log import record
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
 from echoorg.core.diagnostic.research_readme import rows_readme
-from echoorg.core.units import keyed_forest
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 
@@ -30,6 +29,7 @@ from ..results import (
     comments_for,
     demographic_cut,
     heatmap_html,
+    result_tree,
     wave_reliability,
     wave_results,
     whole_organisation,
@@ -58,21 +58,12 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
         return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave})
     instrument = wave.instrument
     results = wave_results(wave)
-    by_pk = {r.unit.pk: r for r in results}
+    tree = result_tree(wave, results)
     unit_id = request.GET.get("unit", "")
-    focus = by_pk.get(int(unit_id)) if unit_id.isdigit() else None
-    focus = focus or by_pk[WHOLE_ORGANISATION]
-    parent_of = {
-        r.unit.pk: (r.unit.parent_id if r.unit.parent_id else WHOLE_ORGANISATION)
-        for r in results
-        if r.unit.pk != WHOLE_ORGANISATION
-    }
-    children = [r for r in results if parent_of.get(r.unit.pk, -1) == focus.unit.pk]
-    keys, forest = keyed_forest(parent_of)
-    position = {key: i for i, key in enumerate(keys)}
-    path = [by_pk[WHOLE_ORGANISATION].unit] if focus.unit.pk != WHOLE_ORGANISATION else []
-    if focus.unit.pk in position:
-        path += [by_pk[keys[a]].unit for a in forest.ancestors(position[focus.unit.pk])]
+    focus = tree.by_pk.get(int(unit_id)) if unit_id.isdigit() else None
+    focus = focus or tree.by_pk[WHOLE_ORGANISATION]
+    children = tree.children.get(focus.unit.pk, [])
+    path = tree.path(focus.unit.pk)
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
     cut_rows = (
