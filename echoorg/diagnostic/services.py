@@ -21,6 +21,7 @@ from echoorg.core.diagnostic.instrument import (
     load_instrument_text,
     shipped_instruments,
 )
+from echoorg.core.diagnostic.psychometrics import import_optimiser_in_background
 from echoorg.core.diagnostic.responses import (
     ResponseFileError,
     ResponseTable,
@@ -343,6 +344,8 @@ def store_wave_figures(actor, wave: SurveyWave) -> WaveFigures:
 
 def _store_figures(wave: SurveyWave) -> WaveFigures:
     """Pack, compute and write (no audit entry: the callers write theirs)."""
+    # Omega needs SciPy's optimiser; its import (most of a second) overlaps the packing.
+    import_optimiser_in_background()
     with transaction.atomic():
         instrument = wave.instrument
         snapshot, packed = pack_wave(wave)
