@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import threading
 from collections import OrderedDict
@@ -181,11 +182,18 @@ class ResultTree:
         return [self.keys[u] for u in self.forest.subtree(self.position[pk])]
 
 
+class StoredResults(list):
+    """The unit results of stored figures, with their tree built once (`tree`)."""
+
+    @cached_property
+    def tree(self) -> ResultTree:
+        return ResultTree(self)
+
+
 def result_tree(wave: SurveyWave, results: list[UnitResult]) -> ResultTree:
-    if wave.status == SurveyWave.CLOSED:
-        stored = stored_figures(wave)
-        if stored.results is results:
-            return stored.tree
+    """The tree of `results`: kept with stored figures, else built now."""
+    if isinstance(results, StoredResults):
+        return results.tree
     return ResultTree(results)
 
 
@@ -248,16 +256,19 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
 
 def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> list[str] | None:
     """A unit's comments, shuffled, when its group passes the comment threshold; else None."""
-    entry = next((r for r in results if r.unit.pk == unit.pk), None)
+    tree = result_tree(wave, results)
+    entry = tree.by_pk.get(unit.pk)
     if entry is None or not entry.comments_shown:
         return None
     responses = Response.objects.filter(wave=wave).exclude(comment="")
     if unit.pk != WHOLE_ORGANISATION:
         # The tree the figures were computed on (the one frozen at close).
-        responses = responses.filter(unit_id__in=result_tree(wave, results).subtree(unit.pk))
+        responses = responses.filter(unit_id__in=tree.subtree(unit.pk))
     comments = list(responses.values_list("comment", flat=True))
-    random.SystemRandom().shuffle(comments)
-    return comments
+    # A random order from the operating system's randomness, in one call (SystemRandom's
+    # shuffle asks it once per comment, which a thousand comments make slow).
+    keys = np.frombuffer(os.urandom(8 * len(comments)), dtype=np.uint64)
+    return [comments[i] for i in np.argsort(keys, kind="stable").tolist()]
 
 
 def cut_table(
@@ -363,10 +374,6 @@ class StoredFigures:
     _reliability: list | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     wave_id: int = 0
-
-    @cached_property
-    def tree(self) -> ResultTree:
-        return ResultTree(self.results)
 
     def set_figures(self, cuts: dict, reliability: list) -> None:
         self._cuts = {
@@ -486,10 +493,10 @@ def results_to_json(wave: SurveyWave, results: list[UnitResult], position: dict)
     ]
 
 
-def results_from_json(wave: SurveyWave, snapshot: list[list], rows: list) -> list[UnitResult]:
+def results_from_json(wave: SurveyWave, snapshot: list[list], rows: list) -> StoredResults:
     units = units_from_snapshot(wave, snapshot)
     scales = [s.id for s in wave.instrument.scales]
-    return [
+    return StoredResults(
         UnitResult(
             units[u],
             depth,
@@ -501,7 +508,7 @@ def results_from_json(wave: SurveyWave, snapshot: list[list], rows: list) -> lis
             comments_shown=comments_shown,
         )
         for u, depth, n, shown, means, counts, profile, comments_shown in rows
-    ]
+    )
 
 
 def figures_to_store(wave: SurveyWave, snapshot: list[list], packed: PackedAnswers) -> dict:

@@ -9,6 +9,7 @@ import zipfile
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -64,6 +65,7 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
     focus = focus or tree.by_pk[WHOLE_ORGANISATION]
     children = tree.children.get(focus.unit.pk, [])
     path = tree.path(focus.unit.pk)
+    comments = comments_for(wave, focus.unit, results)
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
     cut_rows = (
@@ -87,7 +89,9 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "cut": demographics.get(cut_id),
             "cut_rows": cut_rows,
             "demographics": instrument.demographics,
-            "comments": comments_for(wave, focus.unit, results),
+            "comments": comments,
+            # One <li> per comment, escaped, built in one call rather than a template loop.
+            "comments_html": format_html_join("", "<li>{}</li>", ((c,) for c in comments or ())),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
             "may_export_rows": can(request.user, org, "survey.rows"),
         },
