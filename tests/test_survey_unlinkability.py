@@ -292,3 +292,32 @@ def test_a_draft_in_the_database_does_not_show_its_answers(people, open_wave):
     assert "gAAAA" in stored  # a Fernet token
     assert "thr1" not in stored and "thr2" not in stored
     assert invitation.draft.answers == {"thr1": 4, "thr2": 5}  # the person can carry on
+
+
+def test_rotating_the_keys_re_encrypts_sealed_drafts_and_pending_answers(
+    people, open_wave, settings, capsys
+):
+    """`echoorg concerns rotate-key` must reach the survey's sealed values too: once the
+    old key is removed, a draft and an answer waiting for the close still read."""
+    from django.core.management import call_command
+
+    from echoorg.core.crypto import new_key
+
+    links = _links()
+    first, second = people[0], people[1]
+    Client().post(f"/s/{links[first.email]}/1/", {"thr1": "4", "next": "1"})
+    sent = _answer_through_the_pages(Client(), open_wave, links[second.email], "staff", 3)
+    before = (
+        bytes(Invitation.objects.get(user=first).draft.sealed_answers),
+        bytes(PendingResponse.objects.get().sealed),
+    )
+    settings.ECHOORG_ENCRYPTION_KEYS = [new_key(), *settings.ECHOORG_ENCRYPTION_KEYS]
+    call_command("concerns", "rotate-key")
+    out = capsys.readouterr().out
+    assert "1 survey drafts" in out and "1 sealed survey answers" in out
+    settings.ECHOORG_ENCRYPTION_KEYS = settings.ECHOORG_ENCRYPTION_KEYS[:1]  # the new key only
+    draft = Invitation.objects.get(user=first).draft
+    pending = PendingResponse.objects.get()
+    assert (bytes(draft.sealed_answers), bytes(pending.sealed)) != before
+    assert draft.answers == {"thr1": 4}
+    assert services.unseal_response(bytes(pending.sealed))["answers"] == sent["answers"]

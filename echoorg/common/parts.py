@@ -1,4 +1,6 @@
-"""How each app contributes its part of echoorg: URLs, API router, navigation, demo data.
+"""How each app contributes its part of echoorg: URLs, API router, navigation, demo data,
+the blocks it adds to an organisation's overview, and the fields it keeps encrypted with
+the vault's keys.
 
 An app says what it brings with attributes on its AppConfig (all optional):
 
@@ -8,6 +10,8 @@ An app says what it brings with attributes on its AppConfig (all optional):
         api_router = "echoorg.surveys.api.router"  # a django-ninja Router
         navigation = (NavigationEntry("Surveys", "surveys", "survey.view", order=40),)
         demo = "echoorg.surveys.demo.load"         # (seed) -> DemoOutcome
+        encrypted = (EncryptedFields("surveys.Note", ("body",), "notes"),)
+        overview = "echoorg.surveys.overview.panels"  # (request, org, member) -> [OverviewPanel]
 
 The shell (`echoorg.web`) reads them from INSTALLED_APPS in order, so a new part is one
 new folder and one line in settings; nothing else lists the apps. Read on every call
@@ -50,6 +54,28 @@ class DemoOutcome:
     footer: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class EncryptedFields:
+    """Binary fields of one model that hold vault tokens (echoorg.common.crypto.vault), so
+    that rotating the keys re-encrypts them. `model` is "app_label.ModelName"; `label`
+    names them in the rotation's report ("concerns", "two-factor secrets")."""
+
+    model: str
+    fields: tuple[str, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class OverviewPanel:
+    """One block on an organisation's overview page, for the person looking at it:
+    `template` rendered with `context` (the page adds `org` and `member`). `order` places
+    it among every app's blocks (lower first)."""
+
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+
+
 def part_configs() -> Iterator[AppConfig]:
     """The installed apps, in INSTALLED_APPS order."""
     yield from apps.get_app_configs()
@@ -75,3 +101,20 @@ def demo_loaders() -> list[Callable[[int], DemoOutcome]]:
     """Each app's demo loader, in INSTALLED_APPS order (organisations before the parts
     that fill them)."""
     return [import_string(c.demo) for c in part_configs() if getattr(c, "demo", None)]
+
+
+def encrypted_fields() -> list[EncryptedFields]:
+    """Every app's encrypted fields, in INSTALLED_APPS order."""
+    return [e for c in part_configs() for e in getattr(c, "encrypted", ())]
+
+
+def overview_panels(request: Any, organisation: Any, member: Any) -> list[OverviewPanel]:
+    """Every app's blocks for `member` on `organisation`'s overview, by `order`. Each app's
+    `overview` callable decides from the member's roles what, if anything, to show."""
+    panels = [
+        panel
+        for c in part_configs()
+        if getattr(c, "overview", None)
+        for panel in import_string(c.overview)(request, organisation, member)
+    ]
+    return sorted(panels, key=lambda p: p.order)

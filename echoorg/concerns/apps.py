@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from echoorg.common.parts import NavigationEntry
+from echoorg.common.parts import EncryptedFields, NavigationEntry
 
 from .navigation import queue_label
 
@@ -12,6 +12,17 @@ class ConcernsConfig(AppConfig):
     urls = "echoorg.concerns.urls"
     api_router = "echoorg.concerns.api.router"
     demo = "echoorg.concerns.demo.demo"
+    overview = "echoorg.concerns.overview.panels"
+    encrypted = (
+        EncryptedFields(
+            "concerns.Concern",
+            ("text_encrypted", "reporter_name_encrypted", "reporter_contact_encrypted"),
+            "concerns",
+        ),
+        EncryptedFields("concerns.CaseEvent", ("note_encrypted",), "notes"),
+        EncryptedFields("concerns.Message", ("body_encrypted",), "messages"),
+        EncryptedFields("concerns.Attachment", ("name_encrypted", "data_encrypted"), "attachments"),
+    )
     navigation = (
         NavigationEntry("Speak up", "speak_up", "concerns.raise", order=200),
         NavigationEntry(

@@ -1,38 +1,29 @@
-"""Key rotation: re-encrypt every stored speak-up value (and two-factor secret) with the
-newest key."""
+"""Key rotation: re-encrypt every value any app keeps encrypted with the vault's keys
+(speak-up text, two-factor secrets, sealed survey answers: each app lists its fields as
+`encrypted` on its AppConfig, see echoorg.common.parts) with the newest key."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import transaction
 
-from echoorg.accounts.models import User
 from echoorg.audit.log import record
+from echoorg.common.parts import encrypted_fields
 from echoorg.core.crypto import DecryptionError
 
 from .crypto import vault
-from .models import Attachment, CaseEvent, Concern, Message
-
-ENCRYPTED = [
-    (
-        Concern,
-        ["text_encrypted", "reporter_name_encrypted", "reporter_contact_encrypted"],
-        "concerns",
-    ),
-    (CaseEvent, ["note_encrypted"], "notes"),
-    (Message, ["body_encrypted"], "messages"),
-    (Attachment, ["name_encrypted", "data_encrypted"], "attachments"),
-    # Two-factor secrets share the vault's keys, so they rotate with them.
-    (User, ["totp_secret_encrypted"], "two-factor secrets"),
-]
 
 
 def rotate_all() -> dict[str, int]:
     """Re-encrypt all values; raises ValueError (and changes nothing) when a value cannot
-    be decrypted with any configured key."""
+    be decrypted with any configured key. Returns the number of values re-encrypted per
+    label."""
     box = vault()
     counts: dict[str, int] = {}
     with transaction.atomic():
-        for model, fields, label in ENCRYPTED:
+        for entry in encrypted_fields():
+            model = apps.get_model(entry.model)
+            fields = list(entry.fields)
             changed = 0
             for obj in model.objects.only("pk", *fields).iterator(chunk_size=500):
                 updates = {}
@@ -49,6 +40,6 @@ def rotate_all() -> dict[str, int]:
                 if updates:
                     model.objects.filter(pk=obj.pk).update(**updates)
                     changed += len(updates)
-            counts[label] = changed
+            counts[entry.label] = counts.get(entry.label, 0) + changed
         record("concerns.keys_rotated", object_type="concerns", **counts)
     return counts

@@ -8,12 +8,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.accounts.invite import invite
 from echoorg.audit.log import current_head
 from echoorg.audit.models import AuditEntry
 from echoorg.common.forms import submitted, submitted_files
+from echoorg.common.parts import overview_panels
 from echoorg.core.roles import ROLES
 from echoorg.core.units import UnitImportError, keyed_forest, tree_order_by_name
 
@@ -107,6 +109,12 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "by_role": by_role,
             "role_requests": to_decide,
             "can_create": can(request.user, org, "organisations.create"),
+            "panels": [
+                render_to_string(
+                    panel.template, {**panel.context, "org": org, "member": member}, request
+                )
+                for panel in overview_panels(request, org, member)
+            ],
         },
     )
 

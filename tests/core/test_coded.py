@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from echoorg.core.diagnostic.coded import CodedAnswers
@@ -53,6 +53,10 @@ def test_unit_figures_agree_on_both_routes(seed, n, missing, units):
 @given(
     seed=st.integers(0, 10_000), n=st.integers(0, 500), missing=st.sampled_from([0.0, 0.05, 0.3])
 )
+# A rest that does not vary among the few complete cases: the two routes' rounding once
+# left 1e-16 instead of 0, giving alpha-if-deleted of -1e16 on one route and -8e15 on the
+# other; both must say "undefined" (NaN).
+@example(seed=701, n=32, missing=0.3)
 def test_reliability_agrees_on_both_routes(seed, n, missing):
     answers = random_answers(seed, n, missing)
     as_float = scale_reliability(INSTRUMENT, answers)

@@ -291,9 +291,19 @@ def _alpha_from_covariance(cov: FloatArray) -> float:
     return p / (p - 1) * (1.0 - float(np.trace(cov)) / total)
 
 
+# Below this share of the summed item variances, a rest's variance is rounding left by
+# the subtraction in `_rest_variances`, not variation: answers are whole numbers, so a rest
+# that varies at all has a variance of about 1/n or more (n the complete cases), many
+# orders of magnitude above it for any n echoorg reads.
+NEGLIGIBLE_VARIANCE = 1e-12
+
+
 def _rest_variances(cov: FloatArray) -> FloatArray:
-    """Variance of the sum of all items but i, for each i."""
-    return cov.sum() - 2.0 * cov.sum(axis=0) + np.diag(cov)
+    """Variance of the sum of all items but i, for each i; exactly 0 where the rest does
+    not vary (the subtraction would otherwise leave a few units in the last place, which
+    make item-rest r and alpha-if-deleted explode instead of being undefined)."""
+    rest = cov.sum() - 2.0 * cov.sum(axis=0) + np.diag(cov)
+    return np.where(rest > NEGLIGIBLE_VARIANCE * float(np.trace(cov)), rest, 0.0)
 
 
 def _item_rest_from_covariance(cov: FloatArray) -> FloatArray:

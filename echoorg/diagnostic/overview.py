@@ -1,0 +1,95 @@
+"""What the culture diagnostic adds to an organisation's overview, by role.
+
+Leaders, the board (and facilitators and researchers) see the three systems of the latest
+closed wave for the whole organisation; those who run waves see the waves in progress with
+their response rates; anyone invited to an open wave sees it waiting for them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from echoorg.common.parts import OverviewPanel
+from echoorg.core.roles import allowed
+
+from .charts import circles_svg
+from .models import Invitation, PendingResponse, Response, SurveyWave
+from .results import wave_results
+
+
+def panels(request, organisation, member) -> list[OverviewPanel]:
+    found = []
+    waiting = [
+        invitation
+        for invitation in Invitation.objects.filter(
+            user=request.user,
+            wave__organisation=organisation,
+            wave__status=SurveyWave.OPEN,
+            wave__collection=SurveyWave.LINKS,
+            completed=False,
+        ).select_related("wave")
+        if invitation.wave.accepts_answers()
+    ]
+    if waiting:
+        found.append(
+            OverviewPanel("diagnostic/overview_waiting.html", {"invitations": waiting}, order=5)
+        )
+    if allowed(member.roles, "survey.view"):
+        latest = (
+            organisation.waves.filter(status=SurveyWave.CLOSED)
+            .order_by("-closes_on", "-pk")
+            .first()
+        )
+        context = {"wave": latest, "whole": None, "circles": None}
+        if latest is not None:
+            whole = wave_results(latest)[0]  # the whole organisation heads the tree order
+            context["whole"] = whole
+            if whole.profile is not None:
+                context["circles"] = circles_svg(whole.profile, whole.unit.name, key="overview")
+        found.append(OverviewPanel("diagnostic/overview_latest.html", context, order=10))
+    if allowed(member.roles, "survey.manage"):
+        found.append(
+            OverviewPanel(
+                "diagnostic/overview_waves.html",
+                {"waves": waves_in_progress(organisation)},
+                order=20,
+            )
+        )
+    return found
+
+
+def waves_in_progress(organisation) -> list[SurveyWave]:
+    """Waves not yet open or open, each with `invited`, `answered` and `rate` (a whole
+    percentage of the invited, or None for an import wave or before anyone is invited)."""
+    answered = (
+        Response.objects.filter(wave=OuterRef("pk"))
+        .values("wave")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    pending = (
+        PendingResponse.objects.filter(wave=OuterRef("pk"))
+        .values("wave")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    invited = (
+        Invitation.objects.filter(wave=OuterRef("pk"))
+        .values("wave")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    waves = list(
+        organisation.waves.filter(Q(status=SurveyWave.OPEN) | Q(status=SurveyWave.DRAFT))
+        .annotate(
+            answered=Coalesce(Subquery(answered), 0) + Coalesce(Subquery(pending), 0),
+            invited=Coalesce(Subquery(invited), 0),
+        )
+        .order_by("closes_on", "pk")
+    )
+    for wave in waves:
+        wave.rate = (
+            round(100 * wave.answered / wave.invited) if wave.uses_links and wave.invited else None
+        )
+    return waves
