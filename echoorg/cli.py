@@ -14,6 +14,8 @@ echoorg grant_guardian --organisation SLUG --email EMAIL
                            a guardian or board member confirms every other one)
 echoorg reset_2fa EMAIL --reason R
                            turn off two-factor for someone who lost their device
+echoorg survey refigure WAVE...
+                           compute and store closed waves' figures again
 echoorg worker             run background tasks (when ECHOORG_TASK_BACKEND is the database)
 echoorg survey score --instrument ID --responses CSV [--units CSV] --out DIR
                            score a responses file into unit figures and reliability; a
@@ -30,11 +32,13 @@ import sys
 # Commands of the pure core: they read and write files only, so they start without
 # setting Django up (no settings, no system checks, no database).
 CORE_COMMANDS = {"survey": "echoorg.core.diagnostic.command"}
+# Actions of those commands that do need the database: Django's command of the same name.
+DATABASE_ACTIONS = {("survey", "refigure")}
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] and args[0] in CORE_COMMANDS:
+    if args[:1] and args[0] in CORE_COMMANDS and tuple(args[:2]) not in DATABASE_ACTIONS:
         from importlib import import_module
 
         raise SystemExit(import_module(CORE_COMMANDS[args[0]]).main(args[1:]))

@@ -408,6 +408,7 @@ def get_results(request: HttpRequest, slug: str, wave_id: int):
         return Status(
             409, {"detail": "Results are available once the wave has closed.", "problems": []}
         )
+    services.ensure_wave_figures(wave)
     results = wave_results(wave)
     return [
         UnitResultOut(

@@ -16,7 +16,7 @@ from echoorg.core.diagnostic.simulate import assign_climates, simulate_wave
 from echoorg.orgs.models import Membership, Organisation
 
 from .models import Invitation, PendingResponse, Response, SurveyWave
-from .services import audience_of, seal_response
+from .services import audience_of, seal_response, store_wave_figures
 
 WAVES = [
     ("Culture survey, spring 2026", dt.date(2026, 3, 2), dt.date(2026, 3, 27), 0.72, None),
@@ -133,6 +133,7 @@ def load_demo_waves(
             if wave.status == SurveyWave.CLOSED:
                 wave.freeze_unit_tree()
                 wave.save(update_fields=["unit_tree"])
+                store_wave_figures(None, wave)  # as closing does
             record("demo.wave_loaded", organisation=organisation, obj=wave, responses=len(answered))
             made += 1
     return made

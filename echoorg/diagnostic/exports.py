@@ -7,11 +7,14 @@ import csv
 import io
 import random
 
-from echoorg.core.diagnostic.kanonymity import KAnonymousRows, generalise_units, k_anonymise
-from echoorg.core.spreadsheet import csv_row, xlsx_append
+import numpy as np
 
-from .models import Response, SurveyWave
-from .results import UnitResult, parent_name, wave_units_as_published
+from echoorg.core.diagnostic.kanonymity import KAnonymousRows, generalise_units, k_anonymise
+from echoorg.core.diagnostic.stored import reorder
+from echoorg.core.spreadsheet import csv_cell, csv_row, xlsx_append
+
+from .models import SurveyWave
+from .results import UnitResult, packed_rows, parent_name, wave_units_as_published
 
 
 def _unit_table(wave: SurveyWave, results: list[UnitResult]) -> tuple[list[str], list[list]]:
@@ -95,16 +98,6 @@ def _unit_label(wave: SurveyWave, units: dict, unit_id: int | None) -> str:
     return units[unit_id].name
 
 
-def _shuffled_responses(wave: SurveyWave) -> list[tuple]:
-    rows = list(
-        Response.objects.filter(wave=wave).values_list(
-            "unit_id", "audience", "answers", "demographics"
-        )
-    )
-    random.SystemRandom().shuffle(rows)
-    return rows
-
-
 def rows_csv(wave: SurveyWave, full: bool = False) -> tuple[str, str, KAnonymousRows]:
     """De-identified responses in the scoring format (`respondent,unit,<item ids>`, ready
     for `echoorg survey score`), then each row's audience and background answers, and
@@ -116,16 +109,29 @@ def rows_csv(wave: SurveyWave, full: bool = False) -> tuple[str, str, KAnonymous
     (`k_anonymise`: answers withheld where a combination would cover fewer than k).
     `full=True` keeps every audience and background answer as given: only for a
     researcher under a data-sharing agreement (the view checks both).
+
+    Read from the answers packed when the wave closed (`results.packed_rows`), never from
+    the responses' rows, and shuffled again for each download.
     """
     instrument = wave.instrument
-    responses = _shuffled_responses(wave)
+    stored = packed_rows(wave)
+    packed = stored.packed
+    order = list(range(len(packed)))
+    random.SystemRandom().shuffle(order)
+    packed = reorder(packed, order)
     demographic_ids = [d.id for d in instrument.demographics]
-    units = {u.pk: u for u in wave_units_as_published(wave)}
+    units = {u.pk: u for u in stored.units[1:]}
     parents = {pk: u.parent_id for pk, u in units.items()}
-    unit_ids = [unit for unit, *_ in responses]
-    audiences = [audience for _, audience, _, _ in responses]
-    background = [
-        tuple(demographics.get(d, "") for d in demographic_ids) for *_, demographics in responses
+    unit_pks = [u.pk for u in stored.units]
+    unit_ids = [unit_pks[p] for p in packed.unit_index.tolist()]
+    audiences = packed.audience_of()
+    stored_questions = {q: n for n, q in enumerate(stored.background_ids)}
+    columns = [
+        packed.background_of(stored_questions[d]) if d in stored_questions else [None] * len(order)
+        for d in demographic_ids
+    ]
+    background = [tuple(v or "" for v in row) for row in zip(*columns, strict=True)] or [
+        () for _ in order
     ]
     if full:
         labels = generalise_units(parents, unit_ids, wave.min_group)
@@ -133,29 +139,32 @@ def rows_csv(wave: SurveyWave, full: bool = False) -> tuple[str, str, KAnonymous
             labels,
             audiences,
             background,
-            list(range(len(responses))),
+            list(range(len(order))),
             units_generalised=sum(a != b for a, b in zip(unit_ids, labels, strict=True)),
         )
     else:
         release = k_anonymise(
             parents, unit_ids, audiences, background, demographic_ids, wave.min_group
         )
+    # Each answer's text by its code (0 = not answered), then whole rows at once.
+    low = instrument.response_scale.min
+    texts = np.array(["", *(str(low + c) for c in range(255))], dtype=object)
+    column_of = {item: c for c, item in enumerate(stored.item_ids)}
+    columns = [column_of.get(item, -1) for item in instrument.item_ids]
+    written = texts[packed.answers]
+    if -1 in columns:  # an item the packed rows do not hold: not answered
+        written = np.concatenate([written, np.full((len(order), 1), "", dtype=object)], axis=1)
+    written = written[:, columns].tolist() if len(order) else []
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(csv_row(["respondent", "unit", *instrument.item_ids]))
-    for number, (position, unit) in enumerate(
-        zip(release.kept, release.units, strict=True), start=1
-    ):
-        answers = responses[position][2]
-        writer.writerow(
-            csv_row(
-                [
-                    f"r{number}",
-                    _unit_label(wave, units, unit),
-                    *[answers.get(i, "") for i in instrument.item_ids],
-                ]
-            )
+    labels = {unit: csv_cell(_unit_label(wave, units, unit)) for unit in set(release.units)}
+    writer.writerows(
+        [f"r{number}", labels[unit], *written[position]]
+        for number, (position, unit) in enumerate(
+            zip(release.kept, release.units, strict=True), start=1
         )
+    )
     background_out = io.StringIO()
     writer = csv.writer(background_out)
     writer.writerow(csv_row(["respondent", "audience", *demographic_ids]))

@@ -247,6 +247,14 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["id"]  # random order: insertion order is not kept anywhere
+        indexes = [
+            # The results pages list a group's comments: only the rows that have one.
+            models.Index(
+                fields=["wave", "unit"],
+                name="response_with_comment",
+                condition=~models.Q(comment=""),
+            )
+        ]
 
 
 class PendingResponse(models.Model):
@@ -327,3 +335,53 @@ class ResponseImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.DONE, self.FAILED)
+
+
+class WaveFigures(models.Model):
+    """A closed wave's answers packed as arrays and its published figures, written once when
+    the wave closes (`services.store_wave_figures`); every results page, export and API
+    call of the closed wave reads these, never the `Response` rows' answers.
+
+    The arrays are little-endian bytes, one row per response in a random order (shuffled
+    again when packed, so neither arrival nor table order survives):
+    - `answers`: uint8, rows × `item_ids`, 0 where not answered, else the answer minus the
+      scale's minimum plus 1 (`echoorg.core.diagnostic.coded`'s coding);
+    - `unit_index`: int32, each row's position in `units` (0 is the whole organisation);
+    - `audiences`: uint8, each row's position in `audience_codes`;
+    - `background`: uint8, rows × the instrument's background questions, 0 where not
+      answered, else 1 + the position of the answer in `background_values[question]`.
+    Comments stay in `Response` (they are shown as written, never counted).
+
+    `units` is the unit tree the figures were computed on ([id, parent id, name, kind]);
+    `results`, `cuts` and `reliability` are the suppressed figures as JSON (see
+    `echoorg.core.diagnostic.stored`); `heatmap_html` the all-units table's rows, rendered
+    once (`heatmap_version` says by which version of the renderer). `stamp` changes each
+    time the figures are written, so readers can keep decoded figures in memory.
+    """
+
+    wave = models.OneToOneField(
+        SurveyWave, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    stamp = models.CharField(max_length=32, default=secrets.token_hex)
+    computed = models.DateTimeField(default=timezone.now)
+    rows = models.PositiveIntegerField(default=0)
+    item_ids = models.JSONField(default=list)
+    answers = models.BinaryField(default=bytes)
+    unit_index = models.BinaryField(default=bytes)
+    audiences = models.BinaryField(default=bytes)
+    audience_codes = models.JSONField(default=list)
+    background = models.BinaryField(default=bytes)
+    background_ids = models.JSONField(default=list)
+    background_values = models.JSONField(default=list)
+    units = models.JSONField(default=list)
+    results = models.JSONField(default=list)
+    cuts = models.JSONField(default=dict)
+    reliability = models.JSONField(default=list)
+    heatmap_html = models.TextField(blank=True)
+    heatmap_version = models.PositiveSmallIntegerField(default=0)
+
+    # What the results pages read; the packed arrays are read only by the rows export.
+    FIGURE_FIELDS = ("wave", "stamp", "units", "results", "heatmap_html", "heatmap_version")
+
+    def __str__(self) -> str:
+        return f"Figures of {self.wave_id}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.template import loader
+from django.utils import timezone
 
 from echoorg.audit.log import record
 from echoorg.common.tasks import send_email
@@ -21,6 +23,7 @@ from echoorg.core.diagnostic.instrument import (
     load_instrument_text,
     shipped_instruments,
 )
+from echoorg.core.diagnostic.psychometrics import import_optimiser_in_background
 from echoorg.core.diagnostic.responses import (
     ResponseFileError,
     ResponseTable,
@@ -29,6 +32,7 @@ from echoorg.core.diagnostic.responses import (
     read_responses_csv,
     read_responses_xlsx,
 )
+from echoorg.core.diagnostic.stored import to_bytes
 from echoorg.core.diagnostic.xlsx_limits import XlsxLimits, XlsxTooLarge, check_xlsx
 from echoorg.core.roles import allowed
 from echoorg.core.units import subtrees
@@ -43,9 +47,11 @@ from .models import (
     Response,
     ResponseImport,
     SurveyWave,
+    WaveFigures,
     seal,
     unseal,
 )
+from .results import figures_to_store, forget_stored_figures, pack_wave
 
 MIN_GROUP_FLOOR = 3
 # What a workbook uploaded through the web may hold (checked before it is parsed).
@@ -367,13 +373,83 @@ def close_wave(actor, wave: SurveyWave) -> None:
         wave.freeze_unit_tree()
         wave.save(update_fields=["status", "unit_tree"])
         Draft.objects.filter(invitation__wave=wave).delete()  # unfinished answers are not kept
+        # Every figure is computed now, once: pages, exports and the API read them. The
+        # close's own audit entry records it (no second entry, so the trail keeps one
+        # entry per step of the release).
+        figures = _store_figures(wave)
         record(
             "wave.closed",
             actor=actor,
             organisation=wave.organisation,
             obj=wave,
             responses=wave.responses.count(),
+            figures_stored=figures.rows,
         )
+    forget_stored_figures()
+
+
+def store_wave_figures(actor, wave: SurveyWave) -> WaveFigures:
+    """Pack a closed wave's answers as arrays (in a fresh random order) and compute and
+    store all its figures: the suppressed unit figures in tree order, a split per
+    background question, the reliability table and the heatmap's rows.
+
+    Runs when the wave closes; for a wave closed before figures were stored, on its first
+    reading (actor None) or through `echoorg survey refigure`. The unit tree is the one
+    frozen at close (today's for a wave closed before trees were frozen). The figures are
+    written whole or not at all, with one audit entry.
+    """
+    with transaction.atomic():
+        # Locked, so two first readings of an older wave do not both compute its figures.
+        locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
+        if locked.status != SurveyWave.CLOSED:
+            raise ValidationError("Figures are computed for a closed wave only.")
+        figures = _store_figures(locked)
+        record(
+            "wave.figures_stored",
+            actor=actor,
+            organisation=wave.organisation,
+            obj=wave,
+            responses=figures.rows,
+            units=len(figures.units) - 1,
+        )
+    forget_stored_figures()
+    return figures
+
+
+def _store_figures(wave: SurveyWave) -> WaveFigures:
+    """Pack, compute and write (no audit entry: the callers write theirs)."""
+    # Omega needs SciPy's optimiser; its import (most of a second) overlaps the packing.
+    import_optimiser_in_background()
+    with transaction.atomic():
+        instrument = wave.instrument
+        snapshot, packed = pack_wave(wave)
+        fields = figures_to_store(wave, snapshot, packed)
+        figures, _ = WaveFigures.objects.update_or_create(
+            wave=wave,
+            defaults={
+                **fields,
+                "stamp": secrets.token_hex(16),
+                "computed": timezone.now(),
+                "rows": len(packed),
+                "item_ids": list(instrument.item_ids),
+                "answers": to_bytes(packed.answers, "u1"),
+                "unit_index": to_bytes(packed.unit_index, "i4"),
+                "audiences": to_bytes(packed.audiences, "u1"),
+                "audience_codes": packed.audience_codes,
+                "background": to_bytes(packed.background, "u1"),
+                "background_ids": [d.id for d in instrument.demographics],
+                "background_values": packed.background_values,
+                "units": snapshot,
+            },
+        )
+    return figures
+
+
+def ensure_wave_figures(wave: SurveyWave) -> None:
+    """Store the figures of a closed wave that closed before figures were stored at close
+    (once: later readings find them). Called by the pages before they read results."""
+    if wave.status == SurveyWave.CLOSED and not WaveFigures.objects.filter(wave=wave).exists():
+        store_wave_figures(None, wave)
 
 
 def clean_answers(instrument: Instrument, audience: str, raw: dict[str, object]) -> dict[str, int]:

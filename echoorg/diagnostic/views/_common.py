@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from echoorg.orgs.permissions import organisation_for
 
+from .. import services
 from ..models import SurveyWave
 
 
@@ -20,5 +21,9 @@ def wave_for(request: HttpRequest, slug: str, wave_id: int, action: str):
 
 
 def results_ready(wave: SurveyWave) -> bool:
-    """Figures appear once a wave has closed, so no two releases can be subtracted."""
-    return wave.status == SurveyWave.CLOSED
+    """Figures appear once a wave has closed, so no two releases can be subtracted. A wave
+    closed before figures were stored at close has them computed and stored now."""
+    if wave.status != SurveyWave.CLOSED:
+        return False
+    services.ensure_wave_figures(wave)
+    return True

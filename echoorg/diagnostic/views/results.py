@@ -9,13 +9,14 @@ import zipfile
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
 from echoorg.core.diagnostic.research_readme import rows_readme
-from echoorg.core.units import keyed_forest
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 
@@ -28,6 +29,8 @@ from ..results import (
     WHOLE_ORGANISATION,
     comments_for,
     demographic_cut,
+    heatmap_html,
+    result_tree,
     wave_reliability,
     wave_results,
     whole_organisation,
@@ -56,21 +59,13 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
         return render(request, "diagnostic/results_not_ready.html", {"org": org, "wave": wave})
     instrument = wave.instrument
     results = wave_results(wave)
-    by_pk = {r.unit.pk: r for r in results}
+    tree = result_tree(wave, results)
     unit_id = request.GET.get("unit", "")
-    focus = by_pk.get(int(unit_id)) if unit_id.isdigit() else None
-    focus = focus or by_pk[WHOLE_ORGANISATION]
-    parent_of = {
-        r.unit.pk: (r.unit.parent_id if r.unit.parent_id else WHOLE_ORGANISATION)
-        for r in results
-        if r.unit.pk != WHOLE_ORGANISATION
-    }
-    children = [r for r in results if parent_of.get(r.unit.pk, -1) == focus.unit.pk]
-    keys, forest = keyed_forest(parent_of)
-    position = {key: i for i, key in enumerate(keys)}
-    path = [by_pk[WHOLE_ORGANISATION].unit] if focus.unit.pk != WHOLE_ORGANISATION else []
-    if focus.unit.pk in position:
-        path += [by_pk[keys[a]].unit for a in forest.ancestors(position[focus.unit.pk])]
+    focus = tree.by_pk.get(int(unit_id)) if unit_id.isdigit() else None
+    focus = focus or tree.by_pk[WHOLE_ORGANISATION]
+    children = tree.children.get(focus.unit.pk, [])
+    path = tree.path(focus.unit.pk)
+    comments = comments_for(wave, focus.unit, results)
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
     cut_rows = (
@@ -89,12 +84,14 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "scales": instrument.scales,
             "circles": circles_svg(focus.profile, focus.unit.name) if focus.profile else None,
             "child_rows": _scale_rows(wave, [focus, *children], instrument.scales),
-            "heat_rows": _scale_rows(wave, results, instrument.scales),
+            "heat_html": mark_safe(heatmap_html(wave, results)),  # escaped when built
             "patterns": PATTERNS,
             "cut": demographics.get(cut_id),
             "cut_rows": cut_rows,
             "demographics": instrument.demographics,
-            "comments": comments_for(wave, focus.unit, results),
+            "comments": comments,
+            # One <li> per comment, escaped, built in one call rather than a template loop.
+            "comments_html": format_html_join("", "<li>{}</li>", ((c,) for c in comments or ())),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
             "may_export_rows": can(request.user, org, "survey.rows"),
         },
@@ -221,6 +218,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
         scales = same_instrument[-1].instrument.scales
         series: dict[str, list[float | None]] = {s.name: [] for s in scales}
         for wave in same_instrument:
+            services.ensure_wave_figures(wave)
             found = next((r for r in wave_results(wave) if r.unit.pk == unit.pk), None)
             row = {"wave": wave, "values": []}
             for s in scales:
