@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diagnostic", "0004_sealed_answers_pending_pool_full_row_releases"),
+        ("diagnostic", "0005_invitation_delivery"),
         ("orgs", "0004_role_request"),
     ]
 
