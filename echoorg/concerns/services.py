@@ -35,8 +35,8 @@ from echoorg.core.concerns.figures import CaseFigures, DetrimentCheck, case_figu
 from echoorg.core.crypto import new_receipt_code
 from echoorg.core.file_types import check_file
 from echoorg.core.file_types import detect as detect_type
-from echoorg.core.roles import ROLES, allowed
-from echoorg.orgs.permissions import members_who_may
+from echoorg.core.roles import allowed
+from echoorg.orgs.permissions import members_who_may, narrowed_to
 
 from .crypto import hash_receipt, vault
 from .models import Attachment, CaseClocks, CaseEvent, Concern, ConcernPolicy, Message
@@ -830,12 +830,8 @@ def public_guardians(organisation) -> list[str]:
     none."""
     # The JSON text is narrowed in the database to rows naming a role that may handle
     # concerns; the permission table then decides, row by row, as everywhere else.
-    handlers = [role for role in ROLES if allowed([role], "concerns.handle")]
-    naming = Q()
-    for role in handlers:
-        naming |= Q(roles__icontains=f'"{role}"')
     rows = (
-        organisation.memberships.filter(naming)
+        organisation.memberships.filter(narrowed_to("concerns.handle"))
         .order_by("pk")
         .values_list("name", "user__full_name", "user__email", "roles")
     )

@@ -56,6 +56,20 @@ ACTIONS: dict[str, ActionLabel] = {
         "Made new recovery codes",
         "The old recovery codes stopped working and new ones were shown once.",
     ),
+    "concern.guardian_assigned": ActionLabel(
+        "Assigned a concern to a guardian",
+        "The guardian named now looks after the case; it appears under their 'Mine' list.",
+    ),
+    "concern.public_page_changed": ActionLabel(
+        "Changed the public speak-up page",
+        "A guardian switched the organisation's public speak-up page on or off, or changed "
+        "how the page says guardians can be reached.",
+    ),
+    "library.code_added": ActionLabel(
+        "Added a code to the organisation's ECHO taxonomy",
+        "A facilitator added a code of the organisation's own beside the shipped codebook, "
+        "which stays as published.",
+    ),
     "api_token.created": ActionLabel(
         "Created an API token",
         "A key that lets another system (HR, a survey tool) act as this person.",
@@ -126,6 +140,11 @@ ACTIONS: dict[str, ActionLabel] = {
     "wave.closed": ActionLabel(
         "Closed a survey wave",
         "The wave took no more answers and its results were released.",
+    ),
+    "wave.figures_stored": ActionLabel(
+        "Stored a closed wave's results",
+        "The figures of a wave closed before results were stored were computed once and "
+        "kept, so every page and export reads the same figures from now on.",
     ),
     "survey.responses_added": ActionLabel(
         "Stored a wave's answers",

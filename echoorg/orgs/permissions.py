@@ -8,9 +8,10 @@ The table of which role may do what is `echoorg.core.roles.ACTIONS`.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from echoorg.core.roles import allowed
+from echoorg.core.roles import ROLES, allowed
 
 from .models import Membership, Organisation
 
@@ -36,6 +37,17 @@ def can_anywhere(user, action: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return any(allowed(m.roles, action) for m in user.memberships.all())
+
+
+def narrowed_to(action: str) -> Q:
+    """A database filter on memberships: those naming at least one role that the permission
+    table allows `action` (an empty filter if none). It only narrows the rows read; the
+    caller still asks `allowed()` of each row, since matching JSON text is approximate."""
+    found = Q(pk__in=[])
+    for role in ROLES:
+        if allowed([role], action):
+            found |= Q(roles__icontains=f'"{role}"')
+    return found
 
 
 def members_who_may(organisation: Organisation, action: str) -> list[Membership]:

@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 
 from echoorg.concerns import services as concern_services
 from echoorg.diagnostic.models import Response, SurveyWave
+from tests.browser.helpers import assert_no_horizontal_scroll
 from tests.test_diagnostic_results import YAML, answers
 
-from .test_pages import NARROW, assert_no_horizontal_scroll
+from .test_pages import NARROW
 
 WIDE = {"width": 1280, "height": 800}
 

@@ -13,16 +13,14 @@ from playwright.sync_api import expect
 
 from echoorg.concerns.insights import quarterly
 from echoorg.concerns.models import CaseEvent, Concern
+from echoorg.orgs.demo import DEMO_PASSWORD
+from tests.browser.helpers import assert_no_horizontal_scroll, heading, path_is
 
 from .test_speak_up_pages import (  # noqa: F401 (demo is a fixture)
     NARROW,
     RECEIPT,
     SLUG,
-    assert_no_horizontal_scroll,
     demo,
-    heading,
-    log_in,
-    path_is,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -157,7 +155,7 @@ def test_the_guardian_records_a_referral_without_touching_the_date(
     concern = Concern.objects.filter(organisation=demo.org, source=Concern.DEMO).first()
     guardian = open_browser(viewport)
     page = guardian.page
-    log_in(guardian, f"guardian@{SLUG}.example")
+    guardian.log_in(f"guardian@{SLUG}.example", DEMO_PASSWORD)
     guardian.goto(f"/o/{SLUG}/concerns/case/{concern.reference}/")
     date = page.get_by_label("On", exact=True)
     # The browser accepted the value: an input of type date drops "29/11/2026".
@@ -206,7 +204,7 @@ def test_without_javascript_the_step_form_shows_every_detail_with_its_kind(
             base_url=live_server.url, java_script_enabled=False, locale="en-GB"
         )
         guardian.page = guardian.context.new_page()
-        log_in(guardian, f"guardian@{SLUG}.example")
+        guardian.log_in(f"guardian@{SLUG}.example", DEMO_PASSWORD)
         concern = Concern.objects.filter(organisation=demo.org, source=Concern.DEMO).first()
         guardian.goto(f"/o/{SLUG}/concerns/case/{concern.reference}/")
         page = guardian.page
@@ -226,7 +224,7 @@ def test_without_javascript_the_step_form_shows_every_detail_with_its_kind(
 def test_wave_dates_and_the_clocks_page(open_browser, demo, viewport):  # noqa: F811
     facilitator = open_browser(viewport)
     page = facilitator.page
-    log_in(facilitator, f"facilitator@{SLUG}.example")
+    facilitator.log_in(f"facilitator@{SLUG}.example", DEMO_PASSWORD)
     facilitator.goto(f"/o/{SLUG}/surveys/new/")
     expect(page.get_by_label("Opens on")).to_have_value(timezone.localdate().isoformat())
     expect(page.get_by_label("Closes on")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
@@ -235,7 +233,7 @@ def test_wave_dates_and_the_clocks_page(open_browser, demo, viewport):  # noqa: 
 
     guardian = open_browser(viewport)
     gpage = guardian.page
-    log_in(guardian, f"guardian@{SLUG}.example")
+    guardian.log_in(f"guardian@{SLUG}.example", DEMO_PASSWORD)
     guardian.goto(f"/o/{SLUG}/concerns/clocks/")
     expect(heading(gpage)).to_have_text("Clocks")
     text = gpage.get_by_role("main").inner_text()
