@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echoorg.accounts.invite import invite
@@ -124,12 +123,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "by_role": by_role,
             "role_requests": to_decide,
             "can_create": can(request.user, org, "organisations.create"),
-            "panels": [
-                render_to_string(
-                    panel.template, {**panel.context, "org": org, "member": member}, request
-                )
-                for panel in overview_panels(request, org, member)
-            ],
+            "panels": overview_panels(request, org, member),
         },
     )
 
