@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from echoorg.audit.log import record
 from echoorg.common.forms import submitted, submitted_files
 from echoorg.core.concerns.clocks import BREACH_LABELS, DEFENSIVE_RESPONSES, EVENT_LABELS
+from echoorg.core.library.shipped import library
 from echoorg.core.spreadsheet import csv_row
 from echoorg.orgs.permissions import can, organisation_for
 
@@ -174,6 +175,8 @@ def case(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
             "assign_form": assign_form,
             "attachments": concern.attachments.all(),
             "defensive": DEFENSIVE_RESPONSES,
+            # Steps of a kind the inquiry library shows too link to those inquiries' events.
+            "library_steps": library().speak_up_steps,
             "labels": EVENT_LABELS,
             "breach_labels": BREACH_LABELS,
             "policy": services.policy_for(org),

@@ -30,6 +30,17 @@ class Library:
         return tuple(c for c in self.cases if code_id in c.code_ids)
 
     @property
+    def speak_up_steps(self) -> frozenset[str]:
+        """The speak-up steps (echoorg's vocabulary) that at least one case's events show:
+        a concern's step of one of these kinds can lead to them."""
+        return frozenset(e.speak_up_step for c in self.cases for e in c.events if e.speak_up_step)
+
+    @property
+    def scales(self) -> frozenset[str]:
+        """The diagnostic scales the codebook says give evidence about some code."""
+        return frozenset(scale for scale, _ in self.codebook.measured_by)
+
+    @property
     def sectors(self) -> tuple[str, ...]:
         """The sectors that have at least one case, in the order of cases.SECTORS."""
         present = {c.sector for c in self.cases}

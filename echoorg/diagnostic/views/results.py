@@ -17,6 +17,7 @@ from echoorg.audit.log import record
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
 from echoorg.core.diagnostic.research_readme import rows_readme
+from echoorg.core.library.shipped import library
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 
@@ -94,6 +95,7 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "comments_html": format_html_join("", "<li>{}</li>", ((c,) for c in comments or ())),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
             "may_export_rows": can(request.user, org, "survey.rows"),
+            "taxonomy_scales": [s for s in instrument.scales if s.id in library().scales],
         },
     )
 
