@@ -57,6 +57,6 @@ def test_each_roles_overview(open_browser, org, tree, make_person, closed_wave, 
         expect(page.locator("figure.profile svg")).to_be_visible()
     if role == "guardian":
         expect(page.get_by_role("heading", name="Concerns waiting for you")).to_be_visible()
-        expect(page.get_by_text("Risk of harm")).to_be_visible()
+        expect(page.get_by_text("Risk of harm", exact=True)).to_be_visible()
     assert_no_horizontal_scroll(page, viewport["width"])
     web.check()
