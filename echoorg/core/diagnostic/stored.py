@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -142,7 +143,7 @@ def _number(value: float | None) -> float | None:
     return None if value is None or value != value else float(value)
 
 
-def profile_to_json(profile: Profile | None) -> list | None:
+def profile_to_json(profile: Profile | None) -> list[Any] | None:
     if profile is None:
         return None
     return [
@@ -152,22 +153,22 @@ def profile_to_json(profile: Profile | None) -> list | None:
     ]
 
 
-def profile_from_json(value: list | None) -> Profile | None:
+def profile_from_json(value: list[Any] | None) -> Profile | None:
     if value is None:
         return None
-    pattern, description, circles = value
-    return Profile(pattern, description, tuple(Circle(*c) for c in circles))
+    pattern, description, (first, second, third) = value
+    return Profile(pattern, description, (Circle(*first), Circle(*second), Circle(*third)))
 
 
-def cut_rows_to_json(rows: Sequence[CutRow]) -> list:
+def cut_rows_to_json(rows: Sequence[CutRow]) -> list[list[Any]]:
     return [[row.value, row.n, row.means] for row in rows]
 
 
-def cut_rows_from_json(rows: Sequence[list]) -> list[CutRow]:
+def cut_rows_from_json(rows: Sequence[list[Any]]) -> list[CutRow]:
     return [CutRow(value, n, dict(means)) for value, n, means in rows]
 
 
-def reliability_to_json(figures: Sequence[ScaleReliability]) -> list:
+def reliability_to_json(figures: Sequence[ScaleReliability]) -> list[list[Any]]:
     return [
         [
             r.scale,
@@ -194,7 +195,7 @@ def _nan(value: float | None) -> float:
     return float("nan") if value is None else value
 
 
-def reliability_from_json(value: Sequence[list]) -> list[ScaleReliability]:
+def reliability_from_json(value: Sequence[list[Any]]) -> list[ScaleReliability]:
     return [
         ScaleReliability(
             scale,
