@@ -170,6 +170,9 @@ def test_the_list_of_steps_shows_words_not_codes(
     page = html.unescape(client.get(case_url(org, concern)).content.decode())
     table = page[page.index('id="steps-caption"') :]
     steps = table[table.index("<tbody>") : table.index("</tbody>")]
+    # What a reader sees: link addresses (a step's link to the library's inquiries names
+    # the step's kind in its query string) are not text on the page.
+    steps = re.sub(r'href="[^"]*"', "", steps)
     assert words in steps
     assert code not in steps
     for value in data.values():
