@@ -260,11 +260,16 @@ def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> lis
     entry = tree.by_pk.get(unit.pk)
     if entry is None or not entry.comments_shown:
         return None
-    responses = Response.objects.filter(wave=wave).exclude(comment="")
-    if unit.pk != WHOLE_ORGANISATION:
-        # The tree the figures were computed on (the one frozen at close).
-        responses = responses.filter(unit_id__in=tree.subtree(unit.pk))
-    comments = list(responses.values_list("comment", flat=True))
+    # The tree the figures were computed on (the one frozen at close).
+    inside = None if unit.pk == WHOLE_ORGANISATION else set(tree.subtree(unit.pk))
+    stored = stored_figures(wave) if wave.status == SurveyWave.CLOSED else None
+    if stored is not None and stored.stamp:
+        comments = [c for u, c in stored.comments() if inside is None or u in inside]
+    else:
+        responses = Response.objects.filter(wave=wave).exclude(comment="")
+        if inside is not None:
+            responses = responses.filter(unit_id__in=inside)
+        comments = list(responses.values_list("comment", flat=True))
     # A random order from the operating system's randomness, in one call (SystemRandom's
     # shuffle asks it once per comment, which a thousand comments make slow).
     keys = np.frombuffer(os.urandom(8 * len(comments)), dtype=np.uint64)
@@ -372,6 +377,7 @@ class StoredFigures:
     heatmap: str
     _cuts: dict = field(default_factory=dict, repr=False)
     _reliability: list | None = field(default=None, repr=False)
+    _comments: list[tuple[int, str]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     wave_id: int = 0
 
@@ -397,6 +403,18 @@ class StoredFigures:
         with self._lock:
             self._fill()
         return self._cuts.get(demographic_id)
+
+    def comments(self) -> list[tuple[int, str]]:
+        """Every comment of the closed wave with its unit's id, read once per process:
+        they cannot change after the close, and a large wave has thousands."""
+        with self._lock:
+            if self._comments is None:
+                self._comments = list(
+                    Response.objects.filter(wave_id=self.wave_id)
+                    .exclude(comment="")
+                    .values_list("unit_id", "comment")
+                )
+            return self._comments
 
     @property
     def reliability(self) -> list[ScaleReliability]:
