@@ -86,7 +86,7 @@ BUDGETS: dict[str, int] = {
     "GET wave": 15,
     "GET wave_import": 8,
     "GET wave_import_job": 8,
-    "GET wave_results": 11,
+    "GET wave_results": 12,
     "GET wave_results_export": 14,
     "GET wave_rows_export": 14,
     "GET wave_psychometrics": 10,
