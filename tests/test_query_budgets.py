@@ -35,6 +35,7 @@ from echoorg.core.demo import DOMAIN, ORG_SLUG
 from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.roles import ROLES
 from echoorg.diagnostic.models import Invitation, SurveyWave
+from echoorg.diagnostic.results import forget_stored_figures
 from echoorg.diagnostic.services import answered_count
 from echoorg.orgs.models import Membership, Organisation
 from tests.test_authorisation_matrix import (
@@ -82,14 +83,14 @@ BUDGETS: dict[str, int] = {
     "GET audit": 10,
     "GET waves": 7,
     "GET wave_new": 8,
-    "GET trends": 13,
+    "GET trends": 14,
     "GET wave": 15,
     "GET wave_import": 8,
     "GET wave_import_job": 8,
-    "GET wave_results": 12,
-    "GET wave_results_export": 14,
+    "GET wave_results": 14,
+    "GET wave_results_export": 15,
     "GET wave_rows_export": 14,
-    "GET wave_psychometrics": 10,
+    "GET wave_psychometrics": 12,
     "GET instruments": 7,
     "GET instrument": 7,
     "GET my_surveys": 6,
@@ -144,7 +145,7 @@ BUDGETS: dict[str, int] = {
     "GET /api/organisations/{slug}/waves/{wave_id}/imports/{import_id}": 8,
     "GET /api/organisations/{slug}/waves/{wave_id}": 8,
     "POST /api/organisations/{slug}/waves/{wave_id}/responses": 17,
-    "GET /api/organisations/{slug}/waves/{wave_id}/results": 9,
+    "GET /api/organisations/{slug}/waves/{wave_id}/results": 10,
     "GET /api/organisations/{slug}/concerns": 9,
     "GET /api/organisations/{slug}/concerns/{reference}": 15,
     "POST /api/organisations/{slug}/concerns/{reference}/events": 8,
@@ -368,6 +369,9 @@ def _measure(demo: Demo, key: str, role: str, send, measure) -> None:
     """Send the request (`send()`) counting its queries; check them against the budget and
     against the count at the other size."""
     budget = BUDGETS.get(key)
+    # Every request starts cold: a process keeps a closed wave's decoded figures (and its
+    # comments) after the first page, which would make the count depend on test order.
+    forget_stored_figures()
     with measure(budget if budget is not None else 10**6) as captured:
         response = send()
     count = len(captured)
