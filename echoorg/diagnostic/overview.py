@@ -7,15 +7,16 @@ their response rates; anyone invited to an open wave sees it waiting for them.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce
 
 from echoorg.common.parts import OverviewPanel
 from echoorg.core.roles import allowed
 
 from .charts import circles_svg
-from .models import Invitation, PendingResponse, Response, SurveyWave
+from .models import Invitation, SurveyWave
 from .results import wave_results
+from .services import count_per_wave, with_answered
 
 
 def panels(request, organisation, member) -> list[OverviewPanel]:
@@ -62,30 +63,11 @@ def panels(request, organisation, member) -> list[OverviewPanel]:
 def waves_in_progress(organisation) -> list[SurveyWave]:
     """Waves not yet open or open, each with `invited`, `answered` and `rate` (a whole
     percentage of the invited, or None for an import wave or before anyone is invited)."""
-    answered = (
-        Response.objects.filter(wave=OuterRef("pk"))
-        .values("wave")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    pending = (
-        PendingResponse.objects.filter(wave=OuterRef("pk"))
-        .values("wave")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    invited = (
-        Invitation.objects.filter(wave=OuterRef("pk"))
-        .values("wave")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     waves = list(
-        organisation.waves.filter(Q(status=SurveyWave.OPEN) | Q(status=SurveyWave.DRAFT))
-        .annotate(
-            answered=Coalesce(Subquery(answered), 0) + Coalesce(Subquery(pending), 0),
-            invited=Coalesce(Subquery(invited), 0),
+        with_answered(
+            organisation.waves.filter(Q(status=SurveyWave.OPEN) | Q(status=SurveyWave.DRAFT))
         )
+        .annotate(invited=Coalesce(Subquery(count_per_wave(Invitation)), 0))
         .order_by("closes_on", "pk")
     )
     for wave in waves:

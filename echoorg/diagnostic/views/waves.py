@@ -6,8 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,30 +20,14 @@ from echoorg.orgs.permissions import can, organisation_for
 
 from .. import services
 from ..forms import FullRowsForm, WaveForm
-from ..models import PendingResponse, Response, SurveyWave
+from ..models import SurveyWave
 from ._common import results_ready, wave_for
 
 
 @login_required
 def waves(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "survey.view")
-    # Separate subqueries: one query joining both tables would pair every invitation
-    # with every response.
-    answered = (
-        Response.objects.filter(wave=OuterRef("pk"))
-        .values("wave")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    pending = (
-        PendingResponse.objects.filter(wave=OuterRef("pk"))
-        .values("wave")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    all_waves = org.waves.annotate(
-        answered=Coalesce(Subquery(answered), 0) + Coalesce(Subquery(pending), 0)
-    )
+    all_waves = services.with_answered(org.waves.all())
     return render(
         request,
         "diagnostic/waves.html",
