@@ -869,7 +869,8 @@ class CaseReview:
         return bool(self.problems)
 
 
-def _no_figures(problems: list[str]) -> dict[str, Any]:
+def no_figures(problems: list[str]) -> dict[str, Any]:
+    """The analysis of a case whose dates are out of range: no figures, the problems."""
     return {
         "days_to_acknowledge": None,
         "days_to_feedback": None,
@@ -915,7 +916,7 @@ def review_case(
         except CaseDataError as exc:
             problems = list(exc.problems)
     if problems:
-        return CaseReview(problems, _no_figures(problems), {}, None)
+        return CaseReview(problems, no_figures(problems), {}, None)
     return CaseReview(
         [], {**analysis, "date_out_of_range": False, "date_problems": []}, due, upcoming
     )

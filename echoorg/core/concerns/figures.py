@@ -41,6 +41,7 @@ from .clocks import (
     detriment_check_label,
     is_closed,
     late_clocks,
+    no_figures,
     review_case,
 )
 
@@ -124,15 +125,7 @@ class CaseFigures:
         """`clocks.review_case(...).analysis` as of `as_of` (a day on or after
         `computed_on`; for a case out of range, the day it was computed)."""
         if self.out_of_range:
-            return {
-                "days_to_acknowledge": None,
-                "days_to_feedback": None,
-                "days_to_protection": None,
-                "breaches": [],
-                "defensive_responses": [],
-                "date_out_of_range": True,
-                "date_problems": list(self.problems),
-            }
+            return no_figures(list(self.problems))
         return {
             "days_to_acknowledge": self.days_to_acknowledge,
             "days_to_feedback": self.days_to_feedback,
