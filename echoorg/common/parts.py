@@ -12,6 +12,7 @@ An app says what it brings with attributes on its AppConfig (all optional):
         demo = "echoorg.surveys.demo.load"         # (seed, scale=1) -> DemoOutcome
         encrypted = (EncryptedFields("surveys.Note", ("body",), "notes"),)
         overview = "echoorg.surveys.overview.panels"  # (request, org, member) -> [OverviewPanel]
+        development = "echoorg.surveys.development.items"  # (request, org, member) -> [DevelopmentItem]
 
 The shell (`echoorg.web`) reads them from INSTALLED_APPS in order, so a new part is one
 new folder and one line in settings; nothing else lists the apps. Read on every call
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.apps import AppConfig, apps
@@ -76,6 +78,22 @@ class OverviewPanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DevelopmentItem:
+    """One entry on a person's "My development" page: a reflection, a case analysis, a
+    scenario played or waiting. `kind` names the tool ("Reflection", "Case analysis",
+    "Scenario"); `status` is "waiting", "in progress", "done" or "shared"; `updated` is
+    when it last changed (None for something not started). `order` places items of the
+    same status among every app's items (lower first)."""
+
+    kind: str
+    title: str
+    url: str
+    status: str
+    updated: datetime | None = None
+    order: int = 100
+
+
 def part_configs() -> Iterator[AppConfig]:
     """The installed apps, in INSTALLED_APPS order."""
     yield from apps.get_app_configs()
@@ -119,3 +137,18 @@ def overview_panels(request: Any, organisation: Any, member: Any) -> list[Overvi
         for panel in import_string(c.overview)(request, organisation, member)
     ]
     return sorted(panels, key=lambda p: p.order)
+
+
+def development_items(request: Any, organisation: Any, member: Any) -> list[DevelopmentItem]:
+    """Every app's entries for `member`'s own development page in `organisation`, most
+    recently changed first (items not started last, by `order`). Each app's
+    `development` callable returns only what belongs to that member."""
+    items = [
+        item
+        for c in part_configs()
+        if getattr(c, "development", None)
+        for item in import_string(c.development)(request, organisation, member)
+    ]
+    started = sorted((i for i in items if i.updated), key=lambda i: i.updated, reverse=True)
+    waiting = sorted((i for i in items if not i.updated), key=lambda i: i.order)
+    return started + waiting
