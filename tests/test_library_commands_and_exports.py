@@ -80,6 +80,51 @@ def test_validate_passes_the_shipped_files_and_refuses_broken_ones(tmp_path):
     )
 
 
+def test_validate_refuses_undated_and_wiki_blog_or_forum_sources(tmp_path):
+    data = yaml.safe_load((CASES_DIR / "post-office-horizon.yaml").read_text(encoding="utf-8"))
+    data["events"][0]["sources"][0]["date"] = "undated"
+    undated = tmp_path / "post-office-horizon.yaml"
+    undated.write_text(yaml.safe_dump(data))
+    data = yaml.safe_load((CASES_DIR / "grenfell-tower.yaml").read_text(encoding="utf-8"))
+    data["events"][1]["sources"][0].update(
+        publisher="Wikipedia", url="https://en.wikipedia.org/wiki/Grenfell_Tower_fire"
+    )
+    wiki = tmp_path / "grenfell-tower.yaml"
+    wiki.write_text(yaml.safe_dump(data))
+    data = yaml.safe_load((CASES_DIR / "mid-staffordshire.yaml").read_text(encoding="utf-8"))
+    data["status"] = [
+        {
+            "topic": "Campaign",
+            "statement": "A campaign's own account.",
+            "sources": [
+                {
+                    "title": "Our history",
+                    "publisher": "A campaign",
+                    "date": "2010",
+                    "url": "https://curethenhs.blogspot.com/",
+                }
+            ],
+        }
+    ]
+    blog = tmp_path / "mid-staffordshire.yaml"
+    blog.write_text(yaml.safe_dump(data))
+    _, err, code = _run("validate", str(undated), str(wiki), str(blog))
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "post-office-horizon.yaml (case post-office-horizon): events[0].sources[0].date: "
+        "'undated' is not accepted; give the date the source was published (YYYY, YYYY-MM "
+        "or YYYY-MM-DD), or cite a source that carries one.",
+        "grenfell-tower.yaml (case grenfell-tower): events[1].sources[0].publisher: "
+        "'Wikipedia' is a wiki, blog or forum; cite the primary source (the report, "
+        "judgment, regulator's or official publication) or a news organisation's dated "
+        "article instead.",
+        "mid-staffordshire.yaml (case mid-staffordshire): status[0].sources[0].url: "
+        "'curethenhs.blogspot.com' is a wiki, blog or forum (blogspot.com); cite the "
+        "primary source (the report, judgment, regulator's or official publication) or a "
+        "news organisation's dated article instead.",
+    ]
+
+
 @pytest.fixture
 def client_of(org, make_person, login_as):
     return login_as(make_person(org, "staff"))

@@ -92,11 +92,16 @@ def test_events_are_in_date_order_with_their_precision():
         ),
         (
             lambda d: d["events"][2]["sources"][0].pop("date"),
-            "events[2].sources[0].date: is required (write 'undated'",
+            "events[2].sources[0].date: is required (the date the source was published",
         ),
         (
             lambda d: d["events"][2]["sources"][0].update(date="spring 2013"),
             "events[2].sources[0].date: 'spring 2013' must be a date",
+        ),
+        (
+            lambda d: d["events"][2]["sources"][0].update(date="undated"),
+            "events[2].sources[0].date: 'undated' is not accepted; give the date the source "
+            "was published",
         ),
         (
             lambda d: d["events"][2]["sources"][0].update(url="ftp://x"),
@@ -147,11 +152,64 @@ def test_a_broken_case_is_refused_naming_the_field(change, message):
     assert message in _refused(data)
 
 
-def test_undated_sources_and_unquoted_yaml_dates_are_accepted():
+def test_unquoted_yaml_dates_are_accepted():
     case = parse_case(copy.deepcopy(MID_STAFFS), CODES)
     assert case.event("peer_review").date == "2003-05-20"  # YAML read it as a date
-    assert case.event("cure_the_nhs").sources[0].as_dict()["date"] is None  # undated
+    assert case.event("peer_review").sources[0].as_dict()["date"]
     assert set(EVENT_KINDS) >= {e.kind for e in case.events}
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            {"publisher": "Wikipedia", "url": ""},
+            "events[2].sources[0].publisher: 'Wikipedia' is a wiki, blog or forum; cite the "
+            "primary source",
+        ),
+        (
+            {"publisher": "Someone", "url": "https://en.m.wikipedia.org/wiki/Grenfell"},
+            "events[2].sources[0].url: 'en.m.wikipedia.org' is a wiki, blog or forum "
+            "(wikipedia.org)",
+        ),
+        (
+            {"publisher": "A campaign", "url": "https://pressreform.blogspot.com/2009/x.html"},
+            "events[2].sources[0].url: 'pressreform.blogspot.com' is a wiki, blog or forum",
+        ),
+        (
+            {"publisher": "A campaign", "url": "https://blog.example.org/post"},
+            "events[2].sources[0].url: 'blog.example.org' is a wiki, blog or forum",
+        ),
+        (
+            {"publisher": "Readers", "url": "https://www.reddit.com/r/x/comments/1"},
+            "events[2].sources[0].url: 'reddit.com' is a wiki, blog or forum (reddit.com)",
+        ),
+        (
+            {"publisher": "Web Sleuths forum", "url": ""},
+            "events[2].sources[0].publisher: 'Web Sleuths forum' is a wiki, blog or forum",
+        ),
+        (
+            {"publisher": "WikiSum", "url": "https://wikisum.wiki/wiki/Bates"},
+            "events[2].sources[0].publisher: 'WikiSum' is a wiki, blog or forum",
+        ),
+    ],
+)
+def test_wikis_blogs_and_forums_are_refused_as_sources(source, message):
+    data = copy.deepcopy(MID_STAFFS)
+    data["events"][2]["sources"][0].update(source)
+    assert message in _refused(data)
+
+
+def test_a_primary_source_on_an_ordinary_host_is_accepted():
+    data = copy.deepcopy(MID_STAFFS)
+    data["events"][2]["sources"][0].update(
+        publisher="The Guardian (live blog of the report's publication)",
+        url="https://www.theguardian.com/society/live/2013/feb/06/francis-report-live",
+    )
+    with pytest.raises(LibraryError, match="publisher: 'The Guardian"):
+        parse_case(data, CODES)  # a publisher named as a blog is refused, however reputable
+    data["events"][2]["sources"][0].update(publisher="The Guardian")
+    assert parse_case(data, CODES).events
 
 
 def test_validate_files_names_file_case_and_field(tmp_path):

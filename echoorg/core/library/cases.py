@@ -11,10 +11,12 @@ A case is a YAML document (echoorg/library/data/cases/<id>.yaml):
     questions: [text]                    reflective questions for leaders
 
 Every event needs at least one source: {title, publisher, date, locator, url}. `date`
-is when the source was published (YYYY, YYYY-MM or YYYY-MM-DD), or `undated` when the
-stored copy carries no date; `locator` (paragraph, page, volume) and `url` are given
-where there is one. An event whose sources disagree says so in `disagreement`, and each
-side's source is in its `sources`.
+is when the source was published (YYYY, YYYY-MM or YYYY-MM-DD); `locator` (paragraph,
+page, volume) and `url` are given where there is one. A source must be checkable: one
+without a date (`undated`) is refused, and so is a wiki, blog or forum (by its publisher
+or its URL's host, `NOT_A_SOURCE`): cite the report, judgment or official publication,
+or failing that a news organisation's dated article. An event whose sources disagree
+says so in `disagreement`, and each side's source is in its `sources`.
 
 `speak_up_step` names the step of echoorg's speak-up vocabulary (issue 4,
 echoorg.core.concerns.clocks.EVENT_TYPES) the event is an instance of, such as
@@ -76,6 +78,33 @@ RESPONSE_KINDS = frozenset({"response_defensive", "response_protective"})
 SYSTEMS = ("threat", "drive", "soothing")
 UNDATED = "undated"
 
+# Secondary material that anyone can edit or that no editor stands behind: refused as a
+# source. Hosts match themselves and their subdomains; a host whose first label is one of
+# NOT_A_SOURCE_LABELS (blog.example.org, forum.example.org) is refused too, and so is a
+# publisher whose name contains one of NOT_A_SOURCE_PUBLISHER_WORDS.
+NOT_A_SOURCE_HOSTS = frozenset(
+    {
+        "wikipedia.org",
+        "wikimedia.org",
+        "wikiwand.com",
+        "wikisum.wiki",
+        "kiwix.org",
+        "fandom.com",
+        "blogspot.com",
+        "blogger.com",
+        "wordpress.com",
+        "medium.com",
+        "substack.com",
+        "tumblr.com",
+        "reddit.com",
+        "quora.com",
+        "websleuths.com",
+        "mumsnet.com",
+    }
+)
+NOT_A_SOURCE_LABELS = frozenset({"blog", "blogs", "forum", "forums", "wiki"})
+NOT_A_SOURCE_PUBLISHER_WORDS = ("wikipedia", "wiki", "blog", "forum", "reddit", "kiwix")
+
 _CASE_FIELDS = {
     "id",
     "title",
@@ -110,7 +139,7 @@ _STAGE_FIELDS = {"period", "dominant", "reading"}
 class Source:
     title: str
     publisher: str
-    date: str  # YYYY, YYYY-MM, YYYY-MM-DD or "undated"
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD
     locator: str = ""
     url: str = ""
 
@@ -118,7 +147,7 @@ class Source:
         return {
             "title": self.title,
             "publisher": self.publisher,
-            "date": None if self.date == UNDATED else self.date,
+            "date": self.date,
             "locator": self.locator or None,
             "url": self.url or None,
         }
@@ -220,13 +249,55 @@ class Case:
 def _source_date(value: Any, where: str) -> str:
     text = date_text(value)
     if text == UNDATED:
-        return text
+        raise LibraryError(
+            f"{where}: '{UNDATED}' is not accepted; give the date the source was published "
+            "(YYYY, YYYY-MM or YYYY-MM-DD), or cite a source that carries one."
+        )
     if not text or precision_of(text) is None:
         raise LibraryError(
-            f"{where}: '{value}' must be a date written YYYY, YYYY-MM or YYYY-MM-DD, "
-            f"or '{UNDATED}'."
+            f"{where}: '{value}' must be a date written YYYY, YYYY-MM or YYYY-MM-DD."
         )
     return text
+
+
+def url_host(url: str) -> str:
+    """The host of an http(s) URL, lower case, without port or a leading www."""
+    rest = url.split("://", 1)[-1]
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def _refused_host(host: str) -> str:
+    """The rule `host` breaks ('' if none)."""
+    for banned in NOT_A_SOURCE_HOSTS:
+        if host == banned or host.endswith("." + banned):
+            return banned
+    if host.split(".", 1)[0] in NOT_A_SOURCE_LABELS:
+        return host
+    return ""
+
+
+_REFUSED_ADVICE = (
+    "cite the primary source (the report, judgment, regulator's or official publication) "
+    "or a news organisation's dated article instead."
+)
+
+
+def _check_not_secondary(publisher: str, url: str, where: str) -> None:
+    words = publisher.lower()
+    for word in NOT_A_SOURCE_PUBLISHER_WORDS:
+        if word in words:
+            raise LibraryError(
+                f"{where}publisher: '{publisher}' is a wiki, blog or forum; {_REFUSED_ADVICE}"
+            )
+    if url:
+        banned = _refused_host(url_host(url))
+        if banned:
+            raise LibraryError(
+                f"{where}url: '{url_host(url)}' is a wiki, blog or forum ({banned}); "
+                f"{_REFUSED_ADVICE}"
+            )
 
 
 def parse_sources(data: Any, where: str) -> tuple[Source, ...]:
@@ -239,16 +310,22 @@ def parse_sources(data: Any, where: str) -> tuple[Source, ...]:
         w = f"{where}[{n}]."
         raw = mapping(item, f"{where}[{n}]")
         only_fields(raw, _SOURCE_FIELDS, w)
+        title = need(raw, "title", w, str)
+        publisher = need(raw, "publisher", w, str)
         if "date" not in raw or raw["date"] is None:
-            raise LibraryError(f"{w}date: is required (write '{UNDATED}' if the source has none).")
+            raise LibraryError(
+                f"{w}date: is required (the date the source was published: YYYY, YYYY-MM "
+                "or YYYY-MM-DD)."
+            )
         url = optional_text(raw, "url", w)
         if url and not url.startswith("https://") and not url.startswith("http://"):
             raise LibraryError(f"{w}url: must start with https:// or http://.")
+        _check_not_secondary(publisher, url, w)
         locator = raw.get("locator")
         sources.append(
             Source(
-                title=need(raw, "title", w, str),
-                publisher=need(raw, "publisher", w, str),
+                title=title,
+                publisher=publisher,
                 date=_source_date(raw["date"], f"{w}date"),
                 locator=str(locator).strip() if locator is not None else "",
                 url=url,
