@@ -35,9 +35,9 @@ def test_list_json_has_the_contract_fields_for_every_case():
         "id": "countess-of-chester",
         "title": "Countess of Chester Hospital neonatal unit (the Thirlwall Inquiry)",
         "sector": "health",
-        "first_warning": "2015-06",
+        "first_warning": "2015-07",
         "decisive_action": "2017-05-02",
-        "years_warning_to_action": 1.9,
+        "years_warning_to_action": 1.8,
     }
 
 
@@ -154,7 +154,7 @@ def test_the_cases_download_as_json_and_csv(client_of):
     mid = next(c for c in cases if c["id"] == "mid-staffordshire")
     assert (
         mid["years_warning_to_action"] == 6.7
-        and mid["warnings_before_first_protective_response"] == 5
+        and mid["warnings_before_first_protective_response"] == 6
     )
     response = client_of.get(
         reverse("library_cases_export", kwargs={"slug": "alpha", "fmt": "csv"})
@@ -162,8 +162,8 @@ def test_the_cases_download_as_json_and_csv(client_of):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == sum(len(c.events) for c in library().cases)
     apology = next(r for r in rows if r["event"] == "apology_letter")
-    assert apology["case"] == "countess-of-chester" and apology["date"] == "2017-02-28"
-    assert apology["source_publishers"] == "The Sun | The Times"
+    assert apology["case"] == "countess-of-chester" and apology["date"] == "2017-01"
+    assert apology["source_publishers"] == "BBC News | The Sun"
     assert "silencing" in apology["codes"]
 
 

@@ -115,7 +115,8 @@ def test_the_chester_page_shows_where_things_stand(login_as, staff):
     )
     assert "Where things stand" in html
     assert "Criminal Cases Review Commission" in html
-    assert "No report of the Thirlwall Inquiry is among the sources" in html
+    assert "the library&#x27;s sources contain no published" in html
+    assert "report of the Thirlwall Inquiry" in html
 
 
 def test_an_unknown_case_is_not_found(login_as, staff):

@@ -13,7 +13,7 @@ from echoorg.core.library.figures import (
 )
 from echoorg.core.library.shipped import library
 
-SOURCE = [{"title": "T", "publisher": "P", "date": "undated"}]
+SOURCE = [{"title": "T", "publisher": "P", "date": "2026"}]
 
 
 def _case(*events: tuple[str, str, str]):
@@ -112,7 +112,7 @@ def test_the_shipped_mid_staffordshire_figures_by_hand():
     assert figures.first_warning.id == "pcg_concerns"
     assert figures.decisive_action.id == "hcc_investigation"
     assert figures.years_warning_to_action == 6.7
-    # No protective response is recorded: the five warnings and concerns all count.
+    # No protective response is recorded: the six warnings and concerns all count.
     assert not figures.protective_response_recorded
-    assert figures.warnings_before_protective == 5
+    assert figures.warnings_before_protective == 6
     assert figures.share_defensive == 1.0
