@@ -90,10 +90,10 @@ def test_cells_are_coloured_by_each_scales_direction(login_as, facilitator, org,
     by_scale = dict(zip([s.id for s in INSTRUMENT.scales], cells, strict=True))
     # Everyone answered 2: threat low (light red), safety low (dark amber: worth a look),
     # moral distress low (light amber), drive and soothing low (light blue and green).
-    assert by_scale["threat"] == "heat-threat-1"
-    assert by_scale["drive"] == "heat-drive-1" and by_scale["soothing"] == "heat-soothing-1"
-    assert by_scale["speaking_up"] == "heat-concern-4"
-    assert by_scale["moral_distress"] == "heat-concern-1"
+    assert by_scale["threat"] == "heat-threat-2"
+    assert by_scale["drive"] == "heat-drive-2" and by_scale["soothing"] == "heat-soothing-2"
+    assert by_scale["speaking_up"] == "heat-concern-6"
+    assert by_scale["moral_distress"] == "heat-concern-2"
     assert "How to read the colours" in html and "▲ higher is worse" in html
 
 

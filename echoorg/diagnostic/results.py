@@ -333,7 +333,7 @@ def wave_reliability(wave: SurveyWave) -> list[ScaleReliability]:
 
 # Bump when heatmap_rows_html changes its markup: stored fragments of older versions are
 # then rendered afresh from the stored figures.
-HEATMAP_VERSION = 2  # 2: cells coloured by each scale's direction (meaning.heat_class)
+HEATMAP_VERSION = 2  # 2: cells coloured by each scale's direction, the pattern under the name
 
 
 _HUNDREDTH = Decimal("0.01")
@@ -364,10 +364,16 @@ def heatmap_rows_html(
             f"{'–' if r.means[s.id] is None else two_decimals(r.means[s.id])}</td>"
             for s in scales
         )
-        pattern = (r.profile.pattern if r.profile else "") or "–"
+        # The three-systems pattern sits under the unit's name (a column of its own made
+        # the table too wide for ten scales).
+        pattern = (
+            f'<span class="pattern">pattern: {escape(r.profile.pattern)}</span>'
+            if r.profile and r.profile.pattern
+            else ""
+        )
         lines.append(
             f'<tr><th scope="row" class="depth-{r.depth}"><a href="?unit={r.unit.pk}">'
-            f"{escape(r.unit.name)}</a></th>\n      {cells}\n      <td>{escape(pattern)}</td></tr>"
+            f"{escape(r.unit.name)}</a>{pattern}</th>\n      {cells}</tr>"
         )
 
     return "\n".join(lines)

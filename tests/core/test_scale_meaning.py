@@ -19,6 +19,7 @@ from echoorg.core.diagnostic.instrument import (
     shipped_instruments,
 )
 from echoorg.core.diagnostic.meaning import (
+    BANDS,
     change_since,
     direction_symbol,
     gap_size,
@@ -148,23 +149,25 @@ def test_the_three_systems_keep_their_own_colours_darker_when_stronger():
         s = scale(system, HIGHER_IS_WORSE if system == "threat" else HIGHER_IS_BETTER)
         assert palette(s) == system
         assert heat_class(1.0, 1, 5, s) == f"heat-{system}-0"
-        assert heat_class(5.0, 1, 5, s) == f"heat-{system}-5"
+        assert heat_class(5.0, 1, 5, s) == f"heat-{system}-7"
 
 
 def test_other_scales_are_darker_where_the_figure_is_of_more_concern():
     worse, better = scale("moral", HIGHER_IS_WORSE), scale("voice", HIGHER_IS_BETTER)
-    assert heat_class(4.6, 1, 5, worse) == "heat-concern-5"  # high distress: dark
+    assert heat_class(4.6, 1, 5, worse) == "heat-concern-7"  # high distress: dark
     assert heat_class(1.4, 1, 5, worse) == "heat-concern-0"
-    assert heat_class(1.4, 1, 5, better) == "heat-concern-5"  # low safety: dark
+    assert heat_class(1.4, 1, 5, better) == "heat-concern-7"  # low safety: dark
     assert heat_class(4.6, 1, 5, better) == "heat-concern-0"
     # Same figure, opposite directions: opposite ends of the palette.
-    assert heat_band(2.0, 1, 5, worse) + heat_band(2.0, 1, 5, better) == 5
+    assert heat_band(2.1, 1, 5, worse) + heat_band(2.1, 1, 5, better) == BANDS - 1
+    # Each band is an eighth of the range: half a point on a 1 to 5 scale.
+    assert [heat_band(v, 1, 5, worse) for v in (1.49, 1.5, 2.99, 3.0, 5.0)] == [0, 1, 3, 4, 7]
 
 
 def test_a_scale_without_a_direction_is_grey_and_a_withheld_figure_has_no_colour():
-    assert heat_class(4.9, 1, 5, scale()) == "heat-neutral-5"
+    assert heat_class(4.9, 1, 5, scale()) == "heat-neutral-7"
     assert heat_class(None, 1, 5, scale("moral", HIGHER_IS_WORSE)) == "heat-none"
-    assert heat_band(9.0, 1, 5, scale()) == 5 and heat_band(-3.0, 1, 5, scale()) == 0
+    assert heat_band(9.0, 1, 5, scale()) == 7 and heat_band(-3.0, 1, 5, scale()) == 0
 
 
 def test_the_direction_is_said_in_words_with_a_symbol():

@@ -18,7 +18,7 @@ from .instrument import HIGHER_IS_BETTER, HIGHER_IS_WORSE, Scale
 # darker where the system is stronger; every other scale is coloured by how much its
 # figure is worth looking at (darker amber: more of concern, whichever way it runs).
 SYSTEM_PALETTES = ("threat", "drive", "soothing")
-BANDS = 6  # heat-<palette>-0 .. heat-<palette>-5
+BANDS = 8  # heat-<palette>-0 .. heat-<palette>-7: each an eighth of the range
 
 # A change or gap smaller than this share of the response scale's range is described as
 # "about the same" (0.1 on a 1 to 5 scale).
