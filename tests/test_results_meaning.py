@@ -214,3 +214,11 @@ def test_an_odd_scale_query_breaks_nothing(login_as, facilitator, org, two_waves
     html = page(login_as(facilitator), org, two_waves[1], "?scale=%3Cb%3E&scale=&unit=abc")
     assert "<b>" not in html
     assert html.count('class="num scale-col"') == len(INSTRUMENT.scales)
+
+
+def test_the_instrument_page_says_which_way_each_scale_runs(login_as, facilitator, org):
+    url = reverse("instrument", kwargs={"slug": org.slug, "key": "echo-culture-v1@1"})
+    html = login_as(facilitator).get(url).content.decode()
+    threat = html[html.index("<h2>Threat system</h2>") : html.index("<h2>Drive system</h2>")]
+    assert "▲ Higher is worse." in threat
+    assert INSTRUMENT.scale("threat").meaning.replace("'", "&#x27;") in threat
