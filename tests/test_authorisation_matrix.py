@@ -179,6 +179,9 @@ PAGES: dict[str, Rule] = {
     "waves": Rule("GET", _o("waves"), SURVEY_VIEWERS),
     "wave_new": Rule("GET", _o("wave_new"), MANAGERS),
     "trends": Rule("GET", _o("trends"), SURVEY_VIEWERS),
+    "conversation_guide": Rule(
+        "GET", _o("conversation_guide", guide_id=lambda c: "voice"), SURVEY_VIEWERS
+    ),
     "wave": Rule("GET", _w("wave"), SURVEY_VIEWERS),
     "wave_import": Rule("GET", _w("wave_import"), MANAGERS),
     "wave_close": Rule("GET", _w("wave_close"), MANAGERS),

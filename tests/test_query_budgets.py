@@ -87,7 +87,10 @@ BUDGETS: dict[str, int] = {
     "GET wave": 15,
     "GET wave_import": 8,
     "GET wave_import_job": 8,
-    "GET wave_results": 14,
+    # 17: finding the previous wave of the same instrument and reading its figures (cold)
+    # for each scale's comparison add three.
+    "GET wave_results": 17,
+    "GET conversation_guide": 6,
     "GET wave_results_export": 15,
     "GET wave_rows_export": 14,
     "GET wave_psychometrics": 12,

@@ -1,4 +1,5 @@
-"""Accessible SVG pictures of results: circles and trend lines (the heatmap is a table).
+"""Accessible SVG pictures of results: circles and trend lines (the heatmap is a table,
+whose colour key is `legend`).
 
 Every picture is an <svg role="img"> with a <title> and <desc> text alternative, drawn
 here as markup, so pages need no script and nothing from another host. Text that comes
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from echoorg.core.diagnostic.meaning import BANDS, palette
 from echoorg.core.diagnostic.profile import COLOURS, Profile
 
 SERIES_COLOURS = [
@@ -58,12 +60,33 @@ def circles_svg(profile: Profile, label: str, key: str = "circles") -> SafeStrin
     )
 
 
-def heat_class(value: float | None, low: float, high: float) -> str:
-    """A CSS class (heat-0..heat-8) for a value on the response scale, or heat-none."""
-    if value is None:
-        return "heat-none"
-    position = (value - low) / (high - low)
-    return f"heat-{max(0, min(8, int(position * 9)))}"
+LEGEND_TEXT = {
+    "threat": "Threat system: red, darker where the threat system is stronger (▲ higher is worse).",
+    "drive": "Drive system: blue, darker where drive is stronger (▲ higher is better).",
+    "soothing": "Soothing system: green, darker where soothing is stronger (▲ higher is better).",
+    "concern": "Other scales: amber, darker where the figure is more worth looking at: "
+    "higher where higher is worse, lower where higher is better.",
+    "neutral": "Scales whose instrument does not say which way is better: grey, darker "
+    "where higher.",
+}
+
+
+def legend(scales) -> list[dict]:
+    """The heatmap's colour key for the palettes these scales use (meaning.palette), each
+    with its lightest to darkest swatch classes and a sentence."""
+    used = []
+    for scale in scales:
+        name = palette(scale)
+        if name not in used:
+            used.append(name)
+    return [
+        {
+            "palette": name,
+            "swatches": [f"heat-{name}-{band}" for band in range(BANDS)],
+            "text": LEGEND_TEXT[name],
+        }
+        for name in used
+    ]
 
 
 def trend_svg(

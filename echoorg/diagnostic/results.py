@@ -16,6 +16,7 @@ import os
 import random
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -30,6 +31,7 @@ from echoorg.core.diagnostic.anonymity import suppress_hierarchy, suppress_units
 from echoorg.core.diagnostic.cuts import CutRow
 from echoorg.core.diagnostic.cuts import cut_table as core_cut_table
 from echoorg.core.diagnostic.instrument import Instrument
+from echoorg.core.diagnostic.meaning import heat_class
 from echoorg.core.diagnostic.profile import Profile, three_systems
 from echoorg.core.diagnostic.psychometrics import ScaleReliability, scale_reliability
 from echoorg.core.diagnostic.scoring import unit_figures
@@ -47,7 +49,6 @@ from echoorg.core.diagnostic.stored import (
 from echoorg.core.units import Forest, keyed_forest, tree_order_by_name
 from echoorg.orgs.models import Unit
 
-from .charts import heat_class
 from .models import Response, SurveyWave, WaveFigures
 
 COMMENT_MIN_GROUP = 10
@@ -332,7 +333,7 @@ def wave_reliability(wave: SurveyWave) -> list[ScaleReliability]:
 
 # Bump when heatmap_rows_html changes its markup: stored fragments of older versions are
 # then rendered afresh from the stored figures.
-HEATMAP_VERSION = 1
+HEATMAP_VERSION = 2  # 2: cells coloured by each scale's direction, the pattern under the name
 
 
 _HUNDREDTH = Decimal("0.01")
@@ -346,23 +347,33 @@ def two_decimals(value: float) -> str:
     return str(Decimal(repr(value)).quantize(_HUNDREDTH, ROUND_HALF_UP))
 
 
-def heatmap_rows_html(wave: SurveyWave, results: list[UnitResult]) -> str:
+def heatmap_rows_html(
+    wave: SurveyWave, results: list[UnitResult], scale_ids: Sequence[str] | None = None
+) -> str:
     """The rows of the results page's all-units heatmap (the markup the template wrote for
     each unit), built as one string: at 1,500 units the template loop took most of the
-    page's time. Names are escaped; numbers are formatted as `floatformat:2` does."""
+    page's time. Names are escaped; numbers are formatted as `floatformat:2` does. Each
+    cell is coloured by its scale's direction (`meaning.heat_class`). `scale_ids` chooses
+    the scales shown (all, in the instrument's order, when None)."""
     low, high = wave.instrument.response_scale.min, wave.instrument.response_scale.max
-    scales = wave.instrument.scales
+    scales = [s for s in wave.instrument.scales if scale_ids is None or s.id in scale_ids]
     lines = []
     for r in results:
         cells = "".join(
-            f'<td class="num {heat_class(r.means[s.id], low, high)}">'
+            f'<td class="num {heat_class(r.means[s.id], low, high, s)}">'
             f"{'–' if r.means[s.id] is None else two_decimals(r.means[s.id])}</td>"
             for s in scales
         )
-        pattern = (r.profile.pattern if r.profile else "") or "–"
+        # The three-systems pattern sits under the unit's name (a column of its own made
+        # the table too wide for ten scales).
+        pattern = (
+            f'<span class="pattern">pattern: {escape(r.profile.pattern)}</span>'
+            if r.profile and r.profile.pattern
+            else ""
+        )
         lines.append(
             f'<tr><th scope="row" class="depth-{r.depth}"><a href="?unit={r.unit.pk}">'
-            f"{escape(r.unit.name)}</a></th>\n      {cells}\n      <td>{escape(pattern)}</td></tr>"
+            f"{escape(r.unit.name)}</a>{pattern}</th>\n      {cells}</tr>"
         )
 
     return "\n".join(lines)

@@ -8,6 +8,11 @@ urlpatterns = [
     path("o/<slug:slug>/surveys/", views.waves, name="waves"),
     path("o/<slug:slug>/surveys/new/", views.wave_new, name="wave_new"),
     path("o/<slug:slug>/surveys/trends/", views.trends, name="trends"),
+    path(
+        "o/<slug:slug>/surveys/conversations/<slug:guide_id>/",
+        views.conversation_guide,
+        name="conversation_guide",
+    ),
     path("o/<slug:slug>/surveys/<int:wave_id>/", views.wave_detail, name="wave"),
     path("o/<slug:slug>/surveys/<int:wave_id>/close/", views.wave_close, name="wave_close"),
     path("o/<slug:slug>/surveys/<int:wave_id>/links/", views.wave_links, name="wave_links"),

@@ -256,8 +256,9 @@ def test_leader_reads_results_and_drills_down(web, demo):
     expect(circles.locator("title")).to_have_text(f"Three-systems profile of {whole}")
     scales = page.get_by_role("table", name=re.compile(r"^Scale means for "))
     expect(scales).to_be_visible()
+    # Scales down the side (each with its direction), units across.
     for system in ("Threat system", "Drive system", "Soothing system"):
-        expect(scales.get_by_role("columnheader", name=system)).to_be_visible()
+        expect(scales.get_by_role("rowheader", name=re.compile("^" + system))).to_be_visible()
     heatmap = page.get_by_role("table", name=re.compile(r"^Heatmap of scale means"))
     expect(heatmap).to_be_visible()
     expect(heatmap.get_by_role("row")).to_have_count(demo.org.units.count() + 2)
@@ -277,14 +278,15 @@ def test_leader_reads_results_and_drills_down(web, demo):
         web.check()
 
     scales = page.get_by_role("table", name=re.compile(r"^Scale means for "))
-    small = scales.get_by_role("row").filter(
-        has=page.get_by_role("link", name="Private Fostering Team", exact=True)
-    )
-    expect(small).to_contain_text(f"fewer than {demo.autumn.min_group}")
-    cells = [text.strip() for text in small.get_by_role("cell").all_inner_texts()]
-    assert cells[0] == f"fewer than {demo.autumn.min_group}", cells
-    assert set(cells[1:]) == {"–"}, f"a suppressed team shows figures: {cells}"
-    web.submit(small.get_by_role("link", name="Private Fostering Team", exact=True))
+    headers = [t.strip() for t in scales.get_by_role("columnheader").all_inner_texts()]
+    column = headers.index("Private Fostering Team") - 1  # the cells after the row header
+    small = [
+        [t.strip() for t in row.get_by_role("cell").all_inner_texts()][column]
+        for row in scales.locator("tbody tr").all()
+    ]
+    assert small[0] == f"fewer than {demo.autumn.min_group}", small
+    assert set(small[1:]) == {"–"}, f"a suppressed team shows figures: {small}"
+    web.submit(scales.get_by_role("link", name="Private Fostering Team", exact=True))
     expect(heading(page)).to_have_text("Private Fostering Team")
     expect(page.get_by_role("main")).to_contain_text("Too few people answered in this unit")
     expect(page.get_by_role("img", name=re.compile("Three-systems profile"))).to_have_count(0)
@@ -308,7 +310,7 @@ def test_leader_reads_results_and_drills_down(web, demo):
     web.submit(crumbs.get_by_role("link", name="Children's Services"))
     background = demo.autumn.instrument.demographics[-1]
     page.get_by_label("Background question", exact=True).select_option(label=background.question)
-    web.submit(page.get_by_role("button", name="Show"))
+    web.submit(page.get_by_role("button", name="Show", exact=True))
     cut = page.get_by_role("table", name=f"{background.question} (Children's Services)")
     expect(cut).to_be_visible()
     expect(cut.get_by_role("rowheader")).to_have_text([*background.options, "Not answered"])

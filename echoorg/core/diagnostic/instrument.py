@@ -4,7 +4,8 @@ An instrument is a YAML document (see docs/instrument-schema.md):
 
     id, version, title, description (optional)
     response_scale: {min, max, labels}      labels: one per point, min..max
-    scales:  [{id, name, description, source}]
+    scales:  [{id, name, description, source, direction, meaning, worth_looking_at,
+               conversation_guide, same_items_as (the last five optional)}]
     items:   [{id, text, scale, reverse, audience (optional: everyone|staff|leaders)}]
     demographics (optional): [{id, question, options}]
 
@@ -23,8 +24,14 @@ from typing import Any
 
 import yaml
 
+from .conversations import GUIDES
+
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "diagnostic" / "instruments"
 AUDIENCES = ("everyone", "staff", "leaders")
+# What a higher score means for a scale: how the results pages colour and word it.
+HIGHER_IS_BETTER = "higher_is_better"
+HIGHER_IS_WORSE = "higher_is_worse"
+DIRECTIONS = (HIGHER_IS_BETTER, HIGHER_IS_WORSE)
 # Item, scale and question ids: letters in either case, digits and underscores, starting
 # with a letter, as survey tools and published data sets name their columns (`A1`,
 # `Q12_3`, `CML2`). They are matched exactly against a responses file's header, so two
@@ -46,11 +53,31 @@ class ResponseScale:
 
 
 @dataclass(frozen=True)
+class PublishedFigure:
+    """A published survey's figure for the same items as one of the instrument's scales:
+    shown beside the scale only because the items are the same."""
+
+    survey: str
+    year: int
+    figure: float
+    min: float  # the published figure's own scale, which may differ from the instrument's
+    max: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Scale:
     id: str
     name: str
     description: str
     source: str
+    # Optional meaning, for the results pages (an instrument written before these fields
+    # existed still loads; its scales are then shown without them).
+    direction: str | None = None  # HIGHER_IS_BETTER or HIGHER_IS_WORSE; None: not stated
+    meaning: str = ""  # one plain sentence: what the score describes
+    worth_looking_at: str = ""  # one plain sentence: what would be worth looking at
+    conversation_guide: str = ""  # an id of echoorg.core.diagnostic.conversations.GUIDES
+    same_items_as: PublishedFigure | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +178,84 @@ def _case_note(value: str, taken: list[str]) -> str:
     return ""
 
 
+SCALE_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "source",
+    "direction",
+    "meaning",
+    "worth_looking_at",
+    "conversation_guide",
+    "same_items_as",
+)
+_PUBLISHED_FIELDS = {"survey", "year", "figure", "scale", "source"}
+
+
+def _optional_text(raw: dict[str, Any], key: str, where: str) -> str:
+    if key not in raw:
+        return ""
+    return str(_need(raw, key, where, str)).strip()
+
+
+def _scale_meaning(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """The optional fields that say what a scale's score means (see `Scale`)."""
+    direction = raw.get("direction")
+    if direction is not None and direction not in DIRECTIONS:
+        raise InstrumentError(
+            f"{where}direction: must be one of {', '.join(DIRECTIONS)}, not {direction!r}."
+        )
+    guide = _optional_text(raw, "conversation_guide", where)
+    if guide and guide not in GUIDES:
+        raise InstrumentError(
+            f"{where}conversation_guide: '{guide}' is not one of echoorg's conversation "
+            f"guides ({', '.join(sorted(GUIDES))})."
+        )
+    published = None
+    if "same_items_as" in raw:
+        published = _published_figure(
+            _need(raw, "same_items_as", where, dict), f"{where}same_items_as."
+        )
+    return {
+        "direction": direction,
+        "meaning": _optional_text(raw, "meaning", where),
+        "worth_looking_at": _optional_text(raw, "worth_looking_at", where),
+        "conversation_guide": guide,
+        "same_items_as": published,
+    }
+
+
+def _published_figure(raw: dict[str, Any], where: str) -> PublishedFigure:
+    """`same_items_as`: a published survey's figure for the very same items, with its own
+    scale and its source (a scale written for echoorg has none: never compare unlike
+    scales)."""
+    _unknown_keys(raw, _PUBLISHED_FIELDS, where)
+    year = _need(raw, "year", where, int)
+    if not 1900 <= year <= 2100:
+        raise InstrumentError(f"{where}year: must be a year such as 2024, not {year}.")
+    figure = _need(raw, "figure", where, (int, float))
+    if isinstance(figure, bool):
+        raise InstrumentError(f"{where}figure: must be a number, not bool.")
+    scale = _need(raw, "scale", where, dict)
+    _unknown_keys(scale, {"min", "max"}, f"{where}scale.")
+    low = _need(scale, "min", f"{where}scale.", (int, float))
+    high = _need(scale, "max", f"{where}scale.", (int, float))
+    if isinstance(low, bool) or isinstance(high, bool) or not high > low:
+        raise InstrumentError(f"{where}scale.max: must be a number greater than scale.min.")
+    if not low <= figure <= high:
+        raise InstrumentError(
+            f"{where}figure: {figure} is outside the published scale ({low} to {high})."
+        )
+    return PublishedFigure(
+        _need(raw, "survey", where, str).strip(),
+        year,
+        float(figure),
+        float(low),
+        float(high),
+        _need(raw, "source", where, str).strip(),
+    )
+
+
 def parse_instrument(data: Any) -> Instrument:
     """Validate a parsed YAML/JSON document and build the Instrument."""
     if not isinstance(data, dict):
@@ -203,7 +308,7 @@ def parse_instrument(data: Any) -> Instrument:
         where = f"scales[{n}]."
         if not isinstance(raw, dict):
             raise InstrumentError(f"scales[{n}]: must be a mapping.")
-        _unknown_keys(raw, {"id", "name", "description", "source"}, where)
+        _unknown_keys(raw, set(SCALE_FIELDS), where)
         sid = _identifier(_need(raw, "id", where, str), f"{where}id")
         if any(s.id.casefold() == sid.casefold() for s in scales):
             raise InstrumentError(
@@ -216,6 +321,7 @@ def parse_instrument(data: Any) -> Instrument:
                 _need(raw, "name", where, str),
                 _need(raw, "description", where, str),
                 _need(raw, "source", where, str),
+                **_scale_meaning(raw, where),
             )
         )
     if not scales:

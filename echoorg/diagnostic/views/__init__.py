@@ -1,6 +1,7 @@
 """The culture diagnostic's pages, one module per family of pages. The view functions are
 re-exported here, so `echoorg.diagnostic.views.<name>` names every page."""
 
+from .conversations import conversation_guide
 from .imports import wave_import, wave_import_job
 from .instruments import instrument_detail, instruments
 from .links import wave_links
@@ -14,6 +15,7 @@ from .results import (
 from .waves import wave_close, wave_detail, wave_new, waves
 
 __all__ = [
+    "conversation_guide",
     "instrument_detail",
     "instruments",
     "trends",

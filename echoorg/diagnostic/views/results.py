@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from echoorg.audit.log import record
+from echoorg.core.diagnostic.meaning import direction_symbol, heat_class, hubris_gap_sentence
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
 from echoorg.core.diagnostic.research_readme import rows_readme
@@ -22,7 +23,7 @@ from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 
 from .. import services
-from ..charts import circles_svg, heat_class, trend_svg
+from ..charts import circles_svg, legend, trend_svg
 from ..exports import results_csv, results_xlsx, rows_csv, units_csv
 from ..forms import FullRowsForm
 from ..models import SurveyWave
@@ -31,26 +32,54 @@ from ..results import (
     comments_for,
     demographic_cut,
     heatmap_html,
+    heatmap_rows_html,
     result_tree,
     wave_reliability,
     wave_results,
     whole_organisation,
 )
+from ..scale_notes import scale_notes
 from ._common import results_ready, wave_for
 
 
 def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:
+    """One row per unit, one cell per scale (the all-units heatmap's layout)."""
     low, high = wave.instrument.response_scale.min, wave.instrument.response_scale.max
     return [
         {
             "result": r,
             "cells": [
-                {"value": r.means[s.id], "css": heat_class(r.means[s.id], low, high)}
+                {"value": r.means[s.id], "css": heat_class(r.means[s.id], low, high, s)}
                 for s in scales
             ],
         }
         for r in results
     ]
+
+
+def _rows_by_scale(wave: SurveyWave, results, scales) -> list[dict]:
+    """One row per scale, one cell per unit: a unit and the units directly below it fit
+    the page this way round (ten scales down the side, a handful of units across)."""
+    low, high = wave.instrument.response_scale.min, wave.instrument.response_scale.max
+    return [
+        {
+            "scale": s,
+            "direction": direction_symbol(s),
+            "cells": [
+                {"value": r.means[s.id], "css": heat_class(r.means[s.id], low, high, s)}
+                for r in results
+            ],
+        }
+        for s in scales
+    ]
+
+
+def _chosen_scales(request: HttpRequest, scales) -> list[str] | None:
+    """The scale ids ticked in the heatmap's form, in the instrument's order; None for
+    all of them (nothing ticked, or only ids the instrument does not have)."""
+    asked = set(request.GET.getlist("scale"))
+    chosen = [s.id for s in scales if s.id in asked]
+    return chosen if chosen and len(chosen) < len(scales) else None
 
 
 @login_required
@@ -72,6 +101,16 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
     cut_rows = (
         demographic_cut(wave, focus.unit, cut_id, results) if cut_id in demographics else None
     )
+    taxonomy_ids = {s.id for s in instrument.scales if s.id in library().scales}
+    notes, previous = scale_notes(wave, focus, taxonomy_ids)
+    chosen = _chosen_scales(request, instrument.scales)
+    heat = (
+        heatmap_html(wave, results)
+        if chosen is None
+        else heatmap_rows_html(wave, results, chosen)  # escaped when built
+    )
+    low, high = instrument.response_scale.min, instrument.response_scale.max
+    gap = focus.hubris_gap
     return render(
         request,
         "diagnostic/results.html",
@@ -84,8 +123,18 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "path": path,
             "scales": instrument.scales,
             "circles": circles_svg(focus.profile, focus.unit.name) if focus.profile else None,
-            "child_rows": _scale_rows(wave, [focus, *children], instrument.scales),
-            "heat_html": mark_safe(heatmap_html(wave, results)),  # escaped when built
+            "unit_columns": [focus, *children],
+            "scale_rows": _rows_by_scale(wave, [focus, *children], instrument.scales),
+            "notes": notes,
+            "previous": previous,
+            "heat_scales": [
+                {"scale": s, "direction": direction_symbol(s)}
+                for s in instrument.scales
+                if chosen is None or s.id in chosen
+            ],
+            "chosen": chosen or [s.id for s in instrument.scales],
+            "heat_html": mark_safe(heat),  # escaped when built
+            "palettes": legend(instrument.scales),
             "patterns": PATTERNS,
             "cut": demographics.get(cut_id),
             "cut_rows": cut_rows,
@@ -94,8 +143,13 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             # One <li> per comment, escaped, built in one call rather than a template loop.
             "comments_html": format_html_join("", "<li>{}</li>", ((c,) for c in comments or ())),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
+            "hubris_sentence": None
+            if gap is None
+            else hubris_gap_sentence(
+                focus.means["hubris_self"], focus.means["hubris_staff"], low, high
+            ),
             "may_export_rows": can(request.user, org, "survey.rows"),
-            "taxonomy_scales": [s for s in instrument.scales if s.id in library().scales],
+            "taxonomy_scales": [s for s in instrument.scales if s.id in taxonomy_ids],
         },
     )
 
