@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from echoorg.common.crypto import vault
-from echoorg.core.diagnostic.instrument import Instrument, cached_instrument
+from echoorg.core.diagnostic.instrument import Instrument, cached_instrument, with_shipped_meaning
 
 
 def digest(token: str) -> str:
@@ -129,7 +129,11 @@ class SurveyWave(models.Model):
 
     @cached_property
     def instrument(self) -> Instrument:
-        return cached_instrument(self.instrument_yaml, self.instrument_id, self.instrument_version)
+        # A wave frozen before the scales' meaning fields existed gets them from the
+        # shipped instrument of the same id and version, when it asks the same items.
+        return with_shipped_meaning(
+            cached_instrument(self.instrument_yaml, self.instrument_id, self.instrument_version)
+        )
 
     @property
     def uses_links(self) -> bool:

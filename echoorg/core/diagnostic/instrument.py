@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -446,3 +446,63 @@ def find_instrument(id_or_path: str) -> Instrument:
             f"({', '.join(shipped) or 'none'}) nor a file."
         )
     return load_instrument_text(path.read_text(encoding="utf-8"))
+
+
+_MEANING_FIELDS = (
+    "direction",
+    "meaning",
+    "worth_looking_at",
+    "conversation_guide",
+    "same_items_as",
+)
+
+
+def _shipped_by_id_version() -> dict[tuple[str, int], Instrument]:
+    found: dict[tuple[str, int], Instrument] = {}
+    for path in shipped_instruments().values():
+        try:
+            instrument = cached_instrument(path.read_text(encoding="utf-8"))
+        except InstrumentError:  # pragma: no cover - the shipped files are tested valid
+            continue
+        found[(instrument.id, instrument.version)] = instrument
+    return found
+
+
+_SHIPPED_CACHE: dict[tuple[str, int], Instrument] | None = None
+
+
+def with_shipped_meaning(frozen: Instrument) -> Instrument:
+    """`frozen` (a wave's own copy of its instrument) with the results pages' meaning
+    fields (direction, meaning, what is worth looking at, conversation guide, published
+    figure) taken from the shipped instrument of the same id and version, for scales
+    whose frozen copy states none of them.
+
+    Waves set up before those fields existed froze a copy without them. Their scoring
+    stays exactly as frozen: the fields are filled only when the shipped instrument asks
+    the same items (ids, text, scale, reverse keying, audience) and has the same scales
+    and response scale, so the words describe the very scores shown. Otherwise `frozen`
+    comes back unchanged."""
+    global _SHIPPED_CACHE
+    if _SHIPPED_CACHE is None:
+        _SHIPPED_CACHE = _shipped_by_id_version()
+    shipped = _SHIPPED_CACHE.get((frozen.id, frozen.version))
+    if shipped is None or shipped is frozen:
+        return frozen
+    if (
+        shipped.items != frozen.items
+        or shipped.response_scale != frozen.response_scale
+        or [s.id for s in shipped.scales] != [s.id for s in frozen.scales]
+    ):
+        return frozen
+    by_id = {s.id: s for s in shipped.scales}
+    scales = []
+    changed = False
+    for scale in frozen.scales:
+        if scale.direction is None and not scale.meaning:
+            donor = by_id[scale.id]
+            filled = replace(scale, **{f: getattr(donor, f) for f in _MEANING_FIELDS})
+            changed = changed or filled != scale
+            scales.append(filled)
+        else:
+            scales.append(scale)
+    return replace(frozen, scales=tuple(scales)) if changed else frozen
