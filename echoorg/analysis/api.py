@@ -9,6 +9,7 @@ steps.clean_step), and a bad one is refused with the field named and nothing wri
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -118,14 +119,16 @@ def get_analysis(request: HttpRequest, slug: str, analysis_id: int):
 
 
 @router.post("/organisations/{slug}/analyses/{analysis_id}/steps/{step}", response=dict[str, Any])
-def save_step(
-    request: HttpRequest, slug: str, analysis_id: int, step: str, payload: dict[str, Any]
-):
+def save_step(request: HttpRequest, slug: str, analysis_id: int, step: str):
     """Save one step whole (the fields of `steps` in the analysis, for that step)."""
     org, _ = organisation_for(request.user, slug, "analysis.write")
     analysis = services.writable(org, request.user, analysis_id)
     if step not in STEP_KEYS:
         raise HttpError(404, f"No such step; the steps are {', '.join(STEP_KEYS)}.")
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, "The body must be a JSON object.") from None
     try:
         return services.save_step(request.user, analysis, step, payload)
     except AnalysisError as exc:

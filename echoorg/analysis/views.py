@@ -255,9 +255,9 @@ def analysis_page(request: HttpRequest, slug: str, analysis_id: int) -> HttpResp
     analysis = services.readable(org, request.user, analysis_id)
     error = ""
     if request.method == "POST":
+        organisation_for(request.user, slug, "analysis.write")
         if analysis.author_id != request.user.pk or analysis.is_example:
             raise Http404("No such analysis.")
-        organisation_for(request.user, slug, "analysis.write")
         action = request.POST.get("action")
         try:
             if action == "share":
