@@ -118,7 +118,8 @@ def start(
         if shared is None:
             raise AnalysisError("shared_case: choose one of the cases guardians have shared.")
         analysis.shared_case_id = shared.id
-        title = title.strip() or shared.title
+        # Not the guardian's title: it would stay in the leader's list after a withdrawal.
+        title = title.strip() or f"A case shared for learning ({timezone.localdate():%-d %B %Y})"
     elif source != CaseAnalysis.OWN:
         raise AnalysisError("source: choose an inquiry, a shared case or a case you describe.")
     analysis.set_text(_clean_title(title), content)
@@ -211,13 +212,22 @@ def share(actor: Any, analysis: CaseAnalysis, mentor_id: int | None) -> None:
     with transaction.atomic():
         analysis.mentor = mentor
         analysis.save(update_fields=["mentor"])
-        record(
-            "analysis.shared" if mentor else "analysis.unshared",
-            actor=actor,
-            organisation=analysis.organisation,
-            obj=analysis,
-            mentor=mentor.pk if mentor else before,
-        )
+        if mentor is not None:
+            record(
+                "analysis.shared",
+                actor=actor,
+                organisation=analysis.organisation,
+                obj=analysis,
+                mentor=mentor.pk,
+            )
+        else:
+            record(
+                "analysis.unshared",
+                actor=actor,
+                organisation=analysis.organisation,
+                obj=analysis,
+                mentor=before,
+            )
 
 
 def complete(actor: Any, analysis: CaseAnalysis, done: bool = True) -> None:
@@ -228,12 +238,14 @@ def complete(actor: Any, analysis: CaseAnalysis, done: bool = True) -> None:
         analysis.completed = timezone.now() if done else None
         analysis.updated = timezone.now()
         analysis.save(update_fields=["completed", "updated"])
-        record(
-            "analysis.completed" if done else "analysis.reopened",
-            actor=actor,
-            organisation=analysis.organisation,
-            obj=analysis,
-        )
+        if done:
+            record(
+                "analysis.completed", actor=actor, organisation=analysis.organisation, obj=analysis
+            )
+        else:
+            record(
+                "analysis.reopened", actor=actor, organisation=analysis.organisation, obj=analysis
+            )
 
 
 def note_mentor_read(user: Any, analysis: CaseAnalysis) -> None:
