@@ -102,9 +102,16 @@ def timeline_svg(
             f'height="{drawn.axis_y * 2 - 72}" fill="{colour}" fill-opacity="0.13"></rect>'
             f'<rect x="{band.x:.1f}" y="22" width="{band.width:.1f}" height="8" '
             f'fill="{colour}"></rect>'
-            f'<text x="{band.x + 2:.1f}" y="18" font-size="11" fill="#1b1b1f">'
-            f"{escape(SYSTEM_NAMES.get(band.dominant, ''))}: {escape(stage['period'][:40])}</text>"
         )
+        # The band's name above it, cut to the band's width (the stages table has it whole).
+        room = int(min(band.width, drawn.width - band.x) / 6.2)
+        name = f"{SYSTEM_NAMES.get(band.dominant, '')}: {stage['period']}"
+        if room >= 6:
+            name = name if len(name) <= room else name[: room - 1].rstrip() + "…"
+            body.append(
+                f'<text x="{band.x + 2:.1f}" y="18" font-size="11" fill="#1b1b1f">'
+                f"{escape(name)}</text>"
+            )
     body.append(
         f'<line x1="{drawn.left}" y1="{drawn.axis_y}" x2="{drawn.right}" y2="{drawn.axis_y}" '
         'stroke="#1b1b1f" stroke-width="2"></line>'

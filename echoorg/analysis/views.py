@@ -44,6 +44,20 @@ from echoorg.orgs.permissions import can, organisation_for
 from . import charts, pdf, services
 from .models import CaseAnalysis
 
+
+def date_text(iso: str, precision: str = "day") -> str:
+    """An ISO date as words, to its precision: '29 Aug 2024', 'August 2024', '2024'."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or ""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return day.strftime("%B %Y")
+    return day.strftime("%-d %b %Y")
+
+
 BLANK_EVENT = {"date": "", "precision": "day", "kind": "concern_raised", "description": ""}
 BLANK_STAGE = {"period": "", "starts": "", "ends": "", "dominant": "unclear", "reading": ""}
 
@@ -229,12 +243,25 @@ def _page_context(
         "content": content,
         "case": case,
         "events": [
-            dict(e, kind_label=EVENT_KINDS.get(e["kind"], e["kind"]), n=n)
+            dict(
+                e,
+                kind_label=EVENT_KINDS.get(e["kind"], e["kind"]),
+                when=date_text(e["date"], e.get("precision", "day")),
+                n=n,
+            )
             for n, e in enumerate(events)
         ],
         "timeline": charts.timeline_svg(title, events, stages, links=links),
         "legend": charts.legend(),
-        "stages": [dict(s, system=SYSTEMS.get(s["dominant"], "")) for s in stages],
+        "stages": [
+            dict(
+                s,
+                system=SYSTEMS.get(s["dominant"], ""),
+                starts_text=date_text(s["starts"]),
+                ends_text=date_text(s["ends"]),
+            )
+            for s in stages
+        ],
         "defensive": [
             RESPONSE_LABELS[c] for c in content.get("responses", {}).get("defensive", [])
         ],

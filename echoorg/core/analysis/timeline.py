@@ -81,8 +81,8 @@ def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _ticks(lo: dt.date, hi: dt.date) -> list[tuple[dt.date, str]]:
-    if (hi - lo).days < 730:
+def _ticks(lo: dt.date, hi: dt.date, by_month: bool) -> list[tuple[dt.date, str]]:
+    if by_month:
         step = max(1, ((hi.year - lo.year) * 12 + hi.month - lo.month) // 8 or 1)
         ticks = []
         day = _month_start(lo)
@@ -115,7 +115,8 @@ def layout(
     if not days:
         return TimelineLayout(WIDTH, HEIGHT, AXIS_Y, LEFT, RIGHT, (), (), (), None, None)
     first, last = min(days), max(days)
-    if (last - first).days < 730:
+    by_month = (last - first).days < 730
+    if by_month:
         lo = _month_start(first)
         hi = _next_month(last)
     else:
@@ -126,7 +127,7 @@ def layout(
     def x_of(day: dt.date) -> float:
         return round(LEFT + (RIGHT - LEFT) * (day - lo).days / span, 1)
 
-    ticks = tuple(Tick(x_of(d), label) for d, label in _ticks(lo, hi) if lo <= d <= hi)
+    ticks = tuple(Tick(x_of(d), label) for d, label in _ticks(lo, hi, by_month) if lo <= d <= hi)
     bands = tuple(
         Band(n, x_of(a), max(round(x_of(b) - x_of(a), 1), 2.0), dominant)
         for n, a, b, dominant in spans
