@@ -125,7 +125,7 @@ def timeline_svg(
         )
     body.append(
         f'<text x="{drawn.left}" y="52" font-size="12" fill="#4a4a55">Concerns and warnings</text>'
-        f'<text x="{drawn.left}" y="{drawn.axis_y * 2 - 44}" font-size="12" '
+        f'<text x="{drawn.left}" y="{drawn.height - 32}" font-size="12" '
         'fill="#4a4a55">Responses</text>'
     )
     for mark in drawn.marks:
