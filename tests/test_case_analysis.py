@@ -287,6 +287,58 @@ def test_a_named_mentor_reads_but_cannot_change_and_loses_it_when_unshared(org, 
     assert mentor.get(page).status_code == 404
 
 
+def test_a_mentor_who_loses_the_role_loses_the_shared_analysis(org, people, login_as):
+    author = login_as(people["leader"])
+    analysis = _start_own(author, org)
+    author.post(
+        _url("analysis", org, analysis_id=analysis.pk),
+        {"action": "share", "mentor": people["mentor"].pk},
+    )
+    membership = Membership.objects.get(user=people["mentor"], organisation=org)
+    membership.roles = ["staff", "leader"]
+    membership.save()
+    client = login_as(people["mentor"])
+    assert client.get(_url("analysis", org, analysis_id=analysis.pk)).status_code == 404
+    assert client.get(f"/api/organisations/{org.slug}/analyses/{analysis.pk}").status_code == 404
+
+
+def test_written_markup_is_shown_as_text_on_the_page_and_in_the_picture(org, people, login_as):
+    client = login_as(people["leader"])
+    analysis = _start_own(client, org, title="<b>Bold</b> title")
+    client.post(
+        _url("analysis_step", org, analysis_id=analysis.pk, step="facts"),
+        {
+            "event-0-date": "2025-01-01",
+            "event-0-kind": "warning",
+            "event-0-description": '<script>alert(1)</script>"><svg onload=alert(2)>',
+        },
+    )
+    page = client.get(_url("analysis", org, analysis_id=analysis.pk)).content.decode()
+    assert "<script>alert(1)" not in page and "<svg onload" not in page
+    assert "&lt;script&gt;alert(1)" in page and "&lt;b&gt;Bold" in page
+
+
+def test_another_organisations_shared_case_cannot_be_used(org, other_org, people, login_as):
+    from echoorg.concerns.learning import share_for_learning
+
+    away_guardian = Membership.objects.create(
+        user=people["staff"].__class__.objects.create_user("g@away.example", "pw-long-enough-1"),
+        organisation=other_org,
+        roles=["guardian"],
+    ).user
+    concern = _concluded_concern(other_org, away_guardian)
+    shared = share_for_learning(
+        away_guardian, concern, title="Away", summary="Away case", events=[]
+    )
+    response = login_as(people["leader"]).post(
+        f"/api/organisations/{org.slug}/analyses",
+        {"source": "shared", "shared_case_id": shared.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert not CaseAnalysis.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["other_leader", "facilitator", "away_mentor", "leader"])
 def test_only_the_organisations_mentors_can_be_named(org, people, login_as, who):
     author = login_as(people["leader"])
@@ -340,6 +392,15 @@ def test_the_pdf_holds_the_analysis_and_its_timeline(org, people, login_as):
         _url("analysis_step", org, analysis_id=analysis.pk, step="risk"),
         {"most_at_risk": "The babies on the neonatal unit", "paramount": "Calling the police"},
     )
+    client.post(
+        _url("analysis_step", org, analysis_id=analysis.pk, step="systems"),
+        {
+            "stage-0-period": "Quarrelsome spring",
+            "stage-0-starts": "2015-06-01",
+            "stage-0-ends": "2020-06-30",
+            "stage-0-dominant": "threat",
+        },
+    )
     response = client.get(_url("analysis_pdf", org, analysis_id=analysis.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -350,7 +411,11 @@ def test_the_pdf_holds_the_analysis_and_its_timeline(org, people, login_as):
     assert "Countess of Chester" in flat
     assert "The babies on the neonatal unit" in flat
     assert "Events of the case" in flat  # the table alternative
-    assert "Concerns and warnings" in flat  # a label drawn inside the timeline's SVG
+    # Drawn inside the timeline's SVG only: the stage's band label (the stages table names
+    # the system in its own words) and the axis's first year.
+    assert "Threat: Quarrelsome spring" in flat
+    assert "Threat (red)" in flat
+    assert " 2015 " in f" {flat} "
     assert len(reader.pages) >= 2
 
 

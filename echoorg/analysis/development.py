@@ -19,7 +19,8 @@ KIND = "Case analysis"
 def items(request: Any, organisation: Any, member: Any) -> list[DevelopmentItem]:
     if not allowed(member.roles, "analysis.view"):
         return []
-    user = member.user if member.user_id == getattr(request.user, "pk", None) else request.user
+    # The person looking at their own page: no query for their account.
+    user = request.user if member.user_id == getattr(request.user, "pk", None) else member.user
     found = []
     example = None
     for analysis in services.visible(organisation, user):
