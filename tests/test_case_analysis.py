@@ -369,6 +369,25 @@ def test_analysis_text_is_encrypted_at_rest(org, people, login_as):
     assert SECRET.encode() not in audit
 
 
+def test_key_rotation_reencrypts_analyses_and_shared_cases(org, people, login_as, settings):
+    from django.core.management import call_command
+
+    from echoorg.concerns.learning import share_for_learning
+    from echoorg.core.crypto import new_key
+
+    analysis = _start_own(login_as(people["leader"]), org, title=f"Title {SECRET}")
+    concern = _concluded_concern(org, people["guardian"])
+    shared = share_for_learning(people["guardian"], concern, title="T", summary="S", events=[])
+    old = (bytes(analysis.content_encrypted), bytes(shared.summary_encrypted))
+    settings.ECHOORG_ENCRYPTION_KEYS = [new_key(), *settings.ECHOORG_ENCRYPTION_KEYS]
+    call_command("concerns", "rotate-key")
+    settings.ECHOORG_ENCRYPTION_KEYS = settings.ECHOORG_ENCRYPTION_KEYS[:1]  # the new key only
+    analysis.refresh_from_db()
+    shared.refresh_from_db()
+    assert (bytes(analysis.content_encrypted), bytes(shared.summary_encrypted)) != old
+    assert analysis.title == f"Title {SECRET}" and shared.summary == "S"
+
+
 def test_key_rotation_covers_analyses(org, people, login_as):
     from echoorg.common.parts import encrypted_fields
 
