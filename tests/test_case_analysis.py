@@ -428,6 +428,8 @@ def test_the_pdf_holds_the_analysis_and_its_timeline(org, people, login_as):
     text = " ".join(page.extract_text() for page in reader.pages)
     flat = " ".join(text.split())
     assert "Countess of Chester" in flat
+    # The status of the convictions and the inquiry travels with the case, with its source.
+    assert "Criminal Cases Review Commission" in flat
     assert "The babies on the neonatal unit" in flat
     assert "Events of the case" in flat  # the table alternative
     # Drawn inside the timeline's SVG only: the stage's band label (the stages table names
