@@ -38,6 +38,11 @@ NOBODY_ELSE = frozenset()
 # The person page: facilitators manage roles; guardians and the board confirm or decline a
 # request that someone become a guardian (issue 8, finding 6).
 PERSON_PAGE = frozenset({"facilitator", "guardian", "board"})
+# The ECHO case analysis (issue 12): leaders write their own; a mentor reads one shared with
+# them by name (the matrix's mentor is given such an analysis; without a share, see
+# tests/test_case_analysis.py).
+ANALYSIS_READERS = frozenset({"leader", "mentor"})
+LEADERS = frozenset({"leader"})
 
 
 @dataclass
@@ -117,6 +122,38 @@ def _own_concern_url(c: Context) -> str:
         with_receipt=False,
     )
     return reverse("my_concern", kwargs={"slug": home.slug, "reference": raised.concern.reference})
+
+
+def _matrix_analysis(c: Context):
+    """An analysis in the context's organisation: the person's own for a leader, one shared
+    with them for a mentor, otherwise a leader's analysis nobody shared."""
+    from echoorg.accounts.models import User
+    from echoorg.analysis.models import CaseAnalysis
+    from echoorg.analysis.services import start
+
+    member = Membership.objects.filter(organisation=c.org, user=c.user).first() if c.user else None
+    roles = member.roles if member else []
+    mentor = None
+    if "leader" in roles:
+        author = c.user
+    else:
+        author, _ = User.objects.get_or_create(
+            email=f"matrix-leader@{c.org.slug}.example", defaults={"full_name": "Matrix Leader"}
+        )
+        Membership.objects.get_or_create(
+            user=author, organisation=c.org, defaults={"roles": ["leader"], "name": "Leader"}
+        )
+        mentor = c.user if "mentor" in roles else None
+    found = CaseAnalysis.objects.filter(organisation=c.org, author=author, mentor=mentor).first()
+    if found is None:
+        found = start(author, c.org, source="own", title="Matrix analysis")
+        found.mentor = mentor
+        found.save()
+    return found
+
+
+def _a(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
+    return _o(name, analysis_id=lambda c: _matrix_analysis(c).pk, **extra)
 
 
 def _token_url(c: Context) -> str:
@@ -247,6 +284,12 @@ PAGES: dict[str, Rule] = {
     ),
     "library_cases_export": Rule("GET", _o("library_cases_export", fmt=lambda c: "csv"), MEMBERS),
     "library_case": Rule("GET", _o("library_case", case_id=lambda c: "mid-staffordshire"), MEMBERS),
+    # The ECHO case analysis, and the guardian's sharing of a concluded case (issue 12).
+    "concern_learning": Rule("GET", _c("concern_learning"), GUARDIANS),
+    "analyses": Rule("GET", _o("analyses"), ANALYSIS_READERS),
+    "analysis": Rule("GET", _a("analysis"), ANALYSIS_READERS),
+    "analysis_pdf": Rule("GET", _a("analysis_pdf"), ANALYSIS_READERS),
+    "analysis_step": Rule("GET", _a("analysis_step", step=lambda c: "facts"), LEADERS),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -288,6 +331,15 @@ PAGE_POSTS: dict[str, Rule] = {
     "concern_import": Rule("POST", _o("concern_import"), GUARDIANS, data={}),
     "concern_settings": Rule("POST", _o("concern_settings"), GUARDIANS, data={}),
     "library_taxonomy": Rule("POST", _o("library_taxonomy"), FACILITATORS, data={"id": ""}),
+    "concern_learning": Rule("POST", _c("concern_learning"), GUARDIANS, data={"action": "share"}),
+    "analyses": Rule("POST", _o("analyses"), LEADERS, data={"source": ""}),
+    "analysis": Rule("POST", _a("analysis"), LEADERS, data={"action": "nonsense"}),
+    "analysis_step": Rule(
+        "POST",
+        _a("analysis_step", step=lambda c: "actions"),
+        LEADERS,
+        data={"action-0-action": "x", "action-0-owner": "", "action-0-due": "2027-01-01"},
+    ),
 }
 
 
@@ -386,6 +438,23 @@ API: dict[str, Rule] = {
     ),
     "GET /api/organisations/{slug}/concerns-statistics": Rule(
         "GET", _api("/organisations/{slug}/concerns-statistics"), CONCERN_STATS
+    ),
+    "GET /api/organisations/{slug}/analyses": Rule(
+        "GET", _api("/organisations/{slug}/analyses"), ANALYSIS_READERS
+    ),
+    "POST /api/organisations/{slug}/analyses": Rule(
+        "POST", _api("/organisations/{slug}/analyses"), LEADERS, data={"source": "nonsense"}
+    ),
+    "GET /api/organisations/{slug}/analyses/{analysis_id}": Rule(
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/analyses/{_matrix_analysis(c).pk}",
+        ANALYSIS_READERS,
+    ),
+    "POST /api/organisations/{slug}/analyses/{analysis_id}/steps/{step}": Rule(
+        "POST",
+        lambda c: f"/api/organisations/{c.slug}/analyses/{_matrix_analysis(c).pk}/steps/risk",
+        LEADERS,
+        data={"nonsense": "x"},
     ),
 }
 

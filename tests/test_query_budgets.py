@@ -170,6 +170,19 @@ BUDGETS: dict[str, int] = {
     "POST library_taxonomy": 7,
     "POST wave_close": 6,
     "POST wave_links": 12,
+    "GET concern_learning": 10,
+    "POST concern_learning": 10,
+    "GET analyses": 8,
+    "GET analysis": 8,
+    "GET analysis_pdf": 6,
+    "GET analysis_step": 7,
+    "POST analyses": 8,
+    "POST analysis": 9,
+    "POST analysis_step": 7,
+    "GET /api/organisations/{slug}/analyses": 6,
+    "POST /api/organisations/{slug}/analyses": 5,
+    "GET /api/organisations/{slug}/analyses/{analysis_id}": 6,
+    "POST /api/organisations/{slug}/analyses/{analysis_id}/steps/{step}": 6,
     # Changes made with valid data (WRITES, below).
     "POST people: add a person": 23,
     "POST person: change roles": 19,
@@ -178,6 +191,9 @@ BUDGETS: dict[str, int] = {
     "POST speak_up: raise a concern": 25,
     "POST concern: record a step": 24,
     "POST /api/organisations/{slug}/concerns/{reference}/events: record a step": 22,
+    "POST analysis_step: save a step": 15,
+    "POST analyses: start an analysis": 13,
+    "POST concern_learning: share a concluded case": 18,
 }
 
 # Routes that belong to a wave still collecting answers through echoorg's links, and to
@@ -456,6 +472,16 @@ def _speak_up(client: Client, demo: Demo) -> tuple[str, dict]:
     return url, {**data, **_solved(client, url)}
 
 
+def _concluded_concern(demo: Demo) -> Concern:
+    return Concern.objects.filter(organisation=demo.org, clocks__closed=True).order_by("pk").first()
+
+
+def _leaders_analysis(demo: Demo):
+    from echoorg.analysis.models import CaseAnalysis
+
+    return CaseAnalysis.objects.get(organisation=demo.org, author=demo.accounts["leader"])
+
+
 WRITES: dict[str, Write] = {
     "POST people: add a person": Write(
         "facilitator",
@@ -512,6 +538,47 @@ WRITES: dict[str, Write] = {
                 "type": "acknowledged",
                 "date": timezone.localdate().isoformat(),
                 "note": "Called the reporter",
+            },
+        ),
+        302,
+    ),
+    "POST analyses: start an analysis": Write(
+        "leader",
+        lambda client, demo: (
+            _o("analyses", demo),
+            {"source": "inquiry", "inquiry": "countess-of-chester"},
+        ),
+        302,
+    ),
+    "POST concern_learning: share a concluded case": Write(
+        "guardian",
+        lambda client, demo: (
+            _o("concern_learning", demo, reference=_concluded_concern(demo).reference),
+            {
+                "title": "A concern about night staffing, shared for learning",
+                "summary": "Staff raised a concern about staffing at night; it was upheld.",
+                "event-0-date": "2025-03-01",
+                "event-0-precision": "month",
+                "event-0-kind": "concern_raised",
+                "event-0-description": "A concern about night staffing is raised.",
+            },
+        ),
+        302,
+    ),
+    "POST analysis_step: save a step": Write(
+        "leader",
+        lambda client, demo: (
+            _o(
+                "analysis_step",
+                demo,
+                analysis_id=_leaders_analysis(demo).pk,
+                step="actions",
+            ),
+            {
+                "go": "next",
+                "action-0-action": "Put repeated concerns side by side each month.",
+                "action-0-owner": "Director",
+                "action-0-due": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
             },
         ),
         302,

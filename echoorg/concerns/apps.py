@@ -22,6 +22,11 @@ class ConcernsConfig(AppConfig):
         EncryptedFields("concerns.CaseEvent", ("note_encrypted",), "notes"),
         EncryptedFields("concerns.Message", ("body_encrypted",), "messages"),
         EncryptedFields("concerns.Attachment", ("name_encrypted", "data_encrypted"), "attachments"),
+        EncryptedFields(
+            "concerns.LearningCase",
+            ("title_encrypted", "summary_encrypted", "timeline_encrypted"),
+            "cases shared for learning",
+        ),
     )
     navigation = (
         NavigationEntry("Speak up", "speak_up", "concerns.raise", order=200),

@@ -8,6 +8,8 @@ any account, even when it was raised by someone logged in.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -312,3 +314,49 @@ class CaseClocks(models.Model):
 
     def __str__(self) -> str:
         return f"Clocks of concern {self.concern_id}"
+
+
+class LearningCase(models.Model):
+    """An anonymised summary of a closed concern that a guardian chose to share for
+    learning (issue 12): the guardian writes the title, the summary and the timeline
+    themselves, and leaders' case analyses read only these, never the concern. The
+    guardian can withdraw it; a withdrawn summary is no longer shown to anyone but the
+    guardians, and can be shared again. All three texts are encrypted like the concern."""
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="learning_cases"
+    )
+    concern = models.OneToOneField(Concern, on_delete=models.CASCADE, related_name="learning_case")
+    title_encrypted = models.BinaryField()
+    summary_encrypted = models.BinaryField()
+    # JSON list of {date, precision, kind, description} (echoorg.core.analysis.steps).
+    timeline_encrypted = models.BinaryField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "withdrawn_at"], name="learning_active")]
+
+    def __str__(self) -> str:
+        return f"Learning case {self.pk}"
+
+    @property
+    def title(self) -> str:
+        return vault().decrypt_text(self.title_encrypted)
+
+    @property
+    def summary(self) -> str:
+        return vault().decrypt_text(self.summary_encrypted)
+
+    @property
+    def timeline(self) -> list[dict]:
+        text = vault().decrypt_text(self.timeline_encrypted)
+        return json.loads(text) if text else []
+
+    @property
+    def is_shared(self) -> bool:
+        return self.withdrawn_at is None

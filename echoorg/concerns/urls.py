@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from . import learning_views, views
 from . import report_views as speakup
-from . import views
 
 urlpatterns = [
     path("speak-up/", speakup.speak_up_index, name="speak_up_index"),
@@ -29,6 +29,11 @@ urlpatterns = [
         "o/<slug:slug>/concerns/case/<str:reference>/guardian/",
         views.case_guardian,
         name="concern_guardian",
+    ),
+    path(
+        "o/<slug:slug>/concerns/case/<str:reference>/learning/",
+        learning_views.share_for_learning,
+        name="concern_learning",
     ),
     path(
         "o/<slug:slug>/concerns/case/<str:reference>/files/<int:attachment_id>/",

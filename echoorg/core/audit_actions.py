@@ -70,6 +70,47 @@ ACTIONS: dict[str, ActionLabel] = {
         "A facilitator added a code of the organisation's own beside the shipped codebook, "
         "which stays as published.",
     ),
+    "concern.shared_for_learning": ActionLabel(
+        "Shared a concluded concern for learning",
+        "A guardian wrote (or rewrote) an anonymised summary and timeline of a concluded "
+        "case for leaders' case analyses; leaders see only those words, never the concern.",
+    ),
+    "concern.learning_withdrawn": ActionLabel(
+        "Withdrew a concern from learning",
+        "A guardian stopped sharing a case's anonymised summary; no leader sees it any more.",
+    ),
+    # The ECHO case analysis (issue 12): what a leader writes is encrypted and never in the
+    # trail; the entries say who did what to which analysis.
+    "analysis.started": ActionLabel(
+        "Started a case analysis",
+        "A leader began analysing a case: an inquiry, a case of their own or a shared one.",
+    ),
+    "analysis.step_saved": ActionLabel(
+        "Saved a step of a case analysis", "The step's name is kept, not what was written."
+    ),
+    "analysis.renamed": ActionLabel("Renamed a case analysis", "Its author changed its title."),
+    "analysis.shared": ActionLabel(
+        "Shared a case analysis with a mentor",
+        "The author let one named mentor read the analysis.",
+    ),
+    "analysis.unshared": ActionLabel(
+        "Stopped sharing a case analysis",
+        "The mentor named can no longer read the analysis.",
+    ),
+    "analysis.completed": ActionLabel(
+        "Finished a case analysis", "Its author marked it as finished."
+    ),
+    "analysis.reopened": ActionLabel(
+        "Reopened a case analysis", "Its author marked it as in progress again."
+    ),
+    "analysis.read_by_mentor": ActionLabel(
+        "A mentor read a shared case analysis",
+        "Who read an analysis other than its author is part of its record.",
+    ),
+    "analysis.example_added": ActionLabel(
+        "Added the worked example of a case analysis",
+        "A fictional worked example that leaders and mentors can read.",
+    ),
     "api_token.created": ActionLabel(
         "Created an API token",
         "A key that lets another system (HR, a survey tool) act as this person.",

@@ -69,6 +69,13 @@ ACTIONS: dict[str, frozenset[str]] = {
     # organisation or its people). Facilitators add the organisation's own codes.
     "library.view": EVERYONE,
     "library.codes.manage": frozenset({FACILITATOR}),
+    # The ECHO case analysis (issue 12): a leader's analyses are private to their author;
+    # a mentor reads one only when its author shares it with them by name (checked on the
+    # object, echoorg.analysis.services). Worked examples are read by leaders and mentors.
+    "analysis.view": frozenset({LEADER, MENTOR}),
+    "analysis.write": frozenset({LEADER}),
+    # May be named as the mentor an analysis is shared with.
+    "analysis.mentor": frozenset({MENTOR}),
 }
 
 
