@@ -4,6 +4,14 @@ re-exported here, so `echoorg.diagnostic.views.<name>` names every page."""
 from .imports import wave_import, wave_import_job
 from .instruments import instrument_detail, instruments
 from .links import wave_links
+from .plans import (
+    published_result,
+    published_results,
+    wave_plan,
+    wave_plan_action,
+    wave_plan_publish,
+    wave_plan_unpublish,
+)
 from .results import (
     trends,
     wave_psychometrics,
@@ -16,6 +24,8 @@ from .waves import wave_close, wave_detail, wave_new, waves
 __all__ = [
     "instrument_detail",
     "instruments",
+    "published_result",
+    "published_results",
     "trends",
     "wave_close",
     "wave_detail",
@@ -23,6 +33,10 @@ __all__ = [
     "wave_import_job",
     "wave_links",
     "wave_new",
+    "wave_plan",
+    "wave_plan_action",
+    "wave_plan_publish",
+    "wave_plan_unpublish",
     "wave_psychometrics",
     "wave_results_export",
     "wave_results_page",
