@@ -15,12 +15,12 @@ DEFAULT_DUE_DAYS = 90
 
 class SummaryForm(forms.Form):
     summary = forms.CharField(
-        label="What you told us",
+        label="What you told us, in your words",
         required=False,
         max_length=MAX_SUMMARY,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="In a few sentences, what leaders heard from the results: what is going "
-        "well and what is not. Staff read it above the actions.",
+        'well and what is not. Staff read it under "What we heard", above the actions.',
     )
 
 

@@ -117,7 +117,8 @@ class Progress:
         """The progress in words, as a heading's summary line."""
         if not self.total:
             return "No actions yet."
-        text = f"{self.done} of {self.total} actions done, {self.in_progress} in progress"
+        noun = "action" if self.total == 1 else "actions"
+        text = f"{self.done} of {self.total} {noun} done, {self.in_progress} in progress"
         if self.overdue:
             text += f", {self.overdue} past their due date"
         return text + "."
