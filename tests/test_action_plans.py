@@ -312,3 +312,25 @@ def test_the_demo_has_a_published_plan_for_its_latest_closed_wave(demo_data, cli
     client.force_login(User.objects.get(email=f"staff@{DOMAIN}"))
     page = client.get(_published_url(org, latest)).content.decode()
     assert "Protect a weekly hour" in page
+
+
+def test_text_a_leader_types_is_shown_as_text_to_everyone(org, wave, people, login_as):
+    plans.save_summary(people["leader"], wave, '<script>alert("x")</script>')
+    plans.add_action(
+        people["leader"],
+        wave,
+        **_action(what="<img src=x onerror=alert(1)>", due=dt.date(2099, 3, 31)),
+    )
+    plans.publish(people["leader"], wave)
+    page = login_as(people["staff"]).get(_published_url(org, wave)).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x" in page
+
+
+def test_two_publications_number_their_versions_and_staff_see_the_last(org, wave, people):
+    plans.save_summary(people["leader"], wave, "First.")
+    first = plans.publish(people["leader"], wave)
+    plans.save_summary(people["leader"], wave, "Second.")
+    second = plans.publish(people["leader"], wave)
+    assert (first.number, second.number) == (1, 2)
+    assert plans.published_version(wave).summary == "Second."
