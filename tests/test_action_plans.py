@@ -298,22 +298,6 @@ def test_the_api_gives_the_published_version(org, wave, people, login_as):
     assert {s["id"]: s["mean"] for s in got["scales"]} == whole.means
 
 
-def test_the_demo_has_a_published_plan_for_its_latest_closed_wave(demo_data, client):
-    from echoorg.core.demo import DOMAIN, ORG_SLUG
-    from echoorg.orgs.models import Organisation
-
-    org = Organisation.objects.get(slug=ORG_SLUG)
-    latest = org.waves.filter(status="closed").order_by("-closes_on").first()
-    version = plans.published_version(latest)
-    assert version is not None and len(version.actions) == 4
-    assert "fictional" in version.summary
-    from echoorg.accounts.models import User
-
-    client.force_login(User.objects.get(email=f"staff@{DOMAIN}"))
-    page = client.get(_published_url(org, latest)).content.decode()
-    assert "Protect a weekly hour" in page
-
-
 def test_text_a_leader_types_is_shown_as_text_to_everyone(org, wave, people, login_as):
     plans.save_summary(people["leader"], wave, '<script>alert("x")</script>')
     plans.add_action(
@@ -334,3 +318,29 @@ def test_two_publications_number_their_versions_and_staff_see_the_last(org, wave
     second = plans.publish(people["leader"], wave)
     assert (first.number, second.number) == (1, 2)
     assert plans.published_version(wave).summary == "Second."
+
+
+def test_a_post_without_the_csrf_token_is_refused(org, wave, people):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["leader"])
+    assert client.post(_plan_url(org, wave), {"add": "1", **_action()}).status_code == 403
+    assert client.post(_plan_url(org, wave, "wave_plan_publish")).status_code == 403
+    assert not ActionPlan.objects.exists()
+
+
+def test_a_publication_that_fails_half_way_leaves_nothing_behind(org, wave, people, monkeypatch):
+    plans.save_summary(people["leader"], wave, "Heard.")
+    first = plans.publish(people["leader"], wave)
+
+    def broken(action, **kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(plans, "record", broken)
+    with pytest.raises(RuntimeError):
+        plans.publish(people["leader"], wave)
+    first.refresh_from_db()
+    assert first.withdrawn is None  # still what staff see
+    assert list(PublishedPlan.objects.values_list("number", flat=True)) == [1]
+    assert plans.published_version(wave) == first
