@@ -344,3 +344,14 @@ def test_a_publication_that_fails_half_way_leaves_nothing_behind(org, wave, peop
     assert first.withdrawn is None  # still what staff see
     assert list(PublishedPlan.objects.values_list("number", flat=True)) == [1]
     assert plans.published_version(wave) == first
+
+
+def test_a_leaders_overview_asks_for_the_plan_until_it_is_published(org, wave, people, login_as):
+    overview = reverse("organisation", kwargs={"slug": org.slug})
+    leader = login_as(people["leader"])
+    assert _plan_url(org, wave) in leader.get(overview).content.decode()
+    board = login_as(people["board"]).get(overview).content.decode()
+    assert "write and publish its action plan" not in board  # the board does not write it
+    plans.save_summary(people["leader"], wave, "Heard.")
+    plans.publish(people["leader"], wave)
+    assert "write and publish its action plan" not in leader.get(overview).content.decode()

@@ -17,7 +17,7 @@ from echoorg.core.roles import allowed
 
 from .charts import circles_svg
 from .models import Invitation, SurveyWave
-from .plans import latest_published
+from .plans import latest_published, published_version
 from .results import wave_results
 from .services import count_per_wave, with_answered
 
@@ -55,7 +55,10 @@ def panels(request, organisation, member) -> list[OverviewPanel]:
             .order_by("-closes_on", "-pk")
             .first()
         )
-        context = {"wave": latest, "whole": None, "circles": None}
+        context = {"wave": latest, "whole": None, "circles": None, "plan_to_write": False}
+        if latest is not None and allowed(member.roles, "plan.write"):
+            # What to do next: tell staff what leaders will do about the latest results.
+            context["plan_to_write"] = published_version(latest) is None
         if latest is not None:
             whole = wave_results(latest)[0]  # the whole organisation heads the tree order
             context["whole"] = whole
