@@ -30,6 +30,7 @@ MEMBERS = EVERY_ROLE  # any member of the organisation
 FACILITATORS = frozenset({"facilitator"})
 MANAGERS = frozenset({"facilitator", "leader"})
 SURVEY_VIEWERS = frozenset({"facilitator", "leader", "researcher", "board"})
+LEADERS = frozenset({"leader"})  # publish a wave's results and plan to staff
 RESEARCHERS = frozenset({"researcher"})
 GUARDIANS = frozenset({"guardian"})
 CONCERN_STATS = frozenset({"facilitator", "leader", "guardian", "board"})
@@ -102,6 +103,47 @@ def _import_job(c: Context) -> ResponseImport:
     return job or ResponseImport.objects.create(
         organisation=c.org, wave=c.wave, status=ResponseImport.DONE
     )
+
+
+def _published_wave(c: Context) -> SurveyWave:
+    """A closed wave of the context's organisation whose plan is published: the context's
+    own wave when it is one (the demo's latest closed wave), else one made here."""
+    from echoorg.diagnostic import plans
+
+    if c.wave is not None and plans.published_version(c.wave) is not None:
+        return c.wave
+    wave = c.org.waves.filter(title="Published wave").first()
+    if wave is None:
+        wave = SurveyWave.objects.create(
+            organisation=c.org,
+            title="Published wave",
+            instrument_id="echo-culture-v1",
+            instrument_version=1,
+            instrument_yaml=shipped_instruments()["echo-culture-v1"].read_text(),
+            opens_on=dt.date(2025, 1, 6),
+            closes_on=dt.date(2025, 1, 31),
+            status=SurveyWave.CLOSED,
+        )
+        plans.add_action(
+            None,
+            wave,
+            what="Matrix action",
+            owner="Leaders",
+            due=dt.date(2025, 6, 30),
+            status="planned",
+            scale="",
+        )
+        plans.publish(None, wave)
+    return wave
+
+
+def _p(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
+    """A URL about the published wave of the context's organisation."""
+    return _o(name, wave_id=lambda c: _published_wave(c).pk, **extra)
+
+
+def _plan_action_id(c: Context) -> int:
+    return _published_wave(c).action_plan.actions.order_by("pk").first().pk
 
 
 def _c(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], str]:
@@ -238,6 +280,14 @@ PAGES: dict[str, Rule] = {
     "wave_rows_export": Rule("GET", _w("wave_rows_export"), RESEARCHERS),
     "wave_psychometrics": Rule("GET", _w("wave_psychometrics"), SURVEY_VIEWERS),
     "instruments": Rule("GET", _o("instruments"), SURVEY_VIEWERS),
+    # Action plans (issue 10): read by those who see results, written by facilitators and
+    # leaders, published by leaders; what is published is read by every member.
+    "wave_plan": Rule("GET", _p("wave_plan"), SURVEY_VIEWERS),
+    "wave_plan_action": Rule("GET", _p("wave_plan_action", action_id=_plan_action_id), MANAGERS),
+    "wave_plan_publish": Rule("GET", _p("wave_plan_publish"), LEADERS),
+    "wave_plan_unpublish": Rule("POST", _p("wave_plan_unpublish"), LEADERS),
+    "published_results": Rule("GET", _o("published_results"), MEMBERS),
+    "published_result": Rule("GET", _p("published_result"), MEMBERS),
     "instrument": Rule("GET", _o("instrument", key=lambda c: "echo-culture-v1@1"), SURVEY_VIEWERS),
     "my_surveys": Rule("GET", lambda c: reverse("my_surveys"), MEMBERS, org_scoped=False),
     "answer_now": Rule("POST", _invitation_url, MEMBERS, org_scoped=False),
@@ -323,6 +373,11 @@ PAGE_POSTS: dict[str, Rule] = {
         "POST", _w("wave_rows_export"), RESEARCHERS, data={"agreement_reference": ""}
     ),
     "instruments": Rule("POST", _o("instruments"), FACILITATORS, data={}),
+    "wave_plan": Rule("POST", _p("wave_plan"), MANAGERS, data={"add": "1", "what": ""}),
+    "wave_plan_action": Rule(
+        "POST", _p("wave_plan_action", action_id=_plan_action_id), MANAGERS, data={"what": ""}
+    ),
+    "wave_plan_publish": Rule("POST", _p("wave_plan_publish"), LEADERS, data={}),
     "speak_up": Rule("POST", _o("speak_up"), PUBLIC, org_scoped=False, data={}),
     "speak_up_follow_up": Rule(
         "POST", _o("speak_up_follow_up"), PUBLIC, org_scoped=False, data={"code": "1"}
@@ -420,6 +475,14 @@ API: dict[str, Rule] = {
     ),
     "GET /api/organisations/{slug}/waves/{wave_id}/results": Rule(
         "GET", _api("/organisations/{slug}/waves/{wave_id}/results"), SURVEY_VIEWERS
+    ),
+    "GET /api/organisations/{slug}/published-results": Rule(
+        "GET", _api("/organisations/{slug}/published-results"), MEMBERS
+    ),
+    "GET /api/organisations/{slug}/waves/{wave_id}/published-results": Rule(
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/waves/{_published_wave(c).pk}/published-results",
+        MEMBERS,
     ),
     "GET /api/organisations/{slug}/concerns": Rule(
         "GET", _api("/organisations/{slug}/concerns"), GUARDIANS

@@ -183,6 +183,17 @@ BUDGETS: dict[str, int] = {
     "POST /api/organisations/{slug}/analyses": 5,
     "GET /api/organisations/{slug}/analyses/{analysis_id}": 6,
     "POST /api/organisations/{slug}/analyses/{analysis_id}/steps/{step}": 6,
+    "GET wave_plan": 10,
+    "GET wave_plan_action": 8,
+    "GET wave_plan_publish": 13,
+    "POST wave_plan_unpublish": 18,
+    "GET published_results": 7,
+    "GET published_result": 8,
+    "POST wave_plan": 10,
+    "POST wave_plan_action": 8,
+    "POST wave_plan_publish": 25,
+    "GET /api/organisations/{slug}/published-results": 6,
+    "GET /api/organisations/{slug}/waves/{wave_id}/published-results": 7,
     # Changes made with valid data (WRITES, below).
     "POST people: add a person": 23,
     "POST person: change roles": 19,
@@ -194,6 +205,8 @@ BUDGETS: dict[str, int] = {
     "POST analysis_step: save a step": 15,
     "POST analyses: start an analysis": 13,
     "POST concern_learning: share a concluded case": 18,
+    "POST wave_plan: add an action": 19,
+    "POST wave_plan: save what we heard": 18,
 }
 
 # Routes that belong to a wave still collecting answers through echoorg's links, and to
@@ -591,6 +604,29 @@ WRITES: dict[str, Write] = {
         ),
         201,
         json=True,
+    ),
+    "POST wave_plan: add an action": Write(
+        "leader",
+        lambda client, demo: (
+            _o("wave_plan", demo, wave_id=demo.closed_wave.pk),
+            {
+                "add": "1",
+                "what": "Budget action",
+                "owner": "Leaders",
+                "due": (timezone.localdate() + dt.timedelta(days=60)).isoformat(),
+                "status": "planned",
+                "scale": "threat",
+            },
+        ),
+        302,
+    ),
+    "POST wave_plan: save what we heard": Write(
+        "leader",
+        lambda client, demo: (
+            _o("wave_plan", demo, wave_id=demo.closed_wave.pk),
+            {"summary": "What the budget heard."},
+        ),
+        302,
     ),
 }
 

@@ -210,6 +210,32 @@ ACTIONS: dict[str, ActionLabel] = {
         "Downloaded full answers under an agreement",
         "Rows that are not coarsened, for research covered by the data-sharing agreement named.",
     ),
+    "plan.summary_saved": ActionLabel(
+        "Saved what staff told us",
+        "The summary at the head of a wave's action plan was written or changed; staff see "
+        "it only once the plan is published again.",
+    ),
+    "plan.action_added": ActionLabel(
+        "Added an action to a plan", "A leader added something they will do about a survey."
+    ),
+    "plan.action_changed": ActionLabel(
+        "Changed an action of a plan",
+        "What, who, when, status or scale of an action changed; the fields are listed.",
+    ),
+    "plan.action_removed": ActionLabel(
+        "Removed an action from a plan",
+        "An action was taken out of the plan; versions already published keep it.",
+    ),
+    "plan.published": ActionLabel(
+        "Published a survey's results and plan",
+        "Every member of the organisation can now read the whole organisation's figures "
+        "and the plan as they stood at this moment (a numbered version).",
+    ),
+    "plan.unpublished": ActionLabel(
+        "Withdrew a published plan",
+        "Staff no longer see the survey's results and plan; the version stays in the "
+        "history leaders see.",
+    ),
     "demo.wave_loaded": ActionLabel(
         "Loaded a demonstration survey wave", "Made-up answers for trying the results pages."
     ),

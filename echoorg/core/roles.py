@@ -53,6 +53,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     # data-sharing agreement (the default rows are k-anonymous).
     "survey.rows_full": frozenset({RESEARCHER}),
     "instruments.manage": frozenset({FACILITATOR}),
+    # Published results and action plans (issue 10). Those who see a wave's results read
+    # its plan as it is being written and its history; facilitators and leaders write it;
+    # leaders publish it, since the plan is their commitment to staff; every member reads
+    # what is published (the whole organisation's suppressed figures and the plan).
+    "plan.view": frozenset({FACILITATOR, LEADER, RESEARCHER, BOARD}),
+    "plan.write": frozenset({FACILITATOR, LEADER}),
+    "results.publish": frozenset({LEADER}),
+    "results.read_published": EVERYONE,
     # Speak up: case content for guardians only; statistics (suppressed) for those who
     # oversee; the quarterly return for guardians and the board.
     "concerns.raise": EVERYONE,

@@ -24,9 +24,12 @@ from echoorg.orgs.permissions import organisation_for
 from . import services
 from .forms import MAX_UPLOAD
 from .models import ResponseImport, SurveyWave
+from .plan_api import router as plan_router
 from .results import parent_name, wave_results
 
 router = Router(tags=["culture diagnostic"])
+# Published results and action plans: their own module, under the same router.
+router.add_router("/", plan_router)
 
 
 class InstrumentSummary(Schema):

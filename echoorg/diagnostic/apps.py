@@ -16,4 +16,9 @@ class DiagnosticConfig(AppConfig):
         EncryptedFields("diagnostic.Draft", ("sealed_answers",), "survey drafts"),
         EncryptedFields("diagnostic.PendingResponse", ("sealed",), "sealed survey answers"),
     )
-    navigation = (NavigationEntry("Culture diagnostic", "waves", "survey.view", order=100),)
+    navigation = (
+        NavigationEntry("Culture diagnostic", "waves", "survey.view", order=100),
+        NavigationEntry(
+            "What staff said", "published_results", "results.read_published", order=110
+        ),
+    )

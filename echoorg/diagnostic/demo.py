@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from echoorg.audit.log import record
 from echoorg.common.parts import DemoOutcome
-from echoorg.core.demo import ORG_SLUG
+from echoorg.core.demo import DOMAIN, ORG_SLUG
 from echoorg.core.diagnostic.instrument import find_instrument, shipped_instruments
 from echoorg.core.diagnostic.simulate import assign_climates, simulate_wave
 from echoorg.orgs.models import Membership, Organisation
 
-from .models import Invitation, PendingResponse, Response, SurveyWave
+from .models import ActionPlan, Invitation, PendingResponse, Response, SurveyWave
+from .plans import add_action, publish, save_summary
 from .services import audience_of, seal_response, store_wave_figures
 
 WAVES = [
@@ -139,10 +140,76 @@ def load_demo_waves(
     return made
 
 
+# The leaders' plan for the latest closed wave, published to staff: fictional, like the
+# council. Due dates and the publication time are fixed, so the demo is the same each time.
+PLAN_SUMMARY = (
+    "This is a fictional plan for the demonstration council.\n\n"
+    "You told us that it feels safer to speak up than it did in the spring, and that "
+    "managers listen more often. You also told us that workload still leaves too little "
+    "time to support each other, and that some of you do not hear back after raising a "
+    "concern. These are the things we will do before the next survey."
+)
+PLAN_ACTIONS = [
+    (
+        "Tell every team what happened after each concern raised in its area, "
+        "in the monthly team meeting",
+        "Directors of each directorate",
+        dt.date(2026, 12, 18),
+        "in_progress",
+        "speaking_up",
+    ),
+    (
+        "Protect a weekly hour in each team's rota for supervision and peer support",
+        "Head of workforce",
+        dt.date(2027, 1, 29),
+        "planned",
+        "soothing",
+    ),
+    (
+        "Run listening sessions with teams whose figures were withheld because few "
+        "answered, to hear from them another way",
+        "Chief executive",
+        dt.date(2026, 11, 27),
+        "done",
+        "",
+    ),
+    (
+        "Publish the speak-up guardians' quarterly figures on the staff intranet",
+        "Speak-up guardians",
+        dt.date(2027, 3, 31),
+        "planned",
+        "",
+    ),
+]
+PLAN_PUBLISHED = dt.datetime(2026, 11, 13, 10, 0, tzinfo=dt.UTC)
+
+
+def load_demo_plan(organisation: Organisation) -> bool:
+    """Write and publish the leaders' plan for the latest closed demo wave, unless it has
+    one already. Returns whether it was made."""
+    wave = organisation.waves.filter(status=SurveyWave.CLOSED).order_by("-closes_on", "-pk").first()
+    if wave is None or ActionPlan.objects.filter(wave=wave).exists():
+        return False
+    leader = (
+        Membership.objects.filter(organisation=organisation, user__email=f"leader@{DOMAIN}")
+        .select_related("user")
+        .first()
+    )
+    actor = leader.user if leader is not None else None
+    with transaction.atomic():
+        save_summary(actor, wave, PLAN_SUMMARY)
+        for what, owner, due, status, scale in PLAN_ACTIONS:
+            add_action(actor, wave, what=what, owner=owner, due=due, status=status, scale=scale)
+        publish(actor, wave, now=PLAN_PUBLISHED)
+    return True
+
+
 def demo(seed: int = 2026, scale: int = 1) -> DemoOutcome:
     """Survey waves for the demo council, for `echoorg demo`. Every member is invited,
     so the waves grow with the organisation's `scale` by themselves."""
-    waves = load_demo_waves(Organisation.objects.get(slug=ORG_SLUG), seed=seed)
-    return DemoOutcome(
-        [f"Added {waves} culture-survey waves; the latest is open."] if waves else []
-    )
+    organisation = Organisation.objects.get(slug=ORG_SLUG)
+    waves = load_demo_waves(organisation, seed=seed)
+    lines = [f"Added {waves} culture-survey waves; the latest is open."] if waves else []
+    if load_demo_plan(organisation):
+        lines.append("Published the leaders' action plan for the latest closed wave.")
+    return DemoOutcome(lines)

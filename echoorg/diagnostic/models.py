@@ -389,3 +389,77 @@ class WaveFigures(models.Model):
 
     def __str__(self) -> str:
         return f"Figures of {self.wave_id}"
+
+
+class ActionPlan(models.Model):
+    """What leaders will do about a closed wave's results: "what you told us" and the
+    actions. Edited freely; staff see only a published version (`published_version`,
+    None when nothing is published or it was withdrawn)."""
+
+    wave = models.OneToOneField(
+        SurveyWave, on_delete=models.CASCADE, primary_key=True, related_name="action_plan"
+    )
+    summary = models.TextField(blank=True)
+    updated = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_version = models.ForeignKey(
+        "PublishedPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Action plan for {self.wave_id}"
+
+
+class PlannedAction(models.Model):
+    """One thing leaders will do: what, who owns it (a role or a name as typed), by when,
+    how far it has come, and optionally the scale of the results it answers."""
+
+    PLANNED, IN_PROGRESS, DONE = "planned", "in_progress", "done"
+    STATUSES = [(PLANNED, "Planned"), (IN_PROGRESS, "In progress"), (DONE, "Done")]
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(max_length=300)
+    owner = models.CharField(max_length=120)
+    due = models.DateField()
+    status = models.CharField(max_length=12, choices=STATUSES, default=PLANNED)
+    scale = models.CharField(max_length=100, blank=True)  # a scale id of the wave's instrument
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class PublishedPlan(models.Model):
+    """One published version of a plan, as staff read it: the plan's text and actions and
+    the whole organisation's suppressed figures, copied when it was published (so later
+    edits change nothing staff have been shown until the next publication). `withdrawn`
+    is set when leaders unpublish it."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    published = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField(blank=True)
+    # [{"what", "owner", "due" (ISO), "status", "scale", "scale_name"}], in the plan's order
+    actions = models.JSONField(default=list)
+    # echoorg.core.diagnostic.action_plan.OrganisationFigures.to_json()
+    figures = models.JSONField(default=dict)
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.plan}"

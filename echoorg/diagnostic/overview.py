@@ -2,7 +2,9 @@
 
 Leaders, the board (and facilitators and researchers) see the three systems of the latest
 closed wave for the whole organisation; those who run waves see the waves in progress with
-their response rates; anyone invited to an open wave sees it waiting for them.
+their response rates; anyone invited to an open wave sees it waiting for them; everyone sees
+the latest published results and action plan ("what staff said and what we will do") once
+leaders have published one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from echoorg.core.roles import allowed
 
 from .charts import circles_svg
 from .models import Invitation, SurveyWave
+from .plans import latest_published, published_version
 from .results import wave_results
 from .services import count_per_wave, with_answered
 
@@ -36,13 +39,26 @@ def panels(request, organisation, member) -> list[OverviewPanel]:
         found.append(
             OverviewPanel("diagnostic/overview_waiting.html", {"invitations": waiting}, order=5)
         )
+    if allowed(member.roles, "results.read_published"):
+        published = latest_published(organisation)
+        if published is not None:
+            found.append(
+                OverviewPanel(
+                    "diagnostic/overview_published.html",
+                    {"published": published, "may_view_plans": allowed(member.roles, "plan.view")},
+                    order=8,
+                )
+            )
     if allowed(member.roles, "survey.view"):
         latest = (
             organisation.waves.filter(status=SurveyWave.CLOSED)
             .order_by("-closes_on", "-pk")
             .first()
         )
-        context = {"wave": latest, "whole": None, "circles": None}
+        context = {"wave": latest, "whole": None, "circles": None, "plan_to_write": False}
+        if latest is not None and allowed(member.roles, "plan.write"):
+            # What to do next: tell staff what leaders will do about the latest results.
+            context["plan_to_write"] = published_version(latest) is None
         if latest is not None:
             whole = wave_results(latest)[0]  # the whole organisation heads the tree order
             context["whole"] = whole

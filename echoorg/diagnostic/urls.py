@@ -40,6 +40,29 @@ urlpatterns = [
         views.wave_psychometrics,
         name="wave_psychometrics",
     ),
+    # Action plans (leaders) and what is published of them (everyone).
+    path("o/<slug:slug>/surveys/<int:wave_id>/plan/", views.wave_plan, name="wave_plan"),
+    path(
+        "o/<slug:slug>/surveys/<int:wave_id>/plan/actions/<int:action_id>/",
+        views.wave_plan_action,
+        name="wave_plan_action",
+    ),
+    path(
+        "o/<slug:slug>/surveys/<int:wave_id>/plan/publish/",
+        views.wave_plan_publish,
+        name="wave_plan_publish",
+    ),
+    path(
+        "o/<slug:slug>/surveys/<int:wave_id>/plan/unpublish/",
+        views.wave_plan_unpublish,
+        name="wave_plan_unpublish",
+    ),
+    path("o/<slug:slug>/survey-results/", views.published_results, name="published_results"),
+    path(
+        "o/<slug:slug>/survey-results/<int:wave_id>/",
+        views.published_result,
+        name="published_result",
+    ),
     path("o/<slug:slug>/instruments/", views.instruments, name="instruments"),
     path("o/<slug:slug>/instruments/<str:key>/", views.instrument_detail, name="instrument"),
     # Answering a survey: a person's own list, and the link-token pages.

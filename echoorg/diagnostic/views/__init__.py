@@ -5,6 +5,14 @@ from .conversations import conversation_guide
 from .imports import wave_import, wave_import_job
 from .instruments import instrument_detail, instruments
 from .links import wave_links
+from .plans import (
+    published_result,
+    published_results,
+    wave_plan,
+    wave_plan_action,
+    wave_plan_publish,
+    wave_plan_unpublish,
+)
 from .results import (
     trends,
     wave_psychometrics,
@@ -18,6 +26,8 @@ __all__ = [
     "conversation_guide",
     "instrument_detail",
     "instruments",
+    "published_result",
+    "published_results",
     "trends",
     "wave_close",
     "wave_detail",
@@ -25,6 +35,10 @@ __all__ = [
     "wave_import_job",
     "wave_links",
     "wave_new",
+    "wave_plan",
+    "wave_plan_action",
+    "wave_plan_publish",
+    "wave_plan_unpublish",
     "wave_psychometrics",
     "wave_results_export",
     "wave_results_page",
