@@ -189,12 +189,29 @@ def test_a_wave_whose_instrument_states_no_direction_is_grey(login_as, facilitat
     for raw in data["scales"]:
         for key in ("direction", "meaning", "worth_looking_at", "conversation_guide"):
             raw.pop(key)
+    # Reworded: not the shipped instrument's items, so its meaning is not borrowed.
+    data["items"][0]["text"] += " (reworded by this organisation)"
     wave = make_closed_wave(
         org, units, "Old wave", dt.date(2026, 10, 23), 3, text=yaml.safe_dump(data)
     )
     html = page(login_as(facilitator), org, wave)
     assert "direction not stated" in html and "heat-neutral-" in html
     assert "heat-concern-" not in html and "Conversation guide for a team" not in html
+
+
+def test_a_wave_frozen_before_the_meaning_fields_borrows_the_shipped_ones(
+    login_as, facilitator, org, units
+):
+    data = yaml.safe_load(YAML)
+    for raw in data["scales"]:
+        for key in ("direction", "meaning", "worth_looking_at", "conversation_guide"):
+            raw.pop(key)
+    wave = make_closed_wave(
+        org, units, "Old wave", dt.date(2026, 10, 23), 3, text=yaml.safe_dump(data)
+    )
+    html = page(login_as(facilitator), org, wave)
+    assert "direction not stated" not in html
+    assert "heat-concern-" in html and "Conversation guide for a team" in html
 
 
 def test_a_conversation_guide_page_lists_its_questions(login_as, facilitator, org):
