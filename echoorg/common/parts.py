@@ -12,7 +12,8 @@ An app says what it brings with attributes on its AppConfig (all optional):
         demo = "echoorg.surveys.demo.load"         # (seed, scale=1) -> DemoOutcome
         encrypted = (EncryptedFields("surveys.Note", ("body",), "notes"),)
         overview = "echoorg.surveys.overview.panels"  # (request, org, member) -> [OverviewPanel]
-        development = "echoorg.surveys.development.items"  # (request, org, member) -> [DevelopmentItem]
+        # (request, org, member) -> [DevelopmentItem]
+        development = "echoorg.surveys.development.items"
 
 The shell (`echoorg.web`) reads them from INSTALLED_APPS in order, so a new part is one
 new folder and one line in settings; nothing else lists the apps. Read on every call

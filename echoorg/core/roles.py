@@ -69,6 +69,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     # organisation or its people). Facilitators add the organisation's own codes.
     "library.view": EVERYONE,
     "library.codes.manage": frozenset({FACILITATOR}),
+    # Leader development (issue 12). A reflection is its author's alone: the action lets a
+    # leader write their own; reading someone else's needs the author's share with that
+    # very mentor (checked per reflection in echoorg.development.services). Facilitators
+    # see uptake counts only, suppressed below five people per unit.
+    "development.own": frozenset({LEADER, MENTOR}),
+    "reflection.write": frozenset({LEADER}),
+    "reflection.mentor": frozenset({MENTOR}),
+    "reflection.uptake": frozenset({FACILITATOR}),
+    "reflection.words": frozenset({FACILITATOR}),
 }
 
 
