@@ -19,7 +19,9 @@ from echoorg.accounts.models import ApiToken
 from echoorg.concerns.models import Concern
 from echoorg.concerns.services import raise_concern
 from echoorg.core.diagnostic.instrument import shipped_instruments
-from echoorg.core.roles import ROLES
+from echoorg.core.roles import ROLES, allowed
+from echoorg.development.models import Reflection
+from echoorg.development.services import start_reflection
 from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
 from echoorg.web.api import api
@@ -38,6 +40,11 @@ NOBODY_ELSE = frozenset()
 # The person page: facilitators manage roles; guardians and the board confirm or decline a
 # request that someone become a guardian (issue 8, finding 6).
 PERSON_PAGE = frozenset({"facilitator", "guardian", "board"})
+# Leader development (issue 12): leaders write reflections, each their own; a mentor reads
+# only what a leader shared with them; facilitators see suppressed counts, never a text.
+LEADERS = frozenset({"leader"})
+MENTORS = frozenset({"mentor"})
+DEVELOPMENT = frozenset({"leader", "mentor"})
 
 
 @dataclass
@@ -117,6 +124,33 @@ def _own_concern_url(c: Context) -> str:
         with_receipt=False,
     )
     return reverse("my_concern", kwargs={"slug": home.slug, "reference": raised.concern.reference})
+
+
+def _may(c: Context, action: str) -> bool:
+    member = Membership.objects.filter(user=c.user, organisation=c.org).first() if c.user else None
+    return member is not None and allowed(member.roles, action)
+
+
+def _reflection_url(name: str, shared: bool = False) -> Callable[[Context], str]:
+    """A reflection of the context's organisation: the person's own when they may write
+    one (a leader), else one by the organisation's staff member; for the mentor's pages,
+    the staff member's reflection, shared with the person when they are a mentor there."""
+
+    def url(c: Context) -> str:
+        author = c.user if not shared and _may(c, "reflection.write") else c.member.user
+        found = Reflection.objects.filter(organisation=c.org, author=author).first()
+        if found is None:
+            found = start_reflection(author, c.org, title="Matrix reflection")
+        if shared and _may(c, "reflection.mentor"):
+            Reflection.objects.filter(pk=found.pk).update(shared_with=c.user)
+        return reverse(name, kwargs={"slug": c.slug, "reflection_id": found.pk})
+
+    return url
+
+
+def _api_reflection(path: str, shared: bool = False) -> Callable[[Context], str]:
+    page = _reflection_url("reflection", shared)
+    return lambda c: f"/api/organisations/{c.slug}/{path}/{page(c).rstrip('/').split('/')[-1]}"
 
 
 def _token_url(c: Context) -> str:
@@ -244,6 +278,18 @@ PAGES: dict[str, Rule] = {
     ),
     "library_cases_export": Rule("GET", _o("library_cases_export", fmt=lambda c: "csv"), MEMBERS),
     "library_case": Rule("GET", _o("library_case", case_id=lambda c: "mid-staffordshire"), MEMBERS),
+    # Leader development (issue 12).
+    "development": Rule("GET", _o("development"), DEVELOPMENT),
+    "reflection_new": Rule("GET", _o("reflection_new"), LEADERS),
+    "reflection": Rule("GET", _reflection_url("reflection"), LEADERS),
+    "reflection_share": Rule(
+        "POST", _reflection_url("reflection_share"), LEADERS, data={"action": "unshare"}
+    ),
+    "reflection_delete": Rule("GET", _reflection_url("reflection_delete"), LEADERS),
+    "reflections_shared": Rule("GET", _o("reflections_shared"), MENTORS),
+    "reflection_shared": Rule("GET", _reflection_url("reflection_shared", shared=True), MENTORS),
+    "reflection_words": Rule("GET", _o("reflection_words"), FACILITATORS),
+    "reflection_uptake": Rule("GET", _o("reflection_uptake"), FACILITATORS),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -285,6 +331,15 @@ PAGE_POSTS: dict[str, Rule] = {
     "concern_import": Rule("POST", _o("concern_import"), GUARDIANS, data={}),
     "concern_settings": Rule("POST", _o("concern_settings"), GUARDIANS, data={}),
     "library_taxonomy": Rule("POST", _o("library_taxonomy"), FACILITATORS, data={"id": ""}),
+    "reflection_new": Rule("POST", _o("reflection_new"), LEADERS, data={"title": ""}),
+    "reflection": Rule("POST", _reflection_url("reflection"), LEADERS, data={"title": ""}),
+    "reflection_delete": Rule("POST", _reflection_url("reflection_delete"), LEADERS, data={}),
+    "reflection_shared": Rule(
+        "POST", _reflection_url("reflection_shared", shared=True), MENTORS, data={"comment": ""}
+    ),
+    "reflection_words": Rule(
+        "POST", _o("reflection_words"), FACILITATORS, data={"at_risk": "bl*ah"}
+    ),
 }
 
 
@@ -384,6 +439,30 @@ API: dict[str, Rule] = {
     "GET /api/organisations/{slug}/concerns-statistics": Rule(
         "GET", _api("/organisations/{slug}/concerns-statistics"), CONCERN_STATS
     ),
+    "GET /api/organisations/{slug}/reflections": Rule(
+        "GET", _api("/organisations/{slug}/reflections"), LEADERS
+    ),
+    "POST /api/organisations/{slug}/reflections": Rule(
+        "POST",
+        _api("/organisations/{slug}/reflections"),
+        LEADERS,
+        data={"title": "Matrix", "answers": {}},
+    ),
+    "GET /api/organisations/{slug}/reflections/{reflection_id}": Rule(
+        "GET", _api_reflection("reflections"), LEADERS
+    ),
+    "PUT /api/organisations/{slug}/reflections/{reflection_id}": Rule(
+        "PUT", _api_reflection("reflections"), LEADERS, data={"title": "Matrix", "answers": {}}
+    ),
+    "GET /api/organisations/{slug}/shared-reflections": Rule(
+        "GET", _api("/organisations/{slug}/shared-reflections"), MENTORS
+    ),
+    "GET /api/organisations/{slug}/shared-reflections/{reflection_id}": Rule(
+        "GET", _api_reflection("shared-reflections", shared=True), MENTORS
+    ),
+    "GET /api/organisations/{slug}/reflection-uptake": Rule(
+        "GET", _api("/organisations/{slug}/reflection-uptake"), FACILITATORS
+    ),
 }
 
 
@@ -461,6 +540,8 @@ def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):
         data["organisation"] = slug
     if rule.method == "GET":
         return client.get(url)
+    if rule.method == "PUT":
+        return client.put(url, data=data, content_type="application/json")
     if api_call:
         return client.post(url, data=data, content_type="application/json")
     return client.post(url, data=data)

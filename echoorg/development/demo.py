@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from echoorg.common.parts import DemoOutcome
 from echoorg.core.demo import DOMAIN, ORG_SLUG
+from echoorg.core.roles import allowed
 from echoorg.orgs.models import Membership, Organisation
 
 from . import services
@@ -106,7 +107,7 @@ def demo(seed: int = 2026, scale: int = 1) -> DemoOutcome:
     mentor = Membership.objects.filter(organisation=organisation, user__email=f"mentor@{DOMAIN}")
     mentor = mentor.first()
     lines = ["Added the demo leader's reflection on a fictional incident."]
-    if mentor is not None and "mentor" in mentor.roles:
+    if mentor is not None and allowed(mentor.roles, "reflection.mentor"):
         services.share_reflection(leader.user, reflection, mentor.user_id)
         lines[0] = lines[0][:-1] + ", shared with the demo mentor."
     return DemoOutcome(lines)

@@ -41,6 +41,7 @@ from echoorg.core.diagnostic.anonymity import suppress_hierarchy
 from echoorg.core.roles import allowed
 from echoorg.core.text import normalise_name
 from echoorg.orgs.models import Membership, Organisation, Unit
+from echoorg.orgs.permissions import narrowed_to
 
 from .models import Reflection, ReflectionComment, WordLists
 
@@ -129,7 +130,7 @@ def mentors_for(organisation: Organisation, author: Any) -> list[Membership]:
     author (one query)."""
     return [
         m
-        for m in organisation.memberships.filter(roles__icontains='"mentor"')
+        for m in organisation.memberships.filter(narrowed_to("reflection.mentor"))
         .exclude(user=author)
         .select_related("user")
         .order_by("name", "pk")
