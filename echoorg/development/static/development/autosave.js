@@ -33,7 +33,8 @@
     firstChange = 0;
     var data = new FormData(form);
     data.set("action", "autosave");
-    fetch(form.action, {
+    // getAttribute: the form's buttons are named "action", which hides form.action.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
