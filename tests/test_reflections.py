@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from echoorg.audit.models import AuditEntry
+from echoorg.core.development.reflection_aid import default_word_lists
 from echoorg.development import services
 from echoorg.development.models import Reflection, ReflectionComment, WordLists
 from echoorg.orgs.models import Unit
@@ -389,6 +390,17 @@ def test_a_facilitator_edits_the_word_lists_and_the_change_is_audited(org, peopl
     assert "pupil* (1)" in page and "at risk (1)" in page
 
 
+def test_restoring_the_shipped_lists(org, people):
+    client = _client(people["facilitator"])
+    url = _url(org, "reflection_words")
+    client.post(url, {"at_risk": "pupil*", "reputation": "", "blame": "", "self_protection": ""})
+    assert WordLists.objects.get(organisation=org).entries["at_risk"] == ["pupil*"]
+    client.post(url, {"action": "restore", "at_risk": "ignored"})
+    assert WordLists.objects.get(organisation=org).entries == {}
+    assert services.word_lists_for(org) == default_word_lists()
+    assert AuditEntry.objects.filter(action="reflection.word_lists_changed").count() == 2
+
+
 def test_a_bad_word_list_is_refused_and_nothing_is_saved(org, people):
     client = _client(people["facilitator"])
     response = client.post(
@@ -448,7 +460,7 @@ def test_uptake_shows_the_total_when_every_group_is_large_enough(org, make_perso
 
 def test_uptake_of_a_few_reflections_shows_no_numbers(org, people, reflection):
     page = _client(people["facilitator"]).get(_url(org, "reflection_uptake")).content.decode()
-    assert "Fewer than 5" in page
+    assert "Hidden (small group)" in page
     assert "Tuesday" not in page
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from echoorg.common.parts import development_items
 from echoorg.core.development.reflection import GRID, grid_position
-from echoorg.core.development.reflection_aid import describe_draft
+from echoorg.core.development.reflection_aid import default_word_lists, describe_draft
 from echoorg.core.roles import allowed
 from echoorg.orgs.permissions import organisation_for
 
@@ -55,8 +55,8 @@ def _grid_view(answers: dict[str, str]) -> dict:
         cells.append(
             {
                 "position": position,
-                "x": 40 + x * 150,
-                "y": 20 + y * 110,
+                "x": 70 + x * 140,
+                "y": 30 + y * 100,
                 "before": before is not None and before.id == position.id,
                 "after": after is not None and after.id == position.id,
             }
@@ -308,6 +308,8 @@ def reflection_words(request: HttpRequest, slug: str) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         texts = {w.id: request.POST.get(w.id, "") for w in lists}
+        if request.POST.get("action") == "restore":
+            texts = {w.id: "\n".join(w.entries) for w in default_word_lists()}
         try:
             services.change_word_lists(request.user, org, texts)
         except services.ReflectionError as exc:

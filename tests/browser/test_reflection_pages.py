@@ -37,11 +37,15 @@ def _user(role: str) -> User:
     return User.objects.get(email=f"{role}@northmoor.example")
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, element: str | None = None) -> None:
     folder = os.environ.get("ECHOORG_REFLECT_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        path = str(Path(folder) / f"{name}.png")
+        if element:
+            page.locator(element).screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=True)
 
 
 def test_a_leader_writes_a_reflection_that_saves_as_they_type(web, demo):
@@ -84,6 +88,8 @@ def test_a_leader_writes_a_reflection_that_saves_as_they_type(web, demo):
     assert created.revision == 2
     web.check()
     _shot(page, "reflection-autosaved-1280")
+    _shot(page, "reflection-aid-1280", "#reflection-aid")
+    _shot(page, "reflection-status-1280", ".save-row + p")
 
     # After a reload everything typed is there, and the Save button still works.
     page.reload()
@@ -154,6 +160,8 @@ def test_every_development_page_is_clean_at_desktop_and_phone_width(open_browser
             if viewport is NARROW:
                 assert_no_horizontal_scroll(web.page, NARROW["width"])
             _shot(web.page, f"{name}-{width}")
+            if name in ("reflection", "shared-read"):
+                _shot(web.page, f"{name}-grid-{width}", "figure.uncertainty-grid >> nth=0")
         web.close()
 
 

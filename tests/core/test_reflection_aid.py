@@ -76,8 +76,8 @@ def test_the_description_counts_mentions_and_lists_unanswered_questions():
     assert (aid.at_risk, aid.threat) == (4, 2)
     assert aid.at_risk_share == 67
     assert aid.description == (
-        "In 20 words, the draft mentions the people at risk 4 times and reputation, blame "
-        "or self-protection 2 times in all."
+        "In 20 words, the draft mentions the people at risk 4 times, and reputation, blame "
+        "or self-protection 2 times."
     )
 
 
@@ -149,3 +149,11 @@ def test_a_broken_word_lists_document_is_refused(document, message):
     with pytest.raises(WordListError) as caught:
         parse_word_lists(document)
     assert message in str(caught.value)
+
+
+def test_a_list_never_mentioned_is_described_as_not_at_all():
+    aid = describe_draft(shipped_guide(), {"incident_why": "The child cried."}, LISTS)
+    assert aid.description == (
+        "In 3 words, the draft mentions the people at risk once, and reputation, blame or "
+        "self-protection not at all."
+    )

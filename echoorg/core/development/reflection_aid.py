@@ -196,7 +196,7 @@ class ReflectionAid:
 
 
 def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
+    return {0: "not at all", 1: "once"}.get(n, f"{n} times")
 
 
 def describe_draft(
@@ -247,7 +247,7 @@ def describe_draft(
     else:
         description = (
             f"In {len(words):,} words, the draft mentions the people at risk "
-            f"{_times(at_risk)} and {others} {_times(threat)} in all."
+            f"{_times(at_risk)}, and {others} {_times(threat)}."
         )
     return ReflectionAid(
         answered=answered,
