@@ -48,14 +48,17 @@ def _shot(page, name: str, element: str | None = None) -> None:
             page.screenshot(path=path, full_page=True)
 
 
-def test_a_leader_writes_a_reflection_that_saves_as_they_type(web, demo):
+@pytest.mark.parametrize("viewport", [None, NARROW], ids=["1280", "320"])
+def test_a_leader_writes_a_reflection_that_saves_as_they_type(open_browser, demo, viewport):
+    web = open_browser(viewport=viewport)
+    width = "320" if viewport else "1280"
     web.login_as(_user("leader"))
     page = web.page
     web.goto(f"/o/{SLUG}/development/")
     expect(heading(page)).to_have_text("My development")
     expect(page.get_by_role("link", name=re.compile("Weekend staffing"))).to_be_visible()
     web.check()
-    _shot(page, "development-1280")
+    _shot(page, f"development-{width}")
     web.submit(page.get_by_role("link", name="Start a new reflection"))
     page.get_by_label("Title").fill("The Monday bed meeting")
     page.get_by_label(re.compile("What happened")).fill("A fictional incident for the test.")
@@ -87,9 +90,11 @@ def test_a_leader_writes_a_reflection_that_saves_as_they_type(web, demo):
     assert created.answers["grid_before"] == "unsafe_certainty"
     assert created.revision == 2
     web.check()
-    _shot(page, "reflection-autosaved-1280")
-    _shot(page, "reflection-aid-1280", "#reflection-aid")
-    _shot(page, "reflection-status-1280", ".save-row + p")
+    if viewport is NARROW:
+        assert_no_horizontal_scroll(page, NARROW["width"])
+    _shot(page, f"reflection-autosaved-{width}")
+    _shot(page, f"reflection-aid-{width}", "#reflection-aid")
+    _shot(page, f"reflection-status-{width}", ".save-row + p")
 
     # After a reload everything typed is there, and the Save button still works.
     page.reload()
