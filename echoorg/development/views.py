@@ -68,6 +68,24 @@ def _aid(organisation, answers: dict[str, str]):
     return describe_draft(services.guide(), answers, services.word_lists_for(organisation))
 
 
+BAR_WIDTH = 180  # the longest bar of the aid's chart (SVG units)
+
+
+def _aid_bars(aid) -> list[dict]:
+    """The aid's mentions as bars: one per word list, the longest list BAR_WIDTH long."""
+    most = max((m.total for m in aid.mentions), default=0) or 1
+    return [
+        {
+            "label": m.list.label,
+            "total": m.total,
+            "width": round(BAR_WIDTH * m.total / most),
+            "y": 8 + i * 30,
+            "at_risk": m.list.id == "at_risk",
+        }
+        for i, m in enumerate(aid.mentions)
+    ]
+
+
 def _editor_context(org, reflection: Reflection, answers: dict[str, str], **extra) -> dict:
     guide = services.guide()
     steps = [
@@ -80,6 +98,7 @@ def _editor_context(org, reflection: Reflection, answers: dict[str, str], **extr
         }
         for step in guide.steps
     ]
+    aid = _aid(org, answers)
     return {
         "org": org,
         "reflection": reflection,
@@ -87,7 +106,8 @@ def _editor_context(org, reflection: Reflection, answers: dict[str, str], **extr
         "steps": steps,
         "grid": GRID,
         "grid_view": _grid_view(answers),
-        "aid": _aid(org, answers),
+        "aid": aid,
+        "aid_bars": _aid_bars(aid),
         "word_lists": services.word_lists_for(org),
         "saved_at": _saved_at(reflection),
         **extra,
@@ -193,6 +213,7 @@ def reflection(request: HttpRequest, slug: str, reflection_id: int) -> HttpRespo
         )
     if autosave:
         answers_now = found.answers
+        aid = _aid(org, answers_now)
         return JsonResponse(
             {
                 "saved_at": _saved_at(found),
@@ -200,7 +221,8 @@ def reflection(request: HttpRequest, slug: str, reflection_id: int) -> HttpRespo
                 "aid_html": render_to_string(
                     "development/_aid_body.html",
                     {
-                        "aid": _aid(org, answers_now),
+                        "aid": aid,
+                        "aid_bars": _aid_bars(aid),
                         "grid_view": _grid_view(answers_now),
                         "word_lists": services.word_lists_for(org),
                         "org": org,
