@@ -316,6 +316,22 @@ def test_audit_entries_never_hold_the_reflections_words(org, people, reflection)
         assert "private comment" not in dumped
 
 
+def test_the_organisations_audit_page_does_not_name_who_reflected(org, people, reflection):
+    """Facilitators read the organisation's audit trail; it must not undo the uptake
+    page's suppression by listing who started, shared or deleted a reflection."""
+    services.share_reflection(people["author"], reflection, people["mentor"].pk)
+    services.note_mentor_read(people["mentor"], reflection)
+    services.unshare_reflection(people["author"], reflection)
+    page = _client(people["facilitator"]).get(reverse("audit", args=[org.slug])).content.decode()
+    assert people["author"].full_name not in page
+    assert people["author"].email not in page
+    personal = AuditEntry.objects.filter(action__startswith="reflection.")
+    assert personal.count() == 4
+    assert all(
+        e.organisation_id is None and e.detail["in_organisation"] == org.pk for e in personal
+    )
+
+
 def test_reflection_text_is_not_in_the_database_in_plain_text(org, people, reflection):
     services.save_reflection(
         people["author"],

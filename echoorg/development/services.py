@@ -141,6 +141,16 @@ def mentors_for(organisation: Organisation, author: Any) -> list[Membership]:
 # -- writing ---------------------------------------------------------------------------
 
 
+def _personal(organisation_id: int) -> dict[str, Any]:
+    """Where a personal reflection's audit entries go: into the sealed trail, but not
+    under the organisation, whose audit page its facilitators read. Otherwise that page
+    would name each person who reflected, shared or was read by a mentor, and undo the
+    uptake page's rule that facilitators see counts of five or more only. They stay in
+    the sealed chain (`echoorg audit verify` checks them) for whoever runs echoorg, with
+    the organisation kept in the detail."""
+    return {"organisation": None, "in_organisation": organisation_id}
+
+
 def start_reflection(
     author: Any, organisation: Organisation, *, title: object, incident: object = ""
 ) -> Reflection:
@@ -160,7 +170,7 @@ def start_reflection(
         reflection.title = title
         reflection.answers = answers
         reflection.save()
-        record("reflection.started", actor=author, organisation=organisation, obj=reflection)
+        record("reflection.started", actor=author, obj=reflection, **_personal(organisation.pk))
     return reflection
 
 
@@ -242,7 +252,7 @@ def share_reflection(author: Any, reflection: Reflection, mentor_user_id: object
         record(
             "reflection.shared",
             actor=author,
-            organisation=reflection.organisation_id,
+            **_personal(reflection.organisation_id),
             obj=reflection,
             mentor=mentor.user_id,
             replaced=earlier,
@@ -263,7 +273,7 @@ def unshare_reflection(author: Any, reflection: Reflection) -> Reflection:
         record(
             "reflection.unshared",
             actor=author,
-            organisation=reflection.organisation_id,
+            **_personal(reflection.organisation_id),
             obj=reflection,
             mentor=earlier,
         )
@@ -277,7 +287,7 @@ def delete_reflection(author: Any, reflection: Reflection) -> None:
         record(
             "reflection.deleted",
             actor=author,
-            organisation=reflection.organisation_id,
+            **_personal(reflection.organisation_id),
             obj=reflection,
         )
         reflection.delete()
@@ -287,7 +297,7 @@ def note_mentor_read(mentor: Any, reflection: Reflection) -> None:
     record(
         "reflection.read_by_mentor",
         actor=mentor,
-        organisation=reflection.organisation_id,
+        **_personal(reflection.organisation_id),
         obj=reflection,
     )
 
@@ -309,7 +319,7 @@ def add_comment(mentor: Any, reflection: Reflection, body: object) -> Reflection
         record(
             "reflection.commented",
             actor=mentor,
-            organisation=reflection.organisation_id,
+            **_personal(reflection.organisation_id),
             obj=reflection,
         )
     return comment
