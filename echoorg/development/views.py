@@ -99,9 +99,18 @@ def _editor_context(org, reflection: Reflection, answers: dict[str, str], **extr
         for step in guide.steps
     ]
     aid = _aid(org, answers)
+    shared_name = ""
+    if reflection.shared_with_id:
+        # The mentor is usually among those listed for sharing (no extra query); a person
+        # who has lost the role or left is named from their membership, if any.
+        listed = {m.user_id: m.display_name for m in extra.get("mentors", [])}
+        shared_name = listed.get(reflection.shared_with_id) or services.author_names(
+            org, [reflection.shared_with_id]
+        ).get(reflection.shared_with_id, "a person who has left the organisation")
     return {
         "org": org,
         "reflection": reflection,
+        "shared_name": shared_name,
         "guide": guide,
         "steps": steps,
         "grid": GRID,
