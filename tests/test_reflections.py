@@ -297,6 +297,9 @@ def test_a_mentor_who_loses_the_role_loses_the_reflection(org, people, reflectio
     assert (
         _client(people["mentor"]).get(_url(org, "reflection_shared", reflection)).status_code == 403
     )
+    # The author still sees with whom it is shared, and can stop sharing.
+    page = _client(people["author"]).get(_url(org, "reflection", reflection)).content.decode()
+    assert f"Shared with <strong>{people['mentor'].full_name}</strong>" in page
 
 
 def test_audit_entries_never_hold_the_reflections_words(org, people, reflection):
