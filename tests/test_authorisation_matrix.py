@@ -19,7 +19,9 @@ from echoorg.accounts.models import ApiToken
 from echoorg.concerns.models import Concern
 from echoorg.concerns.services import raise_concern
 from echoorg.core.diagnostic.instrument import shipped_instruments
-from echoorg.core.roles import ROLES
+from echoorg.core.roles import ROLES, allowed
+from echoorg.development.models import Reflection
+from echoorg.development.services import start_reflection
 from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
 from echoorg.web.api import api
@@ -44,6 +46,10 @@ PERSON_PAGE = frozenset({"facilitator", "guardian", "board"})
 # tests/test_case_analysis.py).
 ANALYSIS_READERS = frozenset({"leader", "mentor"})
 LEADERS = frozenset({"leader"})
+# Leader development (issue 12): leaders write reflections, each their own; a mentor reads
+# only what a leader shared with them; facilitators see suppressed counts, never a text.
+MENTORS = frozenset({"mentor"})
+DEVELOPMENT = frozenset({"leader", "mentor"})
 
 
 @dataclass
@@ -198,6 +204,33 @@ def _a(name: str, **extra: Callable[[Context], object]) -> Callable[[Context], s
     return _o(name, analysis_id=lambda c: _matrix_analysis(c).pk, **extra)
 
 
+def _may(c: Context, action: str) -> bool:
+    member = Membership.objects.filter(user=c.user, organisation=c.org).first() if c.user else None
+    return member is not None and allowed(member.roles, action)
+
+
+def _reflection_url(name: str, shared: bool = False) -> Callable[[Context], str]:
+    """A reflection of the context's organisation: the person's own when they may write
+    one (a leader), else one by the organisation's staff member; for the mentor's pages,
+    the staff member's reflection, shared with the person when they are a mentor there."""
+
+    def url(c: Context) -> str:
+        author = c.user if not shared and _may(c, "reflection.write") else c.member.user
+        found = Reflection.objects.filter(organisation=c.org, author=author).first()
+        if found is None:
+            found = start_reflection(author, c.org, title="Matrix reflection")
+        if shared and _may(c, "reflection.mentor"):
+            Reflection.objects.filter(pk=found.pk).update(shared_with=c.user)
+        return reverse(name, kwargs={"slug": c.slug, "reflection_id": found.pk})
+
+    return url
+
+
+def _api_reflection(path: str, shared: bool = False) -> Callable[[Context], str]:
+    page = _reflection_url("reflection", shared)
+    return lambda c: f"/api/organisations/{c.slug}/{path}/{page(c).rstrip('/').split('/')[-1]}"
+
+
 def _token_url(c: Context) -> str:
     token, _ = ApiToken.issue(c.user, "matrix")
     return reverse("token_revoke", kwargs={"token_id": token.pk})
@@ -340,6 +373,18 @@ PAGES: dict[str, Rule] = {
     "analysis": Rule("GET", _a("analysis"), ANALYSIS_READERS),
     "analysis_pdf": Rule("GET", _a("analysis_pdf"), ANALYSIS_READERS),
     "analysis_step": Rule("GET", _a("analysis_step", step=lambda c: "facts"), LEADERS),
+    # Leader development (issue 12).
+    "development": Rule("GET", _o("development"), DEVELOPMENT),
+    "reflection_new": Rule("GET", _o("reflection_new"), LEADERS),
+    "reflection": Rule("GET", _reflection_url("reflection"), LEADERS),
+    "reflection_share": Rule(
+        "POST", _reflection_url("reflection_share"), LEADERS, data={"action": "unshare"}
+    ),
+    "reflection_delete": Rule("GET", _reflection_url("reflection_delete"), LEADERS),
+    "reflections_shared": Rule("GET", _o("reflections_shared"), MENTORS),
+    "reflection_shared": Rule("GET", _reflection_url("reflection_shared", shared=True), MENTORS),
+    "reflection_words": Rule("GET", _o("reflection_words"), FACILITATORS),
+    "reflection_uptake": Rule("GET", _o("reflection_uptake"), FACILITATORS),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -394,6 +439,15 @@ PAGE_POSTS: dict[str, Rule] = {
         _a("analysis_step", step=lambda c: "actions"),
         LEADERS,
         data={"action-0-action": "x", "action-0-owner": "", "action-0-due": "2027-01-01"},
+    ),
+    "reflection_new": Rule("POST", _o("reflection_new"), LEADERS, data={"title": ""}),
+    "reflection": Rule("POST", _reflection_url("reflection"), LEADERS, data={"title": ""}),
+    "reflection_delete": Rule("POST", _reflection_url("reflection_delete"), LEADERS, data={}),
+    "reflection_shared": Rule(
+        "POST", _reflection_url("reflection_shared", shared=True), MENTORS, data={"comment": ""}
+    ),
+    "reflection_words": Rule(
+        "POST", _o("reflection_words"), FACILITATORS, data={"at_risk": "bl*ah"}
     ),
 }
 
@@ -519,6 +573,30 @@ API: dict[str, Rule] = {
         LEADERS,
         data={"nonsense": "x"},
     ),
+    "GET /api/organisations/{slug}/reflections": Rule(
+        "GET", _api("/organisations/{slug}/reflections"), LEADERS
+    ),
+    "POST /api/organisations/{slug}/reflections": Rule(
+        "POST",
+        _api("/organisations/{slug}/reflections"),
+        LEADERS,
+        data={"title": "Matrix", "answers": {}},
+    ),
+    "GET /api/organisations/{slug}/reflections/{reflection_id}": Rule(
+        "GET", _api_reflection("reflections"), LEADERS
+    ),
+    "PUT /api/organisations/{slug}/reflections/{reflection_id}": Rule(
+        "PUT", _api_reflection("reflections"), LEADERS, data={"title": "Matrix", "answers": {}}
+    ),
+    "GET /api/organisations/{slug}/shared-reflections": Rule(
+        "GET", _api("/organisations/{slug}/shared-reflections"), MENTORS
+    ),
+    "GET /api/organisations/{slug}/shared-reflections/{reflection_id}": Rule(
+        "GET", _api_reflection("shared-reflections", shared=True), MENTORS
+    ),
+    "GET /api/organisations/{slug}/reflection-uptake": Rule(
+        "GET", _api("/organisations/{slug}/reflection-uptake"), FACILITATORS
+    ),
 }
 
 
@@ -596,6 +674,8 @@ def _request(client: Client, rule: Rule, url: str, api_call: bool, slug: str):
         data["organisation"] = slug
     if rule.method == "GET":
         return client.get(url)
+    if rule.method == "PUT":
+        return client.put(url, data=data, content_type="application/json")
     if api_call:
         return client.post(url, data=data, content_type="application/json")
     return client.post(url, data=data)

@@ -34,6 +34,7 @@ from echoorg.concerns.services import add_attachment, add_event, raise_concern, 
 from echoorg.core.demo import DOMAIN, ORG_SLUG
 from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.roles import ROLES
+from echoorg.development.models import Reflection
 from echoorg.diagnostic.models import Invitation, SurveyWave
 from echoorg.diagnostic.results import forget_stored_figures
 from echoorg.diagnostic.services import answered_count
@@ -207,6 +208,32 @@ BUDGETS: dict[str, int] = {
     "POST concern_learning: share a concluded case": 18,
     "POST wave_plan: add an action": 19,
     "POST wave_plan: save what we heard": 18,
+    # Leader development (issue 12).
+    "GET development": 7,
+    "GET reflection_new": 6,
+    "GET reflection": 11,
+    "POST reflection_share": 14,
+    "GET reflection_delete": 7,
+    "GET reflections_shared": 8,
+    "GET reflection_shared": 14,
+    "GET reflection_words": 7,
+    "GET reflection_uptake": 8,
+    "POST reflection_new": 6,
+    "POST reflection": 12,
+    "POST reflection_delete": 7,
+    "POST reflection_shared": 9,
+    "POST reflection_words": 7,
+    "GET /api/organisations/{slug}/reflections": 6,
+    "POST /api/organisations/{slug}/reflections": 20,
+    "GET /api/organisations/{slug}/reflections/{reflection_id}": 7,
+    "PUT /api/organisations/{slug}/reflections/{reflection_id}": 11,
+    "GET /api/organisations/{slug}/shared-reflections": 7,
+    "GET /api/organisations/{slug}/shared-reflections/{reflection_id}": 12,
+    "GET /api/organisations/{slug}/reflection-uptake": 7,
+    "POST reflection_new: start a reflection": 13,
+    "POST reflection: save a draft": 10,
+    "POST reflection_share: share with a mentor": 17,
+    "POST reflection_words: change a word list": 21,
 }
 
 # Routes that belong to a wave still collecting answers through echoorg's links, and to
@@ -495,7 +522,54 @@ def _leaders_analysis(demo: Demo):
     return CaseAnalysis.objects.get(organisation=demo.org, author=demo.accounts["leader"])
 
 
+def _demo_reflection(demo: Demo) -> Reflection:
+    """The demo leader's reflection (on a fictional incident, shared with the mentor)."""
+    return Reflection.objects.get(organisation=demo.org, author=demo.accounts["leader"])
+
+
 WRITES: dict[str, Write] = {
+    "POST reflection_new: start a reflection": Write(
+        "leader",
+        lambda client, demo: (
+            _o("reflection_new", demo),
+            {"title": "Budget reflection", "incident": "A fictional incident."},
+        ),
+        302,
+    ),
+    "POST reflection: save a draft": Write(
+        "leader",
+        lambda client, demo: (
+            _o("reflection", demo, reflection_id=_demo_reflection(demo).pk),
+            {
+                "title": "Budget reflection",
+                "revision": str(_demo_reflection(demo).revision),
+                "answer_incident_why": "It still matters.",
+                "answer_grid_after": "safe_uncertainty",
+            },
+        ),
+        302,
+    ),
+    "POST reflection_share: share with a mentor": Write(
+        "leader",
+        lambda client, demo: (
+            _o("reflection_share", demo, reflection_id=_demo_reflection(demo).pk),
+            {"action": "share", "mentor": demo.accounts["mentor"].pk},
+        ),
+        302,
+    ),
+    "POST reflection_words: change a word list": Write(
+        "facilitator",
+        lambda client, demo: (
+            _o("reflection_words", demo),
+            {
+                "at_risk": "pupil*\nat risk",
+                "reputation": "press",
+                "blame": "",
+                "self_protection": "",
+            },
+        ),
+        302,
+    ),
     "POST people: add a person": Write(
         "facilitator",
         lambda client, demo: (

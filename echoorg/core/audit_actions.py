@@ -111,6 +111,37 @@ ACTIONS: dict[str, ActionLabel] = {
         "Added the worked example of a case analysis",
         "A fictional worked example that leaders and mentors can read.",
     ),
+    # Leader development: never the reflection's words, only who shared it with whom.
+    "reflection.started": ActionLabel(
+        "Started a reflection",
+        "A leader began a guided critical reflection; its words are private and encrypted, "
+        "and never written to the audit trail.",
+    ),
+    "reflection.deleted": ActionLabel(
+        "Deleted a reflection", "The author removed one of their reflections for good."
+    ),
+    "reflection.shared": ActionLabel(
+        "Shared a reflection with a mentor",
+        "The author let the named mentor read the reflection (and comment on it); nobody "
+        "else can read it.",
+    ),
+    "reflection.unshared": ActionLabel(
+        "Stopped sharing a reflection",
+        "The mentor who could read the reflection no longer can.",
+    ),
+    "reflection.read_by_mentor": ActionLabel(
+        "A mentor read a shared reflection",
+        "Recorded so the author can see when their mentor opened it.",
+    ),
+    "reflection.commented": ActionLabel(
+        "A mentor commented on a shared reflection",
+        "The comment is encrypted and shown only to the author and that mentor.",
+    ),
+    "reflection.word_lists_changed": ActionLabel(
+        "Changed the reflection aid's word lists",
+        "A facilitator changed the words the reflection aid counts for this organisation; "
+        "the lists changed and their numbers of entries are noted.",
+    ),
     "api_token.created": ActionLabel(
         "Created an API token",
         "A key that lets another system (HR, a survey tool) act as this person.",

@@ -84,6 +84,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "analysis.write": frozenset({LEADER}),
     # May be named as the mentor an analysis is shared with.
     "analysis.mentor": frozenset({MENTOR}),
+    # Leader development (issue 12). A reflection is its author's alone: the action lets a
+    # leader write their own; reading someone else's needs the author's share with that
+    # very mentor (checked per reflection in echoorg.development.services). Facilitators
+    # see uptake counts only, suppressed below five people per unit.
+    "development.own": frozenset({LEADER, MENTOR}),
+    "reflection.write": frozenset({LEADER}),
+    "reflection.mentor": frozenset({MENTOR}),
+    "reflection.uptake": frozenset({FACILITATOR}),
+    "reflection.words": frozenset({FACILITATOR}),
 }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "echoorg.concerns",
     "echoorg.library",
     "echoorg.analysis",
+    "echoorg.development",
 ]
 
 MIDDLEWARE = [

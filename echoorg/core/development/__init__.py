@@ -1,0 +1,2 @@
+"""Leader development: guided critical reflection (and, beside it, case analysis and
+scenarios). Plain Python, no Django."""

@@ -1,0 +1,1 @@
+"""Leader development: guided critical reflection, and each person's "My development" page."""
