@@ -70,6 +70,15 @@ ACTIONS: dict[str, ActionLabel] = {
         "A facilitator added a code of the organisation's own beside the shipped codebook, "
         "which stays as published.",
     ),
+    "scenario.started": ActionLabel(
+        "Started a branching scenario",
+        "A leader began practising a fictional scenario; their choices stay visible to them "
+        "alone. The scenario's name is shown.",
+    ),
+    "scenario.finished": ActionLabel(
+        "Finished a branching scenario",
+        "The person reached the scenario's debrief; the ending they reached is shown.",
+    ),
     "api_token.created": ActionLabel(
         "Created an API token",
         "A key that lets another system (HR, a survey tool) act as this person.",

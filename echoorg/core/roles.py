@@ -69,6 +69,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     # organisation or its people). Facilitators add the organisation's own codes.
     "library.view": EVERYONE,
     "library.codes.manage": frozenset({FACILITATOR}),
+    # Branching scenarios (issue 12): leaders practise hard decisions; facilitators, who
+    # run them with groups, and mentors, who discuss them with leaders, play them too.
+    # Each person sees only their own plays.
+    "scenarios.play": frozenset({FACILITATOR, LEADER, MENTOR}),
 }
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "echoorg.diagnostic",
     "echoorg.concerns",
     "echoorg.library",
+    "echoorg.scenarios",
 ]
 
 MIDDLEWARE = [
