@@ -22,6 +22,9 @@ from echoorg.core.diagnostic.instrument import shipped_instruments
 from echoorg.core.roles import ROLES
 from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
+from echoorg.scenarios.demo import DEMO_PATH
+from echoorg.scenarios.models import Play
+from echoorg.scenarios.services import make_choice, start_play
 from echoorg.web.api import api
 
 EVERY_ROLE = frozenset(ROLES)
@@ -35,6 +38,7 @@ GUARDIANS = frozenset({"guardian"})
 CONCERN_STATS = frozenset({"facilitator", "leader", "guardian", "board"})
 RETURNS = frozenset({"guardian", "board"})
 NOBODY_ELSE = frozenset()
+SCENARIO_PLAYERS = frozenset({"facilitator", "leader", "mentor"})
 # The person page: facilitators manage roles; guardians and the board confirm or decline a
 # request that someone become a guardian (issue 8, finding 6).
 PERSON_PAGE = frozenset({"facilitator", "guardian", "board"})
@@ -117,6 +121,23 @@ def _own_concern_url(c: Context) -> str:
         with_receipt=False,
     )
     return reverse("my_concern", kwargs={"slug": home.slug, "reference": raised.concern.reference})
+
+
+def _own_play(c: Context, finished: bool = False) -> Play:
+    """The person's own play of a scenario in the context's organisation (made directly,
+    whatever their role, so that roles without the right meet a refusal, not an absent
+    play); someone else's play when they are not a member there (they must find nothing)."""
+    member = c.org.memberships.filter(user=c.user).first() if c.user else None
+    member = member or c.member
+    play = start_play(None, c.org, member, "neonatal-unit")
+    if finished and not play.finished:
+        for index in DEMO_PATH:
+            make_choice(None, play, play.choices.count() + 1, index)
+    return play
+
+
+def _play_url(name: str, finished: bool = False) -> Callable[[Context], str]:
+    return lambda c: reverse(name, kwargs={"slug": c.slug, "play_id": _own_play(c, finished).pk})
 
 
 def _token_url(c: Context) -> str:
@@ -244,6 +265,12 @@ PAGES: dict[str, Rule] = {
     ),
     "library_cases_export": Rule("GET", _o("library_cases_export", fmt=lambda c: "csv"), MEMBERS),
     "library_case": Rule("GET", _o("library_case", case_id=lambda c: "mid-staffordshire"), MEMBERS),
+    "scenarios": Rule("GET", _o("scenarios"), SCENARIO_PLAYERS),
+    "scenario_start": Rule(
+        "POST", _o("scenario_start", scenario_id=lambda c: "outsourced-placement"), SCENARIO_PLAYERS
+    ),
+    "scenario_play": Rule("GET", _play_url("scenario_play"), SCENARIO_PLAYERS),
+    "scenario_debrief": Rule("GET", _play_url("scenario_debrief", True), SCENARIO_PLAYERS),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -285,6 +312,9 @@ PAGE_POSTS: dict[str, Rule] = {
     "concern_import": Rule("POST", _o("concern_import"), GUARDIANS, data={}),
     "concern_settings": Rule("POST", _o("concern_settings"), GUARDIANS, data={}),
     "library_taxonomy": Rule("POST", _o("library_taxonomy"), FACILITATORS, data={"id": ""}),
+    "scenario_play": Rule(
+        "POST", _play_url("scenario_play"), SCENARIO_PLAYERS, data={"step": "1", "choice": "0"}
+    ),
 }
 
 
@@ -383,6 +413,29 @@ API: dict[str, Rule] = {
     ),
     "GET /api/organisations/{slug}/concerns-statistics": Rule(
         "GET", _api("/organisations/{slug}/concerns-statistics"), CONCERN_STATS
+    ),
+    "GET /api/organisations/{slug}/scenarios": Rule(
+        "GET", _api("/organisations/{slug}/scenarios"), SCENARIO_PLAYERS
+    ),
+    "GET /api/organisations/{slug}/scenario-plays": Rule(
+        "GET", _api("/organisations/{slug}/scenario-plays"), SCENARIO_PLAYERS
+    ),
+    "POST /api/organisations/{slug}/scenario-plays": Rule(
+        "POST",
+        _api("/organisations/{slug}/scenario-plays"),
+        SCENARIO_PLAYERS,
+        data={"scenario": "acute-ward-targets"},
+    ),
+    "GET /api/organisations/{slug}/scenario-plays/{play_id}": Rule(
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/scenario-plays/{_own_play(c).pk}",
+        SCENARIO_PLAYERS,
+    ),
+    "POST /api/organisations/{slug}/scenario-plays/{play_id}/choices": Rule(
+        "POST",
+        lambda c: f"/api/organisations/{c.slug}/scenario-plays/{_own_play(c).pk}/choices",
+        SCENARIO_PLAYERS,
+        data={"step": 1, "index": 0},
     ),
 }
 
