@@ -73,6 +73,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # run them with groups, and mentors, who discuss them with leaders, play them too.
     # Each person sees only their own plays.
     "scenarios.play": frozenset({FACILITATOR, LEADER, MENTOR}),
+    # Workshop mode: a facilitator runs a scenario live for a room, whose participants
+    # join with a code and no account.
+    "scenarios.facilitate": frozenset({FACILITATOR}),
 }
 
 

@@ -12,4 +12,7 @@ class ScenariosConfig(AppConfig):
     api_router = "echoorg.scenarios.api.router"
     demo = "echoorg.scenarios.demo.load"
     development = "echoorg.scenarios.development.items"
-    navigation = (NavigationEntry("Scenarios", "scenarios", "scenarios.play", order=320),)
+    navigation = (
+        NavigationEntry("Scenarios", "scenarios", "scenarios.play", order=320),
+        NavigationEntry("Workshops", "workshops", "scenarios.facilitate", order=330),
+    )

@@ -71,3 +71,87 @@ class ChoiceMade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} step {self.step}: {self.text}"
+
+
+class Workshop(models.Model):
+    """A scenario run live by a facilitator for a room: participants join with `code`
+    from their phones, without an account, and vote at each choice."""
+
+    OPEN = "open"
+    FINISHED = "finished"
+    STATUSES = [(OPEN, "Running"), (FINISHED, "Finished")]
+
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="scenario_workshops"
+    )
+    facilitator = models.ForeignKey(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="scenario_workshops"
+    )
+    scenario = models.CharField(max_length=80)
+    code = models.CharField(max_length=12, unique=True)
+    # A random key mixed into participants' digests, so a browser's votes in two
+    # workshops cannot be matched (never shown).
+    key = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=STATUSES, default=OPEN)
+    state = models.TextField()
+    passage = models.JSONField(default=dict)
+    start_systems = models.JSONField(default=dict)
+    step = models.PositiveIntegerField(default=1)  # the decision the room is voting on
+    ending = models.CharField(max_length=80, blank=True)
+    ending_title = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.scenario} workshop {self.code}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status == self.FINISHED
+
+
+class WorkshopStep(models.Model):
+    """A decision the room took: the options it had, how the votes split (counts only),
+    the option followed and whether the majority or the facilitator decided."""
+
+    MAJORITY = "majority"
+    FACILITATOR = "facilitator"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="steps")
+    step = models.PositiveIntegerField()
+    knot = models.CharField(max_length=100)
+    options = models.JSONField(default=list)  # the option texts, in order
+    votes = models.JSONField(default=list)  # one count per option
+    choice_index = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    codes = models.JSONField(default=list)
+    decided_by = models.CharField(max_length=20)
+    threat = models.SmallIntegerField()
+    drive = models.SmallIntegerField()
+    soothing = models.SmallIntegerField()
+    safety = models.SmallIntegerField()
+
+    class Meta:
+        ordering = ["step"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "step"], name="one_room_choice_per_step")
+        ]
+
+
+class WorkshopVote(models.Model):
+    """One participant's vote on the step being decided. Only a digest of the browser's
+    random token is kept; no account, address, browser description or time. The rows of a
+    step are deleted once the room has decided (its counts stay on WorkshopStep)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="votes")
+    step = models.PositiveIntegerField()
+    participant = models.CharField(max_length=64)
+    choice_index = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "step", "participant"], name="one_vote_per_participant"
+            )
+        ]

@@ -20,7 +20,7 @@ from echoorg.core.scenarios.story import SYSTEMS, ScenarioError, choose, start
 from echoorg.orgs.models import Membership, Organisation
 
 from .catalogue import Scenario, scenario, scenarios
-from .models import ChoiceMade, Play
+from .models import ChoiceMade, Play, Workshop, WorkshopStep
 
 
 class StaleChoice(Exception):
@@ -38,10 +38,11 @@ def plays_of(member: Membership) -> list[Play]:
     return list(Play.objects.filter(member=member).order_by("-updated_at", "-pk"))
 
 
-def scenario_of(play: Play) -> Scenario:
-    found = scenario(play.scenario)
+def scenario_of(played: Play | Workshop) -> Scenario:
+    """The shipped scenario a play or a workshop runs."""
+    found = scenario(played.scenario)
     if found is None:
-        raise ScenarioError(f"The scenario {play.scenario!r} is no longer shipped.")
+        raise ScenarioError(f"The scenario {played.scenario!r} is no longer shipped.")
     return found
 
 
@@ -125,8 +126,11 @@ def make_choice(user: Any, play: Play, step: int, index: int) -> ChoiceMade:
     return made
 
 
-def trajectory(play: Play, choices: list[ChoiceMade]) -> list[dict[str, int]]:
-    """The three systems and safety at the start and after each choice."""
+def trajectory(
+    play: Play | Workshop, choices: list[ChoiceMade] | list[WorkshopStep]
+) -> list[dict[str, int]]:
+    """The three systems and safety at the start and after each choice (a learner's, or a
+    workshop room's)."""
     steps = [dict(play.start_systems)]
     for c in choices:
         steps.append(
@@ -151,7 +155,9 @@ class PatternLink:
 EVENTS_PER_CODE = 4
 
 
-def pattern_links(organisation: Organisation, choices: list[ChoiceMade]) -> list[PatternLink]:
+def pattern_links(
+    organisation: Organisation, choices: list[ChoiceMade] | list[WorkshopStep]
+) -> list[PatternLink]:
     """For each code the choices were tagged with (in order of first use), where the case
     library shows the same pattern in real inquiries."""
     lib = library()
