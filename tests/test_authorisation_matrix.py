@@ -23,7 +23,8 @@ from echoorg.core.roles import ROLES
 from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
 from echoorg.scenarios.demo import DEMO_PATH
-from echoorg.scenarios.models import Play
+from echoorg.scenarios.models import Play, Workshop
+from echoorg.scenarios.workshops import decide, start_workshop
 from echoorg.scenarios.services import make_choice, start_play
 from echoorg.web.api import api
 
@@ -138,6 +139,29 @@ def _own_play(c: Context, finished: bool = False) -> Play:
 
 def _play_url(name: str, finished: bool = False) -> Callable[[Context], str]:
     return lambda c: reverse(name, kwargs={"slug": c.slug, "play_id": _own_play(c, finished).pk})
+
+
+def _workshop(c: Context, finished: bool = False) -> Workshop:
+    """A workshop of the context's organisation, run by one of its members (finished: the
+    room has taken every decision, each the first option)."""
+    found = Workshop.objects.filter(
+        organisation=c.org, status=Workshop.FINISHED if finished else Workshop.OPEN
+    ).first()
+    if found is None:
+        found = start_workshop(None, c.org, c.member, "acute-ward-targets")
+        while finished and not found.finished:
+            decide(None, found, found.step, 0)
+    return found
+
+
+def _workshop_url(name: str, finished: bool = False) -> Callable[[Context], str]:
+    return lambda c: reverse(
+        name, kwargs={"slug": c.slug, "workshop_id": _workshop(c, finished).pk}
+    )
+
+
+def _room_url(name: str) -> Callable[[Context], str]:
+    return lambda c: reverse(name, kwargs={"code": _workshop(c).code})
 
 
 def _token_url(c: Context) -> str:
@@ -271,6 +295,16 @@ PAGES: dict[str, Rule] = {
     ),
     "scenario_play": Rule("GET", _play_url("scenario_play"), SCENARIO_PLAYERS),
     "scenario_debrief": Rule("GET", _play_url("scenario_debrief", True), SCENARIO_PLAYERS),
+    "workshops": Rule("GET", _o("workshops"), FACILITATORS),
+    "workshop": Rule("GET", _workshop_url("workshop"), FACILITATORS),
+    "workshop_status": Rule("GET", _workshop_url("workshop_status"), FACILITATORS),
+    "workshop_debrief": Rule("GET", _workshop_url("workshop_debrief", True), FACILITATORS),
+    # Participants join with the code alone, no account (workshop mode).
+    "workshop_join": Rule("GET", lambda c: reverse("workshop_join"), PUBLIC, org_scoped=False),
+    "workshop_room": Rule("GET", _room_url("workshop_room"), PUBLIC, org_scoped=False),
+    "workshop_room_status": Rule(
+        "GET", _room_url("workshop_room_status"), PUBLIC, org_scoped=False
+    ),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -314,6 +348,16 @@ PAGE_POSTS: dict[str, Rule] = {
     "library_taxonomy": Rule("POST", _o("library_taxonomy"), FACILITATORS, data={"id": ""}),
     "scenario_play": Rule(
         "POST", _play_url("scenario_play"), SCENARIO_PLAYERS, data={"step": "1", "choice": "0"}
+    ),
+    "workshops": Rule("POST", _o("workshops"), FACILITATORS, data={"scenario": ""}),
+    "workshop": Rule(
+        "POST", _workshop_url("workshop"), FACILITATORS, data={"step": "1", "pick": "majority"}
+    ),
+    "workshop_join": Rule(
+        "POST", lambda c: reverse("workshop_join"), PUBLIC, org_scoped=False, data={"code": "x"}
+    ),
+    "workshop_room": Rule(
+        "POST", _room_url("workshop_room"), PUBLIC, org_scoped=False, data={"step": "1"}
     ),
 }
 
