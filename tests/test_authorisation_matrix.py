@@ -24,8 +24,8 @@ from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
 from echoorg.scenarios.demo import DEMO_PATH
 from echoorg.scenarios.models import Play, Workshop
-from echoorg.scenarios.workshops import decide, start_workshop
 from echoorg.scenarios.services import make_choice, start_play
+from echoorg.scenarios.workshops import decide, start_workshop
 from echoorg.web.api import api
 
 EVERY_ROLE = frozenset(ROLES)

@@ -52,7 +52,7 @@ def test_a_facilitator_and_three_phones_run_a_workshop_to_its_debrief(open_brows
     screen.check()
 
     phones = []
-    for n in range(3):
+    for _ in range(3):
         phone = open_browser(viewport=PHONE)
         phone.goto("/w/")
         phone.check()
