@@ -475,6 +475,14 @@ API: dict[str, Rule] = {
         lambda c: f"/api/organisations/{c.slug}/scenario-plays/{_own_play(c).pk}",
         SCENARIO_PLAYERS,
     ),
+    "GET /api/organisations/{slug}/workshops": Rule(
+        "GET", _api("/organisations/{slug}/workshops"), FACILITATORS
+    ),
+    "GET /api/organisations/{slug}/workshops/{workshop_id}": Rule(
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/workshops/{_workshop(c, True).pk}",
+        FACILITATORS,
+    ),
     "POST /api/organisations/{slug}/scenario-plays/{play_id}/choices": Rule(
         "POST",
         lambda c: f"/api/organisations/{c.slug}/scenario-plays/{_own_play(c).pk}/choices",

@@ -168,6 +168,8 @@ BUDGETS: dict[str, int] = {
     "POST /api/organisations/{slug}/scenario-plays": 16,
     "GET /api/organisations/{slug}/scenario-plays/{play_id}": 8,
     "POST /api/organisations/{slug}/scenario-plays/{play_id}/choices": 15,
+    "GET /api/organisations/{slug}/workshops": 6,
+    "GET /api/organisations/{slug}/workshops/{workshop_id}": 7,
     "GET workshops": 7,
     "GET workshop": 8,
     "GET workshop_status": 7,

@@ -168,3 +168,17 @@ def test_only_facilitators_run_workshops(login_as, org, other_org, facilitator, 
     outsider = login_as(make_person(other_org, "facilitator"))
     assert outsider.get(reverse("workshop", args=[org.slug, workshop.pk])).status_code == 404
     assert outsider.get(reverse("workshop", args=[other_org.slug, workshop.pk])).status_code == 404
+
+
+def test_the_api_gives_the_room_s_path_with_small_counts_hidden(login_as, org, facilitator):
+    screen = login_as(facilitator)
+    workshop = _start(screen, org)
+    for _ in range(3):
+        _vote(_participant(workshop), workshop, 0)
+    _decide(screen, org, workshop)
+    found = screen.get(f"/api/organisations/{org.slug}/workshops/{workshop.pk}").json()
+    assert found["code"] == workshop.code and found["step"] == 2
+    assert found["steps"][0]["votes"] == ["3", "fewer than 3"]
+    assert found["steps"][0]["decided_by"] == "majority"
+    listed = screen.get(f"/api/organisations/{org.slug}/workshops").json()
+    assert [w["id"] for w in listed] == [workshop.pk]

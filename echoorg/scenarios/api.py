@@ -1,5 +1,6 @@
-"""API endpoints for branching scenarios: the shipped scenarios, and the caller's own
-plays (start, read, choose). Another person's play is "not found", whatever the role."""
+"""API endpoints for branching scenarios: the shipped scenarios, the caller's own plays
+(start, read, choose; another person's play is "not found", whatever the role), and the
+organisation's workshops for facilitators (the room's path and vote splits)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from echoorg.core.scenarios.story import ScenarioError
+from echoorg.core.scenarios.workshop import vote_split
 from echoorg.orgs.permissions import organisation_for
 
 from . import services
 from .catalogue import scenario, scenarios
-from .models import Play
+from .models import Play, Workshop
 
 router = Router(tags=["scenarios"])
 ACTION = "scenarios.play"
@@ -158,3 +160,77 @@ def make_choice(request: HttpRequest, slug: str, play_id: int, payload: ChoiceIn
     except ScenarioError as exc:
         raise HttpError(400, str(exc))
     return _detail(play)
+
+
+class WorkshopStepOut(Schema):
+    step: int
+    text: str = Field(description="The option the room followed.")
+    decided_by: str = Field(description='"majority" or "facilitator".')
+    codes: list[str]
+    votes: list[str] = Field(
+        description="How the votes split, one label per option; counts under three are "
+        '"fewer than 3".'
+    )
+    options: list[str]
+
+
+class WorkshopOut(Schema):
+    id: int
+    scenario: str
+    code: str
+    status: str
+    step: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    ending_title: str
+
+
+class WorkshopDetailOut(WorkshopOut):
+    steps: list[WorkshopStepOut]
+
+
+def _workshop_out(w: Workshop) -> dict:
+    return {
+        "id": w.pk,
+        "scenario": w.scenario,
+        "code": w.code,
+        "status": w.status,
+        "step": w.step,
+        "started_at": w.started_at,
+        "finished_at": w.finished_at,
+        "ending_title": w.ending_title,
+    }
+
+
+@router.get("/organisations/{slug}/workshops", response=list[WorkshopOut])
+def list_workshops(request: HttpRequest, slug: str):
+    """The organisation's scenario workshops, newest first (facilitators)."""
+    org, _ = organisation_for(request.auth, slug, "scenarios.facilitate")
+    return [
+        _workshop_out(w)
+        for w in Workshop.objects.filter(organisation=org).order_by("-started_at")[:200]
+    ]
+
+
+@router.get("/organisations/{slug}/workshops/{workshop_id}", response=WorkshopDetailOut)
+def get_workshop(request: HttpRequest, slug: str, workshop_id: int):
+    """A workshop with the room's path and how the votes split at each decision (counts
+    under three as "fewer than 3"; never who voted)."""
+    org, _ = organisation_for(request.auth, slug, "scenarios.facilitate")
+    found = Workshop.objects.filter(pk=workshop_id, organisation=org).first()
+    if found is None:
+        raise Http404("No such workshop.")
+    return {
+        **_workshop_out(found),
+        "steps": [
+            {
+                "step": s.step,
+                "text": s.text,
+                "decided_by": s.decided_by,
+                "codes": s.codes,
+                "votes": list(vote_split(s.votes).options),
+                "options": s.options,
+            }
+            for s in found.steps.all()
+        ],
+    }
