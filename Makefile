@@ -10,7 +10,7 @@ PIP_FLAGS ?= --disable-pip-version-check -q
 # fixtures such as the demo load once); TEST_WORKERS=0 runs the suite in this one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench lint install install-dev clean
+.PHONY: run test bench lint install install-dev clean scenarios scenario-paths
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "echoorg needs Python 3.11 or newer; none was found." >&2; exit 1; fi
@@ -43,6 +43,19 @@ lint: install-dev
 	$(BIN)/ruff format --check echoorg tests benchmarks
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
+
+# Ink scenarios (issue 12): recompile every .ink source with the compiler in the pinned
+# inkjs package (tools/ink/package-lock.json), then walk every path with inkjs's runtime.
+INK_DIR := echoorg/scenarios/ink
+tools/ink/node_modules/.package-lock.json: tools/ink/package.json tools/ink/package-lock.json
+	cd tools/ink && npm ci --no-audit --no-fund
+
+scenarios: tools/ink/node_modules/.package-lock.json
+	node tools/ink/compile.js $(INK_DIR)/*.ink
+	node tools/ink/walk.js $(INK_DIR)/*.ink.json > /dev/null
+
+scenario-paths: tools/ink/node_modules/.package-lock.json
+	node tools/ink/walk.js $(INK_DIR)/*.ink.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache

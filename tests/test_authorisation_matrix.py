@@ -24,6 +24,10 @@ from echoorg.development.models import Reflection
 from echoorg.development.services import start_reflection
 from echoorg.diagnostic.models import Invitation, ResponseImport, SurveyWave
 from echoorg.orgs.models import Membership, Organisation, RoleRequest, Unit
+from echoorg.scenarios.demo import DEMO_PATH
+from echoorg.scenarios.models import Play, Workshop
+from echoorg.scenarios.services import make_choice, start_play
+from echoorg.scenarios.workshops import decide, start_workshop
 from echoorg.web.api import api
 
 EVERY_ROLE = frozenset(ROLES)
@@ -38,6 +42,7 @@ GUARDIANS = frozenset({"guardian"})
 CONCERN_STATS = frozenset({"facilitator", "leader", "guardian", "board"})
 RETURNS = frozenset({"guardian", "board"})
 NOBODY_ELSE = frozenset()
+SCENARIO_PLAYERS = frozenset({"facilitator", "leader", "mentor"})
 # The person page: facilitators manage roles; guardians and the board confirm or decline a
 # request that someone become a guardian (issue 8, finding 6).
 PERSON_PAGE = frozenset({"facilitator", "guardian", "board"})
@@ -231,6 +236,46 @@ def _api_reflection(path: str, shared: bool = False) -> Callable[[Context], str]
     return lambda c: f"/api/organisations/{c.slug}/{path}/{page(c).rstrip('/').split('/')[-1]}"
 
 
+def _own_play(c: Context, finished: bool = False) -> Play:
+    """The person's own play of a scenario in the context's organisation (made directly,
+    whatever their role, so that roles without the right meet a refusal, not an absent
+    play); someone else's play when they are not a member there (they must find nothing)."""
+    member = c.org.memberships.filter(user=c.user).first() if c.user else None
+    member = member or c.member
+    play = start_play(None, c.org, member, "neonatal-unit")
+    if finished and not play.finished:
+        for index in DEMO_PATH:
+            make_choice(None, play, play.choices.count() + 1, index)
+    return play
+
+
+def _play_url(name: str, finished: bool = False) -> Callable[[Context], str]:
+    return lambda c: reverse(name, kwargs={"slug": c.slug, "play_id": _own_play(c, finished).pk})
+
+
+def _workshop(c: Context, finished: bool = False) -> Workshop:
+    """A workshop of the context's organisation, run by one of its members (finished: the
+    room has taken every decision, each the first option)."""
+    found = Workshop.objects.filter(
+        organisation=c.org, status=Workshop.FINISHED if finished else Workshop.OPEN
+    ).first()
+    if found is None:
+        found = start_workshop(None, c.org, c.member, "acute-ward-targets")
+        while finished and not found.finished:
+            decide(None, found, found.step, 0)
+    return found
+
+
+def _workshop_url(name: str, finished: bool = False) -> Callable[[Context], str]:
+    return lambda c: reverse(
+        name, kwargs={"slug": c.slug, "workshop_id": _workshop(c, finished).pk}
+    )
+
+
+def _room_url(name: str) -> Callable[[Context], str]:
+    return lambda c: reverse(name, kwargs={"code": _workshop(c).code})
+
+
 def _token_url(c: Context) -> str:
     token, _ = ApiToken.issue(c.user, "matrix")
     return reverse("token_revoke", kwargs={"token_id": token.pk})
@@ -385,6 +430,22 @@ PAGES: dict[str, Rule] = {
     "reflection_shared": Rule("GET", _reflection_url("reflection_shared", shared=True), MENTORS),
     "reflection_words": Rule("GET", _o("reflection_words"), FACILITATORS),
     "reflection_uptake": Rule("GET", _o("reflection_uptake"), FACILITATORS),
+    "scenarios": Rule("GET", _o("scenarios"), SCENARIO_PLAYERS),
+    "scenario_start": Rule(
+        "POST", _o("scenario_start", scenario_id=lambda c: "outsourced-placement"), SCENARIO_PLAYERS
+    ),
+    "scenario_play": Rule("GET", _play_url("scenario_play"), SCENARIO_PLAYERS),
+    "scenario_debrief": Rule("GET", _play_url("scenario_debrief", True), SCENARIO_PLAYERS),
+    "workshops": Rule("GET", _o("workshops"), FACILITATORS),
+    "workshop": Rule("GET", _workshop_url("workshop"), FACILITATORS),
+    "workshop_status": Rule("GET", _workshop_url("workshop_status"), FACILITATORS),
+    "workshop_debrief": Rule("GET", _workshop_url("workshop_debrief", True), FACILITATORS),
+    # Participants join with the code alone, no account (workshop mode).
+    "workshop_join": Rule("GET", lambda c: reverse("workshop_join"), PUBLIC, org_scoped=False),
+    "workshop_room": Rule("GET", _room_url("workshop_room"), PUBLIC, org_scoped=False),
+    "workshop_room_status": Rule(
+        "GET", _room_url("workshop_room_status"), PUBLIC, org_scoped=False
+    ),
 }
 
 # Changes made through pages: the same table, for the POST side of pages that take forms.
@@ -448,6 +509,19 @@ PAGE_POSTS: dict[str, Rule] = {
     ),
     "reflection_words": Rule(
         "POST", _o("reflection_words"), FACILITATORS, data={"at_risk": "bl*ah"}
+    ),
+    "scenario_play": Rule(
+        "POST", _play_url("scenario_play"), SCENARIO_PLAYERS, data={"step": "1", "choice": "0"}
+    ),
+    "workshops": Rule("POST", _o("workshops"), FACILITATORS, data={"scenario": ""}),
+    "workshop": Rule(
+        "POST", _workshop_url("workshop"), FACILITATORS, data={"step": "1", "pick": "majority"}
+    ),
+    "workshop_join": Rule(
+        "POST", lambda c: reverse("workshop_join"), PUBLIC, org_scoped=False, data={"code": "x"}
+    ),
+    "workshop_room": Rule(
+        "POST", _room_url("workshop_room"), PUBLIC, org_scoped=False, data={"step": "1"}
     ),
 }
 
@@ -596,6 +670,37 @@ API: dict[str, Rule] = {
     ),
     "GET /api/organisations/{slug}/reflection-uptake": Rule(
         "GET", _api("/organisations/{slug}/reflection-uptake"), FACILITATORS
+    ),
+    "GET /api/organisations/{slug}/scenarios": Rule(
+        "GET", _api("/organisations/{slug}/scenarios"), SCENARIO_PLAYERS
+    ),
+    "GET /api/organisations/{slug}/scenario-plays": Rule(
+        "GET", _api("/organisations/{slug}/scenario-plays"), SCENARIO_PLAYERS
+    ),
+    "POST /api/organisations/{slug}/scenario-plays": Rule(
+        "POST",
+        _api("/organisations/{slug}/scenario-plays"),
+        SCENARIO_PLAYERS,
+        data={"scenario": "acute-ward-targets"},
+    ),
+    "GET /api/organisations/{slug}/scenario-plays/{play_id}": Rule(
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/scenario-plays/{_own_play(c).pk}",
+        SCENARIO_PLAYERS,
+    ),
+    "GET /api/organisations/{slug}/workshops": Rule(
+        "GET", _api("/organisations/{slug}/workshops"), FACILITATORS
+    ),
+    "GET /api/organisations/{slug}/workshops/{workshop_id}": Rule(
+        "GET",
+        lambda c: f"/api/organisations/{c.slug}/workshops/{_workshop(c, True).pk}",
+        FACILITATORS,
+    ),
+    "POST /api/organisations/{slug}/scenario-plays/{play_id}/choices": Rule(
+        "POST",
+        lambda c: f"/api/organisations/{c.slug}/scenario-plays/{_own_play(c).pk}/choices",
+        SCENARIO_PLAYERS,
+        data={"step": 1, "index": 0},
     ),
 }
 

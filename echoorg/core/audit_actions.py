@@ -142,6 +142,25 @@ ACTIONS: dict[str, ActionLabel] = {
         "A facilitator changed the words the reflection aid counts for this organisation; "
         "the lists changed and their numbers of entries are noted.",
     ),
+    "scenario.started": ActionLabel(
+        "Started a branching scenario",
+        "A leader began practising a fictional scenario; their choices stay visible to them "
+        "alone. The scenario's name is shown.",
+    ),
+    "scenario.finished": ActionLabel(
+        "Finished a branching scenario",
+        "The person reached the scenario's debrief; the ending they reached is shown.",
+    ),
+    "workshop.started": ActionLabel(
+        "Started a scenario workshop",
+        "A facilitator began running a scenario live for a room; participants join with a "
+        "code and vote anonymously. The scenario's name is shown.",
+    ),
+    "workshop.finished": ActionLabel(
+        "Finished a scenario workshop",
+        "The room reached the scenario's debrief; the ending and the number of decisions "
+        "are shown (never who voted).",
+    ),
     "api_token.created": ActionLabel(
         "Created an API token",
         "A key that lets another system (HR, a survey tool) act as this person.",

@@ -93,6 +93,13 @@ ACTIONS: dict[str, frozenset[str]] = {
     "reflection.mentor": frozenset({MENTOR}),
     "reflection.uptake": frozenset({FACILITATOR}),
     "reflection.words": frozenset({FACILITATOR}),
+    # Branching scenarios (issue 12): leaders practise hard decisions; facilitators, who
+    # run them with groups, and mentors, who discuss them with leaders, play them too.
+    # Each person sees only their own plays.
+    "scenarios.play": frozenset({FACILITATOR, LEADER, MENTOR}),
+    # Workshop mode: a facilitator runs a scenario live for a room, whose participants
+    # join with a code and no account.
+    "scenarios.facilitate": frozenset({FACILITATOR}),
 }
 
 

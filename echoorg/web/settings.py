@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "echoorg.library",
     "echoorg.analysis",
     "echoorg.development",
+    "echoorg.scenarios",
 ]
 
 MIDDLEWARE = [
