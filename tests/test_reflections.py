@@ -486,42 +486,41 @@ def test_uptake_of_a_few_reflections_shows_no_numbers(org, people, reflection):
 # -- from a scenario ------------------------------------------------------------------
 
 
-def test_from_scenario_is_skipped_cleanly_without_the_scenarios_app(org, people):
+def test_from_scenario_is_skipped_cleanly_without_the_scenarios_app(org, people, monkeypatch):
+    monkeypatch.setattr(services.apps, "is_installed", lambda name: False)
     response = _client(people["author"]).get(_url(org, "reflection_new") + "?from_scenario=7")
     assert response.status_code == 200
     assert "Filled in from the scenario" not in response.content.decode()
 
 
-def test_from_scenario_prefills_the_incident_of_ones_own_play(org, people, monkeypatch):
-    """With a scenarios app installed, the text comes from its reflection_prefill(play),
-    and only for the person's own play."""
+def _played(org, user):
+    """`user`'s play of the neonatal scenario with its first choice made."""
+    from echoorg.orgs.models import Membership
+    from echoorg.scenarios import services as scenarios
 
-    class Play:
-        def __init__(self, owner):
-            self.owner = owner
+    member = Membership.objects.get(organisation=org, user=user)
+    play = scenarios.start_play(user, org, member, "neonatal-unit")
+    scenarios.make_choice(user, play, 1, 0)
+    play.refresh_from_db()
+    return play
 
-    plays = {1: Play(people["author"]), 2: Play(people["other_leader"])}
 
-    class Scenarios:
-        @staticmethod
-        def reflection_prefill(play):
-            return "At node 4 you chose to wait for the inspection."
+def test_from_scenario_prefills_the_incident_of_ones_own_play(org, people):
+    """The text comes from the scenarios app's reflection_prefill(play), and only for the
+    person's own play in this organisation."""
+    from django.utils.html import escape
 
-    monkeypatch.setattr(services.apps, "is_installed", lambda name: True)
-    monkeypatch.setattr(services, "import_module", lambda name: Scenarios)
-    monkeypatch.setattr(
-        services,
-        "_own_play",
-        lambda user, organisation, pk: (
-            plays[pk] if pk in plays and plays[pk].owner == user else None
-        ),
-    )
+    from echoorg.scenarios.services import reflection_prefill
+
+    own, others = _played(org, people["author"]), _played(org, people["other_leader"])
+    first_line = reflection_prefill(own).splitlines()[0]
+    assert first_line
     client = _client(people["author"])
-    own = client.get(_url(org, "reflection_new") + "?from_scenario=1").content.decode()
-    assert "At node 4 you chose to wait" in own
-    for other in ("2", "3", "not-a-number"):
+    page = client.get(_url(org, "reflection_new") + f"?from_scenario={own.pk}").content.decode()
+    assert "Filled in from the scenario" in page and escape(first_line) in page
+    for other in (str(others.pk), str(own.pk + others.pk + 100), "not-a-number"):
         page = client.get(_url(org, "reflection_new") + f"?from_scenario={other}").content.decode()
-        assert "At node 4" not in page
+        assert "Filled in from the scenario" not in page
 
 
 # -- the API --------------------------------------------------------------------------

@@ -460,26 +460,13 @@ def scenario_prefill(user: Any, organisation: Organisation, play_id: object) -> 
 
 
 def _own_play(user: Any, organisation: Organisation, play_pk: int) -> Any:
-    """The scenario play `play_pk` if it belongs to `user` (and to `organisation`, when
-    plays record one); None otherwise. Found through the app registry, since this app
-    does not import the scenarios app."""
+    """The scenario play `play_pk` if it is `user`'s own in `organisation` (a play belongs
+    to its player's membership); None otherwise. Found through the app registry, since
+    this app does not import the scenarios app."""
     try:
         play_model = apps.get_model("scenarios", "Play")
     except LookupError:
         return None
-    play = play_model.objects.filter(pk=play_pk).first()
-    if play is None:
-        return None
-    user_fields = [
-        f.name
-        for f in play_model._meta.concrete_fields
-        if f.is_relation and f.related_model is type(user)
-    ]
-    # The player's own field if it has a usual name; otherwise every link to a person
-    # must be this user (a play that also names someone else is not theirs alone).
-    named = [n for n in ("learner", "player", "user", "person") if n in user_fields]
-    owners = named[:1] or user_fields
-    if not owners or not all(getattr(play, f"{name}_id") == user.pk for name in owners):
-        return None
-    org_id = getattr(play, "organisation_id", organisation.pk)
-    return play if org_id == organisation.pk else None
+    return play_model.objects.filter(
+        pk=play_pk, organisation=organisation, member__user=user
+    ).first()
