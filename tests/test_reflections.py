@@ -457,7 +457,7 @@ def test_uptake_hides_units_with_fewer_than_five_people(org, make_person):
             services.start_reflection(leader, org, title="Mine")
     # A second reflection by the same person counts once.
     services.start_reflection(leader, org, title="Another")
-    rows = {(r.unit.name if r.unit else None): r.people for r in services.uptake(org)}
+    rows = {(r.unit.name if r.unit else None): r.people for r in services.uptake(org).rows}
     assert rows["Small team"] is None
     # Showing the big team beside the organisation's total would reveal the small team
     # by subtraction, so one more figure goes: the big team's (the total, 8, stays).
@@ -475,6 +475,50 @@ def test_uptake_shows_the_total_when_every_group_is_large_enough(org, make_perso
     api = _client(facilitator).get(f"/api/organisations/{org.slug}/reflection-uptake").json()
     assert api["min_group"] == 5
     assert {r["unit"]: r["people"] for r in api["rows"]} == {None: 5, "Team": 5}
+    assert api["tools"] == ["Case analyses", "Reflections", "Scenarios"]
+    # Nobody has analysed a case: a zero says something about everyone, so it is hidden.
+    assert {r["unit"]: r["by_tool"]["Case analyses"] for r in api["rows"]} == {
+        None: None,
+        "Team": None,
+    }
+
+
+def test_uptake_counts_each_tool_in_its_own_suppressed_column(org, make_person):
+    """Case analyses and scenarios are counted like reflections, each protected on its
+    own; the worked example is nobody's analysis."""
+    from echoorg.analysis.services import start as start_analysis
+    from echoorg.orgs.models import Membership
+    from echoorg.scenarios.services import start_play
+
+    team = Unit.objects.create(organisation=org, name="Team", kind="team")
+    small = Unit.objects.create(organisation=org, name="Small", kind="team")
+    for _ in range(6):
+        person = make_person(org, "leader", unit=team)
+        start_analysis(person, org, source="own", title="Mine")
+        start_play(
+            person, org, Membership.objects.get(user=person, organisation=org), "neonatal-unit"
+        )
+    loner = make_person(org, "leader", unit=small)
+    start_play(loner, org, Membership.objects.get(user=loner, organisation=org), "neonatal-unit")
+    found = services.uptake(org)
+    column = {tool: i for i, tool in enumerate(found.tools)}
+    by_unit = {(r.unit.name if r.unit else None): r.counts for r in found.rows}
+    assert by_unit[None][column["Case analyses"]] == 6
+    assert by_unit[None][column["Scenarios"]] == 7
+    # One scenario player alone in a team (and no analysis there): hidden, and the big
+    # team beside the total goes too, column by column.
+    for tool in ("Case analyses", "Scenarios"):
+        assert by_unit["Small"][column[tool]] is None
+        assert by_unit["Team"][column[tool]] is None
+    assert by_unit[None][column["Reflections"]] is None  # nobody reflected: zero hidden
+    # With the small team gone, the big team's figures show.
+    small.delete()
+    found = services.uptake(org)
+    by_unit = {(r.unit.name if r.unit else None): r.counts for r in found.rows}
+    assert by_unit["Team"][column["Case analyses"]] == 6
+    facilitator = make_person(org, "facilitator")
+    page = _client(facilitator).get(_url(org, "reflection_uptake")).content.decode()
+    assert "Case analyses" in page and "Scenarios" in page and "Mine" not in page
 
 
 def test_uptake_of_a_few_reflections_shows_no_numbers(org, people, reflection):

@@ -12,6 +12,7 @@ class AnalysisConfig(AppConfig):
     api_router = "echoorg.analysis.api.router"
     demo = "echoorg.analysis.demo.demo"
     development = "echoorg.analysis.development.items"
+    uptake = "echoorg.analysis.development.uptake"
     encrypted = (
         EncryptedFields(
             "analysis.CaseAnalysis", ("title_encrypted", "content_encrypted"), "case analyses"

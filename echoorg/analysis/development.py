@@ -51,3 +51,13 @@ def items(request: Any, organisation: Any, member: Any) -> list[DevelopmentItem]
                 DevelopmentItem(KIND, example[0].title, example[1], "waiting", None, order=201)
             )
     return found
+
+
+def uptake(organisation: Any) -> tuple[str, Any]:
+    """Leaders who have started a case analysis of their own (not the worked example)."""
+    from .models import CaseAnalysis
+
+    users = CaseAnalysis.objects.filter(organisation=organisation, is_example=False).values(
+        "author_id"
+    )
+    return "Case analyses", users

@@ -14,6 +14,8 @@ An app says what it brings with attributes on its AppConfig (all optional):
         overview = "echoorg.surveys.overview.panels"  # (request, org, member) -> [OverviewPanel]
         # (request, org, member) -> [DevelopmentItem], the member's own development page
         development = "echoorg.surveys.development.items"
+        # (organisation) -> (label, users): who has used the tool, for facilitators' counts
+        uptake = "echoorg.surveys.development.uptake"
 
 The shell (`echoorg.web`) reads them from INSTALLED_APPS in order, so a new part is one
 new folder and one line in settings; nothing else lists the apps. Read on every call
@@ -153,3 +155,13 @@ def development_items(request: Any, organisation: Any, member: Any) -> list[Deve
     started = sorted((i for i in items if i.updated), key=lambda i: i.updated, reverse=True)
     waiting = sorted((i for i in items if not i.updated), key=lambda i: i.order)
     return started + waiting
+
+
+def uptake_sources(organisation: Any) -> list[tuple[str, Any]]:
+    """Every app's development tool that counts towards facilitators' uptake figures: a
+    label ("Case analyses") and a queryset of the ids of the users who have used it in
+    `organisation`, in INSTALLED_APPS order. Counted per unit and suppressed by the app
+    that shows them; nothing here reads what anyone wrote."""
+    return [
+        import_string(c.uptake)(organisation) for c in part_configs() if getattr(c, "uptake", None)
+    ]

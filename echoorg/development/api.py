@@ -69,10 +69,15 @@ class SharedSummaryOut(Schema):
 class UptakeRowOut(Schema):
     unit: str | None = Field(description="The unit's name; null for the whole organisation.")
     people: int | None = Field(description="People who reflected; null when suppressed.")
+    by_tool: dict[str, int | None] = Field(
+        description="People who used each development tool (reflections, case analyses, "
+        "scenarios); null when suppressed."
+    )
 
 
 class UptakeOut(Schema):
     min_group: int
+    tools: list[str] = Field(description="The development tools counted, in column order.")
     rows: list[UptakeRowOut]
 
 
@@ -196,8 +201,16 @@ def get_uptake(request: HttpRequest, slug: str):
     """People who have reflected, per unit; counts under five (or that would reveal a
     group under five by subtraction) are null."""
     org, _ = organisation_for(request.auth, slug, "reflection.uptake")
-    rows = services.uptake(org)
+    found = services.uptake(org)
     return {
         "min_group": services.MIN_GROUP,
-        "rows": [{"unit": r.unit.name if r.unit else None, "people": r.people} for r in rows],
+        "tools": list(found.tools),
+        "rows": [
+            {
+                "unit": r.unit.name if r.unit else None,
+                "people": r.people,
+                "by_tool": dict(zip(found.tools, r.counts, strict=True)),
+            }
+            for r in found.rows
+        ],
     }

@@ -13,6 +13,7 @@ class DevelopmentConfig(AppConfig):
     demo = "echoorg.development.demo.demo"
     overview = "echoorg.development.overview.panels"
     development = "echoorg.development.development.items"
+    uptake = "echoorg.development.development.uptake"
     encrypted = (
         EncryptedFields(
             "development.Reflection", ("title_encrypted", "answers_encrypted"), "reflections"
@@ -21,5 +22,5 @@ class DevelopmentConfig(AppConfig):
     )
     navigation = (
         NavigationEntry("My development", "development", "development.own", order=320),
-        NavigationEntry("Reflection uptake", "reflection_uptake", "reflection.uptake", order=330),
+        NavigationEntry("Development uptake", "reflection_uptake", "reflection.uptake", order=330),
     )

@@ -52,3 +52,10 @@ def items(request, organisation, member) -> list[DevelopmentItem]:
                 )
             )
     return found
+
+
+def uptake(organisation):
+    """People who have written at least one guided reflection."""
+    from .models import Reflection
+
+    return "Reflections", Reflection.objects.filter(organisation=organisation).values("author_id")

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from echoorg.audit.log import record
 from echoorg.common.crypto import vault
+from echoorg.common.parts import uptake_sources
 from echoorg.core.development.reflection import (
     MAX_TITLE,
     Guide,
@@ -389,52 +390,82 @@ def change_word_lists(
 
 @dataclass(frozen=True)
 class UptakeRow:
-    """One unit's figure: people who have reflected in its whole subtree, or None when
-    hidden (fewer than MIN_GROUP, or it would let a small group be worked out)."""
+    """One unit's figures: for each development tool (`Uptake.tools`), the people in its
+    whole subtree who have used it, or None when hidden (fewer than MIN_GROUP, or it
+    would let a small group be worked out). `people` is the reflections' figure."""
 
     unit: Unit | None  # None: the organisation as a whole
     depth: int
+    counts: tuple[int | None, ...]
     people: int | None
 
 
-def uptake(organisation: Organisation) -> list[UptakeRow]:
-    """People who have written at least one reflection, per unit of the tree (each unit's
-    subtree) and in the whole organisation, with complementary suppression at MIN_GROUP
-    (echoorg.core.diagnostic.anonymity.suppress_hierarchy: no shown count, nor any
-    difference of shown counts, covers between 1 and 4 people). Three queries."""
+@dataclass(frozen=True)
+class Uptake:
+    tools: tuple[str, ...]
+    rows: list[UptakeRow]
+
+
+REFLECTIONS = "Reflections"
+
+
+def uptake(organisation: Organisation) -> Uptake:
+    """People who have used each development tool (guided reflections, case analyses,
+    scenarios: every app's `uptake` hook in the parts registry), per unit of the tree
+    (each unit's subtree) and in the whole organisation. Each tool's column has its own
+    complementary suppression at MIN_GROUP (echoorg.core.diagnostic.anonymity.
+    suppress_hierarchy: no shown count, nor any difference of shown counts in the
+    column, covers between 1 and 4 people). No column counts people who used "any"
+    tool, so no column is a subset of another by construction. One query for the units
+    and one per tool."""
     units = list(Unit.objects.filter(organisation=organisation).order_by("name"))
-    reflected = (
-        Membership.objects.filter(
-            organisation=organisation,
-            user__reflections__organisation=organisation,
-        )
-        .values("unit_id")
-        .annotate(n=Count("user_id", distinct=True))
-    )
-    per_unit = {row["unit_id"]: row["n"] for row in reflected}
     # Index 0 is the organisation itself: it holds people without a unit, and every top
     # unit hangs below it, so the whole-organisation count is protected like the others.
     index = {u.pk: i + 1 for i, u in enumerate(units)}
     parents = [-1] + [index.get(u.parent_id, 0) for u in units]
-    own = [per_unit.get(None, 0)] + [per_unit.get(u.pk, 0) for u in units]
-    shown = suppress_hierarchy(parents, own, MIN_GROUP)
     children: dict[int, list[int]] = {}
     for i, p in enumerate(parents):
         if p >= 0:
             children.setdefault(p, []).append(i)
 
-    def total(i: int) -> int:
-        return own[i] + sum(total(c) for c in children.get(i, []))
+    def totals(own: list[int]) -> list[int]:
+        """Each unit's own count plus its whole subtree's."""
+        memo: dict[int, int] = {}
 
-    def walk(i: int, depth: int, out: list[UptakeRow]) -> None:
-        unit = units[i - 1] if i else None
-        out.append(UptakeRow(unit, depth, total(i) if shown[i] else None))
-        for c in children.get(i, []):
-            walk(c, depth + 1, out)
+        def total(i: int) -> int:
+            if i not in memo:
+                memo[i] = own[i] + sum(total(c) for c in children.get(i, []))
+            return memo[i]
+
+        return [total(i) for i in range(len(own))]
+
+    tools: list[str] = []
+    columns: list[list[int | None]] = []
+    for label, users in uptake_sources(organisation):
+        used = (
+            Membership.objects.filter(organisation=organisation, user_id__in=users)
+            .values("unit_id")
+            .annotate(n=Count("user_id", distinct=True))
+        )
+        per_unit = {row["unit_id"]: row["n"] for row in used}
+        own = [per_unit.get(None, 0)] + [per_unit.get(u.pk, 0) for u in units]
+        shown = suppress_hierarchy(parents, own, MIN_GROUP)
+        summed = totals(own)
+        tools.append(label)
+        columns.append([summed[i] if shown[i] else None for i in range(len(own))])
 
     rows: list[UptakeRow] = []
-    walk(0, 0, rows)
-    return rows
+    reflections = tools.index(REFLECTIONS) if REFLECTIONS in tools else None
+
+    def walk(i: int, depth: int) -> None:
+        counts = tuple(column[i] for column in columns)
+        people = counts[reflections] if reflections is not None else None
+        rows.append(UptakeRow(units[i - 1] if i else None, depth, counts, people))
+        for c in children.get(i, []):
+            walk(c, depth + 1)
+
+    walk(0, 0)
+    return Uptake(tuple(tools), rows)
 
 
 # -- a scenario's debrief ---------------------------------------------------------------

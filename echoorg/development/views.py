@@ -364,5 +364,5 @@ def reflection_uptake(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "development/uptake.html",
-        {"org": org, "rows": services.uptake(org), "min_group": services.MIN_GROUP},
+        {"org": org, "uptake": services.uptake(org), "min_group": services.MIN_GROUP},
     )

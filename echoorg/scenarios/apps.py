@@ -12,6 +12,7 @@ class ScenariosConfig(AppConfig):
     api_router = "echoorg.scenarios.api.router"
     demo = "echoorg.scenarios.demo.load"
     development = "echoorg.scenarios.development.items"
+    uptake = "echoorg.scenarios.development.uptake"
     navigation = (
         NavigationEntry("Scenarios", "scenarios", "scenarios.play", order=320),
         NavigationEntry("Workshops", "workshops", "scenarios.facilitate", order=330),

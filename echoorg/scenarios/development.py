@@ -59,3 +59,10 @@ def items(request, organisation, member) -> list[DevelopmentItem]:
                 )
             )
     return found
+
+
+def uptake(organisation):
+    """People who have started a scenario (finished or not)."""
+    from .models import Play
+
+    return "Scenarios", Play.objects.filter(organisation=organisation).values("member__user_id")
