@@ -27,7 +27,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy, suppress_units_and_scales
-from echoorg.core.diagnostic.cuts import CutRow
+from echoorg.core.diagnostic.cuts import CUTS_VERSION, CutRow
 from echoorg.core.diagnostic.cuts import cut_table as core_cut_table
 from echoorg.core.diagnostic.instrument import Instrument
 from echoorg.core.diagnostic.profile import Profile, three_systems
@@ -565,6 +565,7 @@ def figures_to_store(wave: SurveyWave, snapshot: list[list], packed: PackedAnswe
         "reliability": reliability_to_json(scale_reliability(instrument, answers)),
         "heatmap_html": heatmap_rows_html(wave, results),
         "heatmap_version": HEATMAP_VERSION,
+        "cuts_version": CUTS_VERSION,
     }
 
 

@@ -21,9 +21,22 @@ from echoorg.core.diagnostic.scoring import respondent_scale_scores
 from echoorg.core.diagnostic.split_suppression import DERIVABLE, SMALL, suppress_split
 from echoorg.core.units import Forest
 
-__all__ = ["DERIVABLE", "MAX_CUT_ATOMS", "NOT_ANSWERED", "SMALL", "CutRow", "cut_table"]
+__all__ = [
+    "CUTS_VERSION",
+    "DERIVABLE",
+    "MAX_CUT_ATOMS",
+    "NOT_ANSWERED",
+    "SMALL",
+    "CutRow",
+    "cut_table",
+]
 
 NOT_ANSWERED = "Not answered"
+
+# Bump when the rules deciding which groups of a split are shown change: stored splits of
+# an older version are computed again (`services.ensure_wave_figures`). 1: the exact check
+# of `split_suppression` (issue 10); before it (0), the block check hid nearly every group.
+CUTS_VERSION = 1
 
 # Beyond this many groups (units times answers) splits are not offered. Every split is
 # computed when a wave closes, inside the facilitator's request; measured on this
