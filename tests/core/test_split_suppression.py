@@ -61,21 +61,24 @@ def linear_attack(parents, shown_totals, shown, own, k) -> list[tuple[frozenset,
     """Every group of 1..k-1 respondents whose number the published figures give."""
     options = len(own[0])
     atoms = [(v, o) for v in range(len(parents)) for o in range(options)]
-    counts = np.array([own[v][o] for v, o in atoms], dtype=float)
-    sets = published_sets(parents, shown_totals, shown, options)
+    people = {(v, o): own[v][o] for v, o in atoms}
+    return group_attack(atoms, people, published_sets(parents, shown_totals, shown, options), k)
+
+
+def group_attack(atoms: list, people: dict, sets: list[frozenset], k: int) -> list:
+    """(group, its people) for every group of 1..k-1 given away by the published sets."""
     if not sets:
         return []
+    counts = np.array([people[a] for a in atoms], dtype=float)
     matrix = np.array([[a in s for a in atoms] for s in sets], dtype=float)
     figures = matrix @ counts
-    possible = []
-    for i in range(len(atoms)):  # can anyone be in atom i, given the figures?
+    live = []  # atoms someone may be in, given the figures
+    for i in range(len(atoms)):
         best = linprog(
             -np.eye(len(atoms))[i], A_eq=matrix, b_eq=figures, bounds=(0, None), method="highs"
         )
-        possible.append(best.status == 3 or -best.fun > 1e-9)  # 3: no limit (unpublished)
-    live = [i for i in range(len(atoms)) if possible[i]]
-    if not live:
-        return []
+        if best.status == 3 or -best.fun > 1e-9:  # 3: no limit (published nowhere)
+            live.append(i)
     sub = matrix[:, live]
     projector = np.linalg.pinv(sub) @ sub
     found = []
@@ -83,9 +86,9 @@ def linear_attack(parents, shown_totals, shown, own, k) -> list[tuple[frozenset,
         for chosen in itertools.combinations(range(len(live)), size):
             group = np.zeros(len(live))
             group[list(chosen)] = 1
-            people = int(counts[[live[c] for c in chosen]].sum())
-            if 0 < people < k and np.abs(group @ projector - group).max() < 1e-8:
-                found.append((frozenset(atoms[live[c]] for c in chosen), people))
+            n = int(counts[[live[c] for c in chosen]].sum())
+            if 0 < n < k and np.abs(group @ projector - group).max() < 1e-8:
+                found.append((frozenset(atoms[live[c]] for c in chosen), n))
     return found
 
 
@@ -210,3 +213,55 @@ def test_the_repair_leaves_nothing_to_attack(table, k):
             people = sum(own[v][o] for v in subtree(parents, u))
             assert w is not None or (totals[u] and people >= k)
             assert w != SMALL or not totals[u] or people < k
+
+
+@settings(max_examples=80, deadline=None)
+@given(table=small_tables(), k=st.sampled_from([3, 5]), data=st.data())
+def test_padding_the_tree_with_empty_units_gives_nothing_away(table, k, data):
+    """An insider who may edit the unit tree adds empty teams (under any unit) before the
+    wave closes, hoping the extra totals and splits isolate someone."""
+    parents, own = table
+    extra = data.draw(st.integers(1, 2))
+    for _ in range(extra):
+        parents = [*parents, data.draw(st.integers(0, len(parents) - 1))]
+        own = [*own, [0] * len(own[0])]
+    totals = safe_totals(parents, own, k)
+    why = suppress_split(parents, totals, [[t] * len(own[0]) for t in totals], own, k)
+    shown = [[w is None for w in row] for row in why]
+    assert linear_attack(parents, totals, shown, own, k) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parents=forests(3),
+    k=st.sampled_from([3, 5]),
+    data=st.data(),
+)
+def test_two_questions_split_side_by_side_give_nothing_away(parents, k, data):
+    """The splits of two background questions, each suppressed on its own, combined: atoms
+    are (unit, first answer, second answer) and every figure of both splits is known."""
+    counts = st.one_of(st.just(0), st.integers(1, 4), st.integers(0, 8))
+    people = {
+        (v, a, b): data.draw(counts) for v in range(len(parents)) for a in (0, 1) for b in (0, 1)
+    }
+    first = [[sum(people[(v, a, b)] for b in (0, 1)) for a in (0, 1)] for v in range(len(parents))]
+    second = [[sum(people[(v, a, b)] for a in (0, 1)) for b in (0, 1)] for v in range(len(parents))]
+    totals = safe_totals(parents, first, k)
+    rows = [[t, t] for t in totals]
+    by_first = suppress_split(parents, totals, rows, first, k)
+    by_second = suppress_split(parents, totals, rows, second, k)
+    atoms = list(people)
+    units = range(len(parents))
+    sets = [frozenset(x for x in atoms if x[0] in subtree(parents, u)) for u in units if totals[u]]
+    for answer, why, position in (
+        (0, by_first, 1),
+        (1, by_first, 1),
+        (0, by_second, 2),
+        (1, by_second, 2),
+    ):
+        sets += [
+            frozenset(x for x in atoms if x[0] in subtree(parents, u) and x[position] == answer)
+            for u in units
+            if why[u][answer] is None
+        ]
+    assert group_attack(atoms, people, sets, k) == []
