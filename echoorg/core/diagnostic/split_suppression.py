@@ -167,15 +167,30 @@ def _known_empty(weights: dict[tuple[int, int], int]) -> set[tuple[int, int]]:
     along arcs with people (either way) and arcs without people (head to tail only), that
     is when tail and head are in different strongly connected parts of that graph.
     """
-    step: dict[int, list[int]] = {}
+    # Arcs with people join their ends both ways: those parts first (union-find), then the
+    # strongly connected parts of the few arcs without people between them.
+    joined: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = x
+        while joined.setdefault(root, root) != root:
+            root = joined[root]
+        while joined[x] != root:
+            joined[x], x = root, joined[x]
+        return root
+
+    empty = [arc for arc, n in weights.items() if not n]
+    if not empty:
+        return set()
     for (tail, head), n in weights.items():
-        step.setdefault(head, []).append(tail)
         if n:
-            step.setdefault(tail, []).append(head)
-        else:
-            step.setdefault(tail, [])
-    part = _strong_parts(step)
-    return {(t, h) for (t, h), n in weights.items() if not n and part[t] != part[h]}
+            joined[find(tail)] = find(head)
+    step: dict[int, list[int]] = {}
+    for tail, head in empty:
+        step.setdefault(find(head), []).append(find(tail))
+        step.setdefault(find(tail), [])
+    strong = _strong_parts(step)
+    return {(t, h) for t, h in empty if strong[find(t)] != strong[find(h)]}
 
 
 def _strong_parts(step: dict[int, list[int]]) -> dict[int, int]:
