@@ -6,14 +6,16 @@ a group of fewer than k be worked out. The demo is loaded once for the module
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from echoorg.accounts.models import User
-from echoorg.core.diagnostic.cuts import CUTS_VERSION, NOT_ANSWERED, cut_table
+from echoorg.core.diagnostic.cuts import CUTS_VERSION, NOT_ANSWERED, SMALL, CutRow, cut_table
 from echoorg.core.diagnostic.split_suppression import split_disclosure
 from echoorg.diagnostic.models import SurveyWave, WaveFigures
 from echoorg.diagnostic.results import (
@@ -96,17 +98,51 @@ def test_the_results_page_shows_the_split_at_whole_organisation_level(closed_wav
     assert "–" not in table and "Hidden:" not in table
 
 
-def test_a_hidden_group_says_why_in_words(closed_waves, client):
+def test_a_unit_whose_groups_are_all_hidden_says_why_in_one_sentence(closed_waves, client):
     client.force_login(User.objects.get(email="leader@northmoor.example"))
     wave = closed_waves[0]
     table = stored_figures(wave).cut("staff_group")
-    unit_pk, row = next(
-        (pk, r) for pk, rows in table.items() for r in rows if r.n is None and pk != 0
-    )
+    unit_pk = next(pk for pk, rows in table.items() if all(r.n is None for r in rows))
     url = reverse("wave_results", kwargs={"slug": "northmoor", "wave_id": wave.pk})
     page = client.get(url, {"cut": "staff_group", "unit": unit_pk}).content.decode()
-    cells = re.search(rf"<th scope=\"row\">{re.escape(row.value)}</th>(.*?)</tr>", page)
-    assert "Hidden: fewer than 5 people gave this answer here, or showing it" in cells.group(1)
+    section = page[page.index('<section aria-labelledby="cut-h">') :]
+    section = section[: section.index("</section>")]
+    assert "each answer here was given by fewer than 5 people, or showing it" in section
+    assert "<table" not in section
+
+
+def test_a_hidden_group_in_a_shown_split_says_why_in_its_row():
+    rows = [
+        CutRow("Managers", 12, {"threat": 2.5, "drive": None}, "", {"drive": SMALL}),
+        CutRow("Other", None, {"threat": None, "drive": None}, SMALL),
+    ]
+    scales = [
+        SimpleNamespace(id="threat", name="Threat"),
+        SimpleNamespace(id="drive", name="Drive"),
+    ]
+    html = render_to_string(
+        "diagnostic/_split_table.html",
+        {
+            "cut": SimpleNamespace(question="Your role?"),
+            "cut_rows": rows,
+            "split_shown": True,
+            "scales": scales,
+            "focus": SimpleNamespace(unit=SimpleNamespace(name="Team")),
+            "wave": SimpleNamespace(min_group=5),
+        },
+    )
+    managers, other = re.findall(r"<tr><th scope=\"row\">.*?</tr>", html)
+    assert '<td class="num">12</td><td class="num">2.50</td><td class="num">hidden</td>' in managers
+    assert 'colspan="3" class="hint">Hidden: fewer than 5 people, or it would let' in other
+    assert "–" not in html
+
+
+def test_an_organisation_too_large_for_splits_is_told_so():
+    html = render_to_string(
+        "diagnostic/_split_table.html",
+        {"cut": SimpleNamespace(question="Your role?"), "cut_rows": None, "scales": []},
+    )
+    assert "Splits are not offered for this organisation" in html
 
 
 def published(wave: SurveyWave, question: str):
