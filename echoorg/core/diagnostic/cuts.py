@@ -54,6 +54,8 @@ class CutRow:
     why: why the count is withheld (`SMALL`: fewer than k people; `DERIVABLE`: shown, it
     would let a smaller group be worked out), "" when shown. means_why: the same for each
     withheld mean of a shown count (a scale few of the group answered, or derivable).
+    Pages say both in the same words: which of two hidden groups is the small one would
+    narrow its size down (the row's total minus the other).
     """
 
     value: str
