@@ -21,25 +21,30 @@ v whose cell for answer o is shown (sums of coefficients along the tree can take
 value, so alpha and beta are free, and 0 where there is no such unit). So atoms reduce to
 *arcs* t -> (o, s) of a directed graph whose nodes are the total-nodes t, the cell-nodes
 (o, s), and one "ground" node for "none" (value 0 on both sides). Writing p(t) = alpha(t)
-and p(o, s) = -beta(o, s), the combination's value on an arc is p(t) - p(head); a group is
-recovered exactly when these values are 0 or 1 on the arcs holding people. Such a p
-splits by thresholds into 0/1 layers, each again an attack whose groups add up to the
-whole, so a small group is recoverable if and only if there is a set X of nodes with no
-arc entering it and with between 1 and k - 1 people on the arcs leaving it (a "directed
-cut", X being the nodes whose p is 1). The smallest such cut is a minimum cut: with each
-arc given its people as capacity and a reverse arc of unlimited capacity (so that cuts with
-an entering arc are infinite), X is a minimum cut between some pair of nodes; trying
-consecutive pairs of total-nodes in each connected part, both ways, finds it (the global
-minimum cut of a directed graph; Hao & Orlin 1994, J. Algorithms 17:424-446, give the
-pairing argument). Arcs without respondents are left out, which can only find more cuts:
-the check stays sound if someone knows a group is empty.
+and p(o, s) = -beta(o, s), the combination's value on an arc is p(t) - p(head).
 
-Repair (complementary suppression; Cox 1980, J. Am. Stat. Assoc. 75:377-385): cells below k
-are hidden first; then, answer by answer, each shown cell's remainder (its people not in
-a shown cell below it) must be 0 or at least k, repaired bottom-up as in
-`anonymity.suppress_hierarchy`; then, while a cut of 1 to k - 1 people exists, one more
-cell is hidden (the smallest of those that break the cut found). Hiding only shrinks the
-span, so nothing new is disclosed and the loop ends.
+A group G is given away when some combination equals 1 on G's atoms and 0 on the others,
+except on atoms the figures prove empty, which may take any value: by Farkas' lemma an
+atom is provably empty when a non-negative combination with value 0 is positive on it.
+In the graph, an arc without people is provably empty exactly when its head cannot be
+reached from its tail along arcs with people (either way) and arcs without people (head
+to tail only), i.e. when its ends are in different strongly connected parts of that
+graph (Tarjan 1972, SIAM J. Comput. 1:146-160); such arcs are dropped. On the others the
+values p(t) - p(head) are 0 or 1; cutting p at each threshold gives 0/1 layers, each
+itself such a combination, whose groups add up to G. So a group of 1 to k - 1 is given
+away if and only if there is a set X of nodes with no arc entering it and 1 to k - 1
+people on the arcs leaving it (a directed cut; X holds the nodes whose p is 1).
+
+Finding one: with each arc given its people as capacity and a reverse arc of unlimited
+capacity (so that a cut with an entering arc is infinite), such an X is a cut of less
+than k between a node inside and a node outside. Total-nodes with the same heads and at
+least k people lie on the same side of any such cut (else all of one's people would
+leave X), so they are merged first. A small cut has total-side nodes on both sides (a
+cell-node left out alone costs its own remainder, checked first), so one of each
+consecutive pair of total-side nodes, in some direction, is split by it: the check runs
+at most two maximum flows per pair, each stopped at k.
+
+Repair: `suppress_split`.
 """
 
 from __future__ import annotations
@@ -386,9 +391,9 @@ def split_disclosure(
     Inputs: parents (each unit's parent position, -1 for a root); shown_totals (units whose
     subtree total is published); shown[u][o] (whether unit u's subtree count for answer o is
     published); own[u][o] (unit u's own respondents with answer o, every answer including
-    "not answered"); k >= 3. Exact for this family of figures (module docstring), except
-    that a group may include people of empty atoms' neighbours as if the attacker knew which
-    atoms are empty (sound, never weaker).
+    "not answered"); k >= 3. Exact for this family of figures (module docstring): the
+    group's atoms may include ones the figures prove empty. Linear combinations only: what
+    bounds alone (counts are whole and not negative) narrow down is not considered.
     """
     table = _Table(parents, shown_totals, own, k)
     shown_matrix = _matrix(table, shown, "shown")
