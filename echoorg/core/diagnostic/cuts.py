@@ -75,6 +75,7 @@ def cut_table(
     shown: Sequence[bool],
     shown_means: Sequence[Mapping[str, float | None]],
     k: int,
+    scores: np.ndarray | None = None,
 ) -> dict[int, list[CutRow]] | None:
     """Every shown unit's figures split by one background question.
 
@@ -82,7 +83,9 @@ def cut_table(
     `unit_index` (each respondent's unit position); `parents` (each unit's parent
     position, -1 for a root); `answer_of` (each respondent's answer to the question, None
     when not given); the question's `options`; which units are `shown` and each unit's
-    published scale means (`shown_means`, None where suppressed); the minimum group `k`.
+    published scale means (`shown_means`, None where suppressed); the minimum group `k`;
+    optionally the respondents' scale scores (`scoring.respondent_scale_scores`), when the
+    caller splits by several questions.
 
     Output: unit position -> one `CutRow` per option and then "Not answered" (an answer
     outside the options counts as not answered), for shown units only; or None when the
@@ -94,7 +97,8 @@ def cut_table(
     if n_units * width > MAX_CUT_ATOMS:
         return None
     forest = Forest.from_parents(parents)
-    scores = respondent_scale_scores(instrument, answers)
+    if scores is None:
+        scores = respondent_scale_scores(instrument, answers)
     answered = ~np.all(np.isnan(answers), axis=1)
     position = {option: o for o, option in enumerate(options)}
     code = np.array(
