@@ -359,7 +359,8 @@ class WaveFigures(models.Model):
     `units` is the unit tree the figures were computed on ([id, parent id, name, kind]);
     `results`, `cuts` and `reliability` are the suppressed figures as JSON (see
     `echoorg.core.diagnostic.stored`); `heatmap_html` the all-units table's rows, rendered
-    once (`heatmap_version` says by which version of the renderer). `stamp` changes each
+    once (`heatmap_version` says by which version of the renderer, `cuts_version` by which rules
+    the splits were suppressed). `stamp` changes each
     time the figures are written, so readers can keep decoded figures in memory.
     """
 
@@ -383,6 +384,9 @@ class WaveFigures(models.Model):
     reliability = models.JSONField(default=list)
     heatmap_html = models.TextField(blank=True)
     heatmap_version = models.PositiveSmallIntegerField(default=0)
+    # Which rules computed `cuts` (`echoorg.core.diagnostic.cuts.CUTS_VERSION`); figures
+    # of older rules are computed again on their next reading.
+    cuts_version = models.PositiveSmallIntegerField(default=0)
 
     # What the results pages read; the packed arrays are read only by the rows export.
     FIGURE_FIELDS = ("wave", "stamp", "units", "results", "heatmap_html", "heatmap_version")

@@ -28,13 +28,13 @@ from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy, suppress_units_and_scales
-from echoorg.core.diagnostic.cuts import CutRow
+from echoorg.core.diagnostic.cuts import CUTS_VERSION, CutRow
 from echoorg.core.diagnostic.cuts import cut_table as core_cut_table
 from echoorg.core.diagnostic.instrument import Instrument
 from echoorg.core.diagnostic.meaning import heat_class
 from echoorg.core.diagnostic.profile import Profile, three_systems
 from echoorg.core.diagnostic.psychometrics import ScaleReliability, scale_reliability
-from echoorg.core.diagnostic.scoring import unit_figures
+from echoorg.core.diagnostic.scoring import respondent_scale_scores, unit_figures
 from echoorg.core.diagnostic.stored import (
     PackedAnswers,
     cut_rows_from_json,
@@ -553,6 +553,7 @@ def figures_to_store(wave: SurveyWave, snapshot: list[list], packed: PackedAnswe
     cuts = {}
     by_pk = {r.unit.pk: r for r in results}
     unit_results = [by_pk[unit.pk] for unit in units]
+    scores = respondent_scale_scores(instrument, answers)  # once for every question
     for q, demographic in enumerate(instrument.demographics):
         table = core_cut_table(
             instrument,
@@ -564,6 +565,7 @@ def figures_to_store(wave: SurveyWave, snapshot: list[list], packed: PackedAnswe
             [r.shown for r in unit_results],
             [r.means for r in unit_results],
             wave.min_group,
+            scores,
         )
         cuts[demographic.id] = (
             None
@@ -576,6 +578,7 @@ def figures_to_store(wave: SurveyWave, snapshot: list[list], packed: PackedAnswe
         "reliability": reliability_to_json(scale_reliability(instrument, answers)),
         "heatmap_html": heatmap_rows_html(wave, results),
         "heatmap_version": HEATMAP_VERSION,
+        "cuts_version": CUTS_VERSION,
     }
 
 

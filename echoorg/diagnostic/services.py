@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from echoorg.audit.log import record
 from echoorg.common.tasks import send_email
+from echoorg.core.diagnostic.cuts import CUTS_VERSION
 from echoorg.core.diagnostic.instrument import (
     Instrument,
     InstrumentError,
@@ -447,9 +448,13 @@ def _store_figures(wave: SurveyWave) -> WaveFigures:
 
 
 def ensure_wave_figures(wave: SurveyWave) -> None:
-    """Store the figures of a closed wave that closed before figures were stored at close
-    (once: later readings find them). Called by the pages before they read results."""
-    if wave.status == SurveyWave.CLOSED and not WaveFigures.objects.filter(wave=wave).exists():
+    """Store the figures of a closed wave that closed before figures were stored at close,
+    or whose splits were suppressed by older rules (`cuts.CUTS_VERSION`); once: later
+    readings find them. Called by the pages before they read results."""
+    if (
+        wave.status == SurveyWave.CLOSED
+        and not WaveFigures.objects.filter(wave=wave, cuts_version=CUTS_VERSION).exists()
+    ):
         store_wave_figures(None, wave)
 
 

@@ -11,8 +11,9 @@ Two engines:
 * `suppress_hierarchy` is exact complementary suppression for a unit tree, where every
   cell is a unit's subtree (a laminar family).
 * `atom_blocks`, `violations` and `suppress_cells` verify and repair any family of cells
-  (demographic cuts of a unit beside its children, figures across survey waves); there
-  they are conservative: sound, but they may hide more than strictly needed.
+  (figures across survey waves, say); there they are conservative: sound, but they may
+  hide more than strictly needed. For a unit tree split by a background question they
+  hid nearly everything (issue 10); `split_suppression` has an exact check for that case.
 
 Sources: the minimum cell size (threshold) rule and complementary (secondary) suppression
 are described by Cox (1980), "Suppression methodology and statistical disclosure

@@ -161,11 +161,22 @@ def profile_from_json(value: list[Any] | None) -> Profile | None:
 
 
 def cut_rows_to_json(rows: Sequence[CutRow]) -> list[list[Any]]:
-    return [[row.value, row.n, row.means] for row in rows]
+    """[answer, n, means, why n is withheld, why each withheld mean is]"""
+    return [[row.value, row.n, row.means, row.why, row.means_why] for row in rows]
 
 
 def cut_rows_from_json(rows: Sequence[list[Any]]) -> list[CutRow]:
-    return [CutRow(value, n, dict(means)) for value, n, means in rows]
+    """Rows of either form: with reasons, or [answer, n, means] as stored before them."""
+    return [
+        CutRow(
+            row[0],
+            row[1],
+            dict(row[2]),
+            row[3] if len(row) > 3 else "",
+            dict(row[4]) if len(row) > 4 else {},
+        )
+        for row in rows
+    ]
 
 
 def reliability_to_json(figures: Sequence[ScaleReliability]) -> list[list[Any]]:

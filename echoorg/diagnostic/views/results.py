@@ -138,6 +138,7 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "patterns": PATTERNS,
             "cut": demographics.get(cut_id),
             "cut_rows": cut_rows,
+            "split_shown": any(row.n is not None for row in cut_rows or ()),
             "demographics": instrument.demographics,
             "comments": comments,
             # One <li> per comment, escaped, built in one call rather than a template loop.

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         )
         refigure.add_argument("waves", nargs="*", type=int, metavar="WAVE", help="wave ids")
         refigure.add_argument(
-            "--all", action="store_true", help="every closed wave without stored figures"
+            "--all",
+            action="store_true",
+            help="every closed wave without stored figures, or with splits by older rules",
         )
 
     def handle(self, *args, action: str, **options) -> None:
@@ -40,6 +42,9 @@ class Command(BaseCommand):
             self.score(**options)
 
     def refigure(self, wave_ids: list[int], every: bool) -> None:
+        from django.db.models import Q
+
+        from echoorg.core.diagnostic.cuts import CUTS_VERSION
         from echoorg.diagnostic.models import SurveyWave
         from echoorg.diagnostic.services import store_wave_figures
 
@@ -47,7 +52,8 @@ class Command(BaseCommand):
             raise CommandError("Name the waves (their ids) or give --all.")
         closed = SurveyWave.objects.filter(status=SurveyWave.CLOSED).select_related("organisation")
         if every:
-            waves = list(closed.filter(figures__isnull=True).order_by("pk"))
+            outdated = Q(figures__isnull=True) | Q(figures__cuts_version__lt=CUTS_VERSION)
+            waves = list(closed.filter(outdated).order_by("pk"))
         else:
             waves = list(closed.filter(pk__in=wave_ids).order_by("pk"))
             missing = sorted(set(wave_ids) - {w.pk for w in waves})
@@ -65,7 +71,7 @@ class Command(BaseCommand):
                 f"in {time.perf_counter() - started:.1f} s."
             )
         if not waves:
-            self.stdout.write("No closed wave without stored figures.")
+            self.stdout.write("No closed wave without stored figures of the current rules.")
 
     def score(
         self,
