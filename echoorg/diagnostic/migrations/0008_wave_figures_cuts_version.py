@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diagnostic", "0006_wave_figures"),
+        ("diagnostic", "0007_action_plans_and_published_versions"),
     ]
 
     operations = [
