@@ -232,7 +232,7 @@ BUDGETS: dict[str, int] = {
     "POST wave_plan: add an action": 19,
     "POST wave_plan: save what we heard": 18,
     # Leader development (issue 12).
-    "GET development": 7,
+    "GET development": 9,
     "GET reflection_new": 6,
     "GET reflection": 11,
     "POST reflection_share": 14,
