@@ -197,6 +197,7 @@ PAGES: dict[str, Rule] = {
     ),
     "wave_rows_export": Rule("GET", _w("wave_rows_export"), RESEARCHERS),
     "wave_psychometrics": Rule("GET", _w("wave_psychometrics"), SURVEY_VIEWERS),
+    "wave_comments": Rule("GET", _w("wave_comments"), SURVEY_VIEWERS),
     "instruments": Rule("GET", _o("instruments"), SURVEY_VIEWERS),
     "instrument": Rule("GET", _o("instrument", key=lambda c: "echo-culture-v1@1"), SURVEY_VIEWERS),
     "my_surveys": Rule("GET", lambda c: reverse("my_surveys"), MEMBERS, org_scoped=False),

@@ -108,6 +108,7 @@ def load_demo_waves(
                                     "answers": r.answers,
                                     "demographics": r.demographics,
                                     "comment": r.comment,
+                                    "themed_comments": r.themed_comments,
                                 }
                             ),
                         )
@@ -125,6 +126,7 @@ def load_demo_waves(
                             answers=r.answers,
                             demographics=r.demographics,
                             comment=r.comment,
+                            themed_comments=r.themed_comments or None,
                         )
                         for r in answered
                     ],

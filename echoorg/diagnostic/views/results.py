@@ -9,7 +9,6 @@ import zipfile
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -17,18 +16,23 @@ from echoorg.audit.log import record
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
 from echoorg.core.diagnostic.research_readme import rows_readme
+from echoorg.core.diagnostic.trends import (
+    SYSTEM_COLOURS,
+    ScaleSeries,
+    signed_change,
+    small_multiples,
+)
 from echoorg.core.library.shipped import library
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 
 from .. import services
-from ..charts import circles_svg, heat_class, trend_svg
+from ..charts import circles_svg, heat_class, small_chart_svg
 from ..exports import results_csv, results_xlsx, rows_csv, units_csv
 from ..forms import FullRowsForm
 from ..models import SurveyWave
 from ..results import (
     WHOLE_ORGANISATION,
-    comments_for,
     demographic_cut,
     heatmap_html,
     result_tree,
@@ -37,6 +41,7 @@ from ..results import (
     whole_organisation,
 )
 from ._common import results_ready, wave_for
+from .comments import comments_url, themed_comments
 
 
 def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:
@@ -66,7 +71,7 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
     focus = focus or tree.by_pk[WHOLE_ORGANISATION]
     children = tree.children.get(focus.unit.pk, [])
     path = tree.path(focus.unit.pk)
-    comments = comments_for(wave, focus.unit, results)
+    comment_groups = themed_comments(wave, focus, results)
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
     cut_rows = (
@@ -90,9 +95,13 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "cut": demographics.get(cut_id),
             "cut_rows": cut_rows,
             "demographics": instrument.demographics,
-            "comments": comments,
-            # One <li> per comment, escaped, built in one call rather than a template loop.
-            "comments_html": format_html_join("", "<li>{}</li>", ((c,) for c in comments or ())),
+            # The counts of comments by theme; the comments are on a page of their own.
+            "comment_groups": comment_groups,
+            "comment_summary": [
+                (g, comments_url(wave, focus.unit.pk, g.theme.key)) for g in comment_groups or ()
+            ],
+            "comment_total": sum(g.count for g in comment_groups or ()),
+            "comments_url": comments_url(wave, focus.unit.pk),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
             "may_export_rows": can(request.user, org, "survey.rows"),
             "taxonomy_scales": [s for s in instrument.scales if s.id in library().scales],
@@ -205,6 +214,23 @@ def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpRes
     )
 
 
+def _hidden_reason(found, scale_id: str, wave: SurveyWave) -> str:
+    """Why a unit's scale mean is not shown for a wave, in words for the page."""
+    if found is None:
+        return "this unit was not part of this wave"
+    if not found.shown:
+        return (
+            f"fewer than {wave.min_group} people answered, or showing it would let a "
+            "smaller group's answers be worked out"
+        )
+    if found.scale_n.get(scale_id) is None:
+        return (
+            f"fewer than {wave.min_group} people answered this scale, or showing it would "
+            "let a smaller group's answers be worked out"
+        )
+    return "no answers to this scale"
+
+
 @login_required
 def trends(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "survey.view")
@@ -214,28 +240,41 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
         units.insert(0, whole_organisation(closed[-1]))
     unit_id = request.GET.get("unit", "")
     unit = next((u for u in units if str(u.pk) == unit_id), units[0] if units else None)
-    chart, table, scales = None, [], []
+    charts, table, scale = [], [], None
     same_instrument = [w for w in closed if closed and w.instrument_id == closed[-1].instrument_id]
     if unit is not None and same_instrument:
-        scales = same_instrument[-1].instrument.scales
-        series: dict[str, list[float | None]] = {s.name: [] for s in scales}
+        instrument = same_instrument[-1].instrument
+        scale = instrument.response_scale
+        values: dict[str, list[float | None]] = {s.id: [] for s in instrument.scales}
+        reasons: dict[str, list[str]] = {s.id: [] for s in instrument.scales}
         for wave in same_instrument:
             services.ensure_wave_figures(wave)
-            found = next((r for r in wave_results(wave) if r.unit.pk == unit.pk), None)
-            row = {"wave": wave, "values": []}
-            for s in scales:
+            found = result_tree(wave, wave_results(wave)).by_pk.get(unit.pk)
+            for s in instrument.scales:
                 value = found.means.get(s.id) if found else None
-                series[s.name].append(value)
-                row["values"].append(value)
-            table.append(row)
-        scale = same_instrument[-1].instrument.response_scale
-        chart = trend_svg(
-            f"Scale means of {unit.name} across waves",
+                values[s.id].append(value)
+                reasons[s.id].append("" if value is not None else _hidden_reason(found, s.id, wave))
+        charts = small_multiples(
+            [
+                ScaleSeries(s.id, s.name, tuple(values[s.id]), tuple(reasons[s.id]))
+                for s in instrument.scales
+            ],
             [w.title for w in same_instrument],
-            series,
             scale.min,
             scale.max,
         )
+        for n, chart in enumerate(charts):
+            table.append(
+                {
+                    "chart": chart,
+                    "svg": small_chart_svg(chart, f"trend-{n}"),
+                    "swatch": chart.scale_id if chart.scale_id in SYSTEM_COLOURS else "neutral",
+                    "change": signed_change(chart.change),
+                    "cells": list(
+                        zip(values[chart.scale_id], reasons[chart.scale_id], strict=True)
+                    ),
+                }
+            )
     return render(
         request,
         "diagnostic/trends.html",
@@ -243,9 +282,8 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             "org": org,
             "units": units,
             "unit": unit,
-            "chart": chart,
-            "table": table,
-            "scales": scales,
+            "rows": table,
+            "response_scale": scale,
             "waves": same_instrument,
         },
     )
