@@ -23,9 +23,11 @@ import numpy as np
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.template.defaultfilters import floatformat
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy, suppress_units_and_scales
+from echoorg.core.diagnostic.comments import in_random_order
 from echoorg.core.diagnostic.cuts import CutRow
 from echoorg.core.diagnostic.cuts import cut_table as core_cut_table
 from echoorg.core.diagnostic.instrument import GENERAL_COMMENT, Instrument
@@ -259,9 +261,10 @@ def comments_for(
     """A unit's comments as (question id, text) pairs when its group passes the comment
     threshold; else None. The closing question's id is `GENERAL_COMMENT`.
 
-    The order is random but the same on every request (the responses' ids are random
-    UUIDs, and the rows were written in a shuffled batch), so pages of comments neither
-    repeat nor skip one; it follows neither the order of answering nor the units."""
+    The order is random but the same on every request (`comments.in_random_order`, keyed
+    by the wave and the server's secret key), so pages of comments neither repeat nor
+    skip one; each question has an order of its own, and none follows the order of
+    answering or the units."""
     tree = result_tree(wave, results)
     entry = tree.by_pk.get(unit.pk)
     if entry is None or not entry.comments_shown:
@@ -272,30 +275,29 @@ def comments_for(
     if stored is not None and stored.stamp:
         rows = stored.comments()
     else:
-        rows = read_comments(wave, inside)
-    return [(question, text) for u, question, text in rows if inside is None or u in inside]
+        rows = read_comments(wave.pk, inside)
+    return [(question, text) for _, question, u, text in rows if inside is None or u in inside]
 
 
-def read_comments(
-    wave: SurveyWave | int, units: set[int] | None = None
-) -> list[tuple[int, str, str]]:
-    """Every comment of a wave (of `units` only, if given) as (unit id, question id,
-    text), in the order of the responses' random ids: one query."""
-    responses = Response.objects.filter(wave=wave).filter(
+def read_comments(wave_id: int, units: set[int] | None = None) -> list[tuple[str, str, int, str]]:
+    """Every comment of a wave (of `units` only, if given) as (response id, question id,
+    unit id, text), in the wave's fixed random order (`in_random_order`): one query."""
+    responses = Response.objects.filter(wave_id=wave_id).filter(
         ~Q(comment="") | Q(themed_comments__isnull=False)
     )
     if units is not None:
         responses = responses.filter(unit_id__in=units)
     found = []
-    for unit_id, comment, themed in responses.order_by("id").values_list(
-        "unit_id", "comment", "themed_comments"
+    for response_id, unit_id, comment, themed in responses.values_list(
+        "id", "unit_id", "comment", "themed_comments"
     ):
         for question, text in (themed or {}).items():
             if isinstance(text, str) and text.strip():
-                found.append((unit_id, question, text))
+                found.append((response_id.hex, question, unit_id, text))
         if comment:
-            found.append((unit_id, GENERAL_COMMENT, comment))
-    return found
+            found.append((response_id.hex, GENERAL_COMMENT, unit_id, comment))
+    key = salted_hmac("echoorg.diagnostic.comment-order", str(wave_id)).digest()
+    return in_random_order(found, key)
 
 
 def cut_table(
@@ -399,7 +401,7 @@ class StoredFigures:
     heatmap: str
     _cuts: dict = field(default_factory=dict, repr=False)
     _reliability: list | None = field(default=None, repr=False)
-    _comments: list[tuple[int, str, str]] | None = field(default=None, repr=False)
+    _comments: list[tuple[str, str, int, str]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     wave_id: int = 0
 
@@ -426,9 +428,10 @@ class StoredFigures:
             self._fill()
         return self._cuts.get(demographic_id)
 
-    def comments(self) -> list[tuple[int, str, str]]:
-        """Every comment of the closed wave as (unit id, question id, text), read once
-        per process: they cannot change after the close, and a large wave has thousands."""
+    def comments(self) -> list[tuple[str, str, int, str]]:
+        """Every comment of the closed wave as (response id, question id, unit id, text)
+        in its fixed random order, read once per process: they cannot change after the
+        close, and a large wave has thousands."""
         with self._lock:
             if self._comments is None:
                 self._comments = read_comments(self.wave_id)

@@ -13,10 +13,15 @@ paging never add a comment nor show one that was withheld.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .instrument import Instrument
+
+Entry = TypeVar("Entry", bound=tuple[object, ...])
 
 # The theme of the closing question; a key no scale id can take (ids have no hyphen).
 OTHER_THEME = "other-comments"
@@ -60,6 +65,23 @@ class CommentPage:
 
 class PageOutOfRange(ValueError):
     """A page number that is not a whole number from 1 to the number of pages."""
+
+
+def in_random_order(entries: Sequence[Entry], key: bytes) -> list[Entry]:
+    """`entries` (tuples whose first two fields are a response's random id and the
+    question id) in a random order that is the same on every call with the same `key`:
+    sorted by HMAC-SHA-256 of question and response id under `key`.
+
+    A fixed order lets pages of comments neither repeat nor skip one. Each question has
+    its own order (the question is in the HMAC), so the place of one person's comment
+    under one theme says nothing about the place of their comment under another; and
+    without the key the order follows nothing stored with the responses."""
+
+    def position(entry: Entry) -> bytes:
+        message = f"{entry[1]}\x00{entry[0]}".encode()
+        return hmac.new(key, message, hashlib.sha256).digest()
+
+    return sorted(entries, key=position)
 
 
 def comment_themes(instrument: Instrument, other_question: str) -> list[Theme]:
