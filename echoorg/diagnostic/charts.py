@@ -79,11 +79,13 @@ def small_chart_svg(chart: SmallChart, key: str) -> SafeString:
                 f'text-anchor="{tick.anchor}" fill="#4a4a55">{escape(tick.label)}</text>'
             )
     for gap in chart.gaps:
+        # The label stands beside the marker, halfway up, inside the plot.
+        nudge = {"start": 3, "end": -3}.get(gap.anchor, 0)
         body.append(
             f'<line class="gap" x1="{gap.x}" x2="{gap.x}" y1="{top}" y2="{bottom}" '
-            f'stroke="#6b6b76" stroke-dasharray="3 3"></line><text x="{gap.x}" '
-            f'y="{top + 10}" font-size="10" text-anchor="middle" fill="#4a4a55" '
-            f'stroke="#fff" stroke-width="3" paint-order="stroke">hidden</text>'
+            f'stroke="#6b6b76" stroke-dasharray="3 3"></line><text x="{gap.x + nudge:.1f}" '
+            f'y="{(top + bottom) / 2 + 4:.1f}" font-size="11" text-anchor="{gap.anchor}" '
+            f'fill="#4a4a55" stroke="#fff" stroke-width="3" paint-order="stroke">hidden</text>'
         )
     for run in chart.runs:
         if len(run) > 1:

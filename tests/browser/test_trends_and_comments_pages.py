@@ -67,7 +67,9 @@ def test_trends_show_one_chart_per_scale_and_say_why_a_wave_is_hidden(
     web.submit(page.get_by_role("button", name="Show"))
     expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/trends/"))
     expect(page.locator("svg.small-trend circle")).to_have_count(0)
-    notes = page.locator(".trend-notes").first
+    # Every chart hides the same waves for the same reason: said once, above the charts.
+    expect(page.get_by_role("heading", name="Hidden in every chart")).to_be_visible()
+    notes = page.locator("#hidden-waves")
     expect(notes).to_contain_text(
         f"{demo.autumn.title}: not shown (fewer than {demo.autumn.min_group} people answered"
     )
@@ -90,7 +92,9 @@ def test_comments_are_grouped_by_theme_counted_and_paged(
     web.login_as(demo.user("leader"))
     web.goto(f"/o/{demo.org.slug}/surveys/{demo.autumn.pk}/results/")
     whole = f"{demo.org.name}: whole organisation"
-    summary = page.get_by_role("table", name=re.compile(rf"^Comments of {whole} by theme"))
+    summary = page.get_by_role(
+        "table", name=re.compile(rf"^Comments of {re.escape(whole)} by theme")
+    )
     expect(summary).to_be_visible()
     expect(summary.get_by_role("rowheader")).to_have_text(
         [
@@ -108,21 +112,22 @@ def test_comments_are_grouped_by_theme_counted_and_paged(
     web.submit(page.get_by_role("link", name=f"Read the comments of {whole}, by theme"))
     expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/{demo.autumn.pk}/comments/"))
     expect(heading(page)).to_have_text(f"Comments: {whole}")
-    threat = page.get_by_role("heading", name=re.compile(r"^Threat system \(\d+\)$"))
-    expect(threat).to_be_visible()
-    count = int(re.search(r"\((\d+)\)", threat.inner_text()).group(1))
-    assert count > 20, "the demo has more than a page of comments about threat"
-    first = page.locator("section.comment-theme").first.locator("ul.comments > li")
-    expect(first).to_have_count(20)
+    speaking_up = page.get_by_role("heading", name=re.compile(r"^Speaking-up safety \(\d+\)$"))
+    expect(speaking_up).to_be_visible()
+    count = int(re.search(r"\((\d+)\)", speaking_up.inner_text()).group(1))
+    assert count > 20, "the demo has more than a page of comments about speaking up"
+    section = page.locator("section.comment-theme").filter(has=speaking_up)
+    expect(section.locator("ul.comments > li")).to_have_count(20)
     if viewport is NARROW:
         assert_no_horizontal_scroll(page, NARROW["width"])
     _screenshot(page, f"comments-{viewport['width']}")
     web.check()
 
-    pages = page.get_by_role("navigation", name="Pages of Threat system comments")
+    pages = page.get_by_role("navigation", name="Pages of Speaking-up safety comments")
     web.submit(pages.get_by_role("link", name="Next page"))
     expect(page.get_by_role("heading", level=2)).to_have_count(1)
-    pages = page.get_by_role("navigation", name="Pages of Threat system comments")
+    expect(page.locator("ul.comments > li")).to_have_count(count - 20)
+    pages = page.get_by_role("navigation", name="Pages of Speaking-up safety comments")
     expect(pages.locator('[aria-current="page"]')).to_have_text("2")
     expect(pages).to_contain_text(f"Page 2 of {-(-count // 20)}")
     if viewport is NARROW:

@@ -144,3 +144,22 @@ def test_every_wave_is_either_a_point_or_a_gap_inside_the_box(values):
     for run in chart.runs:
         indices = [position[p.wave] for p in run]
         assert indices == list(range(indices[0], indices[0] + len(indices)))
+
+
+def test_wave_labels_drop_the_words_every_title_shares():
+    from echoorg.core.diagnostic.trends import wave_labels
+
+    titles = ["Culture survey, spring 2026", "Culture survey, autumn 2026"]
+    assert wave_labels(titles) == ["spring 2026", "autumn 2026"]
+    chart = small_chart(series("drive", [3.0, 3.1]), titles, 1, 5)
+    assert [t.label for t in chart.x_ticks] == ["spring 2026", "autumn 2026"]
+    # Titles that differ from the first word, one title, and titles that are all shared.
+    assert wave_labels(["Spring", "Autumn"]) == ["Spring", "Autumn"]
+    assert wave_labels(["Culture survey, spring 2026"]) == ["Culture survey,…"]
+    assert wave_labels(["Pulse", "Pulse"]) == ["Pulse", "Pulse"]
+    assert wave_labels(["Pulse one", "Pulse"]) == ["Pulse one", "Pulse"]
+
+
+def test_hidden_labels_at_the_ends_run_inwards():
+    chart = small_chart(series("drive", [None, 3.0, None]), WAVES[:3], 1, 5)
+    assert [g.anchor for g in chart.gaps] == ["start", "end"]

@@ -56,6 +56,7 @@ class Gap:
     x: float
     wave: str
     reason: str
+    anchor: str = "middle"  # how its label stands against the marker, inside the box
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,20 @@ def short_label(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def wave_labels(titles: Sequence[str], limit: int = LABEL_CHARS) -> list[str]:
+    """Short labels for waves under a small chart: the words all titles share at the
+    start are dropped ("Culture survey, spring 2026" and "Culture survey, autumn 2026"
+    become "spring 2026" and "autumn 2026"), then each is cut to `limit` characters."""
+    words = [t.split() for t in titles]
+    shared = 0
+    if len(titles) > 1:
+        while all(len(w) > shared + 1 for w in words) and len({w[shared] for w in words}) == 1:
+            shared += 1
+    return [
+        short_label(" ".join(w[shared:]) or t, limit) for w, t in zip(words, titles, strict=True)
+    ]
+
+
 def _number(value: float) -> str:
     return f"{value:.2f}"
 
@@ -126,6 +141,13 @@ def _signed(value: float) -> str:
     # A change that rounds to zero is written without a sign.
     text = f"{value:+.2f}"
     return "0.00" if text in ("+0.00", "-0.00") else text
+
+
+def _anchor(i: int, count: int) -> str:
+    """Labels at the first and last wave run inwards, so they stay inside the box."""
+    if count == 1:
+        return "middle"
+    return "start" if i == 0 else "end" if i == count - 1 else "middle"
 
 
 def small_chart(series: ScaleSeries, waves: Sequence[str], low: int, high: int) -> SmallChart:
@@ -155,7 +177,7 @@ def small_chart(series: ScaleSeries, waves: Sequence[str], low: int, high: int) 
         zip(waves, series.values, series.reasons, strict=True)
     ):
         if value is None:
-            gaps.append(Gap(x_at(i), wave, reason or "hidden"))
+            gaps.append(Gap(x_at(i), wave, reason or "hidden", _anchor(i, len(waves))))
             if run:
                 runs.append(tuple(run))
             run = []
@@ -168,12 +190,11 @@ def small_chart(series: ScaleSeries, waves: Sequence[str], low: int, high: int) 
 
     y_ticks = tuple(Tick(y_at(t), str(t)) for t in value_ticks(low, high))
     x_ticks = []
-    for i, wave in enumerate(waves):
+    for i, label in enumerate(wave_labels(waves)):
         # Only the first and last waves are named under a small chart; the others get a
         # tick mark (the table below the charts names them all).
         named = i in (0, len(waves) - 1)
-        anchor = "middle" if len(waves) == 1 else "start" if i == 0 else "end"
-        x_ticks.append(Tick(x_at(i), short_label(wave) if named else "", anchor))
+        x_ticks.append(Tick(x_at(i), label if named else "", _anchor(i, len(waves))))
 
     shown = [p.value for p in points]
     latest = shown[-1] if shown else None

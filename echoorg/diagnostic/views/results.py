@@ -263,10 +263,16 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             scale.min,
             scale.max,
         )
+        # A note every chart has (the whole unit hidden in a wave) is said once, above them.
+        shared_notes = [
+            note for note in charts[0].notes if all(note in c.notes for c in charts[1:])
+        ]
         for n, chart in enumerate(charts):
             table.append(
                 {
                     "chart": chart,
+                    "notes": [note for note in chart.notes if note not in shared_notes],
+                    "shared_notes": len(shared_notes) if chart.gaps else 0,
                     "svg": small_chart_svg(chart, f"trend-{n}"),
                     "swatch": chart.scale_id if chart.scale_id in SYSTEM_COLOURS else "neutral",
                     "change": signed_change(chart.change),
@@ -283,6 +289,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             "units": units,
             "unit": unit,
             "rows": table,
+            "shared_notes": shared_notes if charts else [],
             "response_scale": scale,
             "waves": same_instrument,
         },
