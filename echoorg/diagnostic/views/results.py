@@ -240,7 +240,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
         units.insert(0, whole_organisation(closed[-1]))
     unit_id = request.GET.get("unit", "")
     unit = next((u for u in units if str(u.pk) == unit_id), units[0] if units else None)
-    charts, table, scale = [], [], None
+    charts, table, scale, shared_notes = [], [], None, []
     same_instrument = [w for w in closed if closed and w.instrument_id == closed[-1].instrument_id]
     if unit is not None and same_instrument:
         instrument = same_instrument[-1].instrument
@@ -289,7 +289,7 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             "units": units,
             "unit": unit,
             "rows": table,
-            "shared_notes": shared_notes if charts else [],
+            "shared_notes": shared_notes,
             "response_scale": scale,
             "waves": same_instrument,
         },
