@@ -250,3 +250,49 @@ def test_answers_to_comment_questions_are_kept_by_question_after_close(org, tree
     assert response.comment == "Anything else."
     # Only questions the instrument asks, without blank answers, trimmed.
     assert response.themed_comments == {"c_pressure": "Too many cases."}
+
+
+def test_the_instrument_page_lists_the_comment_questions_with_their_themes(
+    login_as, facilitator, org
+):
+    url = reverse("instrument", kwargs={"slug": org.slug, "key": "echo-culture-v1@1"})
+    html = login_as(facilitator).get(url).content.decode()
+    assert "Comment questions" in html
+    assert (
+        "What pressures or worries most affect how you do your work? "
+        '<span class="meta">(theme: Threat system)</span>'
+    ) in html
+
+
+def test_the_last_page_asks_each_comment_question_and_keeps_the_answers_apart(
+    org, tree, make_person, facilitator
+):
+    from django.core import mail
+    from django.test import Client
+
+    from tests.test_diagnostic_collection import emailed_links, new_wave
+
+    person = make_person(org, "staff", unit=tree["Support"])
+    wave = new_wave(facilitator, org)
+    services.open_wave(facilitator, wave, "http://testserver")
+    token = emailed_links()[person.email]
+    mail.outbox.clear()
+    client = Client()
+    client.post(f"/s/{token}/1/", {"thr1": "3", "next": "1"})
+    last = 1 + len(INSTRUMENT.items_for("staff")) // 8 + 1
+    page = client.get(f"/s/{token}/{last}/").content.decode()
+    for question in INSTRUMENT.comments:
+        assert f'name="comment_{question.id}"' in page and question.question in page
+    # The theme questions come before the closing question.
+    assert page.index('name="comment_c_pressure"') < page.index('name="comment"')
+    too_long = client.post(f"/s/{token}/{last}/", {"send": "1", "comment_c_goals": "x" * 2001})
+    assert too_long.status_code == 200 and "at most 2000 characters" in too_long.content.decode()
+    sent = client.post(
+        f"/s/{token}/{last}/",
+        {"send": "1", "comment_c_goals": "Targets first.", "comment": "Thanks."},
+    )
+    assert sent.status_code == 302
+    services.close_wave(facilitator, wave)
+    response = Response.objects.get(wave=wave)
+    assert response.themed_comments == {"c_goals": "Targets first."}
+    assert response.comment == "Thanks."
