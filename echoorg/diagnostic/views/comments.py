@@ -42,8 +42,9 @@ def themed_comments(
     return group_comments(wave.instrument, comments, CLOSING_QUESTION)
 
 
-def comments_url(wave: SurveyWave, unit_pk: int, theme: str = "", page: int = 0) -> str:
-    url = reverse("wave_comments", kwargs={"slug": wave.organisation.slug, "wave_id": wave.pk})
+def comments_url(slug: str, wave: SurveyWave, unit_pk: int, theme: str = "", page: int = 0) -> str:
+    """The comments page of `wave` (of the organisation `slug`) for a unit, theme and page."""
+    url = reverse("wave_comments", kwargs={"slug": slug, "wave_id": wave.pk})
     query = f"?unit={unit_pk}"
     if theme:
         query += f"&theme={theme}"
@@ -103,14 +104,16 @@ def wave_comments(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse
                 "group": group,
                 "page": page,
                 "comments": group.comments[page.start : page.stop],
-                "previous_url": comments_url(wave, focus.unit.pk, group.theme.key, page.previous)
+                "previous_url": comments_url(
+                    org.slug, wave, focus.unit.pk, group.theme.key, page.previous
+                )
                 if page.previous
                 else "",
-                "next_url": comments_url(wave, focus.unit.pk, group.theme.key, page.next)
+                "next_url": comments_url(org.slug, wave, focus.unit.pk, group.theme.key, page.next)
                 if page.next
                 else "",
                 "page_urls": [
-                    (n, comments_url(wave, focus.unit.pk, group.theme.key, n))
+                    (n, comments_url(org.slug, wave, focus.unit.pk, group.theme.key, n))
                     for n in range(1, page.pages + 1)
                 ],
             }
@@ -121,7 +124,9 @@ def wave_comments(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse
             "sections": sections,
             "total": sum(g.count for g in groups),
             "per_page": PER_PAGE,
-            "summary": [(g, comments_url(wave, focus.unit.pk, g.theme.key)) for g in groups],
+            "summary": [
+                (g, comments_url(org.slug, wave, focus.unit.pk, g.theme.key)) for g in groups
+            ],
         }
     )
     return render(request, "diagnostic/comments.html", context)

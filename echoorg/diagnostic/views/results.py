@@ -98,10 +98,11 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             # The counts of comments by theme; the comments are on a page of their own.
             "comment_groups": comment_groups,
             "comment_summary": [
-                (g, comments_url(wave, focus.unit.pk, g.theme.key)) for g in comment_groups or ()
+                (g, comments_url(org.slug, wave, focus.unit.pk, g.theme.key))
+                for g in comment_groups or ()
             ],
             "comment_total": sum(g.count for g in comment_groups or ()),
-            "comments_url": comments_url(wave, focus.unit.pk),
+            "comments_url": comments_url(org.slug, wave, focus.unit.pk),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
             "may_export_rows": can(request.user, org, "survey.rows"),
             "taxonomy_scales": [s for s in instrument.scales if s.id in library().scales],
