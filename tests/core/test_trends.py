@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from echoorg.core.diagnostic.trends import (
@@ -124,6 +124,7 @@ def test_bad_input_is_refused():
         value_ticks(3, 1)
 
 
+@settings(deadline=None)  # the machine is shared: timing is not what this checks
 @given(
     values=st.lists(
         st.one_of(st.none(), st.floats(min_value=1, max_value=5, allow_nan=False)),
