@@ -118,15 +118,12 @@ def wave_comments(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse
                 ],
             }
         )
-    context.update(
-        {
-            "theme": by_key.get(theme),
-            "sections": sections,
-            "total": sum(g.count for g in groups),
-            "per_page": PER_PAGE,
-            "summary": [
-                (g, comments_url(org.slug, wave, focus.unit.pk, g.theme.key)) for g in groups
-            ],
-        }
-    )
+    context = {
+        **context,
+        "theme": by_key.get(theme),
+        "sections": sections,
+        "total": sum(g.count for g in groups),
+        "per_page": PER_PAGE,
+        "summary": [(g, comments_url(org.slug, wave, focus.unit.pk, g.theme.key)) for g in groups],
+    }
     return render(request, "diagnostic/comments.html", context)
