@@ -357,6 +357,7 @@ PAGES: dict[str, Rule] = {
     ),
     "wave_rows_export": Rule("GET", _w("wave_rows_export"), RESEARCHERS),
     "wave_psychometrics": Rule("GET", _w("wave_psychometrics"), SURVEY_VIEWERS),
+    "wave_comments": Rule("GET", _w("wave_comments"), SURVEY_VIEWERS),
     "instruments": Rule("GET", _o("instruments"), SURVEY_VIEWERS),
     # Action plans (issue 10): read by those who see results, written by facilitators and
     # leaders, published by leaders; what is published is read by every member.

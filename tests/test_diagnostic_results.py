@@ -90,10 +90,19 @@ def test_small_units_and_what_would_reveal_them_are_suppressed(
 def test_comments_need_ten_people_and_come_without_dates(
     login_as, facilitator, org, tree, closed_wave
 ):
-    page = login_as(facilitator).get(results_url(org, closed_wave, unit=tree["Fostering"].pk))
-    assert page.content.decode().count("A comment from recruitment.") == 8  # 11 people
-    small = login_as(facilitator).get(results_url(org, closed_wave, unit=tree["Recruitment"].pk))
-    assert "A comment from recruitment." not in small.content.decode()
+    client = login_as(facilitator)
+    page = client.get(results_url(org, closed_wave, unit=tree["Fostering"].pk)).content.decode()
+    # The results page counts the comments by theme and links to them (11 people).
+    assert "Comments (8)" in page and "A comment from recruitment." not in page
+    comments = reverse("wave_comments", kwargs={"slug": org.slug, "wave_id": closed_wave.pk})
+    assert f'href="{comments}?unit={tree["Fostering"].pk}&amp;theme=other-comments"' in page
+    listed = client.get(comments, {"unit": tree["Fostering"].pk}).content.decode()
+    assert listed.count("A comment from recruitment.") == 8
+    small = client.get(results_url(org, closed_wave, unit=tree["Recruitment"].pk))
+    assert "Comments (" not in small.content.decode()
+    refused = client.get(comments, {"unit": tree["Recruitment"].pk}).content.decode()
+    assert "A comment from recruitment." not in refused
+    assert "Comments are shown only for groups of at least 10 people" in refused
 
 
 def test_a_background_question_split_hides_small_groups(login_as, facilitator, org, closed_wave):
@@ -185,9 +194,10 @@ def test_the_reliability_page_lists_every_scale(login_as, facilitator, org, clos
         assert name in html
 
 
-def test_trends_draw_a_line_per_scale(login_as, facilitator, org, closed_wave):
+def test_trends_draw_one_small_chart_per_scale(login_as, facilitator, org, closed_wave):
     html = login_as(facilitator).get(reverse("trends", kwargs={"slug": org.slug})).content.decode()
-    assert '<svg class="trend"' in html and "Closed wave" in html
+    assert html.count('<svg class="small-trend"') == len(closed_wave.instrument.scales)
+    assert "Closed wave" in html and "Threat system across waves" in html
 
 
 # --- imports ------------------------------------------------------------------------------

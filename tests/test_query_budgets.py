@@ -95,6 +95,7 @@ BUDGETS: dict[str, int] = {
     "GET wave_results_export": 15,
     "GET wave_rows_export": 14,
     "GET wave_psychometrics": 12,
+    "GET wave_comments": 13,
     "GET instruments": 7,
     "GET instrument": 7,
     "GET my_surveys": 6,

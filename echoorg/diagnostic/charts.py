@@ -1,5 +1,5 @@
-"""Accessible SVG pictures of results: circles and trend lines (the heatmap is a table,
-whose colour key is `legend`).
+"""Accessible SVG pictures of results: circles and small trend charts (the heatmap is a
+table, whose colour key is `legend`).
 
 Every picture is an <svg role="img"> with a <title> and <desc> text alternative, drawn
 here as markup, so pages need no script and nothing from another host. Text that comes
@@ -13,19 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from echoorg.core.diagnostic.meaning import BANDS, palette
 from echoorg.core.diagnostic.profile import COLOURS, Profile
-
-SERIES_COLOURS = [
-    "#b3261e",
-    "#1d4f91",
-    "#1e6b3a",
-    "#6a3d9a",
-    "#8a5a00",
-    "#00687a",
-    "#5c5c5c",
-    "#a5105a",
-    "#2f4b00",
-    "#003f88",
-]
+from echoorg.core.diagnostic.trends import SmallChart
 
 
 def _svg(
@@ -89,62 +77,56 @@ def legend(scales) -> list[dict]:
     ]
 
 
-def trend_svg(
-    title: str,
-    waves: list[str],
-    series: dict[str, list[float | None]],
-    low: float,
-    high: float,
-    key: str = "trend",
-) -> SafeString:
-    """Lines across waves, one per scale; a gap where a figure was suppressed."""
-    width, height, left, right, top, bottom = 760, 270, 40, 270, 16, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
-    count = max(len(waves), 2)
-
-    def px(i: int) -> float:
-        return left + plot_w * i / (count - 1)
-
-    def py(v: float) -> float:
-        return top + plot_h * (1 - (v - low) / (high - low))
-
+def small_chart_svg(chart: SmallChart, key: str) -> SafeString:
+    """One scale's small chart (geometry from `echoorg.core.diagnostic.trends`): value
+    ticks on the shared range, a line through consecutive shown waves, a point per shown
+    figure and, where a figure is hidden, no point but a dashed marker labelled 'hidden'."""
+    left, right = chart.plot_left, chart.plot_right
+    top, bottom = chart.plot_top, chart.plot_bottom
     body = []
-    for tick in range(int(low), int(high) + 1):
+    for tick in chart.y_ticks:
         body.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{py(tick):.1f}" '
-            f'y2="{py(tick):.1f}" stroke="#c9c9d2"></line><text x="{left - 6}" '
-            f'y="{py(tick) + 4:.1f}" font-size="12" text-anchor="end" '
-            f'fill="#4a4a55">{tick}</text>'
+            f'<line x1="{left}" x2="{right}" y1="{tick.position}" y2="{tick.position}" '
+            f'stroke="#dcdce3"></line><text x="{left - 5}" y="{tick.position + 4:.1f}" '
+            f'font-size="11" text-anchor="end" fill="#4a4a55">{escape(tick.label)}</text>'
         )
-    for i, wave in enumerate(waves):
-        anchor = "start" if i == 0 else "end" if i == len(waves) - 1 else "middle"
+    for tick in chart.x_ticks:
         body.append(
-            f'<text x="{px(i):.1f}" y="{height - 16}" font-size="12" '
-            f'text-anchor="{anchor}" fill="#4a4a55">{escape(wave[:32])}</text>'
+            f'<line x1="{tick.position}" x2="{tick.position}" y1="{bottom}" '
+            f'y2="{bottom + 4}" stroke="#4a4a55"></line>'
         )
-    for n, (name, values) in enumerate(series.items()):
-        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
-        run: list[str] = []
-        for i, value in enumerate([*values, None]):
-            if value is None:
-                if len(run) > 1:
-                    body.append(
-                        f'<polyline points="{" ".join(run)}" fill="none" '
-                        f'stroke="{colour}" stroke-width="2.5"></polyline>'
-                    )
-                run = []
-                continue
-            run.append(f"{px(i):.1f},{py(value):.1f}")
+        if tick.label:
             body.append(
-                f'<circle cx="{px(i):.1f}" cy="{py(value):.1f}" r="3.5" fill="{colour}"></circle>'
+                f'<text x="{tick.position}" y="{bottom + 18}" font-size="11" '
+                f'text-anchor="{tick.anchor}" fill="#4a4a55">{escape(tick.label)}</text>'
             )
+    for gap in chart.gaps:
+        # The label stands beside the marker, halfway up, inside the plot.
+        nudge = {"start": 3, "end": -3}.get(gap.anchor, 0)
         body.append(
-            f'<rect x="{width - right + 12}" y="{top + n * 18}" width="12" height="12" '
-            f'fill="{colour}"></rect><text x="{width - right + 30}" '
-            f'y="{top + n * 18 + 10}" font-size="12" fill="#1b1b1f">{escape(name)}</text>'
+            f'<line class="gap" x1="{gap.x}" x2="{gap.x}" y1="{top}" y2="{bottom}" '
+            f'stroke="#6b6b76" stroke-dasharray="3 3"></line><text x="{gap.x + nudge:.1f}" '
+            f'y="{(top + bottom) / 2 + 4:.1f}" font-size="11" text-anchor="{gap.anchor}" '
+            f'fill="#4a4a55" stroke="#fff" stroke-width="3" paint-order="stroke">hidden</text>'
         )
-    described = "; ".join(
-        f"{name}: " + ", ".join("suppressed" if v is None else f"{v:.2f}" for v in values)
-        for name, values in series.items()
+    for run in chart.runs:
+        if len(run) > 1:
+            points = " ".join(f"{p.x},{p.y}" for p in run)
+            body.append(
+                f'<polyline points="{points}" fill="none" stroke="{chart.colour}" '
+                f'stroke-width="2.5"></polyline>'
+            )
+    for point in chart.points:
+        body.append(
+            f'<circle cx="{point.x}" cy="{point.y}" r="4" fill="{chart.colour}" '
+            f'stroke="#fff" stroke-width="1.5"></circle>'
+        )
+    return _svg(
+        "small-trend",
+        chart.width,
+        chart.height,
+        key,
+        f"{chart.name} across waves",
+        chart.description,
+        body,
     )
-    return _svg("trend", width, height, key, title, f"Waves: {', '.join(waves)}. {described}", body)

@@ -109,6 +109,7 @@ def load_demo_waves(
                                     "answers": r.answers,
                                     "demographics": r.demographics,
                                     "comment": r.comment,
+                                    "themed_comments": r.themed_comments,
                                 }
                             ),
                         )
@@ -126,6 +127,7 @@ def load_demo_waves(
                             answers=r.answers,
                             demographics=r.demographics,
                             comment=r.comment,
+                            themed_comments=r.themed_comments or None,
                         )
                         for r in answered
                     ],

@@ -108,6 +108,9 @@ class AnswerPageForm(forms.Form):
 
 
 class FinalPageForm(forms.Form):
+    """The last page: the comment questions, the closing question and the background
+    questions, all optional."""
+
     comment = forms.CharField(
         required=False,
         max_length=2000,
@@ -119,6 +122,18 @@ class FinalPageForm(forms.Form):
 
     def __init__(self, instrument: Instrument, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        # The instrument's comment questions (each about one scale's theme) come before
+        # the closing question.
+        for question in instrument.comments:
+            self.fields[f"comment_{question.id}"] = forms.CharField(
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                label=question.question,
+                help_text="Optional. Please do not name anyone.",
+            )
+        self.order_fields([f"comment_{q.id}" for q in instrument.comments] + ["comment"])
         for demographic in instrument.demographics:
             self.fields[f"demo_{demographic.id}"] = forms.ChoiceField(
                 label=demographic.question,
@@ -126,6 +141,14 @@ class FinalPageForm(forms.Form):
                 widget=forms.RadioSelect,
                 choices=[(o, o) for o in demographic.options],
             )
+
+    def themed_comments(self) -> dict[str, str]:
+        """The answered comment questions, by question id."""
+        return {
+            q.id: self.cleaned_data[f"comment_{q.id}"]
+            for q in self.instrument.comments
+            if self.cleaned_data.get(f"comment_{q.id}", "").strip()
+        }
 
 
 class FullRowsForm(forms.Form):

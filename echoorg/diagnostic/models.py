@@ -244,7 +244,10 @@ class Response(models.Model):
     audience = models.CharField(max_length=10, default="staff")
     answers = models.JSONField(default=dict)  # item id -> integer
     demographics = models.JSONField(default=dict, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True)  # the closing "anything else" question
+    # Answers to the instrument's comment questions (question id -> text), each about one
+    # scale's theme; null when none was answered, so the comments index can skip the row.
+    themed_comments = models.JSONField(null=True, blank=True)
     source = models.CharField(max_length=10, default=WEB)
     # Salted hash of an imported respondent id (empty for web answers), to refuse repeats.
     respondent_digest = models.CharField(max_length=64, blank=True, db_index=True)
@@ -255,8 +258,8 @@ class Response(models.Model):
             # The results pages list a group's comments: only the rows that have one.
             models.Index(
                 fields=["wave", "unit"],
-                name="response_with_comment",
-                condition=~models.Q(comment=""),
+                name="response_with_comments",
+                condition=~models.Q(comment="") | models.Q(themed_comments__isnull=False),
             )
         ]
 

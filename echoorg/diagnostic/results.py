@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import threading
 from collections import OrderedDict
@@ -22,15 +21,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 import numpy as np
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.template.defaultfilters import floatformat
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
 from echoorg.core.diagnostic.anonymity import suppress_hierarchy, suppress_units_and_scales
+from echoorg.core.diagnostic.comments import in_random_order
 from echoorg.core.diagnostic.cuts import CUTS_VERSION, CutRow
 from echoorg.core.diagnostic.cuts import cut_table as core_cut_table
-from echoorg.core.diagnostic.instrument import Instrument
+from echoorg.core.diagnostic.instrument import GENERAL_COMMENT, Instrument
 from echoorg.core.diagnostic.meaning import heat_class
 from echoorg.core.diagnostic.profile import Profile, three_systems
 from echoorg.core.diagnostic.psychometrics import ScaleReliability, scale_reliability
@@ -255,8 +256,16 @@ def _compute(wave: SurveyWave, data: WaveData) -> list[UnitResult]:
     return [results[u] for u in tree_order_by_name(forest, [u.name for u in data.units])]
 
 
-def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> list[str] | None:
-    """A unit's comments, shuffled, when its group passes the comment threshold; else None."""
+def comments_for(
+    wave: SurveyWave, unit: Unit, results: list[UnitResult]
+) -> list[tuple[str, str]] | None:
+    """A unit's comments as (question id, text) pairs when its group passes the comment
+    threshold; else None. The closing question's id is `GENERAL_COMMENT`.
+
+    The order is random but the same on every request (`comments.in_random_order`, keyed
+    by the wave and the server's secret key), so pages of comments neither repeat nor
+    skip one; each question has an order of its own, and none follows the order of
+    answering or the units."""
     tree = result_tree(wave, results)
     entry = tree.by_pk.get(unit.pk)
     if entry is None or not entry.comments_shown:
@@ -265,16 +274,31 @@ def comments_for(wave: SurveyWave, unit: Unit, results: list[UnitResult]) -> lis
     inside = None if unit.pk == WHOLE_ORGANISATION else set(tree.subtree(unit.pk))
     stored = stored_figures(wave) if wave.status == SurveyWave.CLOSED else None
     if stored is not None and stored.stamp:
-        comments = [c for u, c in stored.comments() if inside is None or u in inside]
+        rows = stored.comments()
     else:
-        responses = Response.objects.filter(wave=wave).exclude(comment="")
-        if inside is not None:
-            responses = responses.filter(unit_id__in=inside)
-        comments = list(responses.values_list("comment", flat=True))
-    # A random order from the operating system's randomness, in one call (SystemRandom's
-    # shuffle asks it once per comment, which a thousand comments make slow).
-    keys = np.frombuffer(os.urandom(8 * len(comments)), dtype=np.uint64)
-    return [comments[i] for i in np.argsort(keys, kind="stable").tolist()]
+        rows = read_comments(wave.pk, inside)
+    return [(question, text) for _, question, u, text in rows if inside is None or u in inside]
+
+
+def read_comments(wave_id: int, units: set[int] | None = None) -> list[tuple[str, str, int, str]]:
+    """Every comment of a wave (of `units` only, if given) as (response id, question id,
+    unit id, text), in the wave's fixed random order (`in_random_order`): one query."""
+    responses = Response.objects.filter(wave_id=wave_id).filter(
+        ~Q(comment="") | Q(themed_comments__isnull=False)
+    )
+    if units is not None:
+        responses = responses.filter(unit_id__in=units)
+    found = []
+    for response_id, unit_id, comment, themed in responses.values_list(
+        "id", "unit_id", "comment", "themed_comments"
+    ):
+        for question, text in (themed or {}).items():
+            if isinstance(text, str) and text.strip():
+                found.append((response_id.hex, question, unit_id, text))
+        if comment:
+            found.append((response_id.hex, GENERAL_COMMENT, unit_id, comment))
+    key = salted_hmac("echoorg.diagnostic.comment-order", str(wave_id)).digest()
+    return in_random_order(found, key)
 
 
 def cut_table(
@@ -388,7 +412,7 @@ class StoredFigures:
     heatmap: str
     _cuts: dict = field(default_factory=dict, repr=False)
     _reliability: list | None = field(default=None, repr=False)
-    _comments: list[tuple[int, str]] | None = field(default=None, repr=False)
+    _comments: list[tuple[str, str, int, str]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     wave_id: int = 0
 
@@ -415,16 +439,13 @@ class StoredFigures:
             self._fill()
         return self._cuts.get(demographic_id)
 
-    def comments(self) -> list[tuple[int, str]]:
-        """Every comment of the closed wave with its unit's id, read once per process:
-        they cannot change after the close, and a large wave has thousands."""
+    def comments(self) -> list[tuple[str, str, int, str]]:
+        """Every comment of the closed wave as (response id, question id, unit id, text)
+        in its fixed random order, read once per process: they cannot change after the
+        close, and a large wave has thousands."""
         with self._lock:
             if self._comments is None:
-                self._comments = list(
-                    Response.objects.filter(wave_id=self.wave_id)
-                    .exclude(comment="")
-                    .values_list("unit_id", "comment")
-                )
+                self._comments = read_comments(self.wave_id)
             return self._comments
 
     @property

@@ -491,7 +491,12 @@ def unseal_response(sealed: bytes) -> dict:
     return unseal(sealed)
 
 
-def submit_response(invitation: Invitation, demographics: dict[str, str], comment: str) -> None:
+def submit_response(
+    invitation: Invitation,
+    demographics: dict[str, str],
+    comment: str,
+    themed_comments: dict[str, str] | None = None,
+) -> None:
     """Turn the draft into an anonymous pending response and mark the invitation answered.
 
     The response is sealed into the wave's pending pool, not written to `Response`: all
@@ -536,6 +541,12 @@ def submit_response(invitation: Invitation, demographics: dict[str, str], commen
                         k: v for k, v in demographics.items() if v in options.get(k, ())
                     },
                     "comment": comment.strip()[:2000],
+                    # Only the instrument's own comment questions, each cut to 2,000.
+                    "themed_comments": {
+                        question.id: text.strip()[:2000]
+                        for question in wave.instrument.comments
+                        if (text := (themed_comments or {}).get(question.id, "")).strip()
+                    },
                 }
             ),
         )
@@ -577,6 +588,8 @@ def release_pending_responses(wave: SurveyWave, rng: random.Random | None = None
                     answers=row["answers"],
                     demographics=row["demographics"],
                     comment=row["comment"],
+                    # Responses sealed before comment questions existed have none.
+                    themed_comments=row.get("themed_comments") or None,
                     source=Response.WEB,
                 )
                 for row in rows

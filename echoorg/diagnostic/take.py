@@ -138,7 +138,9 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
             if key.startswith("demo_") and value
         }
         try:
-            services.submit_response(invitation, demographics, form.cleaned_data["comment"])
+            services.submit_response(
+                invitation, demographics, form.cleaned_data["comment"], form.themed_comments()
+            )
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

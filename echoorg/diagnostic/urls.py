@@ -36,6 +36,9 @@ urlpatterns = [
         name="wave_rows_export",
     ),
     path(
+        "o/<slug:slug>/surveys/<int:wave_id>/comments/", views.wave_comments, name="wave_comments"
+    ),
+    path(
         "o/<slug:slug>/surveys/<int:wave_id>/reliability/",
         views.wave_psychometrics,
         name="wave_psychometrics",

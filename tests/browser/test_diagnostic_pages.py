@@ -337,9 +337,17 @@ def test_leader_reads_results_and_drills_down(web, demo):
     web.submit(page.get_by_role("link", name="Trends across waves"))
     expect(page).to_have_url(path_is(f"/o/{demo.org.slug}/surveys/trends/"))
     expect(heading(page)).to_have_text("Trends across waves")
-    expect(page.get_by_role("img", name=f"Scale means of {whole} across waves")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{whole}: one chart per scale")).to_be_visible()
+    names = [scale.name for scale in demo.autumn.instrument.scales]
+    for name in names:
+        expect(
+            page.get_by_role("img", name=re.compile(f"^{re.escape(name)} across waves"))
+        ).to_be_visible()
     trend = page.get_by_role("table", name=re.compile(r"^Scale means of .* by wave"))
-    expect(trend.get_by_role("rowheader")).to_have_text([demo.spring.title, demo.autumn.title])
+    expect(trend.get_by_role("rowheader")).to_have_text(names)
+    expect(trend.get_by_role("columnheader")).to_have_text(
+        ["Scale", demo.spring.title, demo.autumn.title, "Change"]
+    )
     web.check()
 
 

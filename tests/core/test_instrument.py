@@ -122,3 +122,45 @@ def test_a_background_question_cannot_reuse_an_id():
     data["demographics"][0]["id"] = "thr1"
     with pytest.raises(InstrumentError, match="'thr1' is used by another question"):
         parse_instrument(data)
+
+
+def test_the_shipped_comment_questions_each_name_a_scale():
+    instrument = find_instrument("echo-culture-v1")
+    assert [q.scale for q in instrument.comments] == [
+        "threat",
+        "drive",
+        "soothing",
+        "speaking_up",
+        "compassionate_leadership",
+    ]
+    assert all(q.question.endswith("?") for q in instrument.comments)
+
+
+def test_an_instrument_without_comment_questions_still_loads():
+    data = copy.deepcopy(SHIPPED)
+    del data["comments"]
+    assert parse_instrument(data).comments == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("comments", "c_pressure", "comments: must be a list."),
+        ("comments.0", "c_pressure", "comments[0]: must be a mapping."),
+        ("comments.0.scale", "thret", "comments[0].scale: 'thret' is not one of the scales ("),
+        ("comments.0.scale", KeyError, "comments[0].scale: is required."),
+        ("comments.0.question", "  ", "comments[0].question: must not be empty."),
+        ("comments.0.question", 3, "comments[0].question: must be text, not int."),
+        ("comments.1.id", "c_pressure", "comments[1].id: 'c_pressure' is used by another"),
+        ("comments.1.id", "C_Pressure", "as 'c_pressure' (ids may not differ only in case)"),
+        ("comments.0.id", "thr1", "comments[0].id: 'thr1' is used by another question."),
+        ("comments.0.id", "staff_group", "comments[0].id: 'staff_group' is used by another"),
+        ("comments.0.id", "Comment", "comments[0].id: 'Comment' is reserved for the closing"),
+        ("comments.0.id", "c-1", "comments[0].id: 'c-1' must be letters (either case)"),
+        ("comments.0.theme", "threat", "comments[0].theme: is not a field of the schema"),
+    ],
+)
+def test_a_bad_comment_question_is_refused_naming_the_field(path, value, message):
+    with pytest.raises(InstrumentError) as caught:
+        parse_instrument(broken(path, value))
+    assert str(caught.value).startswith(path.split(".")[0]) and message in str(caught.value)

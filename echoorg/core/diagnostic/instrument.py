@@ -8,6 +8,8 @@ An instrument is a YAML document (see docs/instrument-schema.md):
                conversation_guide, same_items_as (the last five optional)}]
     items:   [{id, text, scale, reverse, audience (optional: everyone|staff|leaders)}]
     demographics (optional): [{id, question, options}]
+    comments (optional): [{id, question, scale}]   free-text questions, each about a scale
+
 
 `parse_instrument` refuses a bad document with an `InstrumentError` whose message names
 the field, for example ``items[3].scale: 'thret' is not one of the scales``.
@@ -97,6 +99,15 @@ class Demographic:
 
 
 @dataclass(frozen=True)
+class CommentQuestion:
+    """A free-text question about one scale's theme; its answers are grouped under it."""
+
+    id: str
+    question: str
+    scale: str
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: int
@@ -106,6 +117,7 @@ class Instrument:
     scales: tuple[Scale, ...]
     items: tuple[Item, ...]
     demographics: tuple[Demographic, ...] = ()
+    comments: tuple[CommentQuestion, ...] = ()
 
     @property
     def key(self) -> str:
@@ -271,6 +283,7 @@ def parse_instrument(data: Any) -> Instrument:
             "scales",
             "items",
             "demographics",
+            "comments",
         },
         "",
     )
@@ -386,6 +399,10 @@ def parse_instrument(data: Any) -> Instrument:
             raise InstrumentError(f"{where}options: options must differ.")
         demographics.append(Demographic(did, _need(raw, "question", where, str), tuple(options)))
 
+    comments = _comment_questions(
+        data.get("comments", []), scales, [i.id for i in items] + [d.id for d in demographics]
+    )
+
     return Instrument(
         instrument_id,
         version,
@@ -395,7 +412,48 @@ def parse_instrument(data: Any) -> Instrument:
         tuple(scales),
         tuple(items),
         tuple(demographics),
+        comments,
     )
+
+
+# The free-text question every survey ends with ("anything else?") is answered in the
+# response's own comment field; no comment question may take its name.
+GENERAL_COMMENT = "comment"
+
+
+def _comment_questions(
+    raw_comments: Any, scales: list[Scale], taken: list[str]
+) -> tuple[CommentQuestion, ...]:
+    """The `comments` field: free-text questions, each naming the scale whose theme it
+    asks about, so the results pages can group the answers by theme."""
+    if not isinstance(raw_comments, list):
+        raise InstrumentError("comments: must be a list.")
+    scale_ids = [s.id for s in scales]
+    questions: list[CommentQuestion] = []
+    for n, raw in enumerate(raw_comments):
+        where = f"comments[{n}]."
+        if not isinstance(raw, dict):
+            raise InstrumentError(f"comments[{n}]: must be a mapping.")
+        _unknown_keys(raw, {"id", "question", "scale"}, where)
+        cid = _identifier(_need(raw, "id", where, str), f"{where}id")
+        if cid.casefold() == GENERAL_COMMENT:
+            raise InstrumentError(
+                f"{where}id: '{cid}' is reserved for the closing 'anything else' question."
+            )
+        others = taken + [q.id for q in questions]
+        if any(t.casefold() == cid.casefold() for t in others):
+            raise InstrumentError(
+                f"{where}id: '{cid}' is used by another question{_case_note(cid, others)}."
+            )
+        question = _need(raw, "question", where, str).strip()
+        scale = _need(raw, "scale", where, str)
+        if scale not in scale_ids:
+            raise InstrumentError(
+                f"{where}scale: '{scale}' is not one of the scales "
+                f"({', '.join(sorted(scale_ids))})."
+            )
+        questions.append(CommentQuestion(cid, question, scale))
+    return tuple(questions)
 
 
 def load_instrument_text(text: str) -> Instrument:

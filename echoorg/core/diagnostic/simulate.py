@@ -11,7 +11,7 @@ Nothing here describes a real organisation or person.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -87,23 +87,32 @@ class SimulatedResponse:
     person: int  # index into the people given
     answers: dict[str, int]
     demographics: dict[str, str]
-    comment: str
+    comment: str  # the closing "anything else" question
+    themed_comments: dict[str, str] = field(default_factory=dict)  # question id -> text
 
 
-# Comments written for the fictional demo; none is a real person's words.
+# Comments written for the fictional demo; none is a real person's words. Each names the
+# scale whose theme it speaks to: where the instrument has a comment question about that
+# scale, the comment answers it, else the closing question.
 DEMO_COMMENTS = (
-    "Our team meetings have become a place where we can say what is not working.",
-    "Targets seem to matter more than the families we work with.",
-    "I raised a worry last year and nothing came back; I would think twice now.",
-    "My manager checks in with me after hard visits, which helps a lot.",
-    "People keep their heads down when the senior team visits.",
-    "We are stretched so thin that good practice slips and nobody says so.",
-    "New starters are supported well and can ask anything.",
-    "Decisions come from above without anyone asking the people doing the work.",
-    "There is real warmth in this team even when the caseloads are heavy.",
-    "I worry about being blamed if something goes wrong on my cases.",
-    "Leaders talk about compassion but the inspection grade is what counts.",
-    "Reflective supervision has been protected and it makes a difference.",
+    ("Our team meetings have become a place where we can say what is not working.", "speaking_up"),
+    ("Targets seem to matter more than the families we work with.", "drive"),
+    ("I raised a worry last year and nothing came back; I would think twice now.", "speaking_up"),
+    (
+        "My manager checks in with me after hard visits, which helps a lot.",
+        "compassionate_leadership",
+    ),
+    ("People keep their heads down when the senior team visits.", "threat"),
+    ("We are stretched so thin that good practice slips and nobody says so.", "moral_distress"),
+    ("New starters are supported well and can ask anything.", "soothing"),
+    (
+        "Decisions come from above without anyone asking the people doing the work.",
+        "compassionate_leadership",
+    ),
+    ("There is real warmth in this team even when the caseloads are heavy.", "soothing"),
+    ("I worry about being blamed if something goes wrong on my cases.", "threat"),
+    ("Leaders talk about compassion but the inspection grade is what counts.", "drive"),
+    ("Reflective supervision has been protected and it makes a difference.", "soothing"),
 )
 
 
@@ -133,6 +142,9 @@ def simulate_wave(
     rng = np.random.default_rng(seed)
     low, high = instrument.response_scale.min, instrument.response_scale.max
     scale_ids = [s.id for s in instrument.scales]
+    question_of: dict[str, str] = {}  # the first comment question about each scale
+    for question in instrument.comments:
+        question_of.setdefault(question.scale, question.id)
     responses: list[SimulatedResponse] = []
     for index, (team, audience) in enumerate(people):
         if rng.random() > response_rate:
@@ -160,6 +172,13 @@ def simulate_wave(
         for demographic in instrument.demographics:
             if rng.random() < 0.9:
                 demographics[demographic.id] = str(rng.choice(demographic.options))
-        comment = str(rng.choice(DEMO_COMMENTS)) if rng.random() < 0.3 else ""
-        responses.append(SimulatedResponse(index, answers, demographics, comment))
+        comment, themed = "", {}
+        if rng.random() < 0.3:
+            # One draw, as before comments had themes, so the demo's figures stay the same.
+            text, scale = DEMO_COMMENTS[int(rng.choice(len(DEMO_COMMENTS)))]
+            if scale in question_of:
+                themed = {question_of[scale]: text}
+            else:
+                comment = text
+        responses.append(SimulatedResponse(index, answers, demographics, comment, themed))
     return responses

@@ -1,6 +1,7 @@
 """The culture diagnostic's pages, one module per family of pages. The view functions are
 re-exported here, so `echoorg.diagnostic.views.<name>` names every page."""
 
+from .comments import wave_comments
 from .conversations import conversation_guide
 from .imports import wave_import, wave_import_job
 from .instruments import instrument_detail, instruments
@@ -30,6 +31,7 @@ __all__ = [
     "published_results",
     "trends",
     "wave_close",
+    "wave_comments",
     "wave_detail",
     "wave_import",
     "wave_import_job",

@@ -9,7 +9,6 @@ import zipfile
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -18,18 +17,23 @@ from echoorg.core.diagnostic.meaning import direction_symbol, heat_class, hubris
 from echoorg.core.diagnostic.profile import PATTERNS
 from echoorg.core.diagnostic.psychometrics import reliability_verdict, three_decimals
 from echoorg.core.diagnostic.research_readme import rows_readme
+from echoorg.core.diagnostic.trends import (
+    SYSTEM_COLOURS,
+    ScaleSeries,
+    signed_change,
+    small_multiples,
+)
 from echoorg.core.library.shipped import library
 from echoorg.orgs.models import Unit
 from echoorg.orgs.permissions import can, organisation_for
 
 from .. import services
-from ..charts import circles_svg, legend, trend_svg
+from ..charts import circles_svg, legend, small_chart_svg
 from ..exports import results_csv, results_xlsx, rows_csv, units_csv
 from ..forms import FullRowsForm
 from ..models import SurveyWave
 from ..results import (
     WHOLE_ORGANISATION,
-    comments_for,
     demographic_cut,
     heatmap_html,
     heatmap_rows_html,
@@ -40,6 +44,7 @@ from ..results import (
 )
 from ..scale_notes import scale_notes
 from ._common import results_ready, wave_for
+from .comments import comments_url, themed_comments
 
 
 def _scale_rows(wave: SurveyWave, results, scales) -> list[dict]:
@@ -95,7 +100,7 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
     focus = focus or tree.by_pk[WHOLE_ORGANISATION]
     children = tree.children.get(focus.unit.pk, [])
     path = tree.path(focus.unit.pk)
-    comments = comments_for(wave, focus.unit, results)
+    comment_groups = themed_comments(wave, focus, results)
     cut_id = request.GET.get("cut", "")
     demographics = {d.id: d for d in instrument.demographics}
     cut_rows = (
@@ -140,9 +145,14 @@ def wave_results_page(request: HttpRequest, slug: str, wave_id: int) -> HttpResp
             "cut_rows": cut_rows,
             "split_shown": any(row.n is not None for row in cut_rows or ()),
             "demographics": instrument.demographics,
-            "comments": comments,
-            # One <li> per comment, escaped, built in one call rather than a template loop.
-            "comments_html": format_html_join("", "<li>{}</li>", ((c,) for c in comments or ())),
+            # The counts of comments by theme; the comments are on a page of their own.
+            "comment_groups": comment_groups,
+            "comment_summary": [
+                (g, comments_url(org.slug, wave, focus.unit.pk, g.theme.key))
+                for g in comment_groups or ()
+            ],
+            "comment_total": sum(g.count for g in comment_groups or ()),
+            "comments_url": comments_url(org.slug, wave, focus.unit.pk),
             "hubris": "hubris_staff" in focus.means and "hubris_self" in focus.means,
             "hubris_sentence": None
             if gap is None
@@ -260,6 +270,23 @@ def wave_psychometrics(request: HttpRequest, slug: str, wave_id: int) -> HttpRes
     )
 
 
+def _hidden_reason(found, scale_id: str, wave: SurveyWave) -> str:
+    """Why a unit's scale mean is not shown for a wave, in words for the page."""
+    if found is None:
+        return "this unit was not part of this wave"
+    if not found.shown:
+        return (
+            f"fewer than {wave.min_group} people answered, or showing it would let a "
+            "smaller group's answers be worked out"
+        )
+    if found.scale_n.get(scale_id) is None:
+        return (
+            f"fewer than {wave.min_group} people answered this scale, or showing it would "
+            "let a smaller group's answers be worked out"
+        )
+    return "no answers to this scale"
+
+
 @login_required
 def trends(request: HttpRequest, slug: str) -> HttpResponse:
     org, _ = organisation_for(request.user, slug, "survey.view")
@@ -269,28 +296,47 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
         units.insert(0, whole_organisation(closed[-1]))
     unit_id = request.GET.get("unit", "")
     unit = next((u for u in units if str(u.pk) == unit_id), units[0] if units else None)
-    chart, table, scales = None, [], []
+    charts, table, scale, shared_notes = [], [], None, []
     same_instrument = [w for w in closed if closed and w.instrument_id == closed[-1].instrument_id]
     if unit is not None and same_instrument:
-        scales = same_instrument[-1].instrument.scales
-        series: dict[str, list[float | None]] = {s.name: [] for s in scales}
+        instrument = same_instrument[-1].instrument
+        scale = instrument.response_scale
+        values: dict[str, list[float | None]] = {s.id: [] for s in instrument.scales}
+        reasons: dict[str, list[str]] = {s.id: [] for s in instrument.scales}
         for wave in same_instrument:
             services.ensure_wave_figures(wave)
-            found = next((r for r in wave_results(wave) if r.unit.pk == unit.pk), None)
-            row = {"wave": wave, "values": []}
-            for s in scales:
+            found = result_tree(wave, wave_results(wave)).by_pk.get(unit.pk)
+            for s in instrument.scales:
                 value = found.means.get(s.id) if found else None
-                series[s.name].append(value)
-                row["values"].append(value)
-            table.append(row)
-        scale = same_instrument[-1].instrument.response_scale
-        chart = trend_svg(
-            f"Scale means of {unit.name} across waves",
+                values[s.id].append(value)
+                reasons[s.id].append("" if value is not None else _hidden_reason(found, s.id, wave))
+        charts = small_multiples(
+            [
+                ScaleSeries(s.id, s.name, tuple(values[s.id]), tuple(reasons[s.id]))
+                for s in instrument.scales
+            ],
             [w.title for w in same_instrument],
-            series,
             scale.min,
             scale.max,
         )
+        # A note every chart has (the whole unit hidden in a wave) is said once, above them.
+        shared_notes = [
+            note for note in charts[0].notes if all(note in c.notes for c in charts[1:])
+        ]
+        for n, chart in enumerate(charts):
+            table.append(
+                {
+                    "chart": chart,
+                    "notes": [note for note in chart.notes if note not in shared_notes],
+                    "shared_notes": len(shared_notes) if chart.gaps else 0,
+                    "svg": small_chart_svg(chart, f"trend-{n}"),
+                    "swatch": chart.scale_id if chart.scale_id in SYSTEM_COLOURS else "neutral",
+                    "change": signed_change(chart.change),
+                    "cells": list(
+                        zip(values[chart.scale_id], reasons[chart.scale_id], strict=True)
+                    ),
+                }
+            )
     return render(
         request,
         "diagnostic/trends.html",
@@ -298,9 +344,9 @@ def trends(request: HttpRequest, slug: str) -> HttpResponse:
             "org": org,
             "units": units,
             "unit": unit,
-            "chart": chart,
-            "table": table,
-            "scales": scales,
+            "rows": table,
+            "shared_notes": shared_notes,
+            "response_scale": scale,
             "waves": same_instrument,
         },
     )
