@@ -40,7 +40,7 @@ def split_at(web, wave: SurveyWave, question_text: str, unit: int | None = None)
     query = f"?unit={unit}" if unit is not None else ""
     web.goto(f"/o/northmoor/surveys/{wave.pk}/results/{query}")
     page.get_by_label("Background question", exact=True).select_option(label=question_text)
-    web.submit(page.get_by_role("button", name="Show"))
+    web.submit(page.get_by_role("button", name="Show", exact=True))
     return page.get_by_role("table", name=re.compile(re.escape(question_text)))
 
 
