@@ -61,6 +61,8 @@ def test_a_leader_plays_a_scenario_to_its_debrief(login_as, org, leader):
     debrief = client.get(response["Location"]).content.decode()
     assert play.ending_title in debrief
     assert "<svg" in debrief and "<table" in debrief
+    # The chart is read as the story's pressures, never as a score of the learner.
+    assert "not a score of you" in debrief
     assert debrief.count('<tr><th scope="row">') == len(DEMO_PATH) + 1
     assert "Professional curiosity" in debrief
     assert "/library/cases/" in debrief and "#event-" in debrief
