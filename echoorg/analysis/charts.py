@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from echoorg.core.analysis.steps import EVENT_KINDS, SYSTEMS
 from echoorg.core.analysis.timeline import layout
+from echoorg.library.charts import mark_svg
 
 # kind -> (colour, shape), as the library's timeline draws them; shapes differ so colour
 # is never the only cue.
@@ -40,49 +41,7 @@ SYSTEM_NAMES = {"threat": "Threat", "drive": "Drive", "soothing": "Soothing", "u
 
 
 def shape(kind: str, x: float, y: float) -> str:
-    colour, form = STYLE.get(kind, ("#4a4a55", "circle"))
-    if form == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}"></circle>'
-    if form == "ring":
-        return (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#ffffff" stroke="{colour}" '
-            'stroke-width="3"></circle>'
-        )
-    if form == "square":
-        return (
-            f'<rect x="{x - 6.5:.1f}" y="{y - 6.5:.1f}" width="13" height="13" '
-            f'fill="{colour}"></rect>'
-        )
-    if form == "triangle":
-        pts = f"{x:.1f},{y - 8:.1f} {x + 8:.1f},{y + 6:.1f} {x - 8:.1f},{y + 6:.1f}"
-        return f'<polygon points="{pts}" fill="{colour}"></polygon>'
-    if form == "diamond":
-        pts = f"{x:.1f},{y - 8:.1f} {x + 8:.1f},{y:.1f} {x:.1f},{y + 8:.1f} {x - 8:.1f},{y:.1f}"
-        return f'<polygon points="{pts}" fill="{colour}"></polygon>'
-    if form == "star":
-        pts = " ".join(
-            f"{x + dx:.1f},{y + dy:.1f}"
-            for dx, dy in (
-                (0, -9),
-                (2.6, -3),
-                (9, -3),
-                (4, 1.5),
-                (5.5, 8),
-                (0, 4),
-                (-5.5, 8),
-                (-4, 1.5),
-                (-9, -3),
-                (-2.6, -3),
-            )
-        )
-        return f'<polygon points="{pts}" fill="{colour}"></polygon>'
-    if form == "cross":
-        return (
-            f'<path d="M{x - 6:.1f} {y - 6:.1f}L{x + 6:.1f} {y + 6:.1f}'
-            f'M{x + 6:.1f} {y - 6:.1f}L{x - 6:.1f} {y + 6:.1f}" stroke="{colour}" '
-            'stroke-width="3"></path>'
-        )
-    return f'<rect x="{x - 2.5:.1f}" y="{y - 9:.1f}" width="5" height="18" fill="{colour}"></rect>'
+    return mark_svg(*STYLE.get(kind, ("#4a4a55", "circle")), x, y)
 
 
 def timeline_svg(

@@ -43,10 +43,18 @@ STEP = 22  # vertical spacing between stacked marks
 HEIGHT = 400
 
 
-def _shape(kind: str, x: float, y: float) -> str:
-    colour, shape = STYLE[kind]
+def mark_svg(colour: str, shape: str, x: float, y: float) -> str:
+    """One timeline mark centred on (x, y): a circle, ring, square, triangle, diamond,
+    star or cross in `colour` (any other shape: an upright bar). The shape, not only the
+    colour, tells the kinds apart. Shared by the library's and the case analysis's
+    timelines."""
     if shape == "circle":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{colour}"></circle>'
+    if shape == "ring":
+        return (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#ffffff" stroke="{colour}" '
+            'stroke-width="3"></circle>'
+        )
     if shape == "square":
         return (
             f'<rect x="{x - 6.5:.1f}" y="{y - 6.5:.1f}" width="13" height="13" '
@@ -82,6 +90,10 @@ def _shape(kind: str, x: float, y: float) -> str:
             'stroke-width="3"></path>'
         )
     return f'<rect x="{x - 2.5:.1f}" y="{y - 9:.1f}" width="5" height="18" fill="{colour}"></rect>'
+
+
+def _shape(kind: str, x: float, y: float) -> str:
+    return mark_svg(*STYLE[kind], x, y)
 
 
 def _ticks(first: dt.date, last: dt.date) -> list[int]:
